@@ -1,0 +1,146 @@
+"""Network architectures: widths, a polynomial activation and biases.
+
+A network with widths ``(d0, ..., dL)`` is the composition
+
+    f = alpha_L ∘ σ ∘ alpha_{L-1} ∘ ... ∘ σ ∘ alpha_1,    alpha_l(h) = W_l h (+ b_l),
+
+with ``W_l`` a ``d_l × d_{l-1}`` matrix, ``b_l`` a bias vector present on every layer when ``bias`` is
+true, and σ applied entrywise.  ``L = len(widths) - 1`` is the number of affine layers (so ``L - 1``
+activations); a network with ``L = 1`` is a single affine map.
+
+Weight vector convention (used everywhere in neurom2, also in Macaulay2): θ lists, for ``l = 1..L``,
+the entries of ``W_l`` row by row and then, with biases, the entries of ``b_l``.  Names are
+``w{l}_{i}_{j}`` for ``W_l[i, j]`` and ``b{l}_{i}`` for ``b_l[i]``, indices 1-based.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from .activation import Activation
+from .errors import InvalidArchitecture
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """A fully connected network ``alpha_L ∘ σ ∘ ... ∘ σ ∘ alpha_1`` (see the module docstring)."""
+
+    widths: tuple[int, ...]
+    activation: Activation
+    bias: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "widths", _validate_widths(self.widths))
+        object.__setattr__(self, "activation", Activation.coerce(self.activation))
+        if not isinstance(self.bias, bool):
+            raise InvalidArchitecture(f"bias must be true or false, got {self.bias!r}")
+
+    @classmethod
+    def create(cls, widths: str | Iterable[int], activation: Activation | str | Sequence, bias: bool = False) -> "Architecture":
+        """Build from user input: widths as ``"2,2,1"`` or a sequence, activation as a string or coefficients."""
+        if isinstance(widths, str):
+            widths = _parse_widths(widths)
+        return cls(tuple(widths), Activation.coerce(activation), bias)
+
+    @property
+    def depth(self) -> int:
+        """The number ``L`` of affine layers."""
+        return len(self.widths) - 1
+
+    @property
+    def input_dim(self) -> int:
+        return self.widths[0]
+
+    @property
+    def output_dim(self) -> int:
+        return self.widths[-1]
+
+    @property
+    def hidden_widths(self) -> tuple[int, ...]:
+        return self.widths[1:-1]
+
+    @property
+    def weight_shapes(self) -> tuple[tuple[int, int], ...]:
+        """``(d_l, d_{l-1})`` for each layer ``l = 1..L``."""
+        return tuple((self.widths[l], self.widths[l - 1]) for l in range(1, len(self.widths)))
+
+    @property
+    def n_params(self) -> int:
+        return sum(rows * cols + (rows if self.bias else 0) for rows, cols in self.weight_shapes)
+
+    @property
+    def weight_names(self) -> tuple[str, ...]:
+        """Names of the entries of θ, in θ's order (see the module docstring)."""
+        names: list[str] = []
+        for l, (rows, cols) in enumerate(self.weight_shapes, start=1):
+            names += [f"w{l}_{i}_{j}" for i in range(1, rows + 1) for j in range(1, cols + 1)]
+            if self.bias:
+                names += [f"b{l}_{i}" for i in range(1, rows + 1)]
+        return tuple(names)
+
+    @property
+    def output_degrees(self) -> tuple[int, ...]:
+        """The degrees (in the inputs) that the output polynomials can have, ascending.
+
+        Pre-activations of layer 1 have degrees ``{1}`` (``{0, 1}`` with biases); σ with support ``S``
+        sends a set ``T`` of degrees to the union over ``s ∈ S`` of the ``s``-fold sums of ``T``; biases
+        add degree 0.  For a monomial σ = x^r without biases this is ``{r^(L-1)}``: the neuromanifold
+        lies in the homogeneous part, as in the slides.
+        """
+        degrees = {0, 1} if self.bias else {1}
+        for _ in range(self.depth - 1):
+            image: set[int] = set()
+            for s in self.activation.support:
+                sums = {0}
+                for _ in range(s):
+                    sums = {a + b for a in sums for b in degrees}
+                image |= sums
+            degrees = image | ({0} if self.bias else set())
+        return tuple(sorted(degrees))
+
+    @property
+    def symmetry_dim(self) -> int:
+        """Dimension of the continuous group of weight changes that leave the network unchanged.
+
+        For σ = a·x (linear networks) each hidden layer carries GL(d) (the affine group with biases);
+        for σ = a·x^r, r ≥ 2, each hidden neuron carries a rescaling (input weights · t, output weights
+        · t^(-r)); a non-monomial σ has no such continuous symmetry in general.
+        """
+        if not self.activation.is_monomial:
+            return 0
+        if self.activation.degree == 1:
+            return sum(d * d + (d if self.bias else 0) for d in self.hidden_widths)
+        return sum(self.hidden_widths)
+
+    def __str__(self) -> str:
+        widths = ",".join(map(str, self.widths))
+        return f"widths ({widths}), activation {self.activation}, {'with' if self.bias else 'no'} biases"
+
+
+def _parse_widths(text: str) -> tuple[int, ...]:
+    parts = [part.strip() for part in text.replace(" ", ",").split(",") if part.strip()]
+    widths = []
+    for part in parts:
+        if not part.lstrip("+-").isdigit():
+            raise InvalidArchitecture(f"widths must be positive integers separated by commas, got {part!r} in {text!r}")
+        widths.append(int(part))
+    return _validate_widths(widths)
+
+
+def _validate_widths(widths: Iterable[int]) -> tuple[int, ...]:
+    try:
+        values = tuple(widths)
+    except TypeError:
+        raise InvalidArchitecture(f"widths must be a sequence of positive integers, got {widths!r}") from None
+    for w in values:
+        if isinstance(w, bool) or not isinstance(w, int):
+            raise InvalidArchitecture(f"widths must be positive integers, got {w!r} in {values!r}")
+        if w < 1:
+            raise InvalidArchitecture(f"widths must be positive integers, got {w} in {values!r}")
+    if len(values) < 2:
+        raise InvalidArchitecture(
+            f"a network needs at least two widths (input and output), got {values!r}; "
+            "e.g. widths 2,1 is a single affine map R^2 -> R"
+        )
+    return values

@@ -1,0 +1,191 @@
+"""Jacobians of the parametrization, in floating point and exactly modulo primes.
+
+The dimension of a neuromanifold is the generic rank of the Jacobian of θ ↦ c(θ).  Instead of
+expanding c(θ) symbolically, neurom2 differentiates the network *at sample inputs*: if a_1..a_m are
+points whose Veronese matrix A (rows v(a_j)) has full column rank, then the evaluation Jacobian
+∂f_θ(a_j)/∂θ equals (A ⊗ I_{dL}) ∂c/∂θ and has the same rank.  Derivatives come from one reverse-mode
+(backpropagation) sweep per output, vectorised over the points.
+
+Modulo a prime p every quantity is an exact integer in [0, p); the rank mod p at a random point is at
+most the rank over QQ and equals it unless the point is a zero of a nonzero minor (probability at most
+deg(minor)/p by the Schwartz–Zippel lemma) or p divides all of them; two independent primes are used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Sequence
+
+import flint
+import numpy as np
+
+from .architecture import Architecture
+from .space import AmbientSpace
+
+PRIMES: tuple[int, ...] = (2_147_483_647, 2_147_483_629)
+"""Primes below 2^31, so that products of two residues fit in int64."""
+
+
+class FloatArithmetic:
+    """Floating-point numpy arithmetic."""
+
+    def convert(self, values) -> np.ndarray:
+        return np.asarray([float(v) for v in values], dtype=np.float64)
+
+    def matmul(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return a @ b
+
+    def mul(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return a * b
+
+    def add(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return a + b
+
+
+@dataclass(frozen=True)
+class ModularArithmetic:
+    """Exact arithmetic in Z/p on int64 arrays of residues, p < 2^31."""
+
+    p: int
+
+    def convert(self, values) -> np.ndarray:
+        residues = []
+        for v in values:
+            q = Fraction(v)
+            if q.denominator % self.p == 0:
+                raise ZeroDivisionError(f"{q} has no residue modulo {self.p}")
+            residues.append(q.numerator * pow(q.denominator, -1, self.p) % self.p)
+        return np.asarray(residues, dtype=np.int64)
+
+    def matmul(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        # Split b into 16-bit halves so that every partial sum stays below 2^63.
+        low = b & 0xFFFF
+        high = b >> 16
+        return ((a @ high % self.p) * 65536 + a @ low) % self.p
+
+    def mul(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return a * b % self.p
+
+    def add(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return (a + b) % self.p
+
+
+Arithmetic = FloatArithmetic | ModularArithmetic
+
+
+def _polynomial(arith: Arithmetic, coefficients: Sequence[Fraction], values: np.ndarray) -> np.ndarray:
+    """Horner evaluation of a univariate polynomial (ascending coefficients) entrywise."""
+    consts = arith.convert(coefficients)
+    acc = np.zeros_like(values) + consts[-1]
+    for c in consts[-2::-1]:
+        acc = arith.add(arith.mul(acc, values), np.zeros_like(values) + c)
+    return acc
+
+
+def _layers(arch: Architecture, arith: Arithmetic, weights: Sequence) -> list[tuple[np.ndarray, np.ndarray | None]]:
+    theta = arith.convert(weights)
+    layers, position = [], 0
+    for rows, cols in arch.weight_shapes:
+        matrix = theta[position:position + rows * cols].reshape(rows, cols)
+        position += rows * cols
+        bias = None
+        if arch.bias:
+            bias = theta[position:position + rows].reshape(rows, 1)
+            position += rows
+        layers.append((matrix, bias))
+    return layers
+
+
+def evaluation_jacobian(arch: Architecture, weights: Sequence, points: np.ndarray, arith: Arithmetic) -> np.ndarray:
+    """∂f_θ(a_j)_k / ∂θ as a matrix with rows indexed by (point j, output k) and columns by θ.
+
+    ``points`` has shape ``(m, d0)`` (floats, or residues for modular arithmetic).
+    """
+    layers = _layers(arch, arith, weights)
+    sigma = arch.activation.coefficients
+    dsigma = arch.activation.derivative_coefficients()
+    inputs = [np.asarray(points).T]          # a_0, a_1, ...: layer inputs, shape (width, m)
+    pre = []                                 # z_1, ..., z_L
+    for l, (matrix, bias) in enumerate(layers, start=1):
+        z = arith.matmul(matrix, inputs[-1])
+        if bias is not None:
+            z = arith.add(z, np.broadcast_to(bias, z.shape))
+        pre.append(z)
+        if l < len(layers):
+            inputs.append(_polynomial(arith, sigma, z))
+    m = inputs[0].shape[1]
+    slopes = [_polynomial(arith, dsigma, z) for z in pre[:-1]]
+    blocks = np.zeros((m, arch.output_dim, arch.n_params), dtype=inputs[0].dtype)
+    for k in range(arch.output_dim):
+        delta = np.zeros_like(pre[-1])
+        delta[k] = 1
+        columns = []
+        for l in range(len(layers), 0, -1):
+            matrix, bias = layers[l - 1]
+            a = inputs[l - 1]
+            grad_w = arith.mul(delta[:, None, :], a[None, :, :]).reshape(-1, m)
+            columns.append(np.concatenate([grad_w, delta]) if bias is not None else grad_w)
+            if l > 1:
+                delta = arith.mul(arith.matmul(matrix.T, delta), slopes[l - 2])
+        blocks[:, k, :] = np.concatenate(columns[::-1]).T
+    return blocks.reshape(m * arch.output_dim, arch.n_params)
+
+
+def coefficient_jacobian(arch: Architecture, weights: Sequence, rng: np.random.Generator) -> np.ndarray:
+    """∂c/∂θ in floating point: the evaluation Jacobian at 2·dim(V) Gaussian points, solved against
+    the Veronese matrix by least squares.  Rows follow the coordinate order of :mod:`neurom2.space`."""
+    space = AmbientSpace.of(arch)
+    m = len(space.monomials)
+    points = rng.standard_normal((2 * m, arch.input_dim))
+    jac = evaluation_jacobian(arch, weights, points, FloatArithmetic())
+    per_output = jac.reshape(2 * m, arch.output_dim, arch.n_params)
+    veronese = space.veronese(points)
+    blocks = [np.linalg.lstsq(veronese, per_output[:, k, :], rcond=None)[0] for k in range(arch.output_dim)]
+    return np.concatenate(blocks)
+
+
+def rank_modulo(arch: Architecture, p: int, rng: np.random.Generator) -> int:
+    """Rank of the Jacobian of c at a random point θ ∈ (Z/p)^P (a lower bound for dim M, equal w.h.p.)."""
+    arith = ModularArithmetic(p)
+    space = AmbientSpace.of(arch)
+    m = len(space.monomials)
+    while True:
+        points = rng.integers(0, p, size=(m, arch.input_dim), dtype=np.int64)
+        veronese = _veronese_modulo(space, points, p)
+        if _rank(veronese, p) == m:
+            break
+    theta = rng.integers(0, p, size=arch.n_params).tolist()
+    return _rank(evaluation_jacobian(arch, theta, points, arith), p)
+
+
+def generic_rank(arch: Architecture, primes: Sequence[int] = PRIMES, seed: int | None = None) -> int:
+    """The generic rank of ∂c/∂θ, i.e. the dimension of the neuromanifold (see the module docstring).
+
+    Computed modulo each prime at an independent random point; the maximum is returned (each value is a
+    lower bound), and disagreement, which only an unlucky point or prime can cause, is retried once.
+    """
+    rng = np.random.default_rng(seed)
+    ranks = [rank_modulo(arch, p, rng) for p in primes]
+    if len(set(ranks)) > 1:
+        ranks += [rank_modulo(arch, p, rng) for p in primes]
+    return max(ranks)
+
+
+def _veronese_modulo(space: AmbientSpace, points: np.ndarray, p: int) -> np.ndarray:
+    arith = ModularArithmetic(p)
+    columns = []
+    for e in space.monomials:
+        col = np.ones(len(points), dtype=np.int64)
+        for i, power in enumerate(e):
+            for _ in range(power):
+                col = arith.mul(col, points[:, i])
+        columns.append(col)
+    return np.stack(columns, axis=1)
+
+
+def _rank(matrix: np.ndarray, p: int) -> int:
+    rows, cols = matrix.shape
+    if rows == 0 or cols == 0:
+        return 0
+    return flint.nmod_mat(rows, cols, [int(v) for v in matrix.ravel()], p).rank()
