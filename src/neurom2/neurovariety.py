@@ -1,0 +1,104 @@
+"""The neurovariety: what neurom2 computed about a neuromanifold, as Python objects.
+
+The neuromanifold M ⊂ V is the image of the parametrization; its Zariski closure over C is the
+neurovariety, described here by its ideal in QQ[coordinates of V] (coordinates as in
+:mod:`neurom2.space`).  "fills" means the closure is all of V, i.e. M is full-dimensional; it says
+nothing about whether every *real* point of V is reached.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy
+
+from .architecture import Architecture
+from .space import AmbientSpace
+
+
+@dataclass(frozen=True)
+class Verification:
+    """Independent checks passed by a result (see :mod:`neurom2.verification`)."""
+
+    samples: int
+    """Random rational networks whose coefficient vectors annihilate every equation, exactly."""
+    jacobian_rank: int
+    """Generic rank of the parametrization's Jacobian modulo primes; equals ``dim``."""
+    primes: tuple[int, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"samples": self.samples, "jacobian_rank": self.jacobian_rank, "primes": list(self.primes)}
+
+
+@dataclass(frozen=True)
+class Neurovariety:
+    """Implicit description of the Zariski closure of a neuromanifold."""
+
+    architecture: Architecture
+    space: AmbientSpace
+    dim: int
+    degree: int | None
+    """Degree of the (conical) variety; ``None`` when it fills V, i.e. its ideal is zero."""
+    equations: tuple[sympy.Poly, ...]
+    """Minimal generators of the ideal over QQ, as polynomials in the coordinate symbols."""
+    m2_version: str
+    timings: dict[str, float] = field(default_factory=dict)
+    verification: Verification | None = None
+
+    @property
+    def expected_dim(self) -> int:
+        return expected_dimension(self.architecture, self.space)
+
+    @property
+    def defect(self) -> int:
+        return self.expected_dim - self.dim
+
+    @property
+    def fills(self) -> bool:
+        """Whether the closure over C is all of V."""
+        return self.dim == self.space.dim
+
+    @property
+    def equation_degrees(self) -> tuple[int, ...]:
+        return tuple(eq.total_degree() for eq in self.equations)
+
+    def to_json(self) -> dict[str, Any]:
+        arch = self.architecture
+        return {
+            "widths": list(arch.widths),
+            "activation": str(arch.activation),
+            "activation_coefficients": [str(c) for c in arch.activation.coefficients],
+            "bias": arch.bias,
+            "n_params": arch.n_params,
+            "ambient": self.space.describe(),
+            "homogeneous": self.space.is_homogeneous,
+            "ambient_dim": self.space.dim,
+            "coordinates": [c.to_json() for c in self.space.coordinates],
+            "field": "QQ",
+            "dim": self.dim,
+            "expected_dim": self.expected_dim,
+            "defect": self.defect,
+            "fills": self.fills,
+            "degree": self.degree,
+            "equations": [str(eq.as_expr()) for eq in self.equations],
+            "equation_degrees": list(self.equation_degrees),
+            "verified": self.verification is not None,
+            "verification": self.verification.to_json() if self.verification else None,
+            "m2_version": self.m2_version,
+            "seconds": round(sum(self.timings.values()), 6),
+            "timings": {k: round(v, 6) for k, v in self.timings.items()},
+        }
+
+
+def expected_dimension(arch: Architecture, space: AmbientSpace) -> int:
+    """Parameter count minus the dimension of the weight symmetries, capped by dim V.
+
+    For linear networks (σ = a·x) the symmetry groups GL(d_i) need not act with finite stabilizers,
+    so the exact count is used instead: the determinantal variety of d_L × d_0 matrices of rank
+    ≤ r = min(d_i) has dimension r(d_0 + d_L − r), plus d_L for the last bias.
+    """
+    if arch.activation.is_linear:
+        r = min(arch.widths)
+        return min(space.dim, r * (arch.input_dim + arch.output_dim - r) + (arch.output_dim if arch.bias else 0))
+    return min(space.dim, arch.n_params - arch.symmetry_dim)

@@ -1,0 +1,32 @@
+"""Human-readable rendering of results (the CLI's default output)."""
+
+from __future__ import annotations
+
+from .neurovariety import Neurovariety
+
+
+def format_neurovariety(variety: Neurovariety) -> str:
+    space = variety.space
+    kind = "homogeneous part" if space.is_homogeneous else "all degrees " + ",".join(map(str, space.degrees))
+    lines = [
+        f"neuromanifold of {variety.architecture}",
+        f"  ambient space V    {space.describe()}  (dim {space.dim}; {kind}; coordinates c<output>_<exponents>)",
+        f"  parameters         {variety.architecture.n_params}",
+        f"  dimension          {variety.dim}  (expected {variety.expected_dim}, defect {variety.defect})",
+        f"  fills V over C     {'yes: the Zariski closure is V, the ideal is zero' if variety.fills else 'no'}",
+    ]
+    if variety.equations:
+        degrees = ", ".join(map(str, variety.equation_degrees))
+        lines.append(f"  degree             {variety.degree}")
+        lines.append(f"  equations          {len(variety.equations)} minimal generator{'s' if len(variety.equations) > 1 else ''} over QQ, of degree{'s' if len(variety.equations) > 1 else ''} {degrees}")
+        lines += [f"    {eq.as_expr()} = 0" for eq in variety.equations]
+    if variety.verification:
+        check = variety.verification
+        lines.append(
+            f"  verified           equations vanish at {check.samples} random rational networks; "
+            f"Jacobian rank {check.jacobian_rank} modulo {len(check.primes)} primes"
+        )
+    else:
+        lines.append("  verified           no (--no-verify)")
+    lines.append(f"  Macaulay2 {variety.m2_version}, {sum(variety.timings.values()):.2f} s")
+    return "\n".join(lines)
