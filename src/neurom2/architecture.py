@@ -15,11 +15,15 @@ the entries of ``W_l`` row by row and then, with biases, the entries of ``b_l``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from .activation import Activation
 from .errors import InvalidArchitecture
+
+
+MAX_WIDTH = 100_000
 
 
 @dataclass(frozen=True)
@@ -119,13 +123,13 @@ class Architecture:
 
 
 def _parse_widths(text: str) -> tuple[int, ...]:
-    parts = [part.strip() for part in text.replace(" ", ",").split(",") if part.strip()]
-    widths = []
+    """Parse ``"2,2,1"`` (commas, optionally with spaces); every field must be an ASCII integer."""
+    parts = [part.strip() for part in text.split(",")] if text.strip() else []
     for part in parts:
-        if not part.lstrip("+-").isdigit():
-            raise InvalidArchitecture(f"widths must be positive integers separated by commas, got {part!r} in {text!r}")
-        widths.append(int(part))
-    return _validate_widths(widths)
+        if not re.fullmatch(r"[+-]?[0-9]+", part):
+            shown = "an empty field" if not part else repr(part)
+            raise InvalidArchitecture(f"widths must be positive integers separated by commas, got {shown} in {text!r}")
+    return _validate_widths(int(part) for part in parts)
 
 
 def _validate_widths(widths: Iterable[int]) -> tuple[int, ...]:
@@ -138,6 +142,8 @@ def _validate_widths(widths: Iterable[int]) -> tuple[int, ...]:
             raise InvalidArchitecture(f"widths must be positive integers, got {w!r} in {values!r}")
         if w < 1:
             raise InvalidArchitecture(f"widths must be positive integers, got {w} in {values!r}")
+        if w > MAX_WIDTH:
+            raise InvalidArchitecture(f"width {w} is larger than neurom2 supports ({MAX_WIDTH})")
     if len(values) < 2:
         raise InvalidArchitecture(
             f"a network needs at least two widths (input and output), got {values!r}; "

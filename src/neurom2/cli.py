@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import re
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -23,31 +25,53 @@ EXIT_FAILURE = 1
 EXIT_USAGE = 2
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be positive and finite (seconds), got {text!r}")
+    return value
+
+
+def _seed(text: str) -> int:
+    if not re.fullmatch(r"[0-9]+", text):
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}")
+    return int(text)
+
+
 def _add_architecture_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--widths", default="2,2,1", help="layer widths d0,...,dL (default: 2,2,1)")
     parser.add_argument("--activation", default="x^2", help="polynomial activation in x, e.g. x^3, x^2+x, 1/2*x^2-3 (default: x^2)")
     parser.add_argument("--bias", action="store_true", help="affine layers (with biases) instead of linear ones")
 
 
+class _ArgumentParser(argparse.ArgumentParser):
+    """Usage errors as one line, ``neurom2: error: ...``, and exit status 2, like every other error."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        print(f"neurom2: error: {message} (see '{self.prog} --help')", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="neurom2", description="Algebraic geometry of polynomial neural networks, with Macaulay2.")
+    parser = _ArgumentParser(prog="neurom2", description="Algebraic geometry of polynomial neural networks, with Macaulay2.")
     parser.add_argument("--version", action="version", version=f"neurom2 {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     implicit = commands.add_parser("implicit", help="implicit equations, dimension and degree of a neuromanifold")
     _add_architecture_arguments(implicit)
     implicit.add_argument("--json", action="store_true", help="print one JSON object instead of text")
-    implicit.add_argument("--timeout", type=float, default=None, metavar="S", help="time limit for Macaulay2, in seconds")
+    implicit.add_argument("--timeout", type=_seconds, default=None, metavar="S", help="time limit for Macaulay2, in seconds")
     implicit.add_argument("--no-verify", dest="verify", action="store_false", help="skip the independent verification")
     implicit.add_argument("--emit-m2", type=Path, metavar="FILE", help="also write the computation as a standalone Macaulay2 script")
-    implicit.add_argument("--seed", type=int, default=0, help="seed of the random verification points (default: 0)")
+    implicit.add_argument("--seed", type=_seed, default=0, help="seed of the random verification points (default: 0)")
     implicit.set_defaults(handler=_implicit)
     return parser
 
 
 def _implicit(args: argparse.Namespace) -> int:
     arch = Architecture.create(args.widths, args.activation, args.bias)
-    if args.timeout is not None and args.timeout <= 0:
-        raise InvalidArchitecture(f"--timeout must be positive, got {args.timeout}")
     if args.emit_m2:
         args.emit_m2.write_text(standalone_script(arch))
     variety = implicitize(arch, timeout=args.timeout, verify=args.verify, seed=args.seed)
@@ -57,7 +81,10 @@ def _implicit(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # --help, --version and usage errors
+        return int(stop.code or 0)
     try:
         return args.handler(args)
     except InvalidArchitecture as error:

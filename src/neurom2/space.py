@@ -18,8 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import combinations_with_replacement
-from typing import Sequence
-
 import numpy as np
 
 from .architecture import Architecture
@@ -107,21 +105,3 @@ class AmbientSpace:
         points = np.asarray(points)
         columns = [np.prod(points ** np.array(e, dtype=np.int64), axis=1) for e in self.monomials]
         return np.stack(columns, axis=1)
-
-    def polynomial_coefficients(self, coefficient_of: "dict[Exponents, object]", output: int = 1) -> list:
-        """Coefficients of one output polynomial, given as {exponents: coefficient}, in basis order."""
-        unknown = set(coefficient_of) - set(self.monomials)
-        if unknown:
-            raise ValueError(f"monomials {sorted(unknown)} of output {output} are outside {self.describe()}")
-        return [coefficient_of.get(e, 0) for e in self.monomials]
-
-
-def coordinate_index(space: AmbientSpace) -> dict[tuple[int, Exponents], int]:
-    """Map (output, exponents) to the coordinate's position."""
-    return {(c.output, c.exponents): i for i, c in enumerate(space.coordinates)}
-
-
-def split_by_output(vector: Sequence, space: AmbientSpace) -> list[list]:
-    """Cut a coordinate vector into one coefficient list per output."""
-    m = len(space.monomials)
-    return [list(vector[k * m:(k + 1) * m]) for k in range(space.n_outputs)]

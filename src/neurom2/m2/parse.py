@@ -23,7 +23,7 @@ from ..errors import Macaulay2OutputError
 
 Value = Union[int, Fraction, list, tuple]
 
-_TOKEN = re.compile(r"\s*(?:(?P<number>-?\d+(?:/\d+)?)|(?P<punct>[{}(),]))")
+_TOKEN = re.compile(r"\s*(?:(?P<number>-?[0-9]+(?:/[0-9]+)?)|(?P<punct>[{}(),]))")
 
 
 class _Parser:
@@ -60,6 +60,8 @@ class _Parser:
     def value(self) -> Value:
         kind, text = self.token()
         if kind == "number":
+            if re.fullmatch(r"-?[0-9]+/0+", text):
+                raise self.fail("a nonzero denominator")
             number = Fraction(text)
             return int(number) if number.denominator == 1 else number
         if kind == "{":
@@ -96,10 +98,12 @@ def polynomial_from_listform(terms: Sequence, symbols: Sequence[sympy.Symbol]) -
     """Build a sympy Poly over QQ from Macaulay2's ``listForm``: a list of (exponents, coefficient)."""
     data: dict[tuple[int, ...], sympy.Rational] = {}
     for term in terms:
-        if not (isinstance(term, tuple) and isinstance(term[0], list) and len(term[0]) == len(symbols)):
+        if not (isinstance(term, tuple) and len(term) == 2 and isinstance(term[0], list) and len(term[0]) == len(symbols)):
             raise Macaulay2OutputError(f"malformed listForm term {term!r} for {len(symbols)} variables")
         exponents, coefficient = term
         if not all(isinstance(e, int) and e >= 0 for e in exponents) or isinstance(coefficient, (list, tuple)):
             raise Macaulay2OutputError(f"malformed listForm term {term!r}")
+        if tuple(exponents) in data:
+            raise Macaulay2OutputError(f"listForm repeats the exponent vector {exponents}")
         data[tuple(exponents)] = sympy.Rational(coefficient.numerator, coefficient.denominator)
     return sympy.Poly.from_dict(data, *symbols, domain=sympy.QQ)

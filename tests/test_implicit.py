@@ -1,0 +1,136 @@
+"""Implicit equations of neuromanifolds through the real Macaulay2, each fact checked independently.
+
+Every result is also verified by neurom2 itself (equations vanish at exact random networks; dimension
+equals the generic Jacobian rank modulo two primes).  The tests add a third view: float Jacobian
+ranks, equations evaluated at float network outputs, and classical descriptions (determinants,
+catalecticants, Gram matrices) built here from the coordinates.
+"""
+
+from math import comb
+
+import pytest
+import sympy
+
+from neurom2 import Architecture, implicitize
+from neurom2.implicitization import coordinate_symbols
+
+from conftest import assert_vanish_numerically, float_points_on_manifold, float_rank, proportional
+
+
+def compute(widths: str, activation: str, bias: bool = False):
+    arch = Architecture.create(widths, activation, bias)
+    variety = implicitize(arch, timeout=120)
+    assert variety.verification is not None and variety.verification.jacobian_rank == variety.dim
+    assert variety.dim == float_rank(arch)
+    assert_vanish_numerically(variety.equations, float_points_on_manifold(arch, 3))
+    return variety
+
+
+def symbols_by_coordinate(variety) -> dict:
+    return {(c.output, c.exponents): s for c, s in zip(variety.space.coordinates, coordinate_symbols(variety.space))}
+
+
+def test_x_squared_on_2_2_1_fills_the_binary_quadrics():
+    variety = compute("2,2,1", "x^2")
+    assert variety.space.describe() == "R[x1,x2]_2"
+    assert variety.fills and variety.equations == () and variety.degree is None
+    assert (variety.dim, variety.space.dim) == (3, 3)
+
+
+def test_x_cubed_on_2_2_1_has_zero_ideal_and_dimension_4():
+    variety = compute("2,2,1", "x^3")
+    assert variety.equations == () and variety.dim == 4 and variety.fills
+
+
+def test_linear_2_1_2_is_the_2x2_determinant():
+    variety = compute("2,1,2", "x")
+    c = symbols_by_coordinate(variety)
+    det = sympy.Matrix(2, 2, lambda k, i: c[(k + 1, (1, 0) if i == 0 else (0, 1))]).det()
+    assert len(variety.equations) == 1 and proportional(variety.equations[0], det)
+    assert (variety.dim, variety.degree) == (3, 2)
+
+
+def test_linear_3_2_3_is_the_3x3_determinant():
+    variety = compute("3,2,3", "x")
+    c = symbols_by_coordinate(variety)
+    unit = [(1, 0, 0), (0, 1, 0), (0, 0, 1)]
+    det = sympy.Matrix(3, 3, lambda k, i: c[(k + 1, unit[i])]).det()
+    assert len(variety.equations) == 1 and proportional(variety.equations[0], det)
+    assert (variety.dim, variety.degree, variety.expected_dim, variety.defect) == (8, 3, 8, 0)
+
+
+def test_x_squared_on_3_2_1_is_the_cubic_of_ternary_quadrics_of_rank_at_most_2():
+    variety = compute("3,2,1", "x^2")
+    c = symbols_by_coordinate(variety)
+
+    def gram(i, j):  # the symmetric matrix of the quadratic form: off-diagonal entries are halved
+        e = [0, 0, 0]
+        e[i] += 1
+        e[j] += 1
+        return c[(1, tuple(e))] * (1 if i == j else sympy.Rational(1, 2))
+
+    assert len(variety.equations) == 1 and proportional(variety.equations[0], sympy.Matrix(3, 3, gram).det())
+    assert (variety.dim, variety.degree, variety.defect) == (5, 3, 1)
+
+
+def test_x_fourth_on_2_2_1_is_the_catalecticant_cubic():
+    variety = compute("2,2,1", "x^4")
+    c = symbols_by_coordinate(variety)
+    a = [c[(1, (4 - i, i))] / comb(4, i) for i in range(5)]  # f = sum binom(4,i) a_i x^(4-i) y^i
+    catalecticant = sympy.Matrix(3, 3, lambda i, j: a[i + j]).det()
+    assert len(variety.equations) == 1 and proportional(variety.equations[0], catalecticant)
+    assert (variety.dim, variety.degree) == (4, 3)
+
+
+def test_biases_x_squared_on_2_1_1_has_a_rank_one_quadratic_part():
+    variety = compute("2,1,1", "x^2", bias=True)
+    assert variety.space.describe() == "R[x1,x2]_{<=2}" and variety.space.dim == 6
+    assert variety.dim == 4 and variety.expected_dim == 4
+    c = symbols_by_coordinate(variety)
+    discriminant = c[(1, (1, 1))] ** 2 - 4 * c[(1, (2, 0))] * c[(1, (0, 2))]
+    basis = sympy.groebner([eq.as_expr() for eq in variety.equations], *coordinate_symbols(variety.space), order="grevlex", domain="QQ")
+    assert basis.reduce(discriminant)[1] == 0          # v (w.x + b)^2 + b2: the quadratic part has rank 1
+    assert basis.reduce(c[(1, (0, 0))])[1] != 0        # the constant term is free
+
+
+def test_biases_x_squared_on_2_2_1_fills_quadrics_of_degree_at_most_2():
+    variety = compute("2,2,1", "x^2", bias=True)
+    assert variety.fills and variety.space.dim == 6
+
+
+def test_non_monomial_activation_x_squared_plus_x_fills_degrees_1_and_2():
+    variety = compute("2,2,1", "x^2 + x")
+    assert variety.space.degrees == (1, 2) and variety.fills and variety.dim == 5
+
+
+def test_non_monomial_activation_with_biases_has_equations():
+    variety = compute("2,1,1", "x^3 + x", bias=True)
+    assert variety.space.dim == 10 and variety.dim == 5 and variety.degree == 6
+    assert set(variety.equation_degrees) == {2}
+
+
+def test_two_outputs_x_squared_on_3_2_2():
+    variety = compute("3,2,2", "x^2")
+    assert variety.space.describe() == "(R[x1,x2,x3]_2)^2"
+    assert (variety.dim, variety.degree, len(variety.equations)) == (8, 15, 20)
+    assert set(variety.equation_degrees) == {3}
+
+
+def test_depth_three_x_squared_on_2_1_1_1_is_the_rational_normal_quartic_cone():
+    variety = compute("2,1,1,1", "x^2")
+    c = symbols_by_coordinate(variety)
+    a = [c[(1, (4 - i, i))] / comb(4, i) for i in range(5)]
+    minors = sympy.Matrix(2, 4, lambda i, j: a[i + j])
+    expected = [minors.extract([0, 1], [i, j]).det() for i in range(4) for j in range(i + 1, 4)]
+    gens = coordinate_symbols(variety.space)
+    ours = sympy.groebner([eq.as_expr() for eq in variety.equations], *gens, order="grevlex", domain="QQ")
+    theirs = sympy.groebner(expected, *gens, order="grevlex", domain="QQ")
+    assert all(ours.reduce(f)[1] == 0 for f in expected)                         # same ideal:
+    assert all(theirs.reduce(eq.as_expr())[1] == 0 for eq in variety.equations)  # both inclusions
+    assert (variety.dim, variety.degree) == (2, 4)
+
+
+def test_depth_three_x_squared_on_2_2_1_1_has_a_defect():
+    variety = compute("2,2,1,1", "x^2")
+    assert (variety.dim, variety.expected_dim, variety.defect) == (3, 4, 1)
+    assert set(variety.equation_degrees) == {3}
