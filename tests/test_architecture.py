@@ -73,3 +73,15 @@ def test_symmetry_dimension():
     assert Architecture.create("3,2,1", "x^2").symmetry_dim == 2
     assert Architecture.create("3,2,4,1", "x").symmetry_dim == 4 + 16
     assert Architecture.create("3,2,1", "x^2 + x").symmetry_dim == 0
+    # with biases, (x + 1/2)^2 - 1/4 = x^2 + x is a shifted monomial: the biases absorb the shift
+    assert Architecture.create("3,2,1", "x^2 + x", bias=True).symmetry_dim == 2
+    assert Architecture.create("3,2,1", "x^3 + x", bias=True).symmetry_dim == 0
+    assert Architecture.create("3,2,1", "2*x + 1", bias=True).monomial_degree == 1
+
+
+def test_shifted_monomial_activation_with_biases_has_the_dimension_of_the_monomial_one():
+    from neurom2.jacobian import generic_rank
+
+    shifted = Architecture.create("2,1,1", "x^2 + x", bias=True)
+    assert shifted.monomial_degree == 2
+    assert generic_rank(shifted) == generic_rank(Architecture.create("2,1,1", "x^2", bias=True)) == 4

@@ -16,6 +16,7 @@ the entries of ``W_l`` row by row and then, with biases, the entries of ``b_l``.
 from __future__ import annotations
 
 import re
+from math import comb
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -104,16 +105,35 @@ class Architecture:
         return tuple(sorted(degrees))
 
     @property
+    def monomial_degree(self) -> int | None:
+        """``r`` when this network class is that of σ = x^r, else None.
+
+        That is the case when σ = a·x^r, and, with biases, also when σ = a·(x + s)^r + t: the shift s
+        and the constant t are absorbed by the biases of the adjacent layers.
+        """
+        coefficients = self.activation.coefficients
+        r = self.activation.degree
+        if self.activation.is_monomial:
+            return r
+        if not self.bias:
+            return None
+        lead = coefficients[r]
+        shift = coefficients[r - 1] / (r * lead)
+        shifted = [lead * comb(r, k) * shift ** (r - k) for k in range(r + 1)]
+        return r if list(coefficients[1:]) == shifted[1:] else None
+
+    @property
     def symmetry_dim(self) -> int:
         """Dimension of the continuous group of weight changes that leave the network unchanged.
 
-        For σ = a·x (linear networks) each hidden layer carries GL(d) (the affine group with biases);
-        for σ = a·x^r, r ≥ 2, each hidden neuron carries a rescaling (input weights · t, output weights
-        · t^(-r)); a non-monomial σ has no such continuous symmetry in general.
+        For σ of monomial degree 1 (linear networks) each hidden layer carries GL(d) (the affine group
+        with biases); for monomial degree r ≥ 2 each hidden neuron carries a rescaling (input weights
+        · t, output weights · t^(-r)); other activations have no such continuous symmetry in general.
         """
-        if not self.activation.is_monomial:
+        r = self.monomial_degree
+        if r is None:
             return 0
-        if self.activation.degree == 1:
+        if r == 1:
             return sum(d * d + (d if self.bias else 0) for d in self.hidden_widths)
         return sum(self.hidden_widths)
 

@@ -94,11 +94,11 @@ class Neurovariety:
 def expected_dimension(arch: Architecture, space: AmbientSpace) -> int:
     """Parameter count minus the dimension of the weight symmetries, capped by dim V.
 
-    For linear networks (σ = a·x) the symmetry groups GL(d_i) need not act with finite stabilizers,
+    For linear networks (monomial degree 1, see :attr:`Architecture.monomial_degree`) the symmetry groups GL(d_i) need not act with finite stabilizers,
     so the exact count is used instead: the determinantal variety of d_L × d_0 matrices of rank
     ≤ r = min(d_i) has dimension r(d_0 + d_L − r), plus d_L for the last bias.
     """
-    if arch.activation.is_linear:
+    if arch.monomial_degree == 1:
         r = min(arch.widths)
         return min(space.dim, r * (arch.input_dim + arch.output_dim - r) + (arch.output_dim if arch.bias else 0))
     return min(space.dim, arch.n_params - arch.symmetry_dim)

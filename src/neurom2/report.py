@@ -13,7 +13,7 @@ def format_neurovariety(variety: Neurovariety) -> str:
         f"  ambient space V    {space.describe()}  (dim {space.dim}; {kind}; coordinates c<output>_<exponents>)",
         f"  parameters         {variety.architecture.n_params}",
         f"  dimension          {variety.dim}  (expected {variety.expected_dim}, defect {variety.defect})",
-        f"  fills V over C     {'yes: the Zariski closure is V, the ideal is zero' if variety.fills else 'no'}",
+        f"  fills V over C     {'yes: the Zariski closure is V (the ideal is zero); real points may still be missed' if variety.fills else 'no'}",
     ]
     if variety.equations:
         degrees = ", ".join(map(str, variety.equation_degrees))

@@ -100,7 +100,7 @@ class AmbientSpace:
     def veronese(self, points: np.ndarray) -> np.ndarray:
         """The Veronese matrix: row j is v(points[j]), the basis monomials evaluated at the j-th point.
 
-        ``points`` has shape ``(m, n_inputs)``; works for float and for integer (exact or modular) arrays.
+        ``points`` has shape ``(m, n_inputs)``.
         """
         points = np.asarray(points)
         columns = [np.prod(points ** np.array(e, dtype=np.int64), axis=1) for e in self.monomials]
