@@ -8,7 +8,8 @@ import pytest
 import sympy
 
 from neurom2 import Architecture, Parametrization
-from neurom2.jacobian import FloatArithmetic, coefficient_jacobian, evaluation_jacobian, generic_rank
+from neurom2.dimension import dimension
+from neurom2.jacobian import FloatArithmetic, coefficient_jacobian, evaluation_jacobian
 from neurom2.parametrization import forward, random_rational_weights
 
 ARCHITECTURES = [
@@ -83,7 +84,7 @@ def test_modular_rank_equals_float_rank_and_exact_symbolic_rank(arch):
     float_rank = np.linalg.matrix_rank(coefficient_jacobian(arch, rng.uniform(-1, 1, arch.n_params), rng), tol=1e-8)
     theta = random_rational_weights(arch, random.Random(2))
     symbolic = sympy.Matrix([[p.diff(g)(*theta) for g in param.weight_ring.gens] for p in param.polynomials])
-    assert generic_rank(arch, seed=4) == float_rank == symbolic.rank()
+    assert dimension(arch, seed=4).dim == float_rank == symbolic.rank()
 
 
 def test_forward_rejects_a_wrong_number_of_weights():

@@ -19,7 +19,8 @@ from .architecture import Architecture
 from .errors import InvalidArchitecture, Neurom2Error
 from .implicitization import implicitize
 from .m2.codegen import standalone_script
-from .report import format_neurovariety
+from .dimension import dimension
+from .report import format_dimension, format_neurovariety
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -67,6 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
     implicit.add_argument("--emit-m2", type=Path, metavar="FILE", help="also write the computation as a standalone Macaulay2 script")
     implicit.add_argument("--seed", type=_seed, default=0, help="seed of the random verification points (default: 0)")
     implicit.set_defaults(handler=_implicit)
+
+    dim = commands.add_parser("dim", help="exact dimension of a neuromanifold (Jacobian rank modulo primes)")
+    _add_architecture_arguments(dim)
+    dim.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    dim.add_argument("--float-check", action="store_true", help="also compute a floating-point rank as a cross-check")
+    dim.add_argument("--seed", type=_seed, default=None, help="seed of the random points (default: fresh randomness)")
+    dim.set_defaults(handler=_dim)
     return parser
 
 
@@ -76,6 +84,13 @@ def _implicit(args: argparse.Namespace) -> int:
         args.emit_m2.write_text(standalone_script(arch))
     variety = implicitize(arch, timeout=args.timeout, verify=args.verify, seed=args.seed)
     print(json.dumps(variety.to_json(), indent=2) if args.json else format_neurovariety(variety))
+    return 0
+
+
+def _dim(args: argparse.Namespace) -> int:
+    arch = Architecture.create(args.widths, args.activation, args.bias)
+    result = dimension(arch, seed=args.seed, float_check=args.float_check)
+    print(json.dumps(result.to_json(), indent=2) if args.json else format_dimension(result))
     return 0
 
 
@@ -90,6 +105,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InvalidArchitecture as error:
         print(f"neurom2: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # e.g. piped into `head`: the reader is gone, nothing more to say
+        sys.stderr.close()
+        return EXIT_FAILURE
     except (Neurom2Error, OSError) as error:
         print(f"neurom2: error: {error}", file=sys.stderr)
         return EXIT_FAILURE

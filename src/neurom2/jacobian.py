@@ -1,15 +1,10 @@
 """Jacobians of the parametrization, in floating point and exactly modulo primes.
 
-The dimension of a neuromanifold is the generic rank of the Jacobian of θ ↦ c(θ).  Instead of
-expanding c(θ) symbolically, neurom2 differentiates the network *at sample inputs*: if a_1..a_m are
-points whose Veronese matrix A (rows v(a_j)) has full column rank, then the evaluation Jacobian
-∂f_θ(a_j)/∂θ equals (A ⊗ I_{dL}) ∂c/∂θ and has the same rank.  Derivatives come from one reverse-mode
-(backpropagation) sweep per output, vectorised over the points.
-
-Modulo a prime p every quantity is an exact integer in [0, p); the rank mod p at a random point is at
-most the rank over QQ and equals it unless the point is a zero of a nonzero minor (probability at most
-deg(minor)/p by the Schwartz–Zippel lemma) or p divides all of them; two independent primes are used.
-"""
+Instead of expanding c(θ) symbolically, neurom2 differentiates the network *at sample inputs*:
+for points a_1..a_m with Veronese matrix A (rows v(a_j)), the evaluation Jacobian ∂f_θ(a_j)/∂θ equals
+(A ⊗ I_{dL}) ∂c/∂θ, so its rank is at most that of ∂c/∂θ and equal to it when A has full column rank.
+Derivatives come from one reverse-mode (backpropagation) sweep per output, vectorised over the points.
+Modulo a prime p every quantity is an exact residue in [0, p) held in int64 (p < 2^31)."""
 
 from __future__ import annotations
 
@@ -22,10 +17,6 @@ import numpy as np
 
 from .architecture import Architecture
 from .space import AmbientSpace
-
-PRIMES: tuple[int, ...] = (2_147_483_647, 2_147_483_629)
-"""Primes below 2^31, so that products of two residues fit in int64."""
-
 
 class FloatArithmetic:
     """Floating-point numpy arithmetic."""
@@ -97,23 +88,34 @@ def _layers(arch: Architecture, arith: Arithmetic, weights: Sequence) -> list[tu
     return layers
 
 
-def evaluation_jacobian(arch: Architecture, weights: Sequence, points: np.ndarray, arith: Arithmetic) -> np.ndarray:
-    """∂f_θ(a_j)_k / ∂θ as a matrix with rows indexed by (point j, output k) and columns by θ.
-
-    ``points`` has shape ``(m, d0)`` (floats, or residues for modular arithmetic).
-    """
+def _forward(arch: Architecture, arith: Arithmetic, weights: Sequence, points: np.ndarray):
+    """Forward pass at ``points`` (shape ``(m, d0)``): the layers, their inputs a_0..a_{L-1} and the
+    pre-activations z_1..z_L, each of shape ``(width, m)``."""
     layers = _layers(arch, arith, weights)
-    sigma = arch.activation.coefficients
-    dsigma = arch.activation.derivative_coefficients()
-    inputs = [np.asarray(points).T]          # a_0, a_1, ...: layer inputs, shape (width, m)
-    pre = []                                 # z_1, ..., z_L
+    inputs = [np.asarray(points).T]
+    pre = []
     for l, (matrix, bias) in enumerate(layers, start=1):
         z = arith.matmul(matrix, inputs[-1])
         if bias is not None:
             z = arith.add(z, np.broadcast_to(bias, z.shape))
         pre.append(z)
         if l < len(layers):
-            inputs.append(_polynomial(arith, sigma, z))
+            inputs.append(_polynomial(arith, arch.activation.coefficients, z))
+    return layers, inputs, pre
+
+
+def network_values(arch: Architecture, weights: Sequence, points: np.ndarray, arith: Arithmetic) -> np.ndarray:
+    """f_θ(a_j) for the points a_j (rows of ``points``), shape ``(m, dL)``."""
+    return _forward(arch, arith, weights, points)[2][-1].T
+
+
+def evaluation_jacobian(arch: Architecture, weights: Sequence, points: np.ndarray, arith: Arithmetic) -> np.ndarray:
+    """∂f_θ(a_j)_k / ∂θ as a matrix with rows indexed by (point j, output k) and columns by θ.
+
+    ``points`` has shape ``(m, d0)`` (floats, or residues for modular arithmetic).
+    """
+    layers, inputs, pre = _forward(arch, arith, weights, points)
+    dsigma = arch.activation.derivative_coefficients()
     m = inputs[0].shape[1]
     slopes = [_polynomial(arith, dsigma, z) for z in pre[:-1]]
     blocks = np.zeros((m, arch.output_dim, arch.n_params), dtype=inputs[0].dtype)
@@ -145,47 +147,12 @@ def coefficient_jacobian(arch: Architecture, weights: Sequence, rng: np.random.G
     return np.concatenate(blocks)
 
 
-def rank_modulo(arch: Architecture, p: int, rng: np.random.Generator) -> int:
-    """Rank of the Jacobian of c at a random point θ ∈ (Z/p)^P (a lower bound for dim M, equal w.h.p.)."""
-    arith = ModularArithmetic(p)
-    space = AmbientSpace.of(arch)
-    m = len(space.monomials)
-    while True:
-        points = rng.integers(0, p, size=(m, arch.input_dim), dtype=np.int64)
-        veronese = _veronese_modulo(space, points, p)
-        if _rank(veronese, p) == m:
-            break
-    theta = rng.integers(0, p, size=arch.n_params).tolist()
-    return _rank(evaluation_jacobian(arch, theta, points, arith), p)
-
-
-def generic_rank(arch: Architecture, primes: Sequence[int] = PRIMES, seed: int | None = None) -> int:
-    """The generic rank of ∂c/∂θ, i.e. the dimension of the neuromanifold (see the module docstring).
-
-    Computed modulo each prime at an independent random point; the maximum is returned (each value is a
-    lower bound), and disagreement, which only an unlucky point or prime can cause, is retried once.
-    """
-    rng = np.random.default_rng(seed)
-    ranks = [rank_modulo(arch, p, rng) for p in primes]
-    if len(set(ranks)) > 1:
-        ranks += [rank_modulo(arch, p, rng) for p in primes]
-    return max(ranks)
-
-
-def _veronese_modulo(space: AmbientSpace, points: np.ndarray, p: int) -> np.ndarray:
-    arith = ModularArithmetic(p)
-    columns = []
-    for e in space.monomials:
-        col = np.ones(len(points), dtype=np.int64)
-        for i, power in enumerate(e):
-            for _ in range(power):
-                col = arith.mul(col, points[:, i])
-        columns.append(col)
-    return np.stack(columns, axis=1)
-
-
-def _rank(matrix: np.ndarray, p: int) -> int:
+def modular_matrix(matrix: np.ndarray, p: int) -> flint.nmod_mat:
+    """A numpy array of residues as a python-flint matrix over Z/p."""
     rows, cols = matrix.shape
-    if rows == 0 or cols == 0:
-        return 0
-    return flint.nmod_mat(rows, cols, [int(v) for v in matrix.ravel()], p).rank()
+    return flint.nmod_mat(rows, cols, matrix.ravel().tolist(), p)
+
+
+def modular_rank(matrix: np.ndarray, p: int) -> int:
+    """Rank over Z/p of a numpy array of residues."""
+    return 0 if 0 in matrix.shape else modular_matrix(matrix, p).rank()

@@ -14,6 +14,7 @@ from typing import Any
 import sympy
 
 from .architecture import Architecture
+from .dimension import expected_dimension
 from .space import AmbientSpace
 
 
@@ -89,16 +90,3 @@ class Neurovariety:
             "seconds": round(sum(self.timings.values()), 6),
             "timings": {k: round(v, 6) for k, v in self.timings.items()},
         }
-
-
-def expected_dimension(arch: Architecture, space: AmbientSpace) -> int:
-    """Parameter count minus the dimension of the weight symmetries, capped by dim V.
-
-    For linear networks (monomial degree 1, see :attr:`Architecture.monomial_degree`) the symmetry groups GL(d_i) need not act with finite stabilizers,
-    so the exact count is used instead: the determinantal variety of d_L × d_0 matrices of rank
-    ≤ r = min(d_i) has dimension r(d_0 + d_L − r), plus d_L for the last bias.
-    """
-    if arch.monomial_degree == 1:
-        r = min(arch.widths)
-        return min(space.dim, r * (arch.input_dim + arch.output_dim - r) + (arch.output_dim if arch.bias else 0))
-    return min(space.dim, arch.n_params - arch.symmetry_dim)

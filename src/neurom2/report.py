@@ -2,7 +2,31 @@
 
 from __future__ import annotations
 
+from .dimension import Dimension
 from .neurovariety import Neurovariety
+
+
+def format_dimension(result: Dimension) -> str:
+    space = result.space
+    arch = result.architecture
+    if result.proved:
+        status = "proved: the exact rank reached the upper bound"
+    else:
+        status = f"below the upper bound; wrong with probability < {result.error_bound:.1e}"
+    lines = [
+        f"dimension of the neuromanifold of {arch}",
+        f"  ambient space V    {space.describe()}  (dim {space.dim})",
+        f"  parameters         {arch.n_params}  (continuous symmetries {arch.symmetry_dim})",
+        f"  dimension          {result.dim}  (expected {result.expected_dim}, defect {result.defect}; {status})",
+        f"  fills V over C     {'yes' if result.fills else 'no'}",
+        f"  method             {result.method}: ranks {', '.join(map(str, result.ranks))} "
+        f"modulo {', '.join(map(str, result.primes))}",
+    ]
+    if result.float_rank is not None:
+        lines.append(f"  float cross-check  numerical rank {result.float_rank}")
+    lines += [f"  note               {note}" for note in result.notes]
+    lines.append(f"  {result.seconds:.3f} s")
+    return "\n".join(lines)
 
 
 def format_neurovariety(variety: Neurovariety) -> str:

@@ -16,7 +16,7 @@ from typing import Sequence
 import sympy
 
 from .errors import VerificationError
-from .jacobian import PRIMES, generic_rank
+from .dimension import PRIMES, dimension
 from .neurovariety import Verification
 from .parametrization import Parametrization, random_rational_weights
 
@@ -40,7 +40,7 @@ def check_equations_vanish(equations: Sequence[sympy.Poly], parametrization: Par
 def verify(equations: Sequence[sympy.Poly], dim: int, parametrization: Parametrization, samples: int = 4, seed: int = 0) -> Verification:
     """Run both checks of the module docstring; raise :class:`VerificationError` on any failure."""
     check_equations_vanish(equations, parametrization, samples, seed)
-    rank = generic_rank(parametrization.architecture, PRIMES, seed=seed)
+    rank = dimension(parametrization.architecture, seed=seed).dim
     if rank != dim:
         raise VerificationError(
             f"Macaulay2 reports dimension {dim} but the Jacobian of the parametrization has generic rank "

@@ -1,0 +1,173 @@
+"""The dimension of a neuromanifold, exactly, without symbolic expansion.
+
+dim M is the generic rank of the Jacobian of θ ↦ c(θ).  neurom2 computes the rank of the *evaluation*
+Jacobian ∂f_θ(a_j)/∂θ at a random weight vector θ and random inputs a_j, by backpropagation, exactly
+modulo a prime p < 2^31 (see :mod:`neurom2.jacobian`).
+
+What is proved and what is probable:
+
+* **Lower bound, always proved.**  The rank modulo p at one point is at most the rank over QQ of the
+  same integer matrix, which is at most the generic rank: every computed rank is a lower bound for dim M.
+* **Upper bound, proved.**  dim M ≤ :func:`expected_dimension` (parameters minus the dimension of the
+  symmetry group, which acts with finite stabilizers at generic weights; for linear networks the
+  exact dimension of the determinantal variety; always ≤ dim V).
+* When the rank reaches the upper bound, the dimension is **proved**.  Otherwise the rank is the
+  dimension unless the random point (θ, a) is a zero of the nonzero maximal minors, which by the
+  Schwartz–Zippel lemma has probability at most ``rank · (deg_θ f − 1 + D) / p`` for each prime;
+  the primes use independent points, so both fail with at most the product (reported as
+  ``error_bound``).  The ranks modulo the two primes must agree (retried with new points, then an error).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+
+from .architecture import Architecture
+from .errors import Neurom2Error
+from .jacobian import FloatArithmetic, ModularArithmetic, evaluation_jacobian, modular_rank
+from .space import AmbientSpace
+
+PRIMES: tuple[int, ...] = (2_147_483_647, 2_147_483_629)
+"""Two primes below 2^31, so that products of two residues fit in int64."""
+
+METHOD = "rank of the evaluation Jacobian (backpropagation at random inputs) modulo primes"
+
+
+def expected_dimension(arch: Architecture, space: AmbientSpace | None = None) -> int:
+    """Parameter count minus the dimension of the weight symmetries, capped by dim V (an upper bound).
+
+    For linear networks (monomial degree 1, see :attr:`Architecture.monomial_degree`) the symmetry groups
+    GL(d_i) need not act with finite stabilizers, so the exact count is used instead: the determinantal
+    variety of d_L × d_0 matrices of rank ≤ r = min(d_i) has dimension r(d_0 + d_L − r), plus d_L for
+    the last bias.
+    """
+    space = space or AmbientSpace.of(arch)
+    if arch.monomial_degree == 1:
+        r = min(arch.widths)
+        return min(space.dim, r * (arch.input_dim + arch.output_dim - r) + (arch.output_dim if arch.bias else 0))
+    return min(space.dim, arch.n_params - arch.symmetry_dim)
+
+
+def weight_degree(arch: Architecture) -> int:
+    """The total degree of the network's outputs as polynomials in θ: δ_1 = 1, δ_{l+1} = r·δ_l + 1."""
+    degree = 1
+    for _ in range(arch.depth - 1):
+        degree = arch.activation.degree * degree + 1
+    return degree
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """The dimension of a neuromanifold, with what was proved about it."""
+
+    architecture: Architecture
+    space: AmbientSpace
+    dim: int
+    proved: bool
+    """True when the computed rank reached the proved upper bound :func:`expected_dimension`."""
+    ranks: tuple[int, ...]
+    primes: tuple[int, ...]
+    error_bound: float
+    """Probability bound for dim > the reported value (0 when proved)."""
+    float_rank: int | None = None
+    seconds: float = 0.0
+    method: str = METHOD
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def expected_dim(self) -> int:
+        return expected_dimension(self.architecture, self.space)
+
+    @property
+    def defect(self) -> int:
+        return self.expected_dim - self.dim
+
+    @property
+    def fills(self) -> bool:
+        return self.dim == self.space.dim
+
+    def to_json(self) -> dict[str, Any]:
+        arch = self.architecture
+        return {
+            "widths": list(arch.widths),
+            "activation": str(arch.activation),
+            "bias": arch.bias,
+            "n_params": arch.n_params,
+            "ambient": self.space.describe(),
+            "ambient_dim": self.space.dim,
+            "dim": self.dim,
+            "expected_dim": self.expected_dim,
+            "defect": self.defect,
+            "fills": self.fills,
+            "proved": self.proved,
+            "error_bound": self.error_bound,
+            "method": self.method,
+            "primes": list(self.primes),
+            "ranks": list(self.ranks),
+            "float_rank": self.float_rank,
+            "seconds": round(self.seconds, 6),
+        }
+
+
+def rank_modulo(arch: Architecture, p: int, rng: np.random.Generator, n_points: int) -> int:
+    """Rank modulo p of the evaluation Jacobian at a random θ and ``n_points`` random inputs."""
+    points = rng.integers(0, p, size=(n_points, arch.input_dim), dtype=np.int64)
+    theta = rng.integers(0, p, size=arch.n_params).tolist()
+    return modular_rank(evaluation_jacobian(arch, theta, points, ModularArithmetic(p)), p)
+
+
+def float_rank(arch: Architecture, rng: np.random.Generator, n_points: int) -> int:
+    """Numerical rank (singular values above 1e-9 of the largest) of the float evaluation Jacobian.
+
+    A cross-check only: for high degrees the Veronese matrix is badly conditioned and this can be low.
+    """
+    points = rng.uniform(-1, 1, size=(n_points, arch.input_dim))
+    jac = evaluation_jacobian(arch, rng.uniform(-1, 1, arch.n_params), points, FloatArithmetic())
+    singular = np.linalg.svd(jac, compute_uv=False)
+    return int(np.sum(singular > 1e-9 * singular[0])) if singular.size and singular[0] > 0 else 0
+
+
+def dimension(
+    arch: Architecture, *, primes: Sequence[int] = PRIMES, seed: int | None = None, float_check: bool = False
+) -> Dimension:
+    """dim M by exact ranks modulo ``primes`` (see the module docstring for what is proved)."""
+    started = time.perf_counter()
+    space = AmbientSpace.of(arch)
+    rng = np.random.default_rng(seed)
+    bound = expected_dimension(arch, space)
+    monomials = len(space.monomials)
+    # Fewer sample inputs suffice when the rank is bounded well below dim V; all monomials if not.
+    few = min(monomials, math.ceil(bound / arch.output_dim) + 2)
+    notes: list[str] = []
+    for attempt in range(3):
+        ranks = tuple(rank_modulo(arch, p, rng, few) for p in primes)
+        if few < monomials and min(ranks) < bound:
+            few = monomials
+            ranks = tuple(rank_modulo(arch, p, rng, few) for p in primes)
+        if len(set(ranks)) == 1:
+            break
+        notes.append(f"ranks {ranks} modulo {tuple(primes)} disagreed; retried with new random points")
+    else:
+        raise Neurom2Error(f"Jacobian ranks modulo {tuple(primes)} disagree three times: {ranks}; please report this")
+    dim = ranks[0]
+    proved = dim == bound
+    per_prime = [min(1.0, dim * (weight_degree(arch) - 1 + space.top_degree) / p) for p in primes]
+    error_bound = 0.0 if proved else math.prod(per_prime)
+    checked = float_rank(arch, rng, few) if float_check else None
+    return Dimension(
+        architecture=arch,
+        space=space,
+        dim=dim,
+        proved=proved,
+        ranks=ranks,
+        primes=tuple(primes),
+        error_bound=error_bound,
+        float_rank=checked,
+        seconds=time.perf_counter() - started,
+        notes=tuple(notes),
+    )

@@ -1,0 +1,88 @@
+"""Exact dimensions by Jacobian ranks modulo primes, against floats, Macaulay2 and the published sizes."""
+
+import json
+
+import pytest
+
+from neurom2 import Architecture, Neurom2Error, implicitize
+from neurom2 import dimension as dimension_module
+from neurom2.cli import main
+from neurom2.dimension import dimension, expected_dimension, weight_degree
+
+from conftest import float_rank
+
+SMALL = [
+    ("2,2,1", "x^2", False), ("3,2,1", "x^2", False), ("2,2,1", "x^4", False), ("3,2,3", "x", False),
+    ("2,1,1", "x^3 + x", True), ("2,2,1,1", "x^2", False), ("3,2,2", "x^2", False), ("2,3,2", "x", True),
+]
+
+
+@pytest.mark.parametrize("widths, activation, bias", SMALL)
+def test_dimension_agrees_with_float_rank_and_with_the_krull_dimension_from_macaulay2(widths, activation, bias):
+    arch = Architecture.create(widths, activation, bias)
+    result = dimension(arch, seed=1)
+    assert result.dim == float_rank(arch)
+    assert result.dim == implicitize(arch, verify=False, timeout=60).dim
+    assert result.proved == (result.dim == result.expected_dim)
+
+
+@pytest.mark.parametrize(
+    "widths, bias, ambient",
+    [("2,3,4,5,4,6,4,1", False, 65), ("3,5,6,4,1", False, 45), ("2,3,4,4,10,17,11,12,4,2", False, 514)],
+)
+def test_published_sweep_sizes_fill_their_space_and_this_is_proved(widths, bias, ambient):
+    result = dimension(Architecture.create(widths, "x^2", bias), seed=0)
+    assert result.space.dim == ambient
+    assert result.fills and result.proved and result.error_bound == 0
+    assert result.ranks == (ambient, ambient)
+
+
+def test_quadratic_network_with_biases_has_the_orthogonal_group_of_its_last_hidden_layer_as_defect():
+    """f = sum_i v_i (z_i)^2 is a quadratic form in the last hidden layer's 4 pre-activations: O(4),
+    of dimension 6, acts on the weights without changing f, beyond the 15 rescalings."""
+    arch = Architecture.create("3,5,6,4,1", "x^2", bias=True)
+    result = dimension(arch, seed=0)
+    assert (result.space.dim, result.expected_dim) == (165, 89 - 15)
+    assert result.dim == float_rank(arch) == result.expected_dim - 6
+
+
+def test_unproved_dimension_reports_a_small_failure_probability():
+    result = dimension(Architecture.create("3,2,1", "x^2"), seed=0)
+    assert (result.dim, result.expected_dim, result.proved) == (5, 6, False)
+    assert 0 < result.error_bound < 1e-12
+
+
+def test_float_cross_check_is_reported_on_request():
+    result = dimension(Architecture.create("3,2,1", "x^2"), seed=0, float_check=True)
+    assert result.float_rank == 5
+
+
+def test_weight_degree_counts_the_degree_of_the_outputs_in_the_weights():
+    assert weight_degree(Architecture.create("2,2,1", "x^3")) == 4           # e (a x + b y)^3
+    assert weight_degree(Architecture.create("2,2,2,1", "x^2")) == 7         # 1 + 2 (1 + 2 * 1)
+
+
+def test_expected_dimension_of_linear_networks_is_that_of_the_determinantal_variety():
+    assert expected_dimension(Architecture.create("4,2,4", "x")) == 2 * (4 + 4 - 2)
+    assert expected_dimension(Architecture.create("2,3,2", "x")) == 4
+    assert expected_dimension(Architecture.create("3,2,3", "x", bias=True)) == 8 + 3
+
+
+def test_disagreeing_primes_are_retried_and_then_an_error(monkeypatch):
+    calls = iter([5, 6, 5, 6, 5, 6])
+    monkeypatch.setattr(dimension_module, "rank_modulo", lambda *args: next(calls))
+    with pytest.raises(Neurom2Error, match="disagree"):
+        dimension(Architecture.create("3,2,1", "x^2"), seed=0)
+
+
+def test_dim_command_prints_json_with_the_documented_keys(capsys):
+    assert main(["dim", "--widths", "3,5,6,4,1", "--activation", "x^2", "--json", "--seed", "3"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {"dim", "ambient_dim", "expected_dim", "defect", "method", "seconds", "proved"} <= set(data)
+    assert (data["dim"], data["ambient_dim"], data["defect"], data["proved"]) == (45, 45, 0, True)
+
+
+def test_dim_command_text_states_the_defect(capsys):
+    assert main(["dim", "--widths", "3,2,1", "--activation", "x^2", "--seed", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "dimension          5  (expected 6, defect 1" in out
