@@ -10,8 +10,9 @@ newPackage("Neurom2",
     )
 
 export {
-    "NeuralNetwork", "neuralNetwork", "neuromanifoldIdeal", "monomialExponents", "outputDegrees",
-    "neurom2Report", "parametrizationReport",
+    "NeuralNetwork", "neuralNetwork", "neuromanifoldIdeal", "monomialExponents", "outputDegrees", "symmetryChart",
+    "FixSymmetries", "vanishOnNeuromanifold",
+    "neurom2Report", "parametrizationReport", "equationsReport",
     "Bias", "Widths", "Activation", "WeightRing", "CoordinateRing", "Coordinates", "Parametrization"
     }
 
@@ -93,23 +94,171 @@ neuralNetwork(List, List) := NeuralNetwork => o -> (widths, sigma) -> (
         Parametrization => map(R, S, images),
         symbol cache => new CacheTable})
 
-neuromanifoldIdeal = method()
-neuromanifoldIdeal NeuralNetwork := Ideal => N -> (
-    if not N.cache#?"ideal" then N.cache#"ideal" = trim ker N#Parametrization;
-    N.cache#"ideal")
+symmetryChart = method()
+symmetryChart NeuralNetwork := List => N -> (
+    -- Weight values fixed on a dense open chart of the weights that meets every orbit of the continuous
+    -- symmetries there: a list of pairs (index of the weight variable, value).
+    (widths, sigma) := (N#Widths, N#Activation);
+    r := #sigma - 1;
+    if #select(sigma, a -> a != 0) != 1 then return {};
+    L := #widths - 1;
+    fixed := {};
+    position := 0;
+    for l from 1 to L do (
+        (rows, cols) := (widths#l, widths#(l-1));
+        if l < L then fixed = fixed | (
+            if r >= 2 then apply(rows, i -> (position + i * cols, 1))   -- w_(l,i,1) = 1: rescalings
+            else flatten table(rows, cols, (i, j) -> (                    -- g W_l = [I | *] or [I ; 0]: GL(d_l)
+                if i < cols and j < rows then (position + i * cols + j, if i == j then 1 else 0)
+                else if i >= cols then (position + i * cols + j, 0)
+                else null)));
+        position = position + rows * cols;
+        if N#Bias then (
+            if l < L and r == 1 then fixed = fixed | apply(rows, i -> (position + i, 0));  -- translations
+            position = position + rows));
+    delete(null, fixed))
+
+chartParametrization = N -> (
+    -- the parametrization restricted to the chart of symmetryChart N (a ring map, same source and target)
+    R := N#WeightRing;
+    fixed := hashTable symmetryChart N;
+    chart := map(R, R, apply(numgens R, i -> if fixed#?i then fixed#i * 1_R else R_i));
+    map(R, N#CoordinateRing, apply(flatten entries matrix N#Parametrization, f -> chart f)))
+
+neuromanifoldIdeal = method(Options => {Strategy => "eliminate", FixSymmetries => true, DegreeLimit => infinity})
+neuromanifoldIdeal NeuralNetwork := Ideal => o -> N -> (
+    key := ("ideal", o.Strategy, o.FixSymmetries, o.DegreeLimit);
+    if not N.cache#?key then N.cache#key = (
+        R := N#WeightRing;
+        S := N#CoordinateRing;
+        phi := if o.FixSymmetries then chartParametrization N else N#Parametrization;
+        images := flatten entries matrix phi;
+        if o.Strategy == "kernel" then trim ker phi
+        else if o.Strategy == "eliminate" then (
+            -- graph ideal in a block order eliminating the weights; a homogeneous one when the
+            -- coordinates' images are homogeneous of one degree (then DegreeLimit truncates by degree)
+            n := numgens R;
+            d := unique apply(select(images, f -> f != 0), f -> if isHomogeneous f then first degree f else -1);
+            degs := if #d == 1 and d#0 > 0 then toList(n : 1) | toList(numgens S : d#0) else toList(n + numgens S : 1);
+            if o.DegreeLimit =!= infinity and degs == toList(n + numgens S : 1) then
+                error "neuromanifoldIdeal: DegreeLimit needs a homogeneous parametrization (monomial sigma, no biases)";
+            T := (coefficientRing R)(monoid[gens R | gens S, Degrees => degs, MonomialOrder => Eliminate n]);
+            J := ideal apply(#images, j -> T_(n + j) - (map(T, R, take(gens T, n))) images#j);
+            G := if o.DegreeLimit === infinity then gb J else gb(J, DegreeLimit => o.DegreeLimit * last degs);
+            trim ideal (map(S, T, toList(n : 0_S) | gens S)) selectInSubring(1, gens G))
+        else error("neuromanifoldIdeal: unknown Strategy " | toString o.Strategy | "; use \"eliminate\" or \"kernel\""));
+    N.cache#key)
+
+vanishOnNeuromanifold = method()
+vanishOnNeuromanifold(NeuralNetwork, List) := List => (N, polynomials) -> (
+    -- exact test of F(c(w)) == 0 for each F in the coordinate ring, on the dense chart of symmetryChart
+    phi := chartParametrization N;
+    apply(polynomials, F -> phi F == 0))
 
 -- Serialisations read by the Python bridge: only lists, integers and rationals.
-neurom2Report = method()
-neurom2Report NeuralNetwork := String => N -> (
-    I := neuromanifoldIdeal N;
+neurom2Report = method(Options => options neuromanifoldIdeal)
+neurom2Report NeuralNetwork := String => o -> N -> (
+    I := neuromanifoldIdeal(N, o);
     gensI := flatten entries mingens I;
     toString {N#Coordinates, dim I, degree I, apply(gensI, listForm)})
+
+equationsReport = method()
+equationsReport(NeuralNetwork, List) := String => (N, polynomials) -> (
+    -- for candidate equations: whether each vanishes on the neuromanifold (1/0), then the dimension,
+    -- degree and minimal generators of the ideal they generate
+    J := ideal(polynomials | {0_(N#CoordinateRing)});
+    vanish := apply(vanishOnNeuromanifold(N, polynomials), b -> if b then 1 else 0);
+    toString {vanish, dim J, degree J, apply(flatten entries mingens J, listForm)})
 
 parametrizationReport = method()
 parametrizationReport NeuralNetwork := String => N -> (
     toString {N#Coordinates, apply(flatten entries matrix N#Parametrization, listForm)})
 
+-- Fibers of the parametrization, for membership questions (Python: neurom2.membership).
+-- A chart fixes some weights to rational values (null: free); the fiber over a point t of the ambient
+-- space is {free weights : coefficients = t}, an ideal of QQ[free weights] with one generator per coordinate.
+export {"fiberIdeal", "pointsReport", "distanceCriticalIdeals"}
+needsPackage "RealRoots"      -- traceCount: real points by the signature of Hermite's trace form
+needsPackage "MinimalPrimes"  -- radical, minimalPrimes inside a package
+
+fiberIdeal = method()
+fiberIdeal(NeuralNetwork, List, List) := Ideal => (N, point, chart) -> (
+    R := N#WeightRing;
+    images := flatten entries matrix N#Parametrization;
+    if #point != #images then error "fiberIdeal: expected one rational number per coordinate";
+    if #chart != numgens R then error "fiberIdeal: expected one entry per weight (a rational number, or null)";
+    free := select(numgens R, i -> chart#i === null);
+    F := QQ(monoid[apply(free, i -> R_i)]);
+    slot := hashTable apply(#free, k -> (free#k, F_k));
+    phi := map(F, R, apply(numgens R, i -> if slot#?i then slot#i else promote(chart#i, F)));
+    ideal apply(#images, k -> phi(images#k) - point#k))
+
+pointsReport = method()
+pointsReport Ideal := String => J -> (
+    -- {dim J, data}: data = cofactors h with (gens J)*h = 1 (listForm) when J = 1; when dim J = 0, the
+    -- exponents of a basis of A = QQ[vars]/radical J, the matrices of multiplication by each variable
+    -- on it, and the number of real points (traceCount); otherwise a maximal independent set of variables.
+    F := ring J;
+    d := dim J;
+    data := if d < 0 then apply(flatten entries(matrix{{1_F}} // gens J), listForm)
+    else if d == 0 then (
+        radJ := radical J;
+        A := F/radJ;
+        B := basis A;
+        {apply(flatten entries B, b -> first exponents lift(b, F)),
+         apply(numgens A, i -> entries lift(last coefficients(A_i * B, Monomials => B), QQ)),
+         if numgens F == 0 then 1 else traceCount radJ})
+    else apply(support first independentSets J, index);
+    toString {d, data})
+
+distanceCriticalIdeals = method()
+distanceCriticalIdeals(Ideal, List) := List => (J, p) -> (
+    -- For each minimal prime P of J, of codimension c: P + the (c+1)-minors of (jacobian P, x - p). The real
+    -- point of V(P) nearest to p (singular, or where x - p is normal to V(P)) lies on it, if V(P) has real points.
+    F := ring J;
+    delta := vars F - matrix{apply(p, a -> promote(a, F))};
+    apply(minimalPrimes J, P -> P + minors(codim P + 1, transpose jacobian P || delta)))
+
 beginDocumentation()
+
+doc ///
+  Key
+    fiberIdeal
+    (fiberIdeal, NeuralNetwork, List, List)
+    pointsReport
+    (pointsReport, Ideal)
+    distanceCriticalIdeals
+    (distanceCriticalIdeals, Ideal, List)
+  Headline
+    fibers of the parametrization, their points and real points
+  Usage
+    J = fiberIdeal(N, t, chart)
+    pointsReport J
+    distanceCriticalIdeals(J, p)
+  Inputs
+    N:NeuralNetwork
+    t:List
+      one rational number per coordinate of the ambient space
+    chart:List
+      one entry per weight: a rational value, or null for a free weight
+    J:Ideal
+    p:List
+      a rational point, one entry per variable of the ring of J
+  Outputs
+    J:Ideal
+      the weights (free ones only) whose network has coefficients t, one generator per coordinate
+  Description
+    Text
+      pointsReport prints {dim J, data}: cofactors expressing 1 when J is the unit ideal; for zero-dimensional J
+      the basis exponents of QQ[vars]/radical J, the multiplication matrices of the variables, and its number of
+      real points (traceCount); otherwise a maximal independent set of variables.  distanceCriticalIdeals gives,
+      per minimal prime, an ideal containing the real point nearest to p of each real component.
+    Example
+      N = neuralNetwork({2,2,1}, {0,0,0,1});
+      J = fiberIdeal(N, {1,0,-1,0}, {1,null,1,null,null,null})
+      pointsReport J
+///
+
 
 doc ///
   Key
@@ -282,6 +431,13 @@ TEST ///
 TEST ///
   assert(monomialExponents(2, {0,1,2}) == {{0,0},{1,0},{0,1},{2,0},{1,1},{0,2}})
   assert(outputDegrees({2,2,2,1}, {0,1,1}) == {1,2,3,4})
+///
+
+TEST ///
+  -- x^3 - x y^2 = e(x+by)^3 + f(x+dy)^3 has two complex solutions and no real one
+  J = fiberIdeal(neuralNetwork({2,2,1}, {0,0,0,1}), {1,0,-1,0}, {1,null,1,null,null,null})
+  report = value pointsReport J   -- {dim, {basis exponents, multiplication matrices, real points}}
+  assert(report#0 == 0 and #(report#1#0) == 2 and report#1#2 == 0)
 ///
 
 end--

@@ -1,5 +1,7 @@
 """Verification catches wrong answers, loudly: a wrong equation or a wrong dimension is an error."""
 
+import dataclasses
+
 import pytest
 import sympy
 
@@ -32,13 +34,13 @@ def test_a_true_equation_and_dimension_pass():
 
 
 def test_cli_exits_1_when_macaulay2_output_fails_verification(monkeypatch, capsys):
-    original = implicitization._read_report
+    original = implicitization._run_strategy
 
-    def tampered(output, space):
-        coordinates, dim, degree, equations = original(output, space)
-        return coordinates, dim + 1, degree, equations
+    def tampered(*args):
+        ideal = original(*args)
+        return dataclasses.replace(ideal, dim=ideal.dim + 1)
 
-    monkeypatch.setattr(implicitization, "_read_report", tampered)
+    monkeypatch.setattr(implicitization, "_run_strategy", tampered)
     assert main(["implicit", "--widths", "2,2,1", "--activation", "x^4"]) == 1
     out, err = capsys.readouterr()
     assert out == "" and "the computed ideal is wrong" in err and "Traceback" not in err

@@ -17,7 +17,7 @@ from typing import Sequence
 from . import __version__
 from .architecture import Architecture
 from .errors import InvalidArchitecture, Neurom2Error
-from .implicitization import implicitize
+from .implicitization import STRATEGIES, implicitize
 from .m2.codegen import standalone_script
 from .dimension import dimension
 from .report import format_dimension, format_neurovariety
@@ -39,6 +39,12 @@ def _seconds(text: str) -> float:
 def _seed(text: str) -> int:
     if not re.fullmatch(r"[0-9]+", text):
         raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}")
+    return int(text)
+
+
+def _positive_int(text: str) -> int:
+    if not re.fullmatch(r"[0-9]+", text) or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
     return int(text)
 
 
@@ -66,7 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     implicit.add_argument("--timeout", type=_seconds, default=None, metavar="S", help="time limit for Macaulay2, in seconds")
     implicit.add_argument("--no-verify", dest="verify", action="store_false", help="skip the independent verification")
     implicit.add_argument("--emit-m2", type=Path, metavar="FILE", help="also write the computation as a standalone Macaulay2 script")
-    implicit.add_argument("--seed", type=_seed, default=0, help="seed of the random verification points (default: 0)")
+    implicit.add_argument("--seed", type=_seed, default=0, help="seed of the random points (default: 0)")
+    implicit.add_argument("--strategy", choices=STRATEGIES, default="auto", help="how to compute the ideal (default: auto; see README)")
+    implicit.add_argument("--max-degree", type=_positive_int, default=None, metavar="K", help="degree bound for the truncated and interpolate strategies")
     implicit.set_defaults(handler=_implicit)
 
     dim = commands.add_parser("dim", help="exact dimension of a neuromanifold (Jacobian rank modulo primes)")
@@ -82,7 +90,9 @@ def _implicit(args: argparse.Namespace) -> int:
     arch = Architecture.create(args.widths, args.activation, args.bias)
     if args.emit_m2:
         args.emit_m2.write_text(standalone_script(arch))
-    variety = implicitize(arch, timeout=args.timeout, verify=args.verify, seed=args.seed)
+    variety = implicitize(
+        arch, strategy=args.strategy, max_degree=args.max_degree, timeout=args.timeout, verify=args.verify, seed=args.seed
+    )
     print(json.dumps(variety.to_json(), indent=2) if args.json else format_neurovariety(variety))
     return 0
 

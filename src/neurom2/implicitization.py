@@ -1,32 +1,72 @@
-"""Implicitization: from an architecture to the ideal of its neurovariety, through Macaulay2.
+"""Implicitization: from an architecture to the ideal of its neurovariety, with a choice of strategy.
 
-Macaulay2 builds the parametrization itself from the numbers describing the network (package
-``Neurom2``, constructor ``neuralNetwork``), computes the kernel of the ring map
-QQ[coordinates] → QQ[weights], its dimension, degree and minimal generators, and prints them in the
-serialisation of :mod:`neurom2.m2.parse`.  Python checks that Macaulay2 used the same coordinates,
-parses the equations into sympy, and (by default) verifies the result independently.
+Strategies (``strategy=``), and what each proves:
+
+``eliminate``
+    Macaulay2 (package ``Neurom2``) builds the parametrization from the numbers describing the
+    network, restricts it to a dense chart that fixes the continuous symmetries (one weight per hidden
+    neuron set to 1; an identity block for linear layers), and computes a full Gröbner basis of the graph
+    ideal in a block order eliminating the weights.  Proves: the complete ideal.
+``truncated``
+    The same graph ideal, weighted-homogeneous (coordinates get the degree of their polynomials), with a
+    Gröbner basis truncated at degree ``max_degree`` in the coordinates.  Proves: all equations up to
+    that degree.  Needs a homogeneous parametrization (monomial σ, no biases).
+``interpolate``
+    :mod:`neurom2.interpolation`, degree by degree, modulo primes, lifted to QQ; each lifted equation is
+    checked symbolically in Macaulay2 (F(c(θ)) = 0 on the chart).  Proves: all equations up to
+    ``max_degree``; and the complete ideal when M is a hypersurface: the first equation found is then
+    the generator (I(M) is principal and prime, and no equation of lower degree exists).
+``auto``
+    The dimension first (:mod:`neurom2.dimension`): a neuromanifold that fills V has the zero ideal,
+    proved by the rank.  A hypersurface is interpolated.  Otherwise ``eliminate``; if Macaulay2 runs
+    past ``timeout``, ``interpolate`` up to ``max_degree`` instead.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
+from fractions import Fraction
 
 import sympy
 
 from .architecture import Architecture
-from .errors import Macaulay2OutputError
+from .dimension import Dimension, dimension
+from .errors import InvalidArchitecture, Macaulay2OutputError, Macaulay2Timeout, VerificationError
+from .interpolation import DegreePiece, equations_of_degree
 from .m2 import codegen
 from .m2.parse import parse_value, polynomial_from_listform
 from .m2.session import Macaulay2Session, default_session
 from .neurovariety import Neurovariety
 from .parametrization import Parametrization
-from .space import AmbientSpace
+from .space import AmbientSpace, Exponents
 from .verification import verify as verify_result
+
+STRATEGIES = ("auto", "eliminate", "truncated", "interpolate")
+DEFAULT_MAX_DEGREE = 4
+HYPERSURFACE_MAX_DEGREE = 12
+AUTO_ELIMINATION_SECONDS = 60.0
+"""Without a user timeout, ``auto`` gives elimination this long before it interpolates instead."""
+
+
+@dataclass(frozen=True)
+class _Ideal:
+    """What one strategy found, before verification."""
+
+    equations: tuple[sympy.Poly, ...]
+    dim: int
+    degree: int | None
+    complete: bool
+    up_to_degree: int | None
+    proof: str
+    strategy: str
 
 
 def implicitize(
     architecture: Architecture,
     *,
+    strategy: str = "auto",
+    max_degree: int | None = None,
     session: Macaulay2Session | None = None,
     timeout: float | None = None,
     verify: bool = True,
@@ -34,49 +74,162 @@ def implicitize(
 ) -> Neurovariety:
     """Compute the ideal, dimension and degree of the neurovariety of ``architecture``.
 
-    ``timeout`` bounds the Macaulay2 computation in seconds (:class:`Macaulay2Timeout` beyond it);
-    ``verify`` runs the checks of :mod:`neurom2.verification` and raises
-    :class:`VerificationError` if one fails.
+    ``strategy`` is one of :data:`STRATEGIES` (see the module docstring); ``max_degree`` bounds the
+    degree of the equations for ``truncated`` and ``interpolate``; ``timeout`` bounds each Macaulay2
+    computation in seconds; ``verify`` runs the independent checks of :mod:`neurom2.verification`.
     """
+    if strategy not in STRATEGIES:
+        raise InvalidArchitecture(f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}")
+    if max_degree is not None and max_degree < 1:
+        raise InvalidArchitecture(f"max_degree must be at least 1, got {max_degree}")
     session = session or default_session()
-    space = AmbientSpace.of(architecture)
-    started = time.perf_counter()
     session.load_package(codegen.package_file())
-    output = session.run(f"print neurom2Report {codegen.network(architecture)}", timeout=timeout)
-    coordinates, dim, degree, equations = _read_report(output, space)
-    timings = {"macaulay2": time.perf_counter() - started}
+    space = AmbientSpace.of(architecture)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    dim = dimension(architecture, seed=seed)
+    timings["dimension"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    ideal = _run_strategy(architecture, space, dim, strategy, max_degree, session, timeout, seed)
+    timings[ideal.strategy] = time.perf_counter() - started
+
     verification = None
     if verify:
         started = time.perf_counter()
-        verification = verify_result(equations, dim, Parametrization(architecture), seed=seed)
+        verification = verify_result(ideal.equations, ideal.dim, Parametrization(architecture), seed=seed)
         timings["verification"] = time.perf_counter() - started
+    elif ideal.dim != dim.dim:
+        raise VerificationError(f"Macaulay2 reports dimension {ideal.dim}, the Jacobian rank is {dim.dim}")
     return Neurovariety(
         architecture=architecture,
         space=space,
-        dim=dim,
-        degree=degree if equations else None,
-        equations=equations,
+        dim=ideal.dim,
+        degree=ideal.degree if ideal.equations and ideal.complete else None,
+        equations=ideal.equations,
         m2_version=session.version,
+        strategy=ideal.strategy,
+        complete=ideal.complete,
+        up_to_degree=ideal.up_to_degree,
+        proof=ideal.proof,
+        dimension_proved=dim.proved,
         timings=timings,
         verification=verification,
     )
+
+
+def _run_strategy(
+    arch: Architecture,
+    space: AmbientSpace,
+    dim: Dimension,
+    strategy: str,
+    max_degree: int | None,
+    session: Macaulay2Session,
+    timeout: float | None,
+    seed: int,
+) -> _Ideal:
+    if strategy == "auto":
+        if dim.fills:
+            return _Ideal((), dim.dim, None, True, None, "fills V: the Jacobian has full rank dim V", "rank")
+        if dim.dim == space.dim - 1:
+            return _interpolate(arch, space, dim, max_degree or HYPERSURFACE_MAX_DEGREE, session, timeout, seed)
+        try:
+            return _eliminate(arch, space, session, timeout or AUTO_ELIMINATION_SECONDS, None, dim.dim)
+        except Macaulay2Timeout:
+            return _interpolate(arch, space, dim, max_degree or DEFAULT_MAX_DEGREE, session, timeout, seed)
+    if strategy == "eliminate":
+        return _eliminate(arch, space, session, timeout, None, dim.dim)
+    if strategy == "truncated":
+        if arch.bias or not arch.activation.is_monomial:
+            raise InvalidArchitecture("strategy 'truncated' needs a homogeneous parametrization: a monomial activation and no biases")
+        return _eliminate(arch, space, session, timeout, max_degree or DEFAULT_MAX_DEGREE, dim.dim)
+    return _interpolate(arch, space, dim, max_degree or DEFAULT_MAX_DEGREE, session, timeout, seed)
+
+
+def _eliminate(
+    arch: Architecture, space: AmbientSpace, session: Macaulay2Session, timeout: float | None, degree_limit: int | None, jacobian_dim: int
+) -> _Ideal:
+    options = "" if degree_limit is None else f", DegreeLimit => {int(degree_limit)}, FixSymmetries => false"
+    output = session.run(f"print neurom2Report({codegen.network(arch)}{options})", timeout=timeout)
+    report = parse_value(output)
+    if not (isinstance(report, list) and len(report) == 4 and isinstance(report[1], int) and isinstance(report[2], int)):
+        raise Macaulay2OutputError(f"expected {{coordinates, dim, degree, generators}}, got {output[:200]!r}")
+    coordinates, dim, degree, generators = report
+    _check_coordinates(coordinates, space)
+    equations = tuple(polynomial_from_listform(terms, coordinate_symbols(space)) for terms in generators)
+    if degree_limit is None:
+        return _Ideal(equations, dim, degree, True, None, "full Gröbner basis of the graph ideal (elimination)", "eliminate")
+    proof = f"Gröbner basis of the homogeneous graph ideal truncated at degree {degree_limit}"
+    return _Ideal(equations, jacobian_dim, None, False, degree_limit, proof, "truncated")
+
+
+def _interpolate(
+    arch: Architecture,
+    space: AmbientSpace,
+    dim: Dimension,
+    max_degree: int,
+    session: Macaulay2Session,
+    timeout: float | None,
+    seed: int,
+) -> _Ideal:
+    hypersurface = dim.dim == space.dim - 1
+    pieces: list[DegreePiece] = []
+    for degree in range(1, max_degree + 1):
+        pieces.append(equations_of_degree(arch, degree, seed=seed))
+        if hypersurface and pieces[-1].basis:
+            break
+    candidates = [poly for piece in pieces for poly in piece.basis]
+    vanish, ideal_dim, ideal_degree, generators = _check_equations(arch, space, candidates, session, timeout)
+    if not all(vanish):
+        bad = [str(_poly(p, space).as_expr()) for p, ok in zip(candidates, vanish) if not ok]
+        raise VerificationError(f"interpolated equations that do not vanish on the neuromanifold: {bad[:3]}")
+    symbols = coordinate_symbols(space)
+    equations = tuple(polynomial_from_listform(terms, symbols) for terms in generators)
+    found = pieces[-1]
+    if hypersurface and found.basis and found.kernel_dim == 1:
+        proof = (
+            f"hypersurface: no equation of degree < {found.degree} (trivial kernels modulo primes), a unique one of "
+            f"degree {found.degree}, verified to vanish on M symbolically; I(M) is principal and prime"
+        )
+        return _Ideal(equations, ideal_dim, ideal_degree, True, None, proof, "interpolate")
+    proof = (
+        f"interpolation modulo primes, degrees 1..{found.degree}: the kernels bound each degree's equations "
+        "from above; the lifted equations vanish on M (verified symbolically)"
+    )
+    return _Ideal(equations, dim.dim, None, False, found.degree, proof, "interpolate")
+
+
+def _check_equations(arch: Architecture, space: AmbientSpace, polys: list[dict[Exponents, Fraction]], session: Macaulay2Session, timeout: float | None):
+    ring = "neurom2S"
+    rendered = "{" + ", ".join(_render(poly, ring) for poly in polys) + "}"
+    code = (
+        f"neurom2N = {codegen.network(arch)}; {ring} = neurom2N#CoordinateRing; "
+        f"print equationsReport(neurom2N, {rendered})"
+    )
+    report = parse_value(session.run(code, timeout=timeout))
+    if not (isinstance(report, list) and len(report) == 4 and len(report[0]) == len(polys)):
+        raise Macaulay2OutputError(f"expected {{vanish, dim, degree, generators}} for {len(polys)} equations")
+    return report
+
+
+def _render(poly: dict[Exponents, Fraction], ring: str) -> str:
+    """An M2 polynomial in ``ring`` from exponent vectors and rational coefficients (numbers only)."""
+    return " + ".join(f"({codegen.rational(c)})*{ring}_{codegen.integer_list(e)}" for e, c in poly.items()) or f"0_{ring}"
+
+
+def _poly(poly: dict[Exponents, Fraction], space: AmbientSpace) -> sympy.Poly:
+    data = {e: sympy.Rational(c.numerator, c.denominator) for e, c in poly.items()}
+    return sympy.Poly.from_dict(data, *coordinate_symbols(space), domain=sympy.QQ)
 
 
 def coordinate_symbols(space: AmbientSpace) -> tuple[sympy.Symbol, ...]:
     return tuple(sympy.Symbol(c.name) for c in space.coordinates)
 
 
-def _read_report(output: str, space: AmbientSpace) -> tuple[list, int, int, tuple[sympy.Poly, ...]]:
-    report = parse_value(output)
-    if not (isinstance(report, list) and len(report) == 4 and isinstance(report[1], int) and isinstance(report[2], int)):
-        raise Macaulay2OutputError(f"expected {{coordinates, dim, degree, generators}}, got {output[:200]!r}")
-    coordinates, dim, degree, generators = report
+def _check_coordinates(coordinates: list, space: AmbientSpace) -> None:
     expected = [[c.output, *c.exponents] for c in space.coordinates]
     if coordinates != expected:
         raise Macaulay2OutputError(
             "Macaulay2's package uses different coordinates than neurom2's Python side "
             f"(first differences: {coordinates[:3]} vs {expected[:3]}): are the two from the same version?"
         )
-    symbols = coordinate_symbols(space)
-    equations = tuple(polynomial_from_listform(terms, symbols) for terms in generators)
-    return coordinates, dim, degree, equations

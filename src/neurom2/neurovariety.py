@@ -40,10 +40,18 @@ class Neurovariety:
     space: AmbientSpace
     dim: int
     degree: int | None
-    """Degree of the (conical) variety; ``None`` when it fills V, i.e. its ideal is zero."""
+    """Degree of the (conical) variety; ``None`` when it fills V or when the ideal is not complete."""
     equations: tuple[sympy.Poly, ...]
     """Minimal generators of the ideal over QQ, as polynomials in the coordinate symbols."""
     m2_version: str
+    strategy: str
+    complete: bool
+    """Whether the equations are proved to generate the whole ideal (see ``proof``)."""
+    up_to_degree: int | None
+    """When not complete: every equation of degree ≤ this lies in the ideal the equations generate."""
+    proof: str
+    dimension_proved: bool
+    """Whether the dimension is proved (the Jacobian rank reached its upper bound) or only probable."""
     timings: dict[str, float] = field(default_factory=dict)
     verification: Verification | None = None
 
@@ -84,6 +92,11 @@ class Neurovariety:
             "degree": self.degree,
             "equations": [str(eq.as_expr()) for eq in self.equations],
             "equation_degrees": list(self.equation_degrees),
+            "strategy": self.strategy,
+            "complete": self.complete,
+            "up_to_degree": self.up_to_degree,
+            "proof": self.proof,
+            "dimension_proved": self.dimension_proved,
             "verified": self.verification is not None,
             "verification": self.verification.to_json() if self.verification else None,
             "m2_version": self.m2_version,

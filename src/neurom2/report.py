@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from .dimension import Dimension
 from .neurovariety import Neurovariety
+
+
+MAX_SHOWN = 20
+"""Equations printed in the text output; --json has all."""
 
 
 def format_dimension(result: Dimension) -> str:
@@ -39,11 +45,19 @@ def format_neurovariety(variety: Neurovariety) -> str:
         f"  dimension          {variety.dim}  (expected {variety.expected_dim}, defect {variety.defect})",
         f"  fills V over C     {'yes: the Zariski closure is V (the ideal is zero); real points may still be missed' if variety.fills else 'no'}",
     ]
+    if variety.complete:
+        lines.append(f"  ideal              complete ({variety.strategy}): {variety.proof}")
+    else:
+        lines.append(f"  ideal              all equations up to degree {variety.up_to_degree}, not proved complete ({variety.strategy}): {variety.proof}")
     if variety.equations:
-        degrees = ", ".join(map(str, variety.equation_degrees))
-        lines.append(f"  degree             {variety.degree}")
-        lines.append(f"  equations          {len(variety.equations)} minimal generator{'s' if len(variety.equations) > 1 else ''} over QQ, of degree{'s' if len(variety.equations) > 1 else ''} {degrees}")
-        lines += [f"    {eq.as_expr()} = 0" for eq in variety.equations]
+        counts = Counter(variety.equation_degrees)
+        degrees = ", ".join(f"{d}" if n == 1 else f"{d} (x{n})" for d, n in sorted(counts.items()))
+        shown = variety.equations[:MAX_SHOWN]
+        lines.append(f"  degree             {variety.degree if variety.degree is not None else 'unknown (ideal not complete)'}")
+        lines.append(f"  equations          {len(variety.equations)} minimal generator{'s' if len(variety.equations) > 1 else ''} over QQ, of degree {degrees}")
+        lines += [f"    {eq.as_expr()} = 0" for eq in shown]
+        if len(variety.equations) > len(shown):
+            lines.append(f"    ... and {len(variety.equations) - len(shown)} more (all of them with --json)")
     if variety.verification:
         check = variety.verification
         lines.append(

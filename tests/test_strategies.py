@@ -1,0 +1,82 @@
+"""Strategies for the ideal agree with each other, and claim completeness only when it is proved."""
+
+from fractions import Fraction
+
+import pytest
+
+from neurom2 import Architecture, InvalidArchitecture, implicitize
+from neurom2.implicitization import _render
+from neurom2.m2 import codegen
+
+CASES = [
+    ("2,2,1", "x^4", False),
+    ("3,2,1", "x^2", False),
+    ("3,2,1", "x^3", False),
+    ("3,2,3", "x", False),
+    ("4,2,4", "x", False),
+    ("2,2,2", "x^3", False),
+    ("2,1,1", "x^2", True),
+    ("2,1,1,1", "x^2", False),
+]
+
+
+def same_ideal(session, arch, first, second) -> bool:
+    """Ideal equality decided by Macaulay2 (Gröbner bases), sent as exponent/coefficient data only."""
+    code = (
+        f"neurom2T = ({codegen.network(arch)})#CoordinateRing; "
+        f"print(if ideal({_list(first)} | {{0_neurom2T}}) == ideal({_list(second)} | {{0_neurom2T}}) then 1 else 0)"
+    )
+    return session.run(code).strip() == "1"
+
+
+def _list(polys) -> str:
+    def fraction(c):
+        return Fraction(int(c.p), int(c.q))
+
+    rendered = [_render({tuple(e): fraction(c) for e, c in zip(p.monoms(), p.coeffs())}, "neurom2T") for p in polys]
+    return "{" + ", ".join(rendered) + "}"
+
+
+@pytest.mark.parametrize("widths, activation, bias", CASES)
+def test_eliminate_interpolate_truncated_and_auto_give_the_same_ideal(session, widths, activation, bias):
+    arch = Architecture.create(widths, activation, bias)
+    full = implicitize(arch, strategy="eliminate", timeout=120)
+    assert full.complete and full.up_to_degree is None
+    top = max(full.equation_degrees)
+    results = [implicitize(arch, strategy="interpolate", max_degree=top), implicitize(arch, strategy="auto")]
+    if arch.activation.is_monomial and not bias:
+        results.append(implicitize(arch, strategy="truncated", max_degree=top))
+    for other in results:
+        assert same_ideal(session, arch, full.equations, other.equations), other.strategy
+        assert other.complete or other.up_to_degree == top
+
+
+def test_completeness_is_only_claimed_when_proved():
+    arch = Architecture.create("3,2,1", "x^3")          # codimension 4: interpolation cannot prove completeness
+    partial = implicitize(arch, strategy="interpolate", max_degree=3)
+    assert not partial.complete and partial.up_to_degree == 3 and partial.degree is None
+    below = implicitize(arch, strategy="interpolate", max_degree=2)
+    assert below.equations == () and not below.complete and below.up_to_degree == 2
+    assert not implicitize(arch, strategy="truncated", max_degree=3).complete
+
+
+def test_a_hypersurface_is_complete_by_interpolation_alone():
+    variety = implicitize(Architecture.create("3,3,1", "x^3"), strategy="interpolate")
+    assert variety.complete and "hypersurface" in variety.proof
+    assert (variety.dim, variety.degree, variety.equation_degrees) == (9, 4, (4,))
+
+
+def test_auto_answers_a_filling_network_from_the_rank_alone():
+    variety = implicitize(Architecture.create("2,2,2,1", "x^2"))
+    assert variety.fills and variety.complete and variety.strategy == "rank" and variety.equations == ()
+    assert variety.dimension_proved
+
+
+def test_truncated_needs_a_homogeneous_parametrization():
+    with pytest.raises(InvalidArchitecture, match="homogeneous"):
+        implicitize(Architecture.create("2,1,1", "x^2", bias=True), strategy="truncated")
+
+
+def test_unknown_strategy_is_rejected():
+    with pytest.raises(InvalidArchitecture, match="unknown strategy"):
+        implicitize(Architecture.create("2,2,1", "x^2"), strategy="magic")
