@@ -11,7 +11,7 @@ newPackage("Neurom2",
 
 export {
     "NeuralNetwork", "neuralNetwork", "neuromanifoldIdeal", "monomialExponents", "outputDegrees", "symmetryChart",
-    "FixSymmetries", "vanishOnNeuromanifold",
+    "FixSymmetries", "vanishOnNeuromanifold", "neuromanifoldDegree", "Prime",
     "neurom2Report", "parametrizationReport", "equationsReport",
     "Bias", "Widths", "Activation", "WeightRing", "CoordinateRing", "Coordinates", "Parametrization"
     }
@@ -148,6 +148,32 @@ neuromanifoldIdeal NeuralNetwork := Ideal => o -> N -> (
             trim ideal (map(S, T, toList(n : 0_S) | gens S)) selectInSubring(1, gens G))
         else error("neuromanifoldIdeal: unknown Strategy " | toString o.Strategy | "; use \"eliminate\" or \"kernel\""));
     N.cache#key)
+
+neuromanifoldDegree = method(Options => {Prime => 2147483629})
+neuromanifoldDegree(NeuralNetwork, ZZ) := ZZ => o -> (N, d) -> (
+    -- The degree of the neurovariety, of dimension d, without its ideal: over ZZ/p, count the weights
+    -- (on the symmetry chart, cut by f random affine hyperplanes, f = generic fiber dimension) that map
+    -- into a random linear slice of codimension d, and divide by the degree of a generic fiber.
+    -- Probabilistic: the random choices must be generic.
+    kk := ZZ/o.Prime;
+    R := N#WeightRing;
+    fixed := hashTable symmetryChart N;
+    free := select(numgens R, i -> not fixed#?i);
+    n := #free;
+    Rp := kk(monoid[apply(free, i -> R_i)]);
+    toRp := map(Rp, R, apply(numgens R, i -> if fixed#?i then fixed#i * 1_Rp else Rp_(position(free, j -> j == i))));
+    images := apply(flatten entries matrix N#Parametrization, g -> toRp g);
+    if d > n then error "neuromanifoldDegree: d exceeds the number of free weights";
+    randomAffine := () -> sum(n, i -> random(kk) * Rp_i) + random(kk);
+    randomForm := () -> sum(images, g -> random(kk) * g);
+    slice := ideal(apply(d - 1, i -> randomForm()) | {randomForm() - 1} | apply(n - d, i -> randomAffine()));
+    w0 := map(kk, Rp, apply(n, i -> random kk));
+    fiber := ideal(apply(images, g -> g - w0 g) | apply(n - d, i -> randomAffine()));
+    if dim slice > 0 or dim fiber > 0 then error "neuromanifoldDegree: a slice is not zero-dimensional (is d the dimension?)";
+    (points, fiberDegree) := (degree slice, degree fiber);
+    if fiberDegree == 0 or points % fiberDegree != 0 then
+        error("neuromanifoldDegree: " | toString points | " points on the slice, generic fiber of degree " | toString fiberDegree);
+    points // fiberDegree)
 
 vanishOnNeuromanifold = method()
 vanishOnNeuromanifold(NeuralNetwork, List) := List => (N, polynomials) -> (

@@ -56,6 +56,7 @@ class _Ideal:
     equations: tuple[sympy.Poly, ...]
     dim: int
     degree: int | None
+    degree_method: str | None
     complete: bool
     up_to_degree: int | None
     proof: str
@@ -94,6 +95,12 @@ def implicitize(
     ideal = _run_strategy(architecture, space, dim, strategy, max_degree, session, timeout, seed)
     timings[ideal.strategy] = time.perf_counter() - started
 
+    degree, degree_method = ideal.degree, ideal.degree_method
+    if not ideal.complete and ideal.dim < space.dim:
+        started = time.perf_counter()
+        degree, degree_method = _witness_degree(architecture, ideal.dim, session, timeout, seed)
+        timings["degree"] = time.perf_counter() - started
+
     verification = None
     if verify:
         started = time.perf_counter()
@@ -105,7 +112,8 @@ def implicitize(
         architecture=architecture,
         space=space,
         dim=ideal.dim,
-        degree=ideal.degree if ideal.equations and ideal.complete else None,
+        degree=degree,
+        degree_method=degree_method,
         equations=ideal.equations,
         m2_version=session.version,
         strategy=ideal.strategy,
@@ -130,7 +138,7 @@ def _run_strategy(
 ) -> _Ideal:
     if strategy == "auto":
         if dim.fills:
-            return _Ideal((), dim.dim, None, True, None, "fills V: the Jacobian has full rank dim V", "rank")
+            return _Ideal((), dim.dim, None, None, True, None, "fills V: the Jacobian has full rank dim V", "rank")
         if dim.dim == space.dim - 1:
             return _interpolate(arch, space, dim, max_degree or HYPERSURFACE_MAX_DEGREE, session, timeout, seed)
         try:
@@ -158,9 +166,10 @@ def _eliminate(
     _check_coordinates(coordinates, space)
     equations = tuple(polynomial_from_listform(terms, coordinate_symbols(space)) for terms in generators)
     if degree_limit is None:
-        return _Ideal(equations, dim, degree, True, None, "full Gröbner basis of the graph ideal (elimination)", "eliminate")
+        method = "Hilbert polynomial of the ideal (Macaulay2)" if equations else None
+        return _Ideal(equations, dim, degree, method, True, None, "full Gröbner basis of the graph ideal (elimination)", "eliminate")
     proof = f"Gröbner basis of the homogeneous graph ideal truncated at degree {degree_limit}"
-    return _Ideal(equations, jacobian_dim, None, False, degree_limit, proof, "truncated")
+    return _Ideal(equations, jacobian_dim, None, None, False, degree_limit, proof, "truncated")
 
 
 def _interpolate(
@@ -191,12 +200,26 @@ def _interpolate(
             f"hypersurface: no equation of degree < {found.degree} (trivial kernels modulo primes), a unique one of "
             f"degree {found.degree}, verified to vanish on M symbolically; I(M) is principal and prime"
         )
-        return _Ideal(equations, ideal_dim, ideal_degree, True, None, proof, "interpolate")
+        return _Ideal(equations, ideal_dim, ideal_degree, "degree of the generating equation", True, None, proof, "interpolate")
     proof = (
         f"interpolation modulo primes, degrees 1..{found.degree}: the kernels bound each degree's equations "
         "from above; the lifted equations vanish on M (verified symbolically)"
     )
-    return _Ideal(equations, dim.dim, None, False, found.degree, proof, "interpolate")
+    return _Ideal(equations, dim.dim, None, None, False, found.degree, proof, "interpolate")
+
+
+def _witness_degree(arch: Architecture, dim: int, session: Macaulay2Session, timeout: float | None, seed: int) -> tuple[int | None, str]:
+    """deg M by counting the points of a random linear slice over ZZ/p (see ``neuromanifoldDegree``)."""
+    method = "points of a random linear slice over ZZ/p divided by the generic fiber degree (probabilistic)"
+    code = f"setRandomSeed {int(seed)}; print neuromanifoldDegree({codegen.network(arch)}, {int(dim)})"
+    try:
+        output = session.run(code, timeout=timeout or AUTO_ELIMINATION_SECONDS)
+    except Macaulay2Timeout:
+        return None, "not computed: " + method + " ran out of time"
+    degree = parse_value(output)
+    if not isinstance(degree, int):
+        raise Macaulay2OutputError(f"expected a degree, got {output[:100]!r}")
+    return degree, method
 
 
 def _check_equations(arch: Architecture, space: AmbientSpace, polys: list[dict[Exponents, Fraction]], session: Macaulay2Session, timeout: float | None):

@@ -40,7 +40,9 @@ class Neurovariety:
     space: AmbientSpace
     dim: int
     degree: int | None
-    """Degree of the (conical) variety; ``None`` when it fills V or when the ideal is not complete."""
+    """Degree of the (conical) variety; ``None`` when it fills V or could not be computed."""
+    degree_method: str | None
+    """How ``degree`` was obtained (from the ideal, or a probabilistic slice count without it)."""
     equations: tuple[sympy.Poly, ...]
     """Minimal generators of the ideal over QQ, as polynomials in the coordinate symbols."""
     m2_version: str
@@ -90,6 +92,7 @@ class Neurovariety:
             "defect": self.defect,
             "fills": self.fills,
             "degree": self.degree,
+            "degree_method": self.degree_method,
             "equations": [str(eq.as_expr()) for eq in self.equations],
             "equation_degrees": list(self.equation_degrees),
             "strategy": self.strategy,

@@ -53,7 +53,7 @@ def format_neurovariety(variety: Neurovariety) -> str:
         counts = Counter(variety.equation_degrees)
         degrees = ", ".join(f"{d}" if n == 1 else f"{d} (x{n})" for d, n in sorted(counts.items()))
         shown = variety.equations[:MAX_SHOWN]
-        lines.append(f"  degree             {variety.degree if variety.degree is not None else 'unknown (ideal not complete)'}")
+        lines.append(f"  degree             {variety.degree if variety.degree is not None else 'unknown'} ({variety.degree_method})")
         lines.append(f"  equations          {len(variety.equations)} minimal generator{'s' if len(variety.equations) > 1 else ''} over QQ, of degree {degrees}")
         lines += [f"    {eq.as_expr()} = 0" for eq in shown]
         if len(variety.equations) > len(shown):
