@@ -47,6 +47,8 @@ DEFAULT_MAX_DEGREE = 4
 HYPERSURFACE_MAX_DEGREE = 12
 AUTO_ELIMINATION_SECONDS = 60.0
 """Without a user timeout, ``auto`` gives elimination this long before it interpolates instead."""
+DEGREE_SECONDS = 20.0
+"""Without a user timeout, the slice count for the degree of an incomplete ideal gets this long."""
 
 
 @dataclass(frozen=True)
@@ -213,7 +215,7 @@ def _witness_degree(arch: Architecture, dim: int, session: Macaulay2Session, tim
     method = "points of a random linear slice over ZZ/p divided by the generic fiber degree (probabilistic)"
     code = f"setRandomSeed {int(seed)}; print neuromanifoldDegree({codegen.network(arch)}, {int(dim)})"
     try:
-        output = session.run(code, timeout=timeout or AUTO_ELIMINATION_SECONDS)
+        output = session.run(code, timeout=timeout or DEGREE_SECONDS)
     except Macaulay2Timeout:
         return None, "not computed: " + method + " ran out of time"
     degree = parse_value(output)
