@@ -20,7 +20,7 @@ from .errors import InvalidArchitecture, Neurom2Error
 from .implicitization import STRATEGIES, implicitize
 from .m2.codegen import standalone_script
 from .dimension import dimension
-from .report import format_dimension, format_neurovariety
+from .report import format_dimension, format_neurovariety, format_outcomes
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -83,6 +83,26 @@ def build_parser() -> argparse.ArgumentParser:
     dim.add_argument("--float-check", action="store_true", help="also compute a floating-point rank as a cross-check")
     dim.add_argument("--seed", type=_seed, default=None, help="seed of the random points (default: fresh randomness)")
     dim.set_defaults(handler=_dim)
+
+    # --- member (neurom2.membership) ---
+    member = commands.add_parser("member", help="is a target polynomial computed by the network, with real or complex weights?")
+    _add_architecture_arguments(member)
+    member.add_argument("--target", required=True, help="polynomial(s) in x1..xn (or x,y,z), one per output separated by ';', e.g. 'x^3 - x*y^2'")
+    member.add_argument("--field", choices=("real", "complex"), default="real", help="weights in R or in C (default: real)")
+    member.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    member.add_argument("--timeout", type=_seconds, default=None, metavar="S", help="time limit for Macaulay2, in seconds")
+    member.add_argument("--seed", type=_seed, default=0, help="seed of the random choices (separating forms, slices; default: 0)")
+    member.set_defaults(handler=_member)
+    # --- end member ---
+
+    reproduce = commands.add_parser("reproduce", help="check every claim of the lecture slides by computation")
+    reproduce.add_argument("--json", action="store_true", help="print a JSON list of claims instead of text")
+    reproduce.add_argument("--only", action="append", metavar="ID", help="run only this claim (repeatable)")
+    reproduce.set_defaults(handler=_reproduce)
+
+    picture = commands.add_parser("picture", help="draw a slice of the real neuromanifold of σ = x³ on (2,2,1) as a PNG")
+    picture.add_argument("--out", type=Path, default=Path("cubic_slice.png"), help="output file (default: cubic_slice.png)")
+    picture.set_defaults(handler=_picture)
     return parser
 
 
@@ -101,6 +121,46 @@ def _dim(args: argparse.Namespace) -> int:
     arch = Architecture.create(args.widths, args.activation, args.bias)
     result = dimension(arch, seed=args.seed, float_check=args.float_check)
     print(json.dumps(result.to_json(), indent=2) if args.json else format_dimension(result))
+    return 0
+
+
+def _member(args: argparse.Namespace) -> int:
+    """``neurom2 member``: exit 0 for yes, no and undecided alike; 2 for a target outside V."""
+    from .membership import decide_membership, format_membership
+    from .target import InvalidTarget
+
+    arch = Architecture.create(args.widths, args.activation, args.bias)
+    try:
+        result = decide_membership(arch, args.target, args.field, timeout=args.timeout, seed=args.seed)
+    except InvalidTarget as error:
+        print(f"neurom2: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print(json.dumps(result.to_json(), indent=2, ensure_ascii=False) if args.json else format_membership(result))
+    return 0
+
+
+def _reproduce(args: argparse.Namespace) -> int:
+    """``neurom2 reproduce``: exit 0 when every claim passes, 1 otherwise, 2 for an unknown claim id."""
+    from .claims import CLAIMS, run_claims
+
+    known = {c.id for c in CLAIMS}
+    unknown = sorted(set(args.only or ()) - known)
+    if unknown:
+        raise InvalidArchitecture(f"unknown claim id(s) {', '.join(unknown)}; known: {', '.join(c.id for c in CLAIMS)}")
+    outcomes = run_claims(args.only)
+    if args.json:
+        print(json.dumps([o.to_json() for o in outcomes], indent=2, ensure_ascii=False))
+    else:
+        print(format_outcomes(outcomes))
+    return 0 if all(o.evidence.passed for o in outcomes) else EXIT_FAILURE
+
+
+def _picture(args: argparse.Namespace) -> int:
+    from .picture import cubic_slice_picture
+
+    result = cubic_slice_picture(args.out)
+    decided = ", ".join(f"({b},{c}): {'reached' if m else 'not reached' if m is False else 'undecided'}" for b, c, m in result.decided)
+    print(f"wrote {result.path}: slice x^3 + B x^2 y + C x y^2, boundary {result.boundary} = 0; decided exactly: {decided}")
     return 0
 
 
