@@ -6,12 +6,13 @@ newPackage("Neurom2",
     Date => "2026-11-27",
     Headline => "neuromanifolds of neural networks with polynomial activations",
     Authors => {{Name => "neurom2 developers"}},
+    PackageImports => {"Elimination"},
     DebuggingMode => false
     )
 
 export {
     "NeuralNetwork", "neuralNetwork", "neuromanifoldIdeal", "monomialExponents", "outputDegrees", "symmetryChart",
-    "FixSymmetries", "vanishOnNeuromanifold", "neuromanifoldDegree", "Prime",
+    "FixSymmetries", "vanishOnNeuromanifold", "neuromanifoldDegree", "Prime", "fiberDiscriminant",
     "neurom2Report", "parametrizationReport", "equationsReport",
     "Bias", "Widths", "Activation", "WeightRing", "CoordinateRing", "Coordinates", "Parametrization"
     }
@@ -175,6 +176,34 @@ neuromanifoldDegree(NeuralNetwork, ZZ) := ZZ => o -> (N, d) -> (
         error("neuromanifoldDegree: " | toString points | " points on the slice, generic fiber of degree " | toString fiberDegree);
     points // fiberDegree)
 
+fiberDiscriminant = method()
+fiberDiscriminant NeuralNetwork := List => N -> (
+    -- For a network whose symmetry chart has as many free weights w as coordinates c: eliminate all
+    -- free weights but the first, t, from the fiber ideal {c(w) = c}, take the eliminant g(t, c) of least
+    -- positive degree in t, and return the irreducible factors of its discriminant and of its leading
+    -- coefficient in t.  The real fiber changes only where these vanish, so the boundary of the real
+    -- image of the chart lies in their zero set (the algebraic boundary candidates).
+    R := N#WeightRing;
+    S := N#CoordinateRing;
+    fixed := hashTable symmetryChart N;
+    free := select(numgens R, i -> not fixed#?i);
+    n := #free;
+    if n != numgens S then error "fiberDiscriminant: needs as many free weights as coordinates";
+    others := drop(free, 1);
+    T := QQ(monoid[apply(others, i -> R_i) | {R_(first free)} | gens S, MonomialOrder => Eliminate(n - 1)]);
+    slot := hashTable apply(#others, k -> others#k => T_k);
+    toT := map(T, R, apply(numgens R, i -> if fixed#?i then fixed#i * 1_T else if i == first free then T_(n - 1) else slot#i));
+    images := flatten entries matrix N#Parametrization;
+    G := ideal apply(#images, j -> T_(n + j) - toT images#j);
+    t := T_(n - 1);
+    eliminants := select(flatten entries selectInSubring(1, gens gb G), g -> degree(t, g) > 0);
+    if #eliminants == 0 then error "fiberDiscriminant: no eliminant in the first free weight";
+    g := first sort(eliminants, g -> degree(t, g));
+    leading := (last coefficients(g, Variables => {t}))_(0, 0);
+    toS := map(S, T, toList(n : 0_S) | gens S);
+    factors := flatten apply({discriminant(g, t), leading}, h -> apply(toList factor h, p -> toS p#0));
+    unique select(factors, p -> first degree p > 0))
+
 vanishOnNeuromanifold = method()
 vanishOnNeuromanifold(NeuralNetwork, List) := List => (N, polynomials) -> (
     -- exact test of F(c(w)) == 0 for each F in the coordinate ring, on the dense chart of symmetryChart
@@ -204,8 +233,7 @@ parametrizationReport NeuralNetwork := String => N -> (
 -- A chart fixes some weights to rational values (null: free); the fiber over a point t of the ambient
 -- space is {free weights : coefficients = t}, an ideal of QQ[free weights] with one generator per coordinate.
 export {"fiberIdeal", "pointsReport", "distanceCriticalIdeals"}
-needsPackage "RealRoots"      -- traceCount: real points by the signature of Hermite's trace form
-needsPackage "MinimalPrimes"  -- radical, minimalPrimes inside a package
+needsPackage "MinimalPrimes"  -- minimalPrimes inside a package
 
 fiberIdeal = method()
 fiberIdeal(NeuralNetwork, List, List) := Ideal => (N, point, chart) -> (
@@ -222,28 +250,30 @@ fiberIdeal(NeuralNetwork, List, List) := Ideal => (N, point, chart) -> (
 pointsReport = method()
 pointsReport Ideal := String => J -> (
     -- {dim J, data}: data = cofactors h with (gens J)*h = 1 (listForm) when J = 1; when dim J = 0, the
-    -- exponents of a basis of A = QQ[vars]/radical J, the matrices of multiplication by each variable
-    -- on it, and the number of real points (traceCount); otherwise a maximal independent set of variables.
+    -- exponents of the standard monomials, a basis of A = QQ[vars]/J, and the matrices of multiplication
+    -- by each variable on it (column k: the product with the k-th basis element); otherwise a maximal
+    -- independent set of variables.
     F := ring J;
     d := dim J;
     data := if d < 0 then apply(flatten entries(matrix{{1_F}} // gens J), listForm)
     else if d == 0 then (
-        radJ := radical J;
-        A := F/radJ;
+        A := F/J;
         B := basis A;
         {apply(flatten entries B, b -> first exponents lift(b, F)),
-         apply(numgens A, i -> entries lift(last coefficients(A_i * B, Monomials => B), QQ)),
-         if numgens F == 0 then 1 else traceCount radJ})
+         apply(numgens A, i -> entries lift(last coefficients(A_i * B, Monomials => B), QQ))})
     else apply(support first independentSets J, index);
     toString {d, data})
 
 distanceCriticalIdeals = method()
 distanceCriticalIdeals(Ideal, List) := List => (J, p) -> (
-    -- For each minimal prime P of J, of codimension c: P + the (c+1)-minors of (jacobian P, x - p). The real
-    -- point of V(P) nearest to p (singular, or where x - p is normal to V(P)) lies on it, if V(P) has real points.
+    -- For each minimal prime P of J, of codimension c: P + the (c+1)-minors of (jacobian G, x - p), G = J
+    -- when J is prime (fewer generators), else P. The real point of V(P) nearest to p (singular, or where
+    -- x - p is normal to V(P)) lies on it, if V(P) has real points.
     F := ring J;
     delta := vars F - matrix{apply(p, a -> promote(a, F))};
-    apply(minimalPrimes J, P -> P + minors(codim P + 1, transpose jacobian P || delta)))
+    apply(minimalPrimes J, P -> (
+        G := if P == J then J else trim P;
+        P + minors(codim P + 1, transpose jacobian G || delta))))
 
 beginDocumentation()
 
@@ -276,9 +306,9 @@ doc ///
   Description
     Text
       pointsReport prints {dim J, data}: cofactors expressing 1 when J is the unit ideal; for zero-dimensional J
-      the basis exponents of QQ[vars]/radical J, the multiplication matrices of the variables, and its number of
-      real points (traceCount); otherwise a maximal independent set of variables.  distanceCriticalIdeals gives,
-      per minimal prime, an ideal containing the real point nearest to p of each real component.
+      the exponents of a monomial basis of QQ[vars]/J and the multiplication matrices of the variables on it;
+      otherwise a maximal independent set of variables.  distanceCriticalIdeals gives, per minimal prime, an
+      ideal containing the real point nearest to p of each real component.
     Example
       N = neuralNetwork({2,2,1}, {0,0,0,1});
       J = fiberIdeal(N, {1,0,-1,0}, {1,null,1,null,null,null})
@@ -462,8 +492,11 @@ TEST ///
 TEST ///
   -- x^3 - x y^2 = e(x+by)^3 + f(x+dy)^3 has two complex solutions and no real one
   J = fiberIdeal(neuralNetwork({2,2,1}, {0,0,0,1}), {1,0,-1,0}, {1,null,1,null,null,null})
-  report = value pointsReport J   -- {dim, {basis exponents, multiplication matrices, real points}}
-  assert(report#0 == 0 and #(report#1#0) == 2 and report#1#2 == 0)
+  report = value pointsReport J   -- {dim, {basis exponents, multiplication matrices}}
+  assert(report#0 == 0 and #(report#1#0) == 2 and #(report#1#1) == 4)
+  -- multiplication by w_(1,1,2) squares to -1/3: the two points have w_(1,1,2) = ±i/sqrt 3
+  M = matrix report#1#1#0
+  assert(M * M == -1/3 * id_(QQ^2))
 ///
 
 end--

@@ -19,11 +19,11 @@ if [ "${#packages[@]}" -gt 0 ]; then
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,plot]'
 echo "setup: $(M2 --version 2>/dev/null | head -1 | sed 's/^/Macaulay2 /'), $(.venv/bin/neurom2 --version)"
 
 case "$mode" in
-    demo) exec .venv/bin/neurom2 implicit --widths 3,2,3 --activation x ;;
+    demo) exec .venv/bin/neurom2 reproduce ;;
     test) exec .venv/bin/python -m pytest -q ;;
     *) echo "usage: bash scripts/setup.sh [demo|test]" >&2; exit 2 ;;
 esac

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections import Counter
 
 from .dimension import Dimension
@@ -67,4 +68,17 @@ def format_neurovariety(variety: Neurovariety) -> str:
     else:
         lines.append("  verified           no (--no-verify)")
     lines.append(f"  Macaulay2 {variety.m2_version}, {sum(variety.timings.values()):.2f} s")
+    return "\n".join(lines)
+
+
+def format_outcomes(outcomes) -> str:
+    """The ``reproduce`` table: one block per claim (status, id, time; the slide's statement; evidence)."""
+    width = 100
+    lines = []
+    for outcome in outcomes:
+        lines.append(f"{outcome.status}  {outcome.claim.id}  ({outcome.seconds:.2f} s)")
+        lines += textwrap.wrap(outcome.claim.statement, width, initial_indent="      slide:    ", subsequent_indent=" " * 16)
+        lines += textwrap.wrap(outcome.evidence.summary, width, initial_indent="      evidence: ", subsequent_indent=" " * 16)
+    passed = sum(o.evidence.passed for o in outcomes)
+    lines.append(f"{passed}/{len(outcomes)} claims PASS" + ("" if passed == len(outcomes) else f", {len(outcomes) - passed} FAIL"))
     return "\n".join(lines)

@@ -1,0 +1,376 @@
+"""The claims of the lecture slides, as executable checks: ``neurom2 reproduce``.
+
+Each claim states what the slides say and computes its evidence through the real pipeline (Macaulay2
+included); nothing is hard-coded but the slide's statement and the architectures it is about.  A check
+returns :class:`Evidence`; an exception inside a check makes the claim FAIL with the error as evidence.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from math import comb
+from typing import Any, Callable, Iterable
+
+from flint import fmpq, fmpq_mat
+from sympy.polys.domains import QQ
+from sympy.polys.rings import ring
+
+from . import training
+from .architecture import Architecture
+from .boundary import algebraic_boundary
+from .implicitization import _render, implicitize
+from .m2 import codegen
+from .membership import decide_membership
+from .m2.session import Macaulay2Session, default_session
+from .parametrization import Parametrization, forward, random_rational_weights
+from .space import AmbientSpace
+
+
+@dataclass(frozen=True)
+class Evidence:
+    passed: bool
+    summary: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    statement: str
+    check: Callable[[Macaulay2Session], Evidence]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    claim: Claim
+    evidence: Evidence
+    seconds: float
+
+    @property
+    def status(self) -> str:
+        return "PASS" if self.evidence.passed else "FAIL"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.claim.id,
+            "statement": self.claim.statement,
+            "status": self.status,
+            "evidence": self.evidence.summary,
+            "data": self.evidence.data,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+CLAIMS: list[Claim] = []
+
+
+def claim(id: str, statement: str) -> Callable[[Callable[[Macaulay2Session], Evidence]], Callable]:
+    """Register a check under ``id`` with the slide's ``statement``."""
+
+    def register(check: Callable[[Macaulay2Session], Evidence]) -> Callable:
+        CLAIMS.append(Claim(id, statement, check))
+        return check
+
+    return register
+
+
+def run_claims(only: Iterable[str] | None = None, session: Macaulay2Session | None = None) -> list[Outcome]:
+    """Run the registered claims (all, or those with the given ids) and return their outcomes."""
+    wanted = set(only) if only else None
+    if wanted and not wanted <= {c.id for c in CLAIMS}:
+        unknown = ", ".join(sorted(wanted - {c.id for c in CLAIMS}))
+        raise KeyError(f"unknown claim id(s): {unknown}; known: {', '.join(c.id for c in CLAIMS)}")
+    session = session or default_session()
+    outcomes = []
+    for c in CLAIMS:
+        if wanted and c.id not in wanted:
+            continue
+        started = time.perf_counter()
+        try:
+            evidence = c.check(session)
+        except Exception as error:  # a crashing check is a failed claim, reported with its cause
+            evidence = Evidence(False, f"error: {type(error).__name__}: {error}")
+        outcomes.append(Outcome(c, evidence, time.perf_counter() - started))
+    return outcomes
+
+
+# --- neuromanifolds of linear networks -----------------------------------------------------------------------
+
+
+def _determinantal_ideal_agrees(session: Macaulay2Session, arch: Architecture) -> tuple[bool, int, int]:
+    """Whether the neurovariety's ideal equals the ideal of (r+1)-minors, r = min width; its dim, expected dim."""
+    variety = implicitize(arch, strategy="eliminate", session=session)
+    r = min(arch.widths)
+    rows, cols = arch.output_dim, arch.input_dim
+    generators = [
+        _render({tuple(e): Fraction(int(c.p), int(c.q)) for e, c in zip(eq.monoms(), eq.coeffs())}, "neurom2S")
+        for eq in variety.equations
+    ]
+    code = (
+        f"neurom2N = {codegen.network(arch)}; neurom2S = neurom2N#CoordinateRing; "
+        f"neurom2C = transpose genericMatrix(neurom2S, {cols}, {rows}); "
+        f"neurom2D = if {r} >= min({rows}, {cols}) then ideal(0_neurom2S) else minors({r + 1}, neurom2C); "
+        f"print(if neurom2D == ideal({{{', '.join(generators)}}} | {{0_neurom2S}}) then 1 else 0)"
+    )
+    agrees = session.run(code).strip() == "1"
+    return agrees, variety.dim, r * (rows + cols - r)
+
+
+@claim("linear-2-2-1", "σ(x) = x, widths (2,2,1): M = R^{1×2} (every linear form)")
+def _linear_221(session: Macaulay2Session) -> Evidence:
+    arch = Architecture.create("2,2,1", "x")
+    variety = implicitize(arch, session=session)
+    rng = random.Random(1)
+    targets = [(Fraction(rng.randint(-9, 9), rng.randint(1, 9)), Fraction(rng.randint(-9, 9), rng.randint(1, 9))) for _ in range(5)]
+    param = Parametrization(arch)
+    # real weights for each target: W1 = [[a, b], [1, 0]], W2 = [1, 0]
+    reached = all(param.coefficients_at([a, b, 1, 0, 1, 0]) == (a, b) for a, b in targets)
+    passed = variety.fills and variety.complete and reached
+    return Evidence(passed, f"ideal zero, dim {variety.dim} = dim V; 5 random real targets reached exactly", {"dim": variety.dim})
+
+
+@claim("linear-2-1-2", "σ(x) = x, widths (2,1,2): M = {W ∈ R^{2×2} : rk W ≤ 1}")
+def _linear_212(session: Macaulay2Session) -> Evidence:
+    agrees, dim, expected = _determinantal_ideal_agrees(session, Architecture.create("2,1,2", "x"))
+    return Evidence(agrees and dim == expected, f"ideal = 2×2 minors (Macaulay2 ideal equality); dim {dim} = {expected}", {"dim": dim})
+
+
+LINEAR_ARCHITECTURES = ("3,2,3", "4,2,4", "3,4,2,4,3", "4,3,2,3,4", "2,3,1,3,2", "3,1,3", "4,2,3,4", "3,5,3")
+
+
+@claim("linear-determinantal", "linear MLPs: M = {W ∈ R^{dL×d0} : rk W ≤ min(d0, ..., dL)}")
+def _linear_determinantal(session: Macaulay2Session) -> Evidence:
+    rows, passed = [], True
+    for widths in LINEAR_ARCHITECTURES:
+        agrees, dim, expected = _determinantal_ideal_agrees(session, Architecture.create(widths, "x"))
+        passed &= agrees and dim == expected
+        rows.append({"widths": widths, "rank_bound": min(map(int, widths.split(","))), "ideal_equal": agrees, "dim": dim})
+    summary = "; ".join(f"({r['widths']}) rk≤{r['rank_bound']}: {'=' if r['ideal_equal'] else '≠'} minors, dim {r['dim']}" for r in rows)
+    return Evidence(passed, summary, {"architectures": rows})
+
+
+# --- polynomial networks live in a finite-dimensional space ---------------------------------------------------
+
+AMBIENT_CASES = (("2,2,1", "x^2 + x", True), ("2,3,2,1", "x^3 - x", True), ("1,2,2,2", "1/2*x^2 - 3", True), ("3,2,2,1", "x^2", False), ("2,2,2,2,1", "x^2 + 1", False))
+
+
+@claim("polynomial-ambient", "polynomial σ of degree s: M ⊆ (R[x1..x_d0]_{≤ s^(L-1)})^{dL}")
+def _polynomial_ambient(session: Macaulay2Session) -> Evidence:
+    rng = random.Random(3)
+    rows, passed = [], True
+    for widths, activation, bias in AMBIENT_CASES:
+        arch = Architecture.create(widths, activation, bias)
+        bound = arch.activation.degree ** (arch.depth - 1)
+        _, *xs = ring(",".join(f"x{i}" for i in range(1, arch.input_dim + 1)), QQ)
+        degrees = [
+            max(sum(m) for out in forward(arch, random_rational_weights(arch, rng), xs) for m in out.monoms())
+            for _ in range(3)
+        ]
+        passed &= max(degrees) == bound
+        rows.append({"widths": widths, "activation": activation, "bias": bias, "bound": bound, "observed": max(degrees)})
+    summary = "; ".join(f"({r['widths']}) {r['activation']}{' +bias' if r['bias'] else ''}: degree {r['observed']} = {r['bound']}" for r in rows)
+    return Evidence(passed, "random networks run on QQ[x]: " + summary, {"cases": rows})
+
+
+@claim("leshno-span", "polynomial σ of degree s: span{σ(w·x + θ)} is finite-dimensional, of dimension C(n+s, s)")
+def _leshno(session: Macaulay2Session) -> Evidence:
+    rng = random.Random(5)
+    rows, passed = [], True
+    for n, activation in ((1, "x^2"), (2, "x^2"), (2, "x^3 + x"), (3, "x^2 - x + 1"), (3, "x^3"), (2, "x^4")):
+        arch = Architecture.create(f"{n},1", activation)
+        s = arch.activation.degree
+        space = AmbientSpace(n, tuple(range(s + 1)), 1)
+        _, *xs = ring(",".join(f"x{i}" for i in range(1, n + 1)), QQ)
+        samples = comb(n + s, s) + 5
+        vectors = []
+        for _ in range(samples):
+            w = [Fraction(rng.randint(-9, 9), rng.randint(1, 5)) for _ in range(n + 1)]
+            poly = arch.activation(sum((wi * x for wi, x in zip(w, xs)), xs[0] * 0) + w[-1])
+            terms = dict(poly.terms())
+            vectors.append([terms.get(e, 0) for e in space.monomials])
+        rank = _matrix(vectors).rank()
+        passed &= rank == comb(n + s, s) == space.dim
+        rows.append({"n": n, "activation": activation, "rank": rank, "binomial": comb(n + s, s)})
+    summary = "; ".join(f"n={r['n']}, σ={r['activation']}: rank {r['rank']} = C(n+s,s) = {r['binomial']}" for r in rows)
+    return Evidence(passed, summary, {"cases": rows})
+
+
+# --- training as distance minimization ------------------------------------------------------------------------
+
+
+@claim("training-distance", "squared loss: L(f) = ‖A c_f − B‖² = ‖c_f − A⁺B‖²_{AᵀA} + const, also for dL > 1 (‖C‖²_Q = tr(CᵀQC))")
+def _training_distance(session: Macaulay2Session) -> Evidence:
+    rng = random.Random(7)
+    rows, passed = [], True
+    for widths, bias in (("2,2,1", True), ("2,2,2", True), ("1,2,1", True)):
+        arch = Architecture.create(widths, "x^2", bias)
+        space = AmbientSpace.of(arch)
+        n = len(space.monomials)
+        for size in (n - 2, n + 7):
+            data = training.random_dataset(space, size, rng)
+            for f in (random_rational_weights(arch, rng), None):
+                coefficients = Parametrization(arch).coefficients_at(f) if f else [Fraction(rng.randint(-9, 9), 7) for _ in range(space.dim)]
+                direct = sum(sum((v - b) ** 2 for v, b in zip(forward(arch, f, a) if f else _evaluate(space, coefficients, a), b_)) for a, b_ in zip(data.inputs, data.outputs))
+                parts = training.loss_decomposition(space, data, coefficients)
+                passed &= direct == training.loss(space, data, coefficients) == parts.total
+        rows.append({"widths": widths, "sizes": [n - 2, n + 7]})
+    return Evidence(passed, "exact equality over QQ for networks and arbitrary f ∈ V, |S| below and above N, dL = 1 and 2", {"cases": rows})
+
+
+def _matrix(rows) -> fmpq_mat:
+    """An exact matrix from rows of rationals of any exact type (Fraction, sympy or flint rationals, ints)."""
+
+    def exact(value) -> fmpq:
+        q = Fraction(str(value))
+        return fmpq(q.numerator, q.denominator)
+
+    return fmpq_mat([[exact(v) for v in row] for row in rows])
+
+
+def _positive_definite(matrix: fmpq_mat) -> bool:
+    """Sylvester's criterion: every leading principal minor is positive."""
+    rows = matrix.tolist()
+    return all(fmpq_mat([row[:k] for row in rows[:k]]).det() > 0 for k in range(1, len(rows) + 1))
+
+
+def _evaluate(space: AmbientSpace, coefficients, point) -> list[Fraction]:
+    n = len(space.monomials)
+    values = []
+    for k in range(space.n_outputs):
+        total = Fraction(0)
+        for c, e in zip(coefficients[k * n:(k + 1) * n], space.monomials):
+            term = Fraction(c)
+            for x, power in zip(point, e):
+                term *= Fraction(x) ** power
+            total += term
+        values.append(total)
+    return values
+
+
+@claim("gram-inputs-only", "AᵀA depends only on the inputs and is rank-deficient when |S| < dim V (a pseudometric)")
+def _gram_inputs(session: Macaulay2Session) -> Evidence:
+    rng = random.Random(11)
+    space = AmbientSpace(2, (0, 1, 2), 1)
+    data = training.random_dataset(space, 4, rng)
+    other = training.Dataset(data.inputs, tuple((b[0] + 5,) for b in data.outputs))
+    same = training.gram_matrix(space, data) == training.gram_matrix(space, other)
+    ranks = {size: training.gram_rank(space, training.random_dataset(space, size, rng)) for size in (3, 5, 6, 10)}
+    passed = same and all(rank == min(size, space.dim) for size, rank in ranks.items())
+    summary = f"same Q for two output sets; rank Q for |S| = {', '.join(f'{s}: {r}' for s, r in ranks.items())} (dim V = {space.dim})"
+    return Evidence(passed, summary, {"ranks": ranks})
+
+
+@claim("gram-moment", "AᵀA is not an arbitrary PD matrix (moment/Hankel structure) while A⁺B reaches every vector")
+def _gram_moment(session: Macaulay2Session) -> Evidence:
+    rng = random.Random(13)
+    hankel = AmbientSpace(1, tuple(range(4)), 1)
+    points = [(Fraction(rng.randint(-9, 9), 4),) for _ in range(8)]
+    power_sums = [sum(p[0] ** k for p in points) for k in range(7)]
+    explicit = _matrix([[power_sums[i + j] for j in range(4)] for i in range(4)])
+    hankel_ok = training.gram_matrix(hankel, points) == explicit
+    plane = AmbientSpace(2, (0, 1, 2), 1)
+    pattern = training.moment_pattern(plane)
+    gram = training.gram_matrix(plane, training.random_dataset(plane, 20, rng))
+    upper = fmpq_mat([[5 * (i == j) + (i + 2 * j) % 3 if i <= j else 0 for j in range(6)] for i in range(6)])
+    symmetric = upper + upper.transpose()
+    target = [Fraction(rng.randint(-9, 9), 5) for _ in range(plane.dim)]
+    reach = training.target_coefficients(plane, training.dataset_with_target(plane, training.random_dataset(plane, 12, rng).inputs, target))
+    passed = (
+        hankel_ok and training.moment_pattern(hankel).dim == 7 and pattern.dim == 15 and pattern.symmetric_dim == 21
+        and training.is_moment_matrix(gram, plane) and _positive_definite(gram)
+        and _positive_definite(symmetric) and not training.is_moment_matrix(symmetric, plane)
+        and training.coefficient_vector(reach) == tuple(target)
+    )
+    summary = (
+        f"d0=1, D=3: AᵀA = Hankel matrix of power sums, moment space dim {training.moment_pattern(hankel).dim} = 2D+1; "
+        f"d0=2, D=2: moment space dim {pattern.dim} of {pattern.symmetric_dim} symmetric; a PD matrix outside it exists; "
+        "A⁺B equals a prescribed random vector"
+    )
+    return Evidence(passed, summary, {"hankel_dim": training.moment_pattern(hankel).dim, "moment_dim": pattern.dim, "symmetric_dim": pattern.symmetric_dim})
+
+
+@claim("loss-landscape", "the loss landscape decouples Θ → M → R: ∇_θ L(f_θ) = J(θ)ᵀ ∇_c L(c(θ))")
+def _loss_landscape(session: Macaulay2Session) -> Evidence:
+    rng = random.Random(17)
+    arch = Architecture.create("2,2,1", "x^2", bias=True)
+    space = AmbientSpace.of(arch)
+    data = training.random_dataset(space, 9, rng)
+    theta = random_rational_weights(arch, rng)
+    chain = training.parameter_gradient(arch, theta, data)
+    direct = _direct_gradient(arch, theta, data)
+    return Evidence(chain == direct, "chain rule through function space = exact derivative of the loss polynomial in θ, at a random rational θ", {"n_params": arch.n_params})
+
+
+def _direct_gradient(arch: Architecture, theta, data) -> tuple[Fraction, ...]:
+    polynomial = training.loss_polynomial(arch, data)
+    values = [QQ(w.numerator, w.denominator) for w in theta]
+    return tuple(Fraction(int(g.numerator), int(g.denominator)) for g in (polynomial.diff(x)(*values) for x in polynomial.ring.gens))
+
+
+
+# --- real points: σ = x² fills, σ = x³ does not -----------------------------------------------------------
+
+QUADRIC_ORBITS = ("x^2 + y^2", "-x^2 - y^2", "x^2 - y^2", "x^2", "-x^2", "0")
+"""One real binary quadric per orbit of GL2(R) × R_{>0} (Sylvester's law of inertia)."""
+
+
+@claim("x2-fills-reals", "σ(x) = x², widths (2,2,1), no bias: M = R[x,y]_2, over the reals")
+def _x2_fills(session: Macaulay2Session) -> Evidence:
+    arch = Architecture.create("2,2,1", "x^2")
+    variety = implicitize(arch, session=session)
+    # M is invariant under x ↦ g x (W1 ↦ W1 g) and under positive scaling (W2 ↦ λ W2), so reaching one
+    # quadric per orbit (signatures (2,0), (0,2), (1,1), (1,0), (0,1), (0,0)) reaches all of R[x,y]_2.
+    answers = {target: decide_membership(arch, target, "real", session=session) for target in QUADRIC_ORBITS}
+    reached = all(a.member is True and a.exact for a in answers.values())
+    summary = (
+        f"Zariski: ideal zero, dim {variety.dim} = dim V; reals: M is GL2(R)-invariant and each of the 6 orbits "
+        f"(signatures) is reached with exact real weights: "
+        + "; ".join(f"{t} ← W={list(a.weights)}" for t, a in answers.items())
+    )
+    return Evidence(variety.fills and reached, summary, {t: a.to_json()["weights"] for t, a in answers.items()})
+
+
+@claim(
+    "x3-not-filling-reals",
+    "σ(x) = x³, widths (2,2,1): M ⊊ R[x,y]_3 — (A,B,C,D) = (1,0,−1,0) is not reached by real weights, "
+    "though M is full-dimensional and (1,0,−1,0) is reached over C",
+)
+def _x3(session: Macaulay2Session) -> Evidence:
+    arch = Architecture.create("2,2,1", "x^3")
+    space = AmbientSpace.of(arch)
+    variety = implicitize(arch, session=session)
+    target = "x^3 - x*y^2"
+    real = decide_membership(arch, target, "real", session=session)
+    complex_ = decide_membership(arch, target, "complex", session=session)
+    boundary = algebraic_boundary(arch, session, seed=19)
+    rng = random.Random(19)
+    # the other side of the boundary is unreached: random cubics with three real roots
+    unreached = []
+    for _ in range(3):
+        r = [Fraction(rng.randint(-20, 20), 7) for _ in range(3)]
+        cubic = f"(x - ({r[0]})*y)*(x - ({r[1]})*y)*(x - ({r[2]})*y)"
+        unreached.append(decide_membership(arch, cubic, "real", session=session).member is False)
+    passed = (
+        variety.fills and variety.dim == 4 and real.member is False and complex_.member is True
+        and len(boundary) == 1 and all(unreached)
+    )
+    summary = (
+        f"dim M = {variety.dim} = dim V (ideal zero); x³ − xy² over R: {real.answer} ({real.method}); "
+        f"over C: {complex_.answer}, weights {list(complex_.weights or [])}; algebraic boundary of M(R): "
+        + "; ".join(
+            f"{b.polynomial} = 0, reached side {b.reached_sign:+d} (witness {list(map(str, b.reached_witness))} reached, "
+            f"{list(map(str, b.unreached_witness))} not; all {b.samples} random real networks on that side or on it)"
+            for b in boundary
+        )
+        + f"; 3 random cubics with three real roots: not reached ({sum(unreached)}/3)"
+    )
+    data = {
+        "real": real.to_json(),
+        "complex": complex_.to_json(),
+        "boundary": [{"polynomial": str(b.polynomial), "reached_sign": b.reached_sign} for b in boundary],
+    }
+    return Evidence(passed, summary, data)
+
