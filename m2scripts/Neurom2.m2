@@ -464,6 +464,117 @@ doc ///
     keys of a NeuralNetwork
 ///
 
+doc ///
+  Key
+    symmetryChart
+    (symmetryChart, NeuralNetwork)
+  Headline
+    weights fixed on a dense chart that meets every orbit of the continuous symmetries
+  Usage
+    symmetryChart N
+  Inputs
+    N:NeuralNetwork
+  Outputs
+    :List
+      of pairs (index of a weight variable, value)
+  Description
+    Text
+      For a monomial activation $x^r$, $r\ge2$, each hidden neuron's first input weight is set to 1
+      (rescalings). For linear layers, $W_l$ is brought to $[I\,|\,*]$ or $[I;0]$ (GL$(d_l)$), and with
+      biases the hidden biases are set to 0 (translations).  The image of the chart is dense in the
+      neuromanifold, so ideals computed on it are the same.
+    Example
+      symmetryChart neuralNetwork({2,2,1}, {0,0,0,1})
+///
+
+doc ///
+  Key
+    vanishOnNeuromanifold
+    (vanishOnNeuromanifold, NeuralNetwork, List)
+    equationsReport
+    (equationsReport, NeuralNetwork, List)
+  Headline
+    exact test that polynomials vanish on the neuromanifold
+  Usage
+    vanishOnNeuromanifold(N, polynomials)
+  Inputs
+    N:NeuralNetwork
+    polynomials:List
+      of elements of N#CoordinateRing
+  Outputs
+    :List
+      of Booleans: whether F(c(w)) = 0 identically, on the symmetry chart
+  Description
+    Example
+      N = neuralNetwork({2,1,2}, {0,1}); S = N#CoordinateRing;
+      vanishOnNeuromanifold(N, {S_0*S_3 - S_1*S_2, S_0})
+///
+
+doc ///
+  Key
+    neuromanifoldDegree
+    (neuromanifoldDegree, NeuralNetwork, ZZ)
+    [neuromanifoldDegree, Prime]
+    Prime
+  Headline
+    the degree of the neurovariety without its ideal (probabilistic)
+  Usage
+    neuromanifoldDegree(N, d)
+  Inputs
+    N:NeuralNetwork
+    d:ZZ
+      the dimension of the neurovariety
+    Prime=>ZZ
+      the characteristic used for the count
+  Outputs
+    :ZZ
+      the number of points of a random linear slice of codimension d, counted through the weights over
+      ZZ/p, divided by the degree of a generic fiber
+  Description
+    Example
+      setRandomSeed 1; neuromanifoldDegree(neuralNetwork({2,2,1}, {0,0,0,0,1}), 4)
+///
+
+doc ///
+  Key
+    fiberDiscriminant
+    (fiberDiscriminant, NeuralNetwork)
+  Headline
+    candidates for the algebraic boundary of the real neuromanifold
+  Usage
+    fiberDiscriminant N
+  Inputs
+    N:NeuralNetwork
+      whose symmetry chart leaves as many free weights as coordinates
+  Outputs
+    :List
+      the irreducible factors of the discriminant and leading coefficient of the fiber's eliminant
+  Description
+    Example
+      fiberDiscriminant neuralNetwork({2,2,1}, {0,0,0,1})
+///
+
+doc ///
+  Key
+    FixSymmetries
+    [neuromanifoldIdeal, FixSymmetries]
+    [neuromanifoldIdeal, Strategy]
+    [neuromanifoldIdeal, DegreeLimit]
+    [neurom2Report, FixSymmetries]
+    [neurom2Report, Strategy]
+    [neurom2Report, DegreeLimit]
+  Headline
+    options of neuromanifoldIdeal
+  Description
+    Text
+      Strategy => "eliminate" (default) computes a Gröbner basis of the graph ideal in a block order;
+      "kernel" uses Macaulay2's kernel.  FixSymmetries => true (default) works on symmetryChart.
+      DegreeLimit => k truncates at degree k in the coordinates (needs a homogeneous parametrization
+      and FixSymmetries => false).
+    Example
+      neuromanifoldIdeal(neuralNetwork({3,2,1}, {0,0,0,1}), DegreeLimit => 3, FixSymmetries => false)
+///
+
 TEST ///
   -- sigma = x^2 on widths (2,2,1) fills R[x,y]_2: the ideal is zero, the dimension 3.
   I = neuromanifoldIdeal neuralNetwork({2,2,1}, {0,0,1})
@@ -487,6 +598,17 @@ TEST ///
 TEST ///
   assert(monomialExponents(2, {0,1,2}) == {{0,0},{1,0},{0,1},{2,0},{1,1},{0,2}})
   assert(outputDegrees({2,2,2,1}, {0,1,1}) == {1,2,3,4})
+///
+
+TEST ///
+  -- the strategies agree: full elimination on the chart, Macaulay2's kernel, truncation at degree 3
+  N = neuralNetwork({3,2,1}, {0,0,0,1})
+  I = neuromanifoldIdeal N
+  assert(I == neuromanifoldIdeal(N, Strategy => "kernel", FixSymmetries => false))
+  assert(I == neuromanifoldIdeal(N, DegreeLimit => 3, FixSymmetries => false))
+  assert(dim I == 6 and degree I == 15)
+  setRandomSeed 2
+  assert(neuromanifoldDegree(N, 6) == 15)
 ///
 
 TEST ///
