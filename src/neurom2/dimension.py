@@ -61,8 +61,29 @@ def weight_degree(arch: Architecture) -> int:
     return degree
 
 
+class DimensionFacts:
+    """Expected dimension, defect and filling, for results that have ``architecture``, ``space``, ``dim``."""
+
+    architecture: Architecture
+    space: AmbientSpace
+    dim: int
+
+    @property
+    def expected_dim(self) -> int:
+        return expected_dimension(self.architecture, self.space)
+
+    @property
+    def defect(self) -> int:
+        return self.expected_dim - self.dim
+
+    @property
+    def fills(self) -> bool:
+        """Whether the Zariski closure over C is all of V."""
+        return self.dim == self.space.dim
+
+
 @dataclass(frozen=True)
-class Dimension:
+class Dimension(DimensionFacts):
     """The dimension of a neuromanifold, with what was proved about it."""
 
     architecture: Architecture
@@ -78,18 +99,6 @@ class Dimension:
     seconds: float = 0.0
     method: str = METHOD
     notes: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def expected_dim(self) -> int:
-        return expected_dimension(self.architecture, self.space)
-
-    @property
-    def defect(self) -> int:
-        return self.expected_dim - self.dim
-
-    @property
-    def fills(self) -> bool:
-        return self.dim == self.space.dim
 
     def to_json(self) -> dict[str, Any]:
         arch = self.architecture

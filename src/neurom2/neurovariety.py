@@ -14,7 +14,7 @@ from typing import Any
 import sympy
 
 from .architecture import Architecture
-from .dimension import expected_dimension
+from .dimension import DimensionFacts
 from .space import AmbientSpace
 
 
@@ -33,7 +33,7 @@ class Verification:
 
 
 @dataclass(frozen=True)
-class Neurovariety:
+class Neurovariety(DimensionFacts):
     """Implicit description of the Zariski closure of a neuromanifold."""
 
     architecture: Architecture
@@ -56,19 +56,6 @@ class Neurovariety:
     """Whether the dimension is proved (the Jacobian rank reached its upper bound) or only probable."""
     timings: dict[str, float] = field(default_factory=dict)
     verification: Verification | None = None
-
-    @property
-    def expected_dim(self) -> int:
-        return expected_dimension(self.architecture, self.space)
-
-    @property
-    def defect(self) -> int:
-        return self.expected_dim - self.dim
-
-    @property
-    def fills(self) -> bool:
-        """Whether the closure over C is all of V."""
-        return self.dim == self.space.dim
 
     @property
     def equation_degrees(self) -> tuple[int, ...]:
