@@ -219,11 +219,12 @@ neurom2Report NeuralNetwork := String => o -> N -> (
 
 equationsReport = method()
 equationsReport(NeuralNetwork, List) := String => (N, polynomials) -> (
-    -- for candidate equations: whether each vanishes on the neuromanifold (1/0), then the dimension,
-    -- degree and minimal generators of the ideal they generate
+    -- for candidate equations: the minimal generators of the ideal J they generate, whether each of them
+    -- vanishes on the neuromanifold (1/0; then so does all of J), and the dimension and degree of J
     J := ideal(polynomials | {0_(N#CoordinateRing)});
-    vanish := apply(vanishOnNeuromanifold(N, polynomials), b -> if b then 1 else 0);
-    toString {vanish, dim J, degree J, apply(flatten entries mingens J, listForm)})
+    generators := flatten entries mingens J;
+    vanish := apply(vanishOnNeuromanifold(N, generators), b -> if b then 1 else 0);
+    toString {vanish, dim J, degree J, apply(generators, listForm)})
 
 parametrizationReport = method()
 parametrizationReport NeuralNetwork := String => N -> (

@@ -191,11 +191,11 @@ def _interpolate(
             break
     candidates = [poly for piece in pieces for poly in piece.basis]
     vanish, ideal_dim, ideal_degree, generators = _check_equations(arch, space, candidates, session, timeout)
-    if not all(vanish):
-        bad = [str(_poly(p, space).as_expr()) for p, ok in zip(candidates, vanish) if not ok]
-        raise VerificationError(f"interpolated equations that do not vanish on the neuromanifold: {bad[:3]}")
     symbols = coordinate_symbols(space)
     equations = tuple(polynomial_from_listform(terms, symbols) for terms in generators)
+    if not all(vanish):
+        bad = [str(eq.as_expr()) for eq, ok in zip(equations, vanish) if not ok]
+        raise VerificationError(f"interpolated equations that do not vanish on the neuromanifold: {bad[:3]}")
     found = pieces[-1]
     if hypersurface and found.basis and found.kernel_dim == 1:
         proof = (
@@ -232,19 +232,14 @@ def _check_equations(arch: Architecture, space: AmbientSpace, polys: list[dict[E
         f"print equationsReport(neurom2N, {rendered})"
     )
     report = parse_value(session.run(code, timeout=timeout))
-    if not (isinstance(report, list) and len(report) == 4 and len(report[0]) == len(polys)):
-        raise Macaulay2OutputError(f"expected {{vanish, dim, degree, generators}} for {len(polys)} equations")
+    if not (isinstance(report, list) and len(report) == 4 and len(report[0]) == len(report[3])):
+        raise Macaulay2OutputError(f"expected {{vanish, dim, degree, generators}}, got {str(report)[:200]}")
     return report
 
 
 def _render(poly: dict[Exponents, Fraction], ring: str) -> str:
     """An M2 polynomial in ``ring`` from exponent vectors and rational coefficients (numbers only)."""
     return " + ".join(f"({codegen.rational(c)})*{ring}_{codegen.integer_list(e)}" for e, c in poly.items()) or f"0_{ring}"
-
-
-def _poly(poly: dict[Exponents, Fraction], space: AmbientSpace) -> sympy.Poly:
-    data = {e: sympy.Rational(c.numerator, c.denominator) for e, c in poly.items()}
-    return sympy.Poly.from_dict(data, *coordinate_symbols(space), domain=sympy.QQ)
 
 
 def coordinate_symbols(space: AmbientSpace) -> tuple[sympy.Symbol, ...]:
