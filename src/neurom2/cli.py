@@ -103,6 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
     picture = commands.add_parser("picture", help="draw a slice of the real neuromanifold of σ = x³ on (2,2,1) as a PNG")
     picture.add_argument("--out", type=Path, default=Path("cubic_slice.png"), help="output file (default: cubic_slice.png)")
     picture.set_defaults(handler=_picture)
+
+    # --- batch, results (neurom2.batch) ---
+    _add_batch_commands(commands)
+    # --- end batch, results ---
     return parser
 
 
@@ -162,6 +166,136 @@ def _picture(args: argparse.Namespace) -> int:
     decided = ", ".join(f"({b},{c}): {'reached' if m else 'not reached' if m is False else 'undecided'}" for b, c, m in result.decided)
     print(f"wrote {result.path}: slice x^3 + B x^2 y + C x y^2, boundary {result.boundary} = 0; decided exactly: {decided}")
     return 0
+
+
+# --- batch, results (neurom2.batch): job files, a local pool or Dask, a SQLite store ----------------------
+
+DEFAULT_DB = Path("results.sqlite")
+
+
+def _add_batch_commands(commands: argparse._SubParsersAction) -> None:
+    batch = commands.add_parser("batch", help="run the jobs of a TOML job file into a SQLite store (resumable)")
+    batch.add_argument("jobs", type=Path, metavar="JOBS.toml", help="job file (see examples/README.md)")
+    batch.add_argument("--db", type=Path, default=DEFAULT_DB, metavar="FILE", help=f"results store (default: {DEFAULT_DB})")
+    where = batch.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=_positive_int, default=None, metavar="N", help="local worker processes (default: one per CPU)")
+    where.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on the Dask cluster of this scheduler instead")
+    batch.add_argument("--retry-failed", action="store_true", help="run again the jobs stored as failed")
+    batch.add_argument("--retry-timeout", action="store_true", help="run again the jobs stored as timeout")
+    batch.add_argument("--dry-run", action="store_true", help="check the job file and count what would run; run nothing")
+    batch.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    batch.add_argument("--quiet", action="store_true", help="no progress display")
+    batch.set_defaults(handler=_batch)
+
+    results = commands.add_parser("results", help="show or export the results of a store")
+    actions = results.add_subparsers(dest="results_command", required=True, metavar="ACTION")
+    show = actions.add_parser("show", help="print stored results as a table (or JSON, CSV)")
+    export = actions.add_parser("export", help="write every stored result as JSON Lines or CSV")
+    for action in (show, export):
+        action.add_argument("--db", type=Path, default=DEFAULT_DB, metavar="FILE", help=f"results store (default: {DEFAULT_DB})")
+        action.add_argument("--status", choices=("done", "failed", "timeout"), help="only rows with this status")
+        action.add_argument("--task", choices=("dim", "implicit", "member"), help="only rows of this task")
+    show.add_argument("--limit", type=_positive_int, default=None, metavar="N", help="at most N rows")
+    formats = show.add_mutually_exclusive_group()
+    formats.add_argument("--json", action="store_true", help="a JSON array of rows")
+    formats.add_argument("--csv", action="store_true", help="CSV, as export --format csv")
+    show.set_defaults(handler=_results_show)
+    export.add_argument("--format", choices=("jsonl", "csv", "json"), required=True, help="jsonl: one JSON object per line; csv: flat columns")
+    export.add_argument("--output", type=Path, default=None, metavar="FILE", help="write to FILE (default: standard output)")
+    export.set_defaults(handler=_results_export)
+
+
+def _batch(args: argparse.Namespace) -> int:
+    """``neurom2 batch``: 0 all jobs done; 1 some failed or timed out; 2 invalid job file or store; 128+n on signal n."""
+    from .batch import JobFileError, ResultStore, StoreError, load_jobs, run_batch
+
+    try:
+        jobs = load_jobs(args.jobs)
+    except JobFileError as error:
+        for line in error.lines(limit=50):
+            print(line, file=sys.stderr)
+        count = len(error.problems)
+        print(f"neurom2: error: invalid job file {args.jobs} ({count} problem{'s' if count != 1 else ''}); nothing was run",
+              file=sys.stderr)
+        return EXIT_USAGE
+    if args.dry_run and not args.db.exists():
+        return _batch_dry_run(jobs, None, args)
+    try:
+        store = ResultStore(args.db)
+    except StoreError as error:
+        print(f"neurom2: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    with store:
+        if args.dry_run:
+            return _batch_dry_run(jobs, store, args)
+        summary = run_batch(jobs, store, workers=args.workers, scheduler=args.scheduler, retry_failed=args.retry_failed,
+                            retry_timeout=args.retry_timeout, progress=not args.quiet)
+    print(json.dumps(summary.to_json(), indent=2) if args.json else summary.format())
+    return summary.exit_status
+
+
+def _batch_dry_run(jobs: list, store, args: argparse.Namespace) -> int:
+    from .batch import TASKS, plan_batch
+
+    plan = plan_batch(jobs, store, retry_failed=args.retry_failed, retry_timeout=args.retry_timeout)
+    tasks = {task: sum(1 for job in plan.pending if job.task == task) for task in TASKS}
+    report = {"jobs": len(plan.jobs), "duplicates": plan.duplicates, "in_store": len(plan.stored),
+              "would_run": len(plan.pending), "would_run_by_task": tasks, "store": str(args.db)}
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        by_task = ", ".join(f"{n} {t}" for t, n in tasks.items() if n) or "nothing"
+        print(f"{args.jobs}: {len(plan.jobs)} jobs; {len(plan.stored)} already in {args.db}; "
+              f"{len(plan.pending)} would run ({by_task})")
+    return 0
+
+
+def _open_results(args: argparse.Namespace):
+    from .batch import ResultStore, StoreError
+
+    try:
+        return ResultStore(args.db, create=False)
+    except StoreError as error:
+        print(f"neurom2: error: {error}", file=sys.stderr)
+        return None
+
+
+def _results_show(args: argparse.Namespace) -> int:
+    from .batch import format_table, write_rows
+
+    store = _open_results(args)
+    if store is None:
+        return EXIT_USAGE
+    with store:
+        rows = store.rows(status=args.status, task=args.task, limit=args.limit)
+        if args.json or args.csv:
+            write_rows(rows, sys.stdout, "json" if args.json else "csv")
+            return 0
+        rows = list(rows)
+        print(format_table(rows))
+        counts = ", ".join(f"{n} {s}" for s, n in store.counts().items())
+        print(f"{len(rows)} row{'s' if len(rows) != 1 else ''} shown; {args.db} holds {counts}")
+    return 0
+
+
+def _results_export(args: argparse.Namespace) -> int:
+    from .batch import write_rows
+
+    store = _open_results(args)
+    if store is None:
+        return EXIT_USAGE
+    with store:
+        rows = store.rows(status=args.status, task=args.task)
+        if args.output is None:
+            write_rows(rows, sys.stdout, args.format)
+        else:
+            with open(args.output, "w", encoding="utf-8", newline="") as out:
+                count = write_rows(rows, out, args.format)
+            print(f"wrote {count} rows to {args.output}", file=sys.stderr)
+    return 0
+
+
+# --- end batch, results ------------------------------------------------------------------------------------
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,50 @@
+"""Batches: sweeps of many jobs, written once in a TOML job file, run resumably into a SQLite store.
+
+Data flow (one module per stage)::
+
+    job file ──► jobs ──► run_batch ──► LocalPool | DaskCluster ──► run_job (in a worker, own M2) ──► store
+    (TOML)       (Job,     (dedupe, skip    (local, dask_backend)        (execute: Outcome)              (ResultStore:
+                  key)      finished,                                                                    one SQLite file)
+                            record each)                                                    ──► results (table, JSONL, CSV)
+
+Quick start::
+
+    >>> from neurom2.batch import load_jobs, run_batch, ResultStore
+    >>> summary = run_batch(load_jobs("examples/sweep.toml"), "results.sqlite", workers=2)
+    >>> with ResultStore("results.sqlite") as store:
+    ...     done = [row.result["dim"] for row in store.rows(status="done")]
+"""
+
+from .execute import STATUSES, Outcome, run_job
+from .jobs import TASKS, InvalidJob, Job, JobFileError, job_key, load_jobs, parse_jobs
+from .local import LocalPool
+from .dask_backend import BackendError, DaskCluster
+from .results import CSV_COLUMNS, format_table, write_rows
+from .run import BatchPlan, BatchSummary, plan_batch, run_batch
+from .store import ResultRow, ResultStore, StoreError
+
+__all__ = [
+    "BackendError",
+    "BatchPlan",
+    "BatchSummary",
+    "CSV_COLUMNS",
+    "DaskCluster",
+    "InvalidJob",
+    "Job",
+    "JobFileError",
+    "LocalPool",
+    "Outcome",
+    "ResultRow",
+    "ResultStore",
+    "STATUSES",
+    "StoreError",
+    "TASKS",
+    "format_table",
+    "job_key",
+    "load_jobs",
+    "parse_jobs",
+    "plan_batch",
+    "run_batch",
+    "run_job",
+    "write_rows",
+]

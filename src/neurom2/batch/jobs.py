@@ -1,0 +1,599 @@
+"""Jobs and job files: what a batch computes, written down once in TOML.
+
+A **job** is one computation of neurom2 on one architecture: ``dim`` (:func:`neurom2.dimension.dimension`),
+``implicit`` (:func:`neurom2.implicitize`) or ``member`` (:func:`neurom2.membership.decide_membership`).
+Its *identity* is the normalized description: task, widths, activation in canonical form
+(``str(Activation)``, so ``x**2`` and ``x^2`` are the same job), bias, and the task's options with
+their defaults applied.  The job's **key** is the SHA-256 of that description as canonical JSON (sorted
+keys, no spaces).  The limits ``timeout`` and ``wall_timeout`` are not part of the identity: raising a
+limit does not turn finished jobs into new ones.
+
+A **job file** (TOML) has an optional ``[defaults]`` table, any number of ``[[job]]`` tables (one job
+each) and ``[[grid]]`` tables (the product of their lists)::
+
+    [defaults]
+    timeout = 60
+
+    [[job]]
+    task = "implicit"
+    widths = [3, 2, 3]
+    activation = "x"
+
+    [[grid]]
+    task = "dim"
+    input = [2, 3]
+    hidden = [[2], [3], [2, 2]]          # or {min = 1, max = 4, depth = [1, 2]}
+    output = 1
+    activation = ["x^2", "x^3"]
+    bias = [false, true]
+
+Fields (:data:`FIELDS`): ``task``; the widths, either ``widths`` or ``input`` + ``hidden`` + ``output``;
+``activation`` (text, default ``"x^2"``); ``bias``; ``seed``; per task ``float_check`` (dim),
+``strategy``, ``max_degree``, ``verify`` (implicit), ``target``, ``field`` (member); and the limits
+``timeout`` and ``wall_timeout``.  In a grid every field may be a list of values; the grid is the
+product of the lists, expanded in the order of :data:`FIELDS`.
+
+Every problem is reported before anything runs, as ``FILE:LINE: reason`` (:class:`JobFileError`).
+``tomllib`` gives no positions for tables, so the n-th ``[[job]]`` header in the text is taken to be the
+n-th job table, and a field's line is found by its ``name =`` within its table's lines.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import hashlib
+import itertools
+import json
+import math
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from ..activation import Activation
+from ..architecture import Architecture
+from ..errors import InvalidActivation, InvalidArchitecture, Neurom2Error
+from ..implicitization import STRATEGIES
+from ..membership import FIELDS as MEMBER_FIELDS
+from ..space import AmbientSpace
+from ..target import InvalidTarget, Target
+
+TASKS = ("dim", "implicit", "member")
+DEFAULT_ACTIVATION = "x^2"
+DEFAULT_TIMEOUT = 300.0
+"""Seconds: passed to neurom2 as its Macaulay2 time limit (``implicit``: per Macaulay2 computation;
+``member``: in total)."""
+MAX_JOBS = 1_000_000
+"""A job file expanding to more jobs than this is rejected (usually a typo in a range)."""
+
+
+def default_wall_timeout(timeout: float) -> float:
+    """Seconds after which a job that has not returned is stopped: ``3 · timeout + 30``.
+
+    ``implicit`` runs up to three bounded Macaulay2 steps (strategy, fallback, degree) plus Python work.
+    """
+    return 3 * timeout + 30
+
+
+class InvalidJob(Neurom2Error, ValueError):
+    """A job description is not valid (the message names the field)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class JobFileError(Neurom2Error, ValueError):
+    """A job file cannot be used; ``problems`` lists ``(line or None, reason)``, all found at once."""
+
+    def __init__(self, path: str, problems: Sequence[tuple[int | None, str]]) -> None:
+        self.path = path
+        self.problems = sorted(problems, key=lambda p: (p[0] or 0))
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self, limit: int | None = None) -> list[str]:
+        """One ``FILE:LINE: reason`` per problem (``FILE: reason`` without a line)."""
+        shown = self.problems if limit is None else self.problems[:limit]
+        lines = [f"{self.path}:{line}: {reason}" if line else f"{self.path}: {reason}" for line, reason in shown]
+        if len(shown) < len(self.problems):
+            lines.append(f"{self.path}: ... and {len(self.problems) - len(shown)} more problems")
+        return lines
+
+
+# --- the job ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Job:
+    """One normalized computation (see the module docstring).  Build it with :meth:`create`."""
+
+    task: str
+    widths: tuple[int, ...]
+    activation: str
+    """Canonical text, ``str(Activation)``."""
+    bias: bool
+    options: tuple[tuple[str, Any], ...]
+    """The task's options (:data:`TASK_OPTIONS`), all present, sorted by name."""
+    timeout: float = DEFAULT_TIMEOUT
+    wall_timeout: float = default_wall_timeout(DEFAULT_TIMEOUT)
+    origin: str = field(default="", compare=False)
+    """Where the job was written (``jobs.toml:12, grid 2``); not part of the job."""
+
+    @classmethod
+    def create(
+        cls,
+        task: str,
+        widths: str | Iterable[int],
+        activation: str = DEFAULT_ACTIVATION,
+        bias: bool = False,
+        *,
+        timeout: float | None = None,
+        wall_timeout: float | None = None,
+        origin: str = "",
+        **options: Any,
+    ) -> "Job":
+        """Validate and normalize; raises :class:`InvalidJob` (or InvalidArchitecture) naming the field."""
+        task = _choice("task", task, TASKS)
+        arch = _architecture(widths, activation, bias)
+        allowed = TASK_OPTIONS[task]
+        for name in options:
+            if name not in allowed:
+                raise InvalidJob(_unknown_option(name, {task}), name)
+        values = {name: _OPTION_CHECKS[name](name, options.get(name, default)) for name, default in allowed.items()}
+        if task == "member":
+            if values["target"] is None:
+                raise InvalidJob("a member job needs a target, e.g. target = \"x^3 - x*y^2\"", "target")
+            try:
+                values["target"] = str(Target.parse(values["target"], AmbientSpace.of(arch)))
+            except InvalidTarget as error:
+                raise InvalidJob(f"target: {error}", "target") from None
+        timeout = DEFAULT_TIMEOUT if timeout is None else _positive_seconds("timeout", timeout)
+        wall = default_wall_timeout(timeout) if wall_timeout is None else _positive_seconds("wall_timeout", wall_timeout)
+        return cls(task, arch.widths, str(arch.activation), arch.bias, tuple(sorted(values.items())), timeout, wall, origin)
+
+    @property
+    def architecture(self) -> Architecture:
+        return Architecture.create(self.widths, self.activation, self.bias)
+
+    @property
+    def identity(self) -> dict[str, Any]:
+        """What determines the result: everything but the limits."""
+        return {"task": self.task, "widths": list(self.widths), "activation": self.activation, "bias": self.bias,
+                **dict(self.options)}
+
+    @property
+    def description(self) -> dict[str, Any]:
+        """The identity plus the limits: everything a worker needs (plain JSON)."""
+        return {**self.identity, "timeout": self.timeout, "wall_timeout": self.wall_timeout}
+
+    @functools.cached_property
+    def key(self) -> str:
+        """SHA-256 (hex) of the identity as canonical JSON."""
+        return job_key(self.identity)
+
+    def __str__(self) -> str:
+        extra = ", ".join(f"{k} {v}" for k, v in self.options if k in ("target", "strategy", "field"))
+        widths = ",".join(map(str, self.widths))
+        text = f"{self.task} ({widths}) {self.activation}{' bias' if self.bias else ''}"
+        return f"{text} [{extra}]" if extra else text
+
+
+def job_key(identity: Mapping[str, Any]) -> str:
+    """The key of a job identity: SHA-256 of ``json.dumps(identity, sort_keys=True, separators=(',', ':'))``."""
+    text = json.dumps(identity, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# --- field checks ----------------------------------------------------------------------------------------------
+
+
+def _kind(value: Any) -> str:
+    return {bool: "a boolean", int: "an integer", float: "a number", str: "text", list: "a list",
+            dict: "a table"}.get(type(value), type(value).__name__)
+
+
+def _choice(name: str, value: Any, choices: Sequence[str]) -> str:
+    if value not in choices:
+        shown = repr(value) if isinstance(value, str) else _kind(value)
+        raise InvalidJob(f"unknown {name} {shown} (choose {', '.join(choices)})", name)
+    return value
+
+
+def _boolean(name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidJob(f"{name} must be true or false, got {_kind(value)}", name)
+    return value
+
+
+def _seed(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidJob(f"{name} must be a non-negative integer, got {value!r}", name)
+    return value
+
+
+def _max_degree(name: str, value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidJob(f"{name} must be a positive integer, got {value!r}", name)
+    return value
+
+
+def _target(name: str, value: Any) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise InvalidJob(f"{name} must be text (polynomials separated by ';'), got {_kind(value)}", name)
+    return value
+
+
+def _positive_seconds(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+        raise InvalidJob(f"{name} must be a positive number of seconds, got {value!r}", name)
+    return float(value)
+
+
+TASK_OPTIONS: dict[str, dict[str, Any]] = {
+    "dim": {"seed": 0, "float_check": False},
+    "implicit": {"seed": 0, "strategy": "auto", "max_degree": None, "verify": True},
+    "member": {"seed": 0, "target": None, "field": "real"},
+}
+"""The options of each task with their defaults; all of them are part of the job's identity."""
+
+_OPTION_CHECKS: dict[str, Callable[[str, Any], Any]] = {
+    "seed": _seed,
+    "float_check": _boolean,
+    "strategy": lambda name, value: _choice(name, value, STRATEGIES),
+    "max_degree": _max_degree,
+    "verify": _boolean,
+    "target": _target,
+    "field": lambda name, value: _choice(name, value, MEMBER_FIELDS),
+}
+
+
+def _unknown_option(name: str, tasks: set[str]) -> str:
+    users = [t for t in TASKS if name in TASK_OPTIONS[t]]
+    return f"{name} applies only to {' and '.join(users)} jobs, not to {' or '.join(sorted(tasks))}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_activation(text: str) -> Activation:
+    """Activation.parse, once per text (a grid repeats each activation many times)."""
+    return Activation.parse(text)
+
+
+def _architecture(widths: Any, activation: Any, bias: Any) -> Architecture:
+    if not isinstance(activation, str):
+        raise InvalidJob(f"activation must be text such as \"x^2\", got {_kind(activation)}", "activation")
+    _boolean("bias", bias)
+    if not isinstance(widths, str):
+        if not isinstance(widths, (list, tuple)) or not all(type(w) is int for w in widths):
+            raise InvalidJob(f"widths must be a list of positive integers such as [2, 2, 1], got {widths!r}", "widths")
+    try:
+        activation_value = _parse_activation(activation)
+    except InvalidActivation as error:
+        raise InvalidJob(f"activation: {error}", "activation") from None
+    try:
+        return Architecture.create(widths, activation_value, bias)
+    except InvalidArchitecture as error:
+        message = str(error)
+        raise InvalidJob(message if message.startswith("width") else f"widths: {message}", "widths") from None
+
+
+# --- job files -------------------------------------------------------------------------------------------------
+
+ARCHITECTURE_FIELDS = ("widths", "input", "hidden", "output", "activation", "bias")
+LIMIT_FIELDS = ("timeout", "wall_timeout")
+OPTION_FIELDS = tuple(dict.fromkeys(name for options in TASK_OPTIONS.values() for name in options))
+FIELDS = ("task", *ARCHITECTURE_FIELDS, *OPTION_FIELDS, *LIMIT_FIELDS)
+"""Every field of a ``[[job]]``, ``[[grid]]`` or ``[defaults]`` table, in grid expansion order."""
+
+_TABLES = {"defaults": "a table [defaults]", "job": "tables [[job]]", "grid": "tables [[grid]]"}
+_HEADER = re.compile(r'^\s*(\[\[?)\s*"?([A-Za-z0-9_.-]+)"?\s*\]\]?\s*(?:#.*)?$')
+_TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
+
+
+class _Lines:
+    """Line numbers in the file's text: table headers, and a field's ``name =`` within a table."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.headers: list[tuple[int, str, bool]] = []  # (line, name, is array table)
+        for number, line in enumerate(self.lines, start=1):
+            match = _HEADER.match(line)
+            if match:
+                self.headers.append((number, match.group(2), match.group(1) == "[["))
+
+    def table(self, name: str, index: int | None = None) -> int | None:
+        """The line of the ``index``-th ``[[name]]`` header (or of ``[name]``, or of ``name =``)."""
+        found = [line for line, header, array in self.headers if header == name and array == (index is not None)]
+        if index is not None and index < len(found):
+            return found[index]
+        if index is None and found:
+            return found[0]
+        return self.assignment(name, 1, self.headers[0][0] if self.headers else len(self.lines) + 1)
+
+    def field(self, table_line: int | None, name: str) -> int | None:
+        """The line of ``name = ...`` in the table whose header is at ``table_line``."""
+        if table_line is None:
+            return None
+        following = [line for line, _, _ in self.headers if line > table_line]
+        end = following[0] if following else len(self.lines) + 1
+        return self.assignment(name, table_line + 1, end) or table_line
+
+    def assignment(self, name: str, start: int, end: int) -> int | None:
+        pattern = re.compile(rf'^\s*"?{re.escape(name)}"?\s*=')
+        for number in range(start, end):
+            if pattern.match(self.lines[number - 1]):
+                return number
+        return None
+
+
+class _Problems:
+    """Problems of one job file, each reported once."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[int | None, str]] = []
+
+    def add(self, line: int | None, reason: str) -> None:
+        if (line, reason) not in self.items:
+            self.items.append((line, reason))
+
+
+def load_jobs(path: str | Path) -> list["Job"]:
+    """Read, validate and expand a job file: the jobs in file order (grids in expansion order).
+
+    Raises :class:`JobFileError` listing every problem as ``FILE:LINE: reason``; nothing is run before.
+    """
+    name = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as error:
+        raise JobFileError(name, [(None, f"cannot read the job file: {error.strerror or error}")]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise JobFileError(name, [(line, "not UTF-8 text (TOML files are UTF-8)")]) from None
+    return parse_jobs(text, name)
+
+
+def parse_jobs(text: str, name: str = "<jobs>") -> list["Job"]:
+    """:func:`load_jobs` on the text of a job file; ``name`` is used in the messages."""
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        match = _TOML_POSITION.search(message)
+        reason = message[: match.start()] if match else message
+        if match and match.group(1):
+            line, where = int(match.group(1)), f" (column {match.group(2)})"
+        else:
+            line, where = max(1, len(text.splitlines())), " (at the end of the file)"
+        raise JobFileError(name, [(line, f"TOML syntax: {reason[:1].lower()}{reason[1:]}{where}")]) from None
+    lines = _Lines(text)
+    problems = _Problems()
+    for key in document:
+        if key not in _TABLES:
+            hint = _suggest(key, _TABLES)
+            problems.add(lines.table(key), f"unknown table {key!r}{hint}; a job file has [defaults], [[job]] and [[grid]]")
+    defaults = _defaults(document.get("defaults", {}), lines, problems)
+    tables: list[tuple[int, str, int, dict[str, Any]]] = []
+    for kind in ("job", "grid"):
+        found = document.get(kind, [])
+        if not isinstance(found, list) or not all(isinstance(t, dict) for t in found):
+            problems.add(lines.table(kind), f"{kind} must be written as tables [[{kind}]] (one per {kind})")
+            continue
+        tables += [(lines.table(kind, index) or 0, kind, index, table) for index, table in enumerate(found)]
+    jobs: list[Job] = []
+    for header, kind, index, table in sorted(tables, key=lambda t: t[0]):  # file order; stable without headers
+        label = f"{kind} {index + 1}"
+        jobs += _expand(table, defaults, kind == "grid", lines, header or None, label, name, problems)
+        if len(jobs) > MAX_JOBS:
+            problems.add(header or None, f"{label}: the file expands to more than {MAX_JOBS:,} jobs; split it")
+            break
+    if not tables and not problems.items:
+        problems.add(None, "no [[job]] or [[grid]] tables: nothing to run")
+    if problems.items:
+        raise JobFileError(name, problems.items)
+    return jobs
+
+
+def _suggest(name: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _defaults(table: Any, lines: _Lines, problems: _Problems) -> dict[str, Any]:
+    header = lines.table("defaults")
+    if not isinstance(table, dict):
+        problems.add(header, "defaults must be a table [defaults]")
+        return {}
+    good: dict[str, Any] = {}
+    for name, value in table.items():
+        line = lines.field(header, name)
+        if name not in FIELDS:
+            problems.add(line, f"defaults: unknown field {name!r}{_suggest(name, FIELDS)} (fields: {', '.join(FIELDS)})")
+            continue
+        try:
+            _check_value(name, value)
+        except InvalidJob as error:
+            problems.add(line, f"defaults: {error}")
+            continue
+        good[name] = value
+    return good
+
+
+def _check_value(name: str, value: Any) -> None:
+    """Type checks that need no other field (the rest happens in :meth:`Job.create`)."""
+    if name == "task":
+        _choice(name, value, TASKS)
+    elif name in ("input", "output"):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise InvalidJob(f"{name} must be a positive integer (a width), got {value!r}", name)
+    elif name == "hidden":
+        if not isinstance(value, list) or not all(type(w) is int for w in value):
+            raise InvalidJob(f"hidden must be a list of widths such as [3, 2] (or [] for none), got {value!r}", name)
+    elif name in LIMIT_FIELDS:
+        _positive_seconds(name, value)
+    elif name in _OPTION_CHECKS:
+        _OPTION_CHECKS[name](name, value)
+    elif name == "bias":
+        _boolean(name, value)
+    elif name == "activation":
+        _architecture([1, 1], value, False)
+    elif name == "widths":
+        _architecture(value, "x", False)
+
+
+def _choices(name: str, value: Any, grid: bool) -> list[Any]:
+    """The values a field takes: one for a job; for a grid, the list (a single value counts as a list of one)."""
+    if not grid:
+        return [value]
+    if name == "hidden":
+        if isinstance(value, dict):
+            return _hidden_range(value)
+        if isinstance(value, list) and value and all(type(v) is int for v in value):
+            raise InvalidJob(
+                f"in a grid, hidden is a list of choices, each a list of hidden widths: write {[value]} for one "
+                f"network with hidden widths {', '.join(map(str, value))}, or {[[v] for v in value]} for "
+                f"{len(value)} networks (or a range {{min = 1, max = 4, depth = [1, 2]}})", name)
+        if not isinstance(value, list) or not all(isinstance(v, list) for v in value):
+            raise InvalidJob(f"in a grid, hidden is a list of lists such as [[2], [3, 3]] or a range "
+                             f"{{min = 1, max = 4, depth = [1, 2]}}, got {value!r}", name)
+        values = value
+    elif name == "widths":
+        values = [value] if isinstance(value, str) or (isinstance(value, list) and all(type(v) is int for v in value)) else value
+        if not isinstance(values, list):
+            raise InvalidJob(f"widths must be a list such as [2, 2, 1], or in a grid a list of them, got {values!r}", name)
+    else:
+        values = value if isinstance(value, list) else [value]
+    if not values:
+        raise InvalidJob(f"{name} is an empty list: the grid would have no jobs", name)
+    return values
+
+
+def _hidden_range(spec: dict[str, Any]) -> list[list[int]]:
+    """``{min, max, depth}``: every list of ``depth`` widths in ``min..max`` (depth a number or a list)."""
+    unknown = sorted(set(spec) - {"min", "max", "depth"})
+    if unknown:
+        raise InvalidJob(f"hidden range: unknown key {unknown[0]!r} (keys: min, max, depth)", "hidden")
+    missing = [k for k in ("min", "max", "depth") if k not in spec]
+    if missing:
+        raise InvalidJob(f"hidden range needs {', '.join(missing)}, e.g. {{min = 1, max = 4, depth = [1, 2]}}", "hidden")
+    low, high, depth = spec["min"], spec["max"], spec["depth"]
+    depths = depth if isinstance(depth, list) else [depth]
+    for label, value, least in (("min", low, 1), ("max", high, 1)) + tuple(("depth", d, 0) for d in depths):
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise InvalidJob(f"hidden range: {label} must be an integer >= {least}, got {value!r}", "hidden")
+    if high < low:
+        raise InvalidJob(f"hidden range: max {high} is below min {low}", "hidden")
+    if not depths:
+        raise InvalidJob("hidden range: depth is an empty list", "hidden")
+    count = sum((high - low + 1) ** d for d in depths)
+    if count > MAX_JOBS:
+        raise InvalidJob(f"hidden range gives {count:,} width lists, more than {MAX_JOBS:,}", "hidden")
+    return [list(widths) for d in depths for widths in itertools.product(range(low, high + 1), repeat=d)]
+
+
+def _expand(table: dict[str, Any], defaults: dict[str, Any], grid: bool, lines: _Lines, header: int | None,
+            label: str, name: str, problems: _Problems) -> list[Job]:
+    """The jobs of one ``[[job]]`` or ``[[grid]]`` table; problems are added, not raised."""
+    ok = True
+
+    def report(error: InvalidJob, extra: str = "") -> None:
+        fields = [error.field] if error.field != "widths" else ["widths", "hidden", "input", "output"]
+        written = [f for f in fields if f in table]
+        problems.add(lines.field(header, written[0]) if written else header, f"{label}: {extra}{error}")
+
+    for key in table:
+        if key not in FIELDS:
+            problems.add(lines.field(header, key), f"{label}: unknown field {key!r}{_suggest(key, FIELDS)} "
+                                                   f"(fields: {', '.join(FIELDS)})")
+            ok = False
+    has_widths, has_parts = "widths" in table, [k for k in ("input", "hidden", "output") if k in table]
+    if has_widths and has_parts:
+        problems.add(lines.field(header, has_parts[0]), f"{label}: give either widths or input/hidden/output, not both")
+        ok = False
+    merged = {**defaults, **table}
+    if has_widths:
+        merged = {k: v for k, v in merged.items() if k not in ("input", "hidden", "output")}
+    elif has_parts:
+        merged.pop("widths", None)
+    for required in ("task",):
+        if required not in merged:
+            problems.add(header, f"{label}: no task (choose {', '.join(TASKS)})")
+            ok = False
+    missing = has_widths and bool(has_parts)  # a field without any usable value: nothing to expand
+    if "widths" not in merged and not ("input" in merged and "output" in merged):
+        problems.add(header, f"{label}: no widths: give widths = [2, 2, 1], or input, hidden and output")
+        ok, missing = False, True
+    choices: dict[str, list[Any]] = {}
+    for key in FIELDS:
+        if key not in merged:
+            continue
+        try:
+            values = _choices(key, merged[key], grid)
+        except InvalidJob as error:
+            values, errors = [], [error]
+        else:
+            errors, good = [], []
+            for value in values:
+                try:
+                    _check_value(key, value)
+                    good.append(value)
+                except InvalidJob as error:
+                    errors.append(error)
+            values = good
+        for error in errors:
+            if key in table:
+                report(error)
+            else:
+                problems.add(header, f"{label}: {error} (from [defaults])")
+        ok = ok and not errors
+        if values:  # the good values are still expanded, to find the problems of their combinations too
+            choices[key] = values
+        else:
+            missing = True
+    tasks = set(choices.get("task", ()))
+    for key in OPTION_FIELDS:
+        if tasks and key in table and not any(key in TASK_OPTIONS[t] for t in tasks):
+            problems.add(lines.field(header, key), f"{label}: {_unknown_option(key, tasks)}")
+            ok = False
+    if missing or "task" not in choices:
+        return []
+    size = math.prod(len(v) for v in choices.values())
+    if size > MAX_JOBS:
+        problems.add(header, f"{label}: the grid has {size:,} jobs, more than {MAX_JOBS:,}; split it")
+        return []
+    jobs: list[Job] = []
+    origin = f"{name}:{header}, {label}" if header else f"{name}, {label}"
+    keys = list(choices)
+    for values in itertools.product(*(choices[k] for k in keys)):
+        spec = dict(zip(keys, values))
+        try:
+            jobs.append(_job(spec, origin))
+        except InvalidJob as error:
+            where = f"{_describe(spec)}: " if grid else ""
+            report(error, where)
+            ok = False
+    return jobs if ok else []
+
+
+def _describe(spec: dict[str, Any]) -> str:
+    widths = spec.get("widths") or [spec.get("input"), *spec.get("hidden", []), spec.get("output")]
+    text = widths if isinstance(widths, str) else ",".join(map(str, widths))
+    return f"{spec['task']} ({text}) {spec.get('activation', DEFAULT_ACTIVATION)}"
+
+
+def _job(spec: dict[str, Any], origin: str) -> Job:
+    task = spec["task"]
+    if "widths" in spec:
+        widths = spec["widths"]
+    else:
+        widths = [spec["input"], *spec.get("hidden", []), spec["output"]]
+    options = {k: v for k, v in spec.items() if k in TASK_OPTIONS[task]}
+    return Job.create(
+        task, widths, spec.get("activation", DEFAULT_ACTIVATION), spec.get("bias", False),
+        timeout=spec.get("timeout"), wall_timeout=spec.get("wall_timeout"), origin=origin, **options,
+    )

@@ -1,0 +1,201 @@
+"""The local pool: N worker processes on this machine, each with its own Macaulay2 session.
+
+Why not ``concurrent.futures.ProcessPoolExecutor``: when one of its workers dies, the whole pool breaks
+and every job in flight fails with it, and a running job cannot be stopped.  Here each worker is a
+process of its own, driven through its own pipe, so the scheduler knows which job each worker runs:
+
+* a worker that dies (Macaulay2 crashes are already handled inside it by neurom2; this is the Python
+  process itself, e.g. killed or out of memory) costs only its own job, recorded ``failed``, and is
+  replaced by a fresh worker;
+* a job that has not answered ``wall_timeout`` seconds after it was handed out is recorded
+  ``timeout``; its worker is killed (SIGKILL; its Macaulay2 dies with it, since it loses its pty) and
+  replaced.
+
+Workers are started by a ``forkserver`` that has imported neurom2 once, so starting or replacing a worker
+takes milliseconds and no worker inherits a Macaulay2 session or a lock from the scheduler (a plain
+``fork`` of a process whose session is running would share its pty).  Each worker ignores SIGINT, so
+Ctrl-C reaches only the scheduler, which then kills the workers; and each worker is killed by the
+kernel when its parent goes (``PR_SET_PDEATHSIG``), so that a scheduler killed with SIGKILL leaves no
+computation behind.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+import socket
+import sys
+import time
+from collections import deque
+from multiprocessing.connection import Connection, wait
+from typing import Iterable, Iterator
+
+from .execute import Outcome, now, run_job
+from .jobs import Job
+
+POLL_SECONDS = 1.0
+"""Longest wait between checks of the wall-clock deadlines."""
+STOP_SECONDS = 2.0
+"""How long idle workers get to exit after being told to stop, before they are killed."""
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this process when its parent exits (a no-op elsewhere)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+
+
+def _serve(connection: Connection) -> None:
+    """A worker's main loop: receive a job description, send back its :class:`Outcome`; ``None`` stops."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
+    while True:
+        try:
+            description = connection.recv()
+        except (EOFError, OSError):  # the scheduler is gone
+            return
+        if description is None:
+            return
+        outcome = run_job(description)
+        try:
+            connection.send(outcome)
+        except (BrokenPipeError, OSError):
+            return
+
+
+class _Worker:
+    """One worker process and the scheduler's end of its pipe."""
+
+    def __init__(self, context: multiprocessing.context.BaseContext) -> None:
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child,), daemon=True, name="neurom2-batch-worker")
+        self.process.start()
+        child.close()
+        self.job: Job | None = None
+        self.deadline = 0.0
+        self.clock = 0.0
+        self.started = ""
+
+    def give(self, job: Job) -> None:
+        self.job, self.clock, self.started = job, time.monotonic(), now()
+        self.deadline = self.clock + job.wall_timeout
+        self.connection.send(job.description)
+
+    def take(self) -> tuple[Job, Outcome | None]:
+        """The finished job and its outcome (None if the worker died instead of answering)."""
+        job, self.job = self.job, None
+        try:
+            return job, self.connection.recv()
+        except (EOFError, OSError):
+            return job, None
+
+    def lost(self, status: str, error: str) -> Outcome:
+        return Outcome.lost(status, error, self.clock, self.started)
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(STOP_SECONDS)
+        self.connection.close()
+
+    def death(self) -> str:
+        """How the process ended, in words."""
+        self.process.join(STOP_SECONDS)
+        code = self.process.exitcode
+        if code is None:
+            return "stopped answering"
+        if code < 0:
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = f"signal {-code}"
+            return f"was killed by {name}"
+        return f"exited with status {code}"
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    try:
+        context = multiprocessing.get_context("forkserver")
+    except ValueError:  # no forkserver on this platform
+        return multiprocessing.get_context("spawn")
+    context.set_forkserver_preload([__name__])
+    return context
+
+
+class LocalPool:
+    """Run jobs on ``workers`` local processes; :meth:`run` yields ``(job, outcome)`` as jobs finish."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = max(1, workers or os.cpu_count() or 1)
+
+    def describe(self) -> str:
+        return f"{self.workers} local worker{'s' if self.workers != 1 else ''}"
+
+    def run(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, Outcome]]:
+        """Hand out ``jobs`` in order; every job yields exactly one outcome unless the run is stopped.
+
+        Closing the iterator (or an exception in the consumer, e.g. KeyboardInterrupt) kills the workers;
+        the jobs they were running are lost, nothing else.
+        """
+        queue = deque(jobs)
+        context = _context()
+        idle: list[_Worker] = []
+        busy: list[_Worker] = []
+
+        def hand_out() -> None:
+            while queue and (idle or len(busy) < self.workers):
+                worker = idle.pop() if idle else _Worker(context)
+                try:
+                    worker.give(queue[0])
+                except OSError:  # it died while idle: replace it
+                    worker.kill()
+                    continue
+                queue.popleft()
+                busy.append(worker)
+
+        try:
+            while queue or busy:
+                hand_out()
+                timeout = max(0.0, min(min(w.deadline for w in busy) - time.monotonic(), POLL_SECONDS))
+                ready = set(wait([w.connection for w in busy] + [w.process.sentinel for w in busy], timeout))
+                finished: list[tuple[Job, Outcome]] = []
+                for worker in list(busy):
+                    if worker.connection in ready or worker.process.sentinel in ready:
+                        job, outcome = worker.take()
+                        busy.remove(worker)
+                        if outcome is None:
+                            outcome = worker.lost("failed", f"the worker process {worker.death()} while running "
+                                                            f"this job (on {socket.gethostname()})")
+                            worker.kill()
+                        elif worker.process.is_alive():
+                            idle.append(worker)
+                        else:
+                            worker.kill()
+                        finished.append((job, outcome))
+                    elif time.monotonic() >= worker.deadline:
+                        job = worker.job
+                        busy.remove(worker)
+                        worker.kill()
+                        finished.append((job, worker.lost("timeout", f"no answer within wall_timeout = "
+                                                                     f"{job.wall_timeout:g} s; the worker and its "
+                                                                     "Macaulay2 were killed")))
+                hand_out()  # keep the workers busy while the caller stores the outcomes
+                yield from finished
+        finally:
+            for worker in busy:
+                worker.kill()
+            for worker in idle:
+                try:
+                    worker.connection.send(None)
+                except OSError:
+                    pass
+            for worker in idle:
+                worker.process.join(STOP_SECONDS)
+                worker.kill()

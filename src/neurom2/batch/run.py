@@ -1,0 +1,235 @@
+"""Running a batch: jobs in, one row per job in the store, resumable.
+
+:func:`run_batch` removes duplicate jobs (same key), skips jobs the store already holds (``done``
+always; ``failed`` and ``timeout`` unless asked to retry them), hands the rest to a backend
+(:class:`~neurom2.batch.local.LocalPool` or :class:`~neurom2.batch.dask_backend.DaskCluster`) and
+records each outcome as it arrives, one transaction per job.
+
+Stopping: SIGINT (Ctrl-C), SIGTERM and SIGHUP stop the batch at once: nothing more is handed out, the
+workers are killed, the jobs they were running are lost (they run again at the next start) and the
+summary says so.  A signal that arrives while an outcome is being written is held until the write
+has committed, so the store only ever holds whole rows.  Even SIGKILL or a power loss cannot do more
+than lose the jobs in flight, since every row is its own SQLite transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Sequence, TextIO
+
+from .execute import STATUSES
+from .jobs import Job
+from .progress import Progress, duration
+from .store import ResultStore
+
+STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+
+
+class _Stop(BaseException):
+    """Raised in the main thread by a stop signal."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.name = signal.Signals(signum).name
+        self.signum = signum
+
+
+class _StopSignals:
+    """Stop signals raise :class:`_Stop`, except inside :meth:`held` sections, after which they do."""
+
+    def __init__(self) -> None:
+        self.holding = False
+        self.pending: int | None = None
+
+    def handler(self, signum: int, frame: Any) -> None:
+        if self.holding:
+            self.pending = self.pending or signum
+            return
+        raise _Stop(signum)
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = {}
+        for name in STOP_SIGNALS:
+            number = getattr(signal, name, None)
+            if number is not None and signal.getsignal(number) is not signal.SIG_IGN:
+                previous[number] = signal.signal(number, self.handler)
+        try:
+            yield
+        finally:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        self.holding = True
+        try:
+            yield
+        finally:
+            self.holding = False
+        if self.pending is not None:
+            raise _Stop(self.pending)
+
+
+@dataclass
+class BatchSummary:
+    """What a batch did (this run) and where its jobs stand in the store afterwards."""
+
+    store: str
+    backend: str
+    jobs: int
+    """Distinct jobs (by key) given."""
+    duplicates: int
+    """Entries whose key another entry already had."""
+    skipped: int
+    """Jobs already in the store and not retried."""
+    ran: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
+    """Outcomes of this run, by status."""
+    not_run: int = 0
+    """Jobs left when the batch was stopped (they run at the next start)."""
+    seconds: float = 0.0
+    interrupted: str | None = None
+    """The signal that stopped the batch (``SIGINT``, ``SIGTERM``, ``SIGHUP``), or None."""
+    stored: dict[str, int] = field(default_factory=dict)
+    """The given jobs in the store afterwards: by status, and ``missing``."""
+
+    @property
+    def rate(self) -> float:
+        ran = sum(self.ran.values())
+        return ran / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def exit_status(self) -> int:
+        """128 + signal when stopped; 0 when every job is done; 1 when some failed or timed out."""
+        if self.interrupted:
+            return 128 + signal.Signals[self.interrupted].value
+        return 0 if self.stored.get("done", 0) == self.jobs else 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "store": self.store, "backend": self.backend, "jobs": self.jobs, "duplicates": self.duplicates,
+            "skipped": self.skipped, "ran": dict(self.ran), "not_run": self.not_run,
+            "seconds": round(self.seconds, 3), "jobs_per_second": round(self.rate, 3),
+            "interrupted": self.interrupted, "stored": dict(self.stored), "exit_status": self.exit_status,
+        }
+
+    def format(self) -> str:
+        ran = sum(self.ran.values())
+        counts = ", ".join(f"{self.ran[s]} {s}" for s in STATUSES)
+        if not self.interrupted and ran == 0:
+            head = "batch finished: nothing to run"
+        elif self.interrupted:
+            head = f"batch stopped by {self.interrupted} after {duration(self.seconds)}: {ran} jobs run ({counts}), " \
+                   f"{self.not_run} not run; run the same command again to resume"
+        else:
+            head = f"batch finished: {ran} jobs run in {duration(self.seconds)} ({self.rate:.1f} jobs/s, " \
+                   f"{self.backend}): {counts}"
+        lines = [head]
+        notes = []
+        if self.skipped:
+            notes.append(f"{self.skipped} already in the store, skipped")
+        if self.duplicates:
+            notes.append(f"{self.duplicates} duplicate entries in the job list, run once")
+        if notes:
+            lines.append("  " + "; ".join(notes))
+        stored = ", ".join(f"{self.stored.get(s, 0)} {s}" for s in STATUSES)
+        missing = f", {self.stored['missing']} not yet run" if self.stored.get("missing") else ""
+        lines.append(f"  store {self.store}: of these {self.jobs} jobs {stored}{missing}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class BatchPlan:
+    """What a batch will do: its distinct jobs, what the store holds of them, and what is to run."""
+
+    jobs: dict[str, Job]
+    """Distinct jobs by key, in the order first given."""
+    duplicates: int
+    stored: dict[str, str]
+    """Status in the store of those jobs that it holds."""
+    pending: list[Job]
+    """Jobs to run: not in the store, or stored with a status to retry."""
+
+    @property
+    def skipped(self) -> int:
+        return len(self.jobs) - len(self.pending)
+
+
+def plan_batch(jobs: Sequence[Job], store: ResultStore | None, *, retry_failed: bool = False,
+               retry_timeout: bool = False) -> BatchPlan:
+    """Deduplicate ``jobs`` by key and leave out those ``store`` holds, unless their status is to be retried."""
+    unique: dict[str, Job] = {}
+    for job in jobs:
+        unique.setdefault(job.key, job)
+    redo = ({"failed"} if retry_failed else set()) | ({"timeout"} if retry_timeout else set())
+    stored = store.statuses(unique) if store is not None else {}
+    pending = [job for key, job in unique.items() if key not in stored or stored[key] in redo]
+    return BatchPlan(unique, len(jobs) - len(unique), stored, pending)
+
+
+def run_batch(
+    jobs: Sequence[Job],
+    store: ResultStore | str | Path,
+    *,
+    workers: int | None = None,
+    scheduler: Any = None,
+    retry_failed: bool = False,
+    retry_timeout: bool = False,
+    progress: bool = True,
+    stream: TextIO | None = None,
+) -> BatchSummary:
+    """Run ``jobs`` into ``store`` (see the module docstring) and return the summary.
+
+    ``workers`` local processes (default: one per CPU), or the Dask cluster at ``scheduler`` (an
+    address ``tcp://HOST:PORT`` or a ``distributed.Client``).  ``progress`` draws on ``stream``
+    (default stderr).  Stop signals end the run early; the summary then names the signal.
+    """
+    from .dask_backend import DaskCluster
+    from .local import LocalPool
+
+    stream = stream or sys.stderr
+    owned = not isinstance(store, ResultStore)
+    results = ResultStore(store) if owned else store
+    started = time.monotonic()
+    try:
+        plan = plan_batch(jobs, results, retry_failed=retry_failed, retry_timeout=retry_timeout)
+        backend = DaskCluster(scheduler, log=lambda m: print(f"neurom2: {m}", file=stream)) if scheduler is not None \
+            else LocalPool(workers)
+        summary = BatchSummary(str(results.path), backend.describe(), len(plan.jobs), plan.duplicates, plan.skipped)
+        pending, unique = plan.pending, plan.jobs
+        bar = Progress(len(pending), stream, enabled=progress)
+        signals = _StopSignals()
+        outcomes = backend.run(pending)
+        try:
+            with signals.installed():
+                for job, outcome in outcomes:
+                    with signals.held():
+                        results.record(job, outcome)
+                        summary.ran[outcome.status] += 1
+                    bar.update(outcome.status)
+        except _Stop as stop:
+            summary.interrupted = stop.name
+        except KeyboardInterrupt:
+            summary.interrupted = "SIGINT"
+        finally:
+            outcomes.close()
+            bar.close()
+        summary.not_run = len(pending) - sum(summary.ran.values())
+        summary.seconds = time.monotonic() - started
+        final = results.statuses(unique)
+        summary.stored = {s: sum(1 for v in final.values() if v == s) for s in STATUSES}
+        summary.stored["missing"] = len(unique) - len(final)
+        return summary
+    finally:
+        if owned:
+            results.close()
+

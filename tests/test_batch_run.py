@@ -1,0 +1,336 @@
+"""Running batches with the real Macaulay2: resume after SIGKILL, stop on SIGINT/SIGTERM, timeouts and
+crashes recorded while the batch goes on, retries, and a Dask LocalCluster giving the local pool's results.
+
+The batches run as ``python -m neurom2.cli batch`` subprocesses where a signal or a kill is involved, and
+in-process (:func:`neurom2.batch.run_batch`) otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from neurom2.batch import Job, Outcome, ResultStore, load_jobs, run_batch
+from neurom2.cli import main
+
+QUICK_IMPLICIT = """
+[[grid]]                       # about 0.1 s each: interpolation, checked in Macaulay2
+task = "implicit"
+widths = [2, 2, 1]
+activation = "x^4"
+seed = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+
+[[grid]]
+task = "implicit"
+widths = [3, 2, 1]
+activation = "x^2"
+seed = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+"""
+HARD = 'task = "implicit"\nwidths = [3, 3, 3, 1]\nactivation = "x^2"\nstrategy = "eliminate"\n'
+"""A full Gröbner basis that runs for minutes: the job to time out, or to kill."""
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
+_started: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_batch_left_running():
+    """A failing test must not leave its batch running."""
+    yield
+    while _started:
+        process = _started.pop()
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
+def start_batch(jobs: Path, db: Path, *args: str) -> subprocess.Popen:
+    process = subprocess.Popen([sys.executable, "-m", "neurom2.cli", "batch", str(jobs), "--db", str(db), *args],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _started.append(process)
+    return process
+
+
+def stored(db: Path) -> dict[str, tuple]:
+    """``{key: (status, started, finished, runs, result)}``, read with plain sqlite3 ({} before the store exists)."""
+    if not db.exists():
+        return {}
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as connection:
+            rows = connection.execute("SELECT key, status, started, finished, runs, result FROM results").fetchall()
+    except sqlite3.OperationalError:  # the tables are not created yet
+        return {}
+    return {key: rest for key, *rest in rows}
+
+
+def wait_for(condition, seconds: float = 60, what: str = "condition"):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _stat(pid: int) -> tuple[str, int] | None:
+    """(state, parent pid) of a process, or None if it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2:].split()
+    return fields[0], int(fields[1])
+
+
+def _gone(pid: int) -> bool:
+    stat = _stat(pid)
+    return stat is None or stat[0] == "Z"
+
+
+def descendants(root: int) -> dict[int, str]:
+    """Live (non-zombie) descendants of ``root``: ``{pid: command name}``."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            stat = _stat(int(entry))
+            if stat and stat[0] != "Z":
+                parents[int(entry)] = stat[1]
+    found: dict[int, str] = {}
+    frontier = {root}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier and pid not in found}
+        for pid in frontier:
+            try:
+                found[pid] = Path(f"/proc/{pid}/comm").read_text().strip()
+            except OSError:
+                found[pid] = ""
+    return found
+
+
+def cpu_seconds(pid: int) -> float:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = text[text.rindex(")") + 2:].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def macaulay2_processes(root: int) -> list[int]:
+    return sorted(pid for pid, name in descendants(root).items() if name.startswith("M2"))
+
+
+def test_sigkill_mid_batch_loses_nothing_finished_and_rerun_completes_the_rest(tmp_path):
+    jobs = write(tmp_path / "jobs.toml", QUICK_IMPLICIT)
+    db = tmp_path / "results.sqlite"
+    batch = start_batch(jobs, db, "--workers", "2")
+    wait_for(lambda: len(stored(db)) >= 6, what="6 finished jobs")
+    before = stored(db)
+    helpers = descendants(batch.pid)
+    assert any(name.startswith("M2") for name in helpers.values()), helpers
+    batch.send_signal(signal.SIGKILL)
+    batch.wait(10)
+    # No computation outlives the batch: workers die with their parent, Macaulay2 with its pty.
+    wait_for(lambda: all(_gone(pid) for pid in helpers), 10, "the workers to exit")
+
+    with ResultStore(db) as store:  # opens cleanly: the file passes SQLite's integrity check
+        assert store._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    after_kill = stored(db)
+    assert all(after_kill[key] == row for key, row in before.items()), "a finished job changed or vanished"
+    assert all(status == "done" for status, *_ in after_kill.values())
+    assert len(after_kill) < 20, "the batch was killed too late to test anything"
+
+    rerun = subprocess.run([sys.executable, "-m", "neurom2.cli", "batch", str(jobs), "--db", str(db), "--workers", "2",
+                            "--json"], capture_output=True, text=True, timeout=120)
+    assert rerun.returncode == 0, rerun.stderr
+    summary = json.loads(rerun.stdout)
+    assert summary["skipped"] == len(after_kill)
+    assert sum(summary["ran"].values()) == 20 - len(after_kill)
+    assert summary["stored"] == {"done": 20, "failed": 0, "timeout": 0, "missing": 0}
+    final = stored(db)
+    assert len(final) == 20
+    for key, row in after_kill.items():  # not run again: same timestamps, one run
+        assert final[key] == row and row[3] == 1
+
+
+def test_sigterm_stops_the_batch_with_status_143_a_summary_and_a_consistent_store(tmp_path):
+    jobs = write(tmp_path / "jobs.toml", QUICK_IMPLICIT + f"[[job]]\n{HARD}timeout = 60\n")  # never done in time
+    db = tmp_path / "results.sqlite"
+    batch = start_batch(jobs, db, "--workers", "1")
+    wait_for(lambda: len(stored(db)) >= 2, what="2 finished jobs")
+    helpers = descendants(batch.pid)
+    batch.send_signal(signal.SIGTERM)
+    out, err = batch.communicate(timeout=30)
+    assert batch.returncode == 143, err
+    assert out.startswith("batch stopped by SIGTERM after ") and "run the same command again to resume" in out
+    assert "Traceback" not in err
+    wait_for(lambda: all(_gone(pid) for pid in helpers), 10, "the workers to exit")
+    rows = stored(db)
+    ran = int(out.split(" jobs run (")[0].rsplit(" ", 1)[-1])
+    assert 2 <= len(rows) == ran < 21 and all(status == "done" for status, *_ in rows.values())
+    assert f"{21 - ran} not run" in out
+
+
+def test_ctrl_c_stops_the_batch_and_returns_a_summary(tmp_path):
+    jobs = [Job.create("dim", [2, w, 1], "x^2") for w in range(1, 6)] + [Job.create("implicit", [3, 3, 3, 1], "x^2",
+                                                                                     strategy="eliminate", timeout=60)]
+    db = tmp_path / "results.sqlite"
+    pid = os.getpid()
+
+    def interrupt() -> None:  # Ctrl-C once the quick jobs are stored and the long one is running
+        wait_for(lambda: len(stored(db)) == 5, 30, "the quick jobs")
+        os.kill(pid, signal.SIGINT)
+
+    thread = threading.Thread(target=interrupt, daemon=True)
+    thread.start()
+    summary = run_batch(jobs, db, workers=1, progress=False)
+    thread.join()
+    assert (summary.interrupted, summary.exit_status, summary.not_run) == ("SIGINT", 130, 1)
+    assert summary.ran == {"done": 5, "failed": 0, "timeout": 0}
+    assert summary.stored == {"done": 5, "failed": 0, "timeout": 0, "missing": 1}
+    assert summary.format().startswith("batch stopped by SIGINT after ")
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
+
+
+def test_timeouts_and_crashes_are_recorded_and_the_batch_goes_on(tmp_path):
+    jobs = write(tmp_path / "jobs.toml", "\n".join([
+        f"[[job]]\n{HARD}timeout = 1\n",                                  # Macaulay2's alarm: timeout
+        f"[[job]]\n{HARD}seed = 1\ntimeout = 60\nwall_timeout = 2\n",     # no answer: worker killed, timeout
+        f"[[job]]\n{HARD}seed = 2\ntimeout = 60\n",                       # Macaulay2 killed: failed
+        '[[job]]\ntask = "dim"\nwidths = [2, 2, 1]\n',
+        f"[[job]]\n{HARD}seed = 3\ntimeout = 60\n",                       # the worker killed: failed
+        '[[job]]\ntask = "member"\nwidths = [2, 2, 1]\nactivation = "x^3"\ntarget = "x^3 - x*y^2"\n',
+    ]))
+    keys = [job.key for job in load_jobs(jobs)]
+    db = tmp_path / "results.sqlite"
+    batch = start_batch(jobs, db, "--workers", "1")
+
+    def computing_macaulay2() -> int | None:
+        """The Macaulay2 of the running job, once past its start-up (0.8 s of CPU; start and package take 0.5)."""
+        for pid in macaulay2_processes(batch.pid):
+            if len(stored(db)) in (2, 4) and cpu_seconds(pid) > 0.8:
+                return pid
+        return None
+
+    wait_for(lambda: len(stored(db)) == 2, 30, "the two timeouts")
+    os.kill(wait_for(computing_macaulay2, 30, "Macaulay2 of job 3"), signal.SIGKILL)
+    wait_for(lambda: len(stored(db)) == 4, 30, "jobs 3 and 4")
+    worker = _stat(wait_for(computing_macaulay2, 30, "Macaulay2 of job 5"))[1]
+    os.kill(worker, signal.SIGKILL)
+    out, err = batch.communicate(timeout=60)
+    assert batch.returncode == 1, err  # some jobs did not end done
+    assert "3 done" not in out and "2 done, 2 failed, 2 timeout" in out
+
+    with ResultStore(db) as store:
+        rows = [store.get(key) for key in keys]
+    assert [row.status for row in rows] == ["timeout", "timeout", "failed", "done", "failed", "done"]
+    assert "exceeded its time limit of 1 s" in rows[0].error
+    assert rows[1].error.startswith("no answer within wall_timeout = 2 s")
+    assert rows[2].error.startswith("Macaulay2Crashed: Macaulay2 died")
+    assert "worker process was killed by SIGKILL" in rows[4].error
+    assert rows[5].result["member"] is False and rows[5].m2_version == "1.21"
+    assert rows[3].m2_version is None and rows[3].result["dim"] == 3
+
+
+def test_retry_failed_and_retry_timeout_rerun_only_those(tmp_path):
+    db = tmp_path / "results.sqlite"
+    done, failed, timed_out = (Job.create("dim", widths, "x^2") for widths in ([2, 2, 1], [3, 2, 1], [3, 1]))
+    stamp = "2026-01-01T00:00:00+00:00"
+    with ResultStore(db) as store:
+        store.record(done, Outcome("done", {"dim": -1}, None, 0.0, stamp, stamp, "earlier"))
+        store.record(failed, Outcome("failed", None, "Macaulay2Crashed: ...", 0.0, stamp, stamp, "earlier"))
+        store.record(timed_out, Outcome("timeout", None, "exceeded", 0.0, stamp, stamp, "earlier"))
+    jobs = [done, failed, timed_out, done]
+
+    summary = run_batch(jobs, db, workers=1, progress=False)
+    assert (summary.jobs, summary.duplicates, summary.skipped, sum(summary.ran.values())) == (3, 1, 3, 0)
+    assert summary.exit_status == 1
+
+    summary = run_batch(jobs, db, workers=1, progress=False, retry_failed=True)
+    assert summary.ran == {"done": 1, "failed": 0, "timeout": 0}
+    summary = run_batch(jobs, db, workers=1, progress=False, retry_timeout=True)
+    assert summary.ran == {"done": 1, "failed": 0, "timeout": 0} and summary.exit_status == 0
+    with ResultStore(db) as store:
+        assert store.get(done.key).result == {"dim": -1} and store.get(done.key).runs == 1
+        for job, dim in ((failed, 5), (timed_out, 3)):
+            row = store.get(job.key)
+            assert (row.status, row.result["dim"], row.runs, row.m2_version) == ("done", dim, 2, None)
+            assert row.started > stamp and row.host != "earlier" and row.neurom2_version
+
+
+def test_cli_batch_prints_a_summary_and_results_export_has_the_rows(tmp_path, capsys):
+    jobs = write(tmp_path / "jobs.toml", '[[grid]]\ntask = "dim"\ninput = [2, 3]\nhidden = [[2], [3]]\noutput = 1\n'
+                                          'activation = ["x^2", "x**2", "x^3"]\n')
+    db = tmp_path / "results.sqlite"
+    assert main(["batch", str(jobs), "--db", str(db), "--workers", "2"]) == 0
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert lines[0].startswith("batch finished: 8 jobs run in ") and lines[0].endswith("8 done, 0 failed, 0 timeout")
+    assert lines[1] == "  4 duplicate entries in the job list, run once"
+    assert lines[2] == f"  store {db}: of these 8 jobs 8 done, 0 failed, 0 timeout"
+    assert captured.err == ""  # no progress bar off a terminal for a short batch
+    assert main(["batch", str(jobs), "--db", str(db), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["skipped"], summary["ran"]["done"], summary["exit_status"]) == (8, 0, 0)
+    assert main(["results", "export", "--db", str(db), "--format", "jsonl"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(rows) == 8 and all(r["status"] == "done" and r["result"]["dim"] > 0 for r in rows)
+    assert {tuple(r["description"]["widths"]) for r in rows} == {(2, 2, 1), (2, 3, 1), (3, 2, 1), (3, 3, 1)}
+
+
+def test_dask_local_cluster_gives_the_same_results_as_the_local_pool(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    jobs = load_jobs(write(tmp_path / "jobs.toml", """
+[[grid]]
+task = "dim"
+input = [2, 3]
+hidden = [[2], [2, 2]]
+output = 1
+activation = ["x^2", "x^3"]
+bias = [false, true]
+
+[[job]]
+task = "implicit"
+widths = [3, 2, 3]
+activation = "x"
+
+[[job]]
+task = "implicit"
+widths = [2, 2, 1]
+activation = "x^4"
+
+[[job]]
+task = "member"
+widths = [2, 2, 1]
+activation = "x^3"
+target = "x^3 - x*y^2"
+"""))
+    local = run_batch(jobs, tmp_path / "local.sqlite", workers=2, progress=False)
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
+        remote = run_batch(jobs, tmp_path / "dask.sqlite", scheduler=cluster.scheduler_address, progress=False)
+    assert local.exit_status == remote.exit_status == 0
+    assert remote.backend.startswith("Dask scheduler tcp://")
+
+    def results(name: str) -> dict:
+        with ResultStore(tmp_path / name) as store:
+            return {row.key: (row.status, row.description, {k: v for k, v in row.result.items() if k not in ("seconds", "timings")},
+                              row.m2_version) for row in store.rows()}
+
+    on_pool, on_dask = results("local.sqlite"), results("dask.sqlite")
+    assert len(on_pool) == len(jobs) == 19
+    assert on_pool == on_dask
