@@ -104,6 +104,11 @@ def build_parser() -> argparse.ArgumentParser:
     picture.add_argument("--out", type=Path, default=Path("cubic_slice.png"), help="output file (default: cubic_slice.png)")
     picture.set_defaults(handler=_picture)
 
+    doctor = commands.add_parser("doctor", help="check Macaulay2, the Python dependencies and the results store; say how to fix what is wrong")
+    doctor.add_argument("--db", type=Path, default=None, metavar="FILE", help="results store to check (default: results.sqlite here, if there is one)")
+    doctor.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    doctor.set_defaults(handler=_doctor)
+
     # --- batch, results (neurom2.batch) ---
     _add_batch_commands(commands)
     # --- end batch, results ---
@@ -157,6 +162,13 @@ def _reproduce(args: argparse.Namespace) -> int:
     else:
         print(format_outcomes(outcomes))
     return 0 if all(o.evidence.passed for o in outcomes) else EXIT_FAILURE
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    """``neurom2 doctor``: exit 0 when no check fails, 1 otherwise."""
+    from .doctor import run_doctor
+
+    return run_doctor(store=args.db, as_json=args.json)
 
 
 def _picture(args: argparse.Namespace) -> int:
