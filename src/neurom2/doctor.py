@@ -33,7 +33,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import Neurom2Error
-from .m2.session import INSTALL_HINT, Macaulay2Session, _find_m2
+from .m2.session import INSTALL_HINT, Macaulay2Session, find_m2
 
 OK, FAIL, WARN, SKIP = "OK", "FAIL", "WARN", "SKIP"
 DEFAULT_STORE = Path("results.sqlite")
@@ -145,7 +145,7 @@ def check_dependencies() -> list[Check]:
 def check_macaulay2() -> tuple[Check, str | None]:
     """The executable and its version; also returns the executable's path when it runs."""
     try:
-        executable = _find_m2()
+        executable = find_m2()
     except Neurom2Error as error:
         return Check("macaulay2", FAIL, str(error).split(";")[0], INSTALL_HINT), None
     try:
@@ -206,7 +206,7 @@ def check_computation(session: Macaulay2Session) -> Check:
 
 def check_store(path: Path | None) -> Check:
     """Validated read-only by the store's own check (header, application id, meta, schema, quick_check)."""
-    from .batch.store import ResultStore, StoreError, _check_existing
+    from .batch.store import ResultStore, StoreError, check_store_file
 
     if path is None:
         if not DEFAULT_STORE.is_file():
@@ -214,7 +214,7 @@ def check_store(path: Path | None) -> Check:
         path = DEFAULT_STORE
     move = f"give --db the file that `neurom2 batch --db` wrote, or move {path} away and run the batch again"
     try:
-        if _check_existing(path, create=False):
+        if check_store_file(path, create=False):
             return Check("store", WARN, f"{path}: empty, not a store yet (`neurom2 batch --db {path}` will make it one)")
         with ResultStore(path, create=False) as store:
             counts, meta = store.counts(), store.meta()

@@ -114,7 +114,7 @@ class ResultStore:
 
     def __init__(self, path: str | Path, *, create: bool = True) -> None:
         self.path = Path(path)
-        fresh = _check_existing(self.path, create)
+        fresh = check_store_file(self.path, create)
         try:
             self._db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         except sqlite3.Error as error:
@@ -230,7 +230,7 @@ class _Transaction:
             self.db.execute("ROLLBACK")
 
 
-def _check_existing(path: Path, create: bool) -> bool:
+def check_store_file(path: Path, create: bool) -> bool:
     """Whether ``path`` is to become a new store; StoreError if it must not be touched.  Read-only."""
     if not path.exists():
         if not create:

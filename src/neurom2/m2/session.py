@@ -59,7 +59,7 @@ STACK_BYTES = 256 << 20  # stack limit for M2 (threads get as much address space
 # Not anchored at a line start: errors go to stderr and may follow unterminated stdout output.
 _ERROR = re.compile(r":\d+:\d+:\(\d+\):(?:\[\d+\]:)? error: ")
 _LOCATED_LINE = re.compile(r"\S+:\d+:\d+:\(\d+\):")  # a backtrace line; it ends the error message
-def _find_m2() -> str:
+def find_m2() -> str:
     name = os.environ.get("NEUROM2_M2") or "M2"
     path = shutil.which(name)
     if path is None:
@@ -158,7 +158,7 @@ class Macaulay2Session:
         self.close()
 
     def _start(self) -> None:
-        executable = _find_m2()
+        executable = find_m2()
         tag = secrets.token_hex(8)
         self._prompt, self._continuation, self._tag = f"<{tag}>", f"<{tag}...>", tag
         child = pexpect.spawn(
