@@ -60,6 +60,7 @@ STACK_BYTES = 256 << 20  # stack limit for M2 (threads get as much address space
 _ERROR = re.compile(r":\d+:\d+:\(\d+\):(?:\[\d+\]:)? error: ")
 _LOCATED_LINE = re.compile(r"\S+:\d+:\d+:\(\d+\):")  # a backtrace line; it ends the error message
 def find_m2() -> str:
+    """The Macaulay2 executable: ``NEUROM2_M2`` (a path or command name) or ``M2`` on PATH."""
     name = os.environ.get("NEUROM2_M2") or "M2"
     path = shutil.which(name)
     if path is None:
