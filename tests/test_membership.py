@@ -20,7 +20,6 @@ import sympy
 
 from neurom2 import Architecture
 from neurom2.cli import main
-
 from neurom2.membership import _Fibers, decide_membership, symmetry_charts
 from neurom2.parametrization import Parametrization, forward
 from neurom2.space import AmbientSpace
@@ -37,7 +36,7 @@ def member(arch: Architecture, target: str, field: str = "real", **options):
     return decide_membership(arch, target, field, timeout=60, **options)
 
 
-def network_polynomials(arch: Architecture, weights) -> list[sympy.Expr]:
+def network_polynomials(arch: Architecture, weights) -> tuple[list[sympy.Expr], tuple[sympy.Symbol, ...]]:
     """The network's outputs on symbolic inputs, for weights given as neurom2 prints them (sympy syntax)."""
     values = [sympy.sympify(w, rational=False) if "." in w else sympy.Rational(w) for w in weights]
     inputs = sympy.symbols(f"x1:{arch.input_dim + 1}")
@@ -199,8 +198,13 @@ def test_quartic_with_four_real_roots_is_missed_by_three_real_neurons_but_reache
     assert_network_computes(arch, complex_.weights, target, tolerance=1e-14)
 
 
-def test_critical_points_find_real_weights_when_slices_are_skipped(monkeypatch):
+def skip_slices(monkeypatch):
+    monkeypatch.setattr(_Fibers, "quick_point", lambda self, charts: None)
     monkeypatch.setattr(_Fibers, "slices", lambda self, result: iter(()))
+
+
+def test_critical_points_find_real_weights_when_slices_are_skipped(monkeypatch):
+    skip_slices(monkeypatch)
     result = member(QUADRATIC, "x*y")
     assert result.member is True
     assert any(chart.get("status") == "real point found among critical points" for chart in result.certificate["charts"])
@@ -212,7 +216,7 @@ def test_undecided_charts_give_no_answer_rather_than_a_guess(monkeypatch):
         result.real = None
         return None
 
-    monkeypatch.setattr(_Fibers, "slices", lambda self, result: iter(()))
+    skip_slices(monkeypatch)
     monkeypatch.setattr(_Fibers, "critical", give_up)
     result = member(QUADRATIC, "x*y")  # reached (see above), but only through the positive-dimensional chart
     assert result.member is None and result.weights is None and "undecided" in result.reason
@@ -363,3 +367,57 @@ def test_cli_json_has_the_documented_keys_and_text_states_the_certificate(capsys
     assert main(["member", "--widths", "2,2,1", "--activation", "x^3", "--target", "x^2*y"]) == 0
     text, _ = capsys.readouterr()
     assert "answer             no (not even over C)" in text and "empty over C" in text
+
+
+# --- the pieces: charts cover all weights, real roots are counted two ways -------------------------------------
+
+
+def normalize_into_a_chart(arch: Architecture, weights: list[Fraction]) -> list[Fraction]:
+    """Move θ (σ = x^r, no biases, one hidden layer) into a chart by the symmetries, as the module docstring
+    argues: a dead neuron becomes (1, 0, ...) with zero outgoing weights; a live one is divided by its first
+    nonzero input weight λ (outgoing weights times λ^r); then the neurons are sorted by that position."""
+    (hidden, inputs), (outputs, _) = arch.weight_shapes
+    r = arch.monomial_degree
+    rows = [weights[i * inputs:(i + 1) * inputs] for i in range(hidden)]
+    out = [weights[hidden * inputs + k * hidden:hidden * inputs + (k + 1) * hidden] for k in range(outputs)]
+    neurons = []
+    for i, row in enumerate(rows):
+        column = [out[k][i] for k in range(outputs)]
+        if not any(row):
+            row, column = [Fraction(1)] + [Fraction(0)] * (inputs - 1), [Fraction(0)] * outputs
+        scale = next(v for v in row if v)
+        neurons.append(([v / scale for v in row], [c * scale ** r for c in column]))
+    neurons.sort(key=lambda neuron: next(j for j, v in enumerate(neuron[0]) if v))
+    return [v for row, _ in neurons for v in row] + [neurons[i][1][k] for k in range(outputs) for i in range(hidden)]
+
+
+@pytest.mark.parametrize("widths, activation", [("2,2,1", "x^3"), ("2,3,1", "x^2"), ("3,2,2", "x^4")])
+def test_symmetry_charts_cover_every_weight_vector(widths, activation):
+    arch = Architecture.create(widths, activation)
+    charts = symmetry_charts(arch)
+    param = Parametrization(arch)
+    rng = random.Random(5)
+    for _ in range(30):
+        weights = [Fraction(rng.randint(-4, 4), rng.randint(1, 3)) if rng.random() < 0.7 else Fraction(0)
+                   for _ in range(arch.n_params)]
+        moved = normalize_into_a_chart(arch, weights)
+        assert param.coefficients_at(moved) == param.coefficients_at(weights)
+        assert any(all(v is None or v == w for v, w in zip(chart.values, moved)) for chart in charts), moved
+
+
+def test_real_roots_are_counted_alike_by_sturm_arb_and_sympy():
+    import flint
+    from neurom2.membership import count_real_roots, sturm_count
+
+    rng = random.Random(2)
+    t = sympy.Symbol("t")
+    for degree in (3, 8, 45, 60):
+        real = [sympy.Rational(rng.randint(-50, 50), rng.randint(1, 7)) for _ in range(degree // 3)]
+        poly = sympy.prod([t - a for a in set(real)]) * sympy.prod(
+            [(t - rng.randint(-5, 5)) ** 2 + rng.randint(1, 4) for _ in range((degree - len(real)) // 2)])
+        coefficients = [sympy.Rational(c) for c in reversed(sympy.Poly(poly, t).all_coeffs())]
+        as_flint = flint.fmpq_poly([flint.fmpq(int(c.p), int(c.q)) for c in coefficients])
+        expected = sympy.Poly(poly, t).count_roots()
+        assert count_real_roots(as_flint)[0] == expected == len(set(real))
+        if degree < 50:
+            assert sturm_count(as_flint) == expected

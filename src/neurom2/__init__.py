@@ -27,10 +27,13 @@ from .errors import (
     Neurom2Error,
     VerificationError,
 )
+from .dimension import Dimension
 from .implicitization import implicitize
+from .membership import Membership, decide_membership
 from .neurovariety import Neurovariety
 from .parametrization import Parametrization
 from .space import AmbientSpace
+from .target import Target
 
 __version__ = "0.1.0"
 
@@ -38,6 +41,7 @@ __all__ = [
     "Activation",
     "AmbientSpace",
     "Architecture",
+    "Dimension",
     "InvalidActivation",
     "InvalidArchitecture",
     "Macaulay2Crashed",
@@ -45,8 +49,11 @@ __all__ = [
     "Macaulay2NotFound",
     "Macaulay2OutputError",
     "Macaulay2Timeout",
+    "Membership",
     "Neurom2Error",
     "Neurovariety",
     "Parametrization",
+    "Target",
+    "decide_membership",
     "implicitize",
 ]

@@ -22,24 +22,30 @@ Method
    bias).  Permuting the neurons of a layer sorts their chart positions, so per layer the positions are
    a non-decreasing sequence.  The charts therefore cover all weights, over R as over C.  Other
    activations have one chart, all weights free.
-   In each chart Macaulay2 builds the fiber ideal J ⊂ QQ[free weights] from the package's network
-   (its generators are compared with Python's parametrization), and computes dim J:
+   First, in each chart with more free weights than equations, a random slice (that excess of free
+   weights fixed to random integers) is tried: a (real) point on it answers yes at once, without the
+   chart's Gröbner basis, which is expensive for positive-dimensional fibers.  Otherwise, in each chart
+   Macaulay2 builds the fiber ideal J ⊂ QQ[free weights] from the package's network (its generators
+   are compared with Python's parametrization), and computes dim J:
    - J = (1): the chart is empty over C.  Certificate: cofactors h with Σ h_k g_k = 1 (checked here).
-   - dim J = 0: the points of J over C are those of its radical; Macaulay2 gives the multiplication
-     matrices of QQ[free]/rad J.  A random integer linear form u is *separating* when the characteristic
-     polynomial χ of multiplication by u is squarefree; its roots are then the values of u at the
-     points, and the real points are exactly the real roots of χ (a real point gives a real u; a real
-     root gives a real point through the rational univariate representation θ = g(u)).  The real
-     roots of χ are counted exactly by Sturm sequences (sympy) and, independently, the real points by
-     the signature of Hermite's trace form (Macaulay2's RealRoots ``traceCount``); the two counts must
-     agree.
+   - dim J = 0: Macaulay2 gives a monomial basis of A = QQ[free]/J and the matrices of multiplication
+     by the variables.  Hermite's trace form H(a, b) = Tr(m_ab) has rank = the number of points over C
+     and signature = the number of real points (exact: Descartes' rule on the characteristic polynomial
+     of the symmetric matrix H).  Independently, a random integer linear form u is *separating* when the
+     squarefree part χ of the characteristic polynomial of m_u has that many roots; the real points are
+     then exactly at the real roots of χ (a real point gives a real u; a real root gives a real point
+     through the rational univariate representation θ_i = g_i(u) / g_1(u), built from the traces
+     Tr(θ_i u^j)).  The real roots of χ are counted exactly, by Sturm sequences up to degree 40 and by
+     Arb's certified root isolation beyond; the two counts must agree.
    - dim J > 0: over C the chart is nonempty (Nullstellensatz); a point is found by fixing a maximal
      independent set of free weights to random integers (a zero-dimensional slice).  Over R such a
-     slice may miss the real points, so when it has none neurom2 uses the *critical point method*:
-     for each minimal prime P of J (codimension c) and a random rational point p, the ideal
-     P + (c+1)-minors of [Jacobian(P); θ − p] contains the point of V_R(P) nearest to p, if V_R(P)
-     is nonempty (that point is singular, or a smooth point where θ − p is normal).  When these ideals
-     are zero-dimensional their real points decide the chart; otherwise the chart stays undecided.
+     slice may miss the real points, so after a few slices without one neurom2 uses the *critical point
+     method*: for each minimal prime P of J (codimension c) and a random rational point p, the ideal
+     P + (c+1)-minors of [Jacobian(P); θ − p] contains the point of V_R(P) nearest to p, if V_R(P) is
+     nonempty (that point is singular, or a smooth point where θ − p is normal).  When these ideals are
+     zero-dimensional their real points decide the chart (a real critical point is followed by a
+     rational slice near it, for simpler weights); otherwise, or after ``CRITICAL_SECONDS``, the chart
+     stays undecided.
 4. *Answer*.  Real: yes if some chart has a real point; no if every chart is proved to have none;
    otherwise undecided (``member=None``).  Complex: yes if some chart is nonempty, no if all are empty.
 
@@ -56,18 +62,23 @@ max(1, max |t_k|); the error is reported as ``max_error``.
 Limits
 ------
 Gröbner bases over QQ are exact but grow quickly with the number of weights and the degree: deeper or
-wider networks may exceed the time limit (:class:`Macaulay2Timeout`).  Over R, a positive-dimensional
-fiber whose slice has no real point and whose critical-point ideals are not zero-dimensional is left
-undecided.  The random choices (separating forms, slices, the point p) only affect which certificate is
-found, never its correctness; they are seeded by ``seed``.
+wider networks may exceed the time limit (:class:`Macaulay2Timeout`, exit status 1 in the CLI).  The
+exact linear algebra on A costs about n^4 operations for n points (seconds for n ≈ 150).  Over R, a
+positive-dimensional fiber whose slices have no real point and whose critical-point ideals are not
+zero-dimensional (or take longer than ``CRITICAL_SECONDS``) is left undecided, with the reason.  Weights
+of degree > 16 over QQ are printed as decimals only (their exact check is unchanged).  The random
+choices (separating forms, slices, the point p) only affect which certificate is found, never its
+correctness; they are seeded by ``seed``.
 """
 
 from __future__ import annotations
 
+import math
 import random
 import textwrap
 import time
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from itertools import combinations_with_replacement, product
 from typing import Any, Iterator, Sequence
@@ -89,10 +100,15 @@ FIELDS = ("real", "complex")
 TOLERANCE = 1e-12
 """Relative tolerance (to max(1, max |t_k|)) for the network of the printed decimal weights."""
 _PRECISION = 120  # decimal digits of the algebraic numbers behind decimal weights
+_BITS = 420  # binary precision for them, a little more than _PRECISION digits
+_STURM_DEGREE = 40  # beyond this degree real roots are counted by certified isolation, faster than Sturm
+_DESCRIBE_DEGREE = 16  # algebraic weights of larger degree are given by decimals only (the check stays exact)
 _PRINTED_DIGITS = (20, 40, 80)  # significant digits of decimal weights, the fewest that pass the check
 _SLICE_ATTEMPTS = 4
 CRITICAL_SECONDS = 20.0
 """Time allowed to the critical point method in one chart; beyond it the chart is undecided."""
+QUICK_SECONDS = 5.0
+"""Time allowed to the random slices tried before the full computation (module docstring, step 3)."""
 _SEPARATING_ATTEMPTS = 20
 _CERTIFICATE_CHARS = 4000  # Nullstellensatz cofactors longer than this are checked but not printed
 
@@ -184,11 +200,7 @@ def decide_membership(
         result = _linear(architecture, target, field)
     else:
         result = _Fibers(architecture, target, field, session or default_session(), timeout, seed).decide()
-    return _replace(result, seconds=time.perf_counter() - started)
-
-
-def _replace(result: Membership, **changes: Any) -> Membership:
-    return Membership(**{**result.__dict__, **changes})
+    return replace(result, seconds=time.perf_counter() - started)
 
 
 # --- one affine layer, linear networks -------------------------------------------------------------------------
@@ -237,7 +249,7 @@ def _linear(arch: Architecture, target: Target, field: str) -> Membership:
     matrix, constants = _linear_part(arch, target)
     bound = min(arch.widths)
     rref, rank = matrix.rref()
-    pivot_columns = [next(j for j in range(matrix.ncols()) if rref[i, j] != 0) for i in range(rank)]
+    pivot_columns = _pivots(matrix)
     pivot_rows = _pivots(matrix.transpose())
     description = (f"x -> A x{' + b' if arch.bias else ''} where A = a^(L-1) W_L ... W_1 has rank <= min(widths) "
                    f"= {bound}{', and b is free (the last bias)' if arch.bias else ''}; the rank of the target's "
@@ -260,6 +272,7 @@ def _linear(arch: Architecture, target: Target, field: str) -> Membership:
 
 
 def _pivots(matrix: flint.fmpq_mat) -> list[int]:
+    """The pivot columns of the reduced row echelon form: a basis of the column space."""
     rref, rank = matrix.rref()
     return [next(j for j in range(matrix.ncols()) if rref[i, j] != 0) for i in range(rank)]
 
@@ -311,11 +324,9 @@ def _verify_rational(arch: Architecture, target: Target, weights: Sequence[Fract
 
 @dataclass(frozen=True)
 class Chart:
-    """Weights fixed to rational values (None: free), in θ's order; ``positions`` names the choice per neuron."""
+    """Weights fixed to rational values (None: free), in θ's order."""
 
     values: tuple[Fraction | None, ...]
-    positions: tuple[tuple[int, ...], ...] = ()
-    """Per hidden layer, the chart position of each neuron: j (1-based input index) or d_(l-1)+1 (bias)."""
 
     def fixed(self, names: Sequence[str]) -> dict[str, str]:
         return {name: str(v) for name, v in zip(names, self.values) if v is not None}
@@ -324,7 +335,7 @@ class Chart:
         return [i for i, v in enumerate(self.values) if v is None]
 
     def with_values(self, values: dict[int, Fraction]) -> "Chart":
-        return Chart(tuple(values.get(i, v) for i, v in enumerate(self.values)), self.positions)
+        return Chart(tuple(values.get(i, v) for i, v in enumerate(self.values)))
 
 
 def symmetry_charts(arch: Architecture) -> list[Chart]:
@@ -356,7 +367,7 @@ def symmetry_charts(arch: Architecture) -> list[Chart]:
                     values[row + j - 1] = Fraction(1)
                 else:  # bias slot: w = 0 and b + shift = 1
                     values[offsets[l] + rows * cols + i] = 1 - shift
-        charts.append(Chart(tuple(values), tuple(positions)))
+        charts.append(Chart(tuple(values)))
     return charts
 
 
@@ -369,10 +380,11 @@ class _Solutions:
     of A = QQ[free]/J on a monomial basis (Macaulay2's ``pointsReport``).
 
     Hermite: the trace form H(a, b) = Tr(m_ab) of A has rank = the number of distinct points over C and
-    signature = the number of real ones; its kernel is the nilradical, so A/ker H = QQ[free]/rad J.  On
-    that reduced algebra a linear form u is separating iff χ = charpoly(m_u) is squarefree; then the
-    points are θ = g(u) at the roots of χ (rational univariate representation), and the real points are
-    those at its real roots, counted by Sturm sequences.  The two real counts must agree.
+    signature = the number of real ones.  A linear form u is separating iff the squarefree part χ of
+    charpoly(m_u) has degree rank H; then every point is θ_i = g_xi(u) / g_1(u) at a root of χ, with
+    g_v(T) = Σ_p mult(p) v(p) χ(T) / (T − u(p)) computed from the traces Tr(v u^j) (Rouillier's rational
+    univariate representation, no radical needed).  The real points are those at the real roots of χ
+    (:func:`count_real_roots`); the two real counts must agree.
     """
 
     chart: Chart                   # the weights fixed; the others are the ideal's variables
@@ -380,8 +392,9 @@ class _Solutions:
     trace_count: int               # real points: signature of Hermite's trace form H
     form: tuple[int, ...]          # separating linear form u = Σ form_i θ_free_i
     eliminant: flint.fmpq_poly     # χ(u): squarefree, roots = values of u at the points
-    parametrization: tuple[flint.fmpq_poly, ...]  # θ_free_i = g_i(u) at every point
-    real_count: int                # real roots of χ by Sturm sequences
+    parametrization: tuple[flint.fmpq_poly, ...]  # (g_1, g_x1, ...): θ_free_i = g_xi(u) / g_1(u) at every point
+    real_count: int                # real roots of χ
+    real_count_method: str         # how they were counted (:func:`count_real_roots`)
 
     @classmethod
     def from_report(cls, chart: Chart, data: list, rng: random.Random) -> "_Solutions":
@@ -394,40 +407,42 @@ class _Solutions:
         if (0,) * len(free) not in index:
             raise Macaulay2OutputError("the quotient basis of a zero-dimensional fiber lacks the monomial 1")
         mats = [flint.fmpq_mat(n, n, [_fmpq(v) for row in m for v in row]) for m in matrices]
-        hermite = _hermite(_monomial_matrices(exponents, index, mats))
+        monomial = _monomial_matrices(exponents, index, mats)
+        traces = _traces(monomial)
+        hermite = _hermite(traces, monomial)
         count, trace_count = hermite.rank(), _signature(hermite)
-        reduced, unit = _reduce(hermite, mats, index[(0,) * len(free)])
-        r = len(unit)
         for _ in range(_SEPARATING_ATTEMPTS):
             form = tuple(rng.randint(-9, 9) for _ in free)
-            mu = flint.fmpq_mat(r, r)
-            for c, m in zip(form, reduced):
+            mu = flint.fmpq_mat(n, n)
+            for c, m in zip(form, mats):
                 mu += c * m
             chi = mu.charpoly()
-            if chi.gcd(chi.derivative()).degree() == 0:
+            chi = chi // chi.gcd(chi.derivative())  # its roots: the values of u at the points
+            chi = chi * (1 / chi.coeffs()[-1])
+            if chi.degree() == count:
                 break
         else:
-            raise VerificationError(f"no separating linear form in {_SEPARATING_ATTEMPTS} attempts on the reduced "
-                                    "algebra: the multiplication matrices are inconsistent")
-        if chi.degree() != count:
-            raise VerificationError(f"{chi.degree()} points by the separating form, {count} by the trace form")
-        columns, vector = [], flint.fmpq_mat(r, 1, unit)
-        for _ in range(r):  # Krylov basis 1, u, u^2, ... of the reduced algebra (u is separating)
-            columns.append([vector[i, 0] for i in range(r)])
-            vector = mu * vector
-        krylov = flint.fmpq_mat(r, r, [columns[j][i] for i in range(r) for j in range(r)])
-        images = [(m * flint.fmpq_mat(r, 1, unit)).entries() for m in reduced]  # the variables, as vectors
-        solved = krylov.solve(flint.fmpq_mat(r, len(images), [v[i] for i in range(r) for v in images])) if images else None
-        parametrization = tuple(flint.fmpq_poly([solved[i, k] for i in range(r)]) for k in range(len(images)))
-        real_count = sturm_count(chi)
+            raise VerificationError(f"no separating linear form in {_SEPARATING_ATTEMPTS} attempts: the "
+                                    "multiplication matrices are inconsistent")
+        unit = flint.fmpq_mat(n, 1, [int(i == index[(0,) * len(free)]) for i in range(n)])
+        parametrization = _rational_univariate(traces, mu, chi, [unit] + [m * unit for m in mats])
+        real_count, how = count_real_roots(chi)
         if real_count != trace_count:
-            raise VerificationError(f"real points of a zero-dimensional fiber: {real_count} by Sturm sequences of "
-                                    f"the eliminant, {trace_count} by Hermite's trace form")
-        return cls(chart, count, trace_count, form, chi, parametrization, real_count)
+            raise VerificationError(f"real points of a zero-dimensional fiber: {real_count} real roots of the "
+                                    f"eliminant ({how}), {trace_count} by Hermite's trace form")
+        return cls(chart, count, trace_count, form, chi, parametrization, real_count, how)
 
     @property
     def free(self) -> list[int]:
         return self.chart.free()
+
+    def approximate_real_point(self) -> list[float]:
+        """The free weights at the smallest real root of χ, in floating point."""
+        with _precision(128):
+            alpha = flint.acb(_real_roots(self.eliminant, 128)[0])
+            denominator, *numerators = [flint.acb_poly([flint.acb(c) for c in g.coeffs()])(alpha)
+                                        for g in self.parametrization]
+            return [float((g / denominator).real.mid()) for g in numerators]
 
     def describe(self, names: Sequence[str]) -> dict[str, Any]:
         n = len(self.free)
@@ -435,6 +450,7 @@ class _Solutions:
         return {
             "points_over_C": self.count,
             "real_points": self.real_count,
+            "real_roots_counted_by": self.real_count_method,
             "real_points_trace_form": self.trace_count,
             "separating_form": _format_named(form, [names[i] for i in self.free]),
             "eliminant": _integral(self.eliminant, _U),
@@ -445,7 +461,7 @@ class _Solutions:
         result = []
         _, factors = self.eliminant.factor()
         for factor, _ in factors:
-            real = sturm_count(factor)
+            real, _ = count_real_roots(factor)
             for index in ([0] if real else []) + ([real] if real < factor.degree() else []):
                 result.append(_Point(self, factor, index, index < real))
         return sorted(result, key=lambda p: (p.modulus.degree() > 1, not p.is_real, p.modulus.degree()))
@@ -465,12 +481,86 @@ def _monomial_matrices(exponents: list, index: dict, mats: list[flint.fmpq_mat])
     return result
 
 
-def _hermite(monomial: list[flint.fmpq_mat]) -> flint.fmpq_mat:
-    """Hermite's trace form H[j][k] = Tr(multiplication by b_j b_k) = τ · (M_(b_j) e_k), τ_l = Tr(M_(b_l))."""
+def _traces(monomial: list[flint.fmpq_mat]) -> flint.fmpq_mat:
+    """The trace form's vector τ (1 × n): τ_l = Tr(multiplication by the basis monomial b_l)."""
     n = len(monomial)
-    traces = flint.fmpq_mat(1, n, [sum((m[i, i] for i in range(n)), flint.fmpq(0)) for m in monomial])
+    return flint.fmpq_mat(1, n, [sum((m[i, i] for i in range(n)), flint.fmpq(0)) for m in monomial])
+
+
+def _hermite(traces: flint.fmpq_mat, monomial: list[flint.fmpq_mat]) -> flint.fmpq_mat:
+    """Hermite's trace form H[j][k] = Tr(multiplication by b_j b_k) = τ · (M_(b_j) e_k)."""
+    n = len(monomial)
     rows = [traces * m for m in monomial]
     return flint.fmpq_mat(n, n, [rows[j][0, k] for j in range(n) for k in range(n)])
+
+
+def _signature(symmetric: flint.fmpq_mat) -> int:
+    """Positive minus negative eigenvalues: all roots of the characteristic polynomial are real, so
+    Descartes' rule of signs counts them exactly (on p(x) and p(-x))."""
+    coefficients = symmetric.charpoly().coeffs()
+    return _variations(coefficients) - _variations([c if k % 2 == 0 else -c for k, c in enumerate(coefficients)])
+
+
+def _rational_univariate(traces: flint.fmpq_mat, mu: flint.fmpq_mat, chi: flint.fmpq_poly,
+                         vectors: list[flint.fmpq_mat]) -> tuple[flint.fmpq_poly, ...]:
+    """g_v for each element v (coordinate column vectors): g_v(T) = Σ_j Tr(v u^j) q_j(T), where for monic
+    χ = Σ c_k T^k of degree r, q_j(T) = Σ_(k>j) c_k T^(k-j-1), so that χ(T)/(T − a) = Σ_j a^j q_j(T)."""
+    r = chi.degree()
+    c = chi.coeffs()
+    q = [flint.fmpq_poly([c[k] for k in range(j + 1, r + 1)]) for j in range(r)]
+    rows, row = [], traces
+    for _ in range(r):  # τ m_u^j: the functionals v ↦ Tr(v u^j)
+        rows.append(row)
+        row = row * mu
+    result = []
+    for v in vectors:
+        g = flint.fmpq_poly(0)
+        for j in range(r):
+            g += (rows[j] * v)[0, 0] * q[j]
+        result.append(g)
+    return tuple(result)
+
+
+def _variations(values: Sequence) -> int:
+    signs = [v > 0 for v in values if v != 0]
+    return sum(a != b for a, b in zip(signs, signs[1:]))
+
+
+def count_real_roots(poly: flint.fmpq_poly) -> tuple[int, str]:
+    """Distinct real roots of a squarefree polynomial over QQ, exactly: by its Sturm sequence up to degree
+    ``_STURM_DEGREE`` (rational remainders grow quickly), beyond by FLINT/Arb's certified root isolation
+    (disjoint balls with one root each, real roots with an exactly zero imaginary part)."""
+    if poly.degree() <= _STURM_DEGREE:
+        return sturm_count(poly), "Sturm sequence"
+    return len(_real_roots(poly)), "certified isolation (Arb)"
+
+
+def _real_roots(poly: flint.fmpq_poly, bits: int = 64) -> list[flint.arb]:
+    """Isolating balls of the real roots, ascending (Arb's ``complex_roots`` lists real roots first)."""
+    with _precision(bits):
+        return [root.real for root, _ in poly.numer().complex_roots() if root.imag == 0]
+
+
+def _roots(poly: flint.fmpq_poly, bits: int) -> list[flint.acb]:
+    """All roots, certified to ``bits`` bits: the real ones ascending, then the others."""
+    with _precision(bits):
+        return [root for root, _ in poly.numer().complex_roots()]
+
+
+@contextmanager
+def _precision(bits: int) -> Iterator[None]:
+    saved = flint.ctx.prec
+    flint.ctx.prec = bits
+    try:
+        yield
+    finally:
+        flint.ctx.prec = saved
+
+
+def _arb_fraction(value: flint.arb) -> Fraction:
+    """The exact value of an exact arb (an endpoint of a ball) as a Fraction."""
+    mantissa, exponent = value.man_exp()
+    return Fraction(int(mantissa)) * Fraction(2) ** int(exponent)
 
 
 def sturm_count(poly: flint.fmpq_poly) -> int:
@@ -486,40 +576,6 @@ def sturm_count(poly: flint.fmpq_poly) -> int:
     at_plus = [p.coeffs()[-1] for p in sequence]
     at_minus = [p.coeffs()[-1] * (-1) ** p.degree() for p in sequence]
     return _variations(at_minus) - _variations(at_plus)
-
-
-def _variations(values: Sequence) -> int:
-    signs = [v > 0 for v in values if v != 0]
-    return sum(a != b for a, b in zip(signs, signs[1:]))
-
-
-def _signature(symmetric: flint.fmpq_mat) -> int:
-    """Positive minus negative eigenvalues: all roots of the characteristic polynomial are real, so
-    Descartes' rule of signs counts them exactly (on p(x) and p(-x))."""
-    coefficients = symmetric.charpoly().coeffs()
-    return _variations(coefficients) - _variations([c if k % 2 == 0 else -c for k, c in enumerate(coefficients)])
-
-
-def _reduce(hermite: flint.fmpq_mat, mats: list[flint.fmpq_mat], one: int
-            ) -> tuple[list[flint.fmpq_mat], list[flint.fmpq]]:
-    """Multiplication matrices on A/ker H = QQ[free]/rad J, and the coordinates of 1 there.
-
-    With Φ the rows of H at its pivot rows (rank r, kernel ker H, an ideal of A), the induced map of M_i is
-    N_i = Φ M_i S, where S is a right inverse of Φ supported on r pivot columns.
-    """
-    n = hermite.nrows()
-    pivot_rows = _pivots(hermite.transpose())
-    phi = flint.fmpq_mat([[hermite[i, k] for k in range(n)] for i in pivot_rows])
-    columns = _pivots(phi)
-    r = len(pivot_rows)
-    inverse = flint.fmpq_mat([[phi[i, k] for k in columns] for i in range(r)]).inv()
-    right = flint.fmpq_mat(n, r)
-    for a, k in enumerate(columns):
-        for b in range(r):
-            right[k, b] = inverse[a, b]
-    reduced = [phi * m * right for m in mats]
-    unit = flint.fmpq_mat(n, 1, [int(i == one) for i in range(n)])
-    return reduced, (phi * unit).entries()
 
 
 _U = sympy.Symbol("u")
@@ -538,7 +594,7 @@ def _sympy_poly(poly: flint.fmpq_poly) -> sympy.Expr:
 @dataclass(frozen=True)
 class _Point:
     """The point θ_free = g(α) of a zero-dimensional fiber, α the ``root_index``-th root of ``modulus``
-    in sympy's order (real roots ascending, then complex ones)."""
+    in Arb's order (real roots ascending, then the others)."""
 
     solutions: _Solutions
     modulus: flint.fmpq_poly
@@ -546,16 +602,19 @@ class _Point:
     is_real: bool
 
     def residues(self) -> list[flint.fmpq_poly]:
-        return [g % self.modulus for g in self.solutions.parametrization]
+        """θ_free_i = g_xi(α) / g_1(α) as polynomials in α of degree < deg m (g_1 is invertible mod m)."""
+        denominator, *numerators = self.solutions.parametrization
+        d, inverse, _ = (denominator % self.modulus).xgcd(self.modulus)
+        inverse = inverse * (1 / d.coeffs()[0])
+        return [(g * inverse) % self.modulus for g in numerators]
 
-    def root(self) -> mpmath.mpc:
-        value = sympy.Poly(_sympy_poly(self.modulus), _U).all_roots()[self.root_index].evalf(_PRECISION + 10)
-        with mpmath.workdps(_PRECISION + 10):
-            return mpmath.mpc(str(sympy.re(value)), str(sympy.im(value)))
+    def root(self) -> flint.acb:
+        """α to about ``_PRECISION`` digits (a certified ball)."""
+        return _roots(self.modulus, _BITS)[self.root_index]
 
     def interval(self) -> tuple[Fraction, Fraction]:
-        (a, b), _ = sympy.Poly(_sympy_poly(self.modulus), _U).intervals()[self.root_index]
-        return Fraction(int(a.p), int(a.q)), Fraction(int(b.p), int(b.q))
+        """A rational interval containing α and no other real root of the modulus (real α only)."""
+        return _simple_interval(_real_roots(self.modulus), self.root_index)
 
 
 # --- fibers ---------------------------------------------------------------------------------------------------------
@@ -599,10 +658,10 @@ class _Fibers:
         values = "{" + ", ".join("null" if v is None else codegen.rational(v) for v in chart.values) + "}"
         return f"fiberIdeal({codegen.network(self.arch)}, {codegen.rational_list(self.target.coefficients)}, {values})"
 
-    def fiber(self, chart: Chart) -> _ChartResult:
+    def fiber(self, chart: Chart, limit: float | None = None) -> _ChartResult:
         """dim and quotient data of the chart's fiber ideal; its generators are checked against Python's."""
         reply = self.run(f"(J -> print toString {{apply(flatten entries gens J, listForm), pointsReport J}}) "
-                         f"{self.fiber_code(chart)}")
+                         f"{self.fiber_code(chart)}", limit=limit)
         generators, (dim, data) = _expect(reply, 2)
         if [_from_listform(g) for g in generators] != self.fiber_generators(chart):
             raise VerificationError("Macaulay2's fiber ideal differs from the fiber of neurom2's parametrization "
@@ -610,7 +669,7 @@ class _Fibers:
         result = _ChartResult(chart, dim, data, {"fixed": chart.fixed(self.names),
                                                  "free": [self.names[i] for i in chart.free()], "dim": dim})
         if dim < 0:
-            self.check_unit(result, generators)
+            self.check_unit(result)
         elif dim == 0:
             result.solutions = _Solutions.from_report(chart, data, self.rng)
             result.real = result.solutions.real_count > 0
@@ -638,7 +697,7 @@ class _Fibers:
             generators.append({k: v for k, v in terms.items() if v})
         return generators
 
-    def check_unit(self, result: _ChartResult, generators: list) -> None:
+    def check_unit(self, result: _ChartResult) -> None:
         """Verify the Nullstellensatz certificate Σ h_k g_k = 1 with Python's generators."""
         cofactors = [_from_listform(h) for h in result.data]
         generators = self.fiber_generators(result.chart)
@@ -714,11 +773,57 @@ class _Fibers:
             components.append(entry)
         summary["components"] = components
         result.real = True if found is not None else False if decided else None
+        if found is not None:  # critical points have large degree; a rational slice near one is simpler
+            near = self.slice_near(result, found.solutions)
+            if near is not None:
+                summary["slice_near_a_real_critical_point"] = near.summary["fixed"]
+                return near
         return found
+
+    def slice_near(self, result: _ChartResult, solutions: "_Solutions") -> _ChartResult | None:
+        """The slice fixing a maximal independent set of weights to rationals near a real point of
+        ``solutions``, if it is zero-dimensional with a real point."""
+        approximate = solutions.approximate_real_point()
+        free = result.chart.free()
+        values = {free[k]: Fraction(round(approximate[k] * 8), 8) for k in result.data}
+        sliced = self.fiber(result.chart.with_values(values))
+        if sliced.dim == 0 and sliced.solutions.real_count:
+            return sliced
+        return None
 
     # decision ----------------------------------------------------------------------------------------------------
 
+    def quick_point(self, charts: list[Chart]) -> Membership | None:
+        """A yes without the charts' Gröbner bases, which can be expensive when fibers are positive-dimensional:
+        in each chart with more free weights than equations, fix that excess of random free weights to
+        random integers and look for a (real) point on the slice, within ``QUICK_SECONDS`` in all."""
+        deadline = time.monotonic() + QUICK_SECONDS
+        for chart in charts:
+            free = chart.free()
+            excess = len(free) - sum(1 for g in self.fiber_generators(chart) if g)
+            if excess <= 0:
+                continue
+            values = {i: Fraction(self.rng.choice([-3, -2, -1, 1, 2, 3])) for i in self.rng.sample(free, excess)}
+            remaining = deadline - time.monotonic()
+            if remaining < 1:
+                return None
+            try:
+                sliced = self.fiber(chart.with_values(values), limit=remaining)
+            except Macaulay2Timeout:
+                return None
+            if sliced.dim != 0:
+                continue
+            points = [p for p in sliced.solutions.points() if p.is_real or self.field == "complex"]
+            if points:
+                sliced.summary["status"] = "point found on a random slice, before the full computation"
+                certificate = {"method": self.method_description(), "charts": [sliced.summary]}
+                return self.answer(True, certificate, points)
+        return None
+
     def decide(self) -> Membership:
+        quick = self.quick_point(symmetry_charts(self.arch))
+        if quick is not None:
+            return quick
         charts = [self.fiber(chart) for chart in symmetry_charts(self.arch)]
         certificate: dict[str, Any] = {"method": self.method_description(), "charts": [r.summary for r in charts]}
         zero_dim = [r for r in charts if r.dim == 0]
@@ -754,9 +859,6 @@ class _Fibers:
                 r.summary["status"] = "real point found among critical points"
                 return self.answer(True, certificate, [p for p in found.solutions.points() if p.is_real])
             r.summary["status"] = "no real point (critical points)" if r.real is False else "undecided"
-        for r in positive:
-            if r.real is None:
-                r.summary["status"] = "undecided"
         undecided = [r for r in positive if r.real is None]
         if undecided:
             reason = (f"{len(undecided)} chart(s) with positive-dimensional fibers are undecided: no real point on "
@@ -773,8 +875,9 @@ class _Fibers:
         return (f"the fiber {{θ : c(θ) = t}} in {charts}. Per chart, Macaulay2's fiber ideal over QQ (generators "
                 "checked against neurom2's parametrization): empty if 1 is in it (cofactors checked); if "
                 "zero-dimensional, its real points are the real roots of the eliminant of a separating linear form "
-                "(Sturm sequences), also counted by the signature of Hermite's trace form; if positive-dimensional, "
-                "random slices, then the critical points of the distance to a random point")
+                "(Sturm sequences, or certified isolation for large degrees), also counted by the signature of "
+                "Hermite's trace form; if positive-dimensional, random slices, then the critical points of the "
+                "distance to a random point")
 
     def answer(self, member: bool | None, certificate: dict, points: Sequence[_Point] = (),
                reason: str | None = None) -> Membership:
@@ -804,7 +907,8 @@ class _Weights:
         self.values = self._values()
         self.exact_check(parametrization)
         self.strings, self.max_error = self.printed(parametrization)
-        self.algebraic = self.describe_algebraic() if not self.rational and point.is_real else None
+        describe = not self.rational and point.is_real and point.modulus.degree() <= _DESCRIBE_DEGREE
+        self.algebraic = self.describe_algebraic() if describe else None
 
     def _values(self) -> list:
         """θ: Fractions for fixed or rational weights, residues mod m otherwise."""
@@ -847,16 +951,14 @@ class _Weights:
                 raise VerificationError(f"coordinate {k + 1} of the network at the algebraic weights is not the target's")
 
     def numeric(self) -> list[mpmath.mpc]:
-        with mpmath.workdps(_PRECISION + 10):
+        """θ to about ``_PRECISION`` digits: g(α) in Arb ball arithmetic, as mpmath numbers."""
+        with _precision(_BITS):
             alpha = self.point.root()
-            result = []
-            for v in self.values:
-                if isinstance(v, flint.fmpq_poly):
-                    result.append(mpmath.polyval([mpmath.mpf(int(c.p)) / int(c.q) for c in reversed(v.coeffs())] or [0],
-                                                 alpha))
-                else:
-                    result.append(mpmath.mpf(v.numerator) / v.denominator)
-            return result
+            values = [flint.acb_poly([flint.acb(c) for c in v.coeffs()])(alpha) if isinstance(v, flint.fmpq_poly)
+                      else flint.acb(_fmpq(v)) for v in self.values]
+            with mpmath.workdps(_PRECISION):
+                return [mpmath.mpc(v.real.mid().str(_PRECISION, radius=False), v.imag.mid().str(_PRECISION, radius=False))
+                        for v in values]
 
     def printed(self, parametrization: Parametrization) -> tuple[tuple[str, ...], float | None]:
         if self.rational:
@@ -884,24 +986,32 @@ class _Weights:
             columns = [((v * flint.fmpq_poly([0] * j + [1])) % m) for j in range(d)]
             matrix = flint.fmpq_mat(d, d, [columns[j][i] for i in range(d) for j in range(d)])
             minimal = matrix.minpoly()
-            t = sympy.Symbol("t")
-            interval = _isolating_interval(sympy.Poly(_sympy_poly(minimal).subs(_U, t), t), x.real)
-            result.append({"minimal_polynomial": _integral(minimal, t), "interval": [str(interval[0]), str(interval[1])]})
+            interval = _isolating_interval(minimal, x.real)
+            result.append({"minimal_polynomial": _integral(minimal, sympy.Symbol("t")),
+                           "interval": [str(interval[0]), str(interval[1])]})
         return tuple(result)
 
     def describe(self, names: Sequence[str]) -> dict[str, Any]:
         point = self.point
-        description: dict[str, Any] = {"exact": True}
+        description: dict[str, Any] = {"exact": True, "fixed": point.solutions.chart.fixed(names)}
         if self.rational:
             description["verified"] = "exactly: the network over QQ computes the target"
         else:
             a = point.modulus
             description["verified"] = ("exactly in QQ[u]/(m(u)) (every coordinate of the network equals the target's), "
                                        f"and numerically: the printed decimals miss the target by at most {self.max_error:.2g}")
-            description["m"] = _integral(a, _U)
-            description["root"] = ({"interval": [str(x) for x in point.interval()]} if point.is_real
-                                   else {"approximation": _decimal(point.root(), 30, False)})
-            description["weights_in_root"] = {names[i]: str(_sympy_poly(g)) for i, g in zip(point.solutions.free, self.residues)}
+            description["m"] = _integral(a, _U) if a.degree() <= _DESCRIBE_DEGREE else \
+                f"(degree {a.degree()}, not printed)"
+            if point.is_real:
+                description["root"] = {"interval": [str(x) for x in point.interval()]}
+            else:
+                root = point.root()
+                with mpmath.workdps(40):
+                    approximation = mpmath.mpc(root.real.mid().str(35, radius=False), root.imag.mid().str(35, radius=False))
+                description["root"] = {"approximation": _decimal(approximation, 30, False)}
+            if a.degree() <= _DESCRIBE_DEGREE:
+                description["weights_in_root"] = {names[i]: str(_sympy_poly(g))
+                                                  for i, g in zip(point.solutions.free, self.residues)}
         return description
 
 
@@ -954,14 +1064,30 @@ def _parse_decimal(text: str) -> mpmath.mpc:
     return mpmath.mpc(0, mpmath.mpf(body))
 
 
-def _isolating_interval(poly: sympy.Poly, value: mpmath.mpf) -> tuple[Fraction, Fraction]:
-    for eps in (None, sympy.Rational(1, 10 ** 12), sympy.Rational(1, 10 ** 40)):
-        intervals = poly.intervals() if eps is None else poly.intervals(eps=eps)
-        hits = [(a, b) for (a, b), _ in intervals if mpmath.mpf(int(a.p)) / int(a.q) <= value <= mpmath.mpf(int(b.p)) / int(b.q)]
+def _isolating_interval(poly: flint.fmpq_poly, value: mpmath.mpf) -> tuple[Fraction, Fraction]:
+    """An isolating interval of the real root of ``poly`` whose Arb ball contains ``value``."""
+    point = Fraction(mpmath.nstr(value, _PRECISION - 10))
+    for bits in (64, 256, 1024):
+        balls = _real_roots(poly, bits)
+        hits = [k for k, ball in enumerate(balls) if _arb_fraction(ball.lower()) <= point <= _arb_fraction(ball.upper())]
         if len(hits) == 1:
-            a, b = hits[0]
-            return Fraction(int(a.p), int(a.q)), Fraction(int(b.p), int(b.q))
-    raise VerificationError(f"no isolating interval of {poly.as_expr()} contains the weight {value}")
+            return _simple_interval(balls, hits[0])
+    raise VerificationError(f"no isolating interval of a minimal polynomial contains the weight {value}")
+
+
+def _simple_interval(balls: list[flint.arb], k: int) -> tuple[Fraction, Fraction]:
+    """An interval [p/2^e, q/2^e] with e as small as possible that contains the k-th ball and meets no
+    other one: it isolates the k-th real root (every real root lies in its own ball)."""
+    low, high = _arb_fraction(balls[k].lower()), _arb_fraction(balls[k].upper())
+    below = _arb_fraction(balls[k - 1].upper()) if k > 0 else None
+    above = _arb_fraction(balls[k + 1].lower()) if k + 1 < len(balls) else None
+    for e in range(0, 200):
+        scale = Fraction(2) ** e
+        p = Fraction(math.floor(low * scale)) / scale
+        q = Fraction(math.ceil(high * scale)) / scale
+        if (below is None or p > below) and (above is None or q < above):
+            return p, q
+    return low, high
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------------
@@ -996,7 +1122,7 @@ def _format_named(terms: dict[tuple[int, ...], Fraction], names: Sequence[str]) 
 def format_membership(result: Membership) -> str:
     """The CLI's human-readable rendering of a :class:`Membership`."""
     arch, space = result.architecture, result.target.space
-    answer = {True: "yes", False: "no", None: "undecided"}[result.member]
+    answer = result.answer
     over = "real" if result.field == "real" else "complex"
     if result.member is False and result.method == METHOD_FIBERS and result.field == "real":
         if all(c.get("dim", 0) < 0 for c in result.certificate.get("charts", [])):
@@ -1047,8 +1173,8 @@ def _chart_text(chart: dict[str, Any]) -> str:
         return text + ")"
     if dim == 0 or "eliminant" in chart:
         return (f"{chart['points_over_C']} point(s) over C, {chart['real_points']} real (eliminant "
-                f"{chart['eliminant']} of u = {chart['separating_form']}: {chart['real_points']} real roots by Sturm; "
-                f"trace form signature {chart['real_points_trace_form']})")
+                f"{_shorten(chart['eliminant'])} of u = {chart['separating_form']}: {chart['real_points']} real "
+                f"root(s) by {chart['real_roots_counted_by']}; trace form signature {chart['real_points_trace_form']})")
     text = f"fiber of dimension {dim}, {chart.get('status', '')}"
     for s in chart.get("slices", []):
         fixed = ", ".join(f"{n} = {v}" for n, v in s["fixed"].items())
@@ -1060,6 +1186,10 @@ def _chart_text(chart: dict[str, Any]) -> str:
         text += f"; critical points of the distance to p = ({', '.join(critical['point'])}): " + (
             "; ".join(parts) if parts else critical.get("status", ""))
     return text
+
+
+def _shorten(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[:limit - 20] + f" ... ({len(text)} characters)"
 
 
 def _format_layers(arch: Architecture, weights: Sequence[str]) -> str:

@@ -140,8 +140,10 @@ class Target:
             raise InvalidTarget(f"a target must be a string or a list of strings, got {type(text).__name__}")
         if len(polynomials) != space.n_outputs:
             got = f"{len(polynomials)} polynomial{'s' if len(polynomials) != 1 else ''}"
+            wanted = "one polynomial (no ';')" if space.n_outputs == 1 else \
+                f"{space.n_outputs} polynomials separated by ';'"
             raise InvalidTarget(f"the network has {space.n_outputs} output{'s' if space.n_outputs > 1 else ''}: "
-                                f"give {space.n_outputs} polynomials separated by ';', got {got}")
+                                f"give {wanted}, got {got}")
         index = {e: i for i, e in enumerate(space.monomials)}
         coefficients = [Fraction(0)] * space.dim
         for k, poly in enumerate(polynomials):
