@@ -14,12 +14,13 @@ from fractions import Fraction
 from math import comb
 from typing import Any, Callable, Iterable
 
-from flint import fmpq, fmpq_mat
+from flint import fmpq_mat
 from sympy.polys.domains import QQ
 from sympy.polys.rings import ring
 
 from . import training
 from .architecture import Architecture
+from .rationals import fmpq_matrix
 from .boundary import algebraic_boundary
 from .implicitization import _render, implicitize
 from .m2 import codegen
@@ -191,7 +192,7 @@ def _leshno(session: Macaulay2Session) -> Evidence:
             poly = arch.activation(sum((wi * x for wi, x in zip(w, xs)), xs[0] * 0) + w[-1])
             terms = dict(poly.terms())
             vectors.append([terms.get(e, 0) for e in space.monomials])
-        rank = _matrix(vectors).rank()
+        rank = fmpq_matrix(vectors).rank()
         passed &= rank == comb(n + s, s) == space.dim
         rows.append({"n": n, "activation": activation, "rank": rank, "binomial": comb(n + s, s)})
     summary = "; ".join(f"n={r['n']}, σ={r['activation']}: rank {r['rank']} = C(n+s,s) = {r['binomial']}" for r in rows)
@@ -218,16 +219,6 @@ def _training_distance(session: Macaulay2Session) -> Evidence:
                 passed &= direct == training.loss(space, data, coefficients) == parts.total
         rows.append({"widths": widths, "sizes": [n - 2, n + 7]})
     return Evidence(passed, "exact equality over QQ for networks and arbitrary f ∈ V, |S| below and above N, dL = 1 and 2", {"cases": rows})
-
-
-def _matrix(rows) -> fmpq_mat:
-    """An exact matrix from rows of rationals of any exact type (Fraction, sympy or flint rationals, ints)."""
-
-    def exact(value) -> fmpq:
-        q = Fraction(str(value))
-        return fmpq(q.numerator, q.denominator)
-
-    return fmpq_mat([[exact(v) for v in row] for row in rows])
 
 
 def _positive_definite(matrix: fmpq_mat) -> bool:
@@ -269,7 +260,7 @@ def _gram_moment(session: Macaulay2Session) -> Evidence:
     hankel = AmbientSpace(1, tuple(range(4)), 1)
     points = [(Fraction(rng.randint(-9, 9), 4),) for _ in range(8)]
     power_sums = [sum(p[0] ** k for p in points) for k in range(7)]
-    explicit = _matrix([[power_sums[i + j] for j in range(4)] for i in range(4)])
+    explicit = fmpq_matrix([[power_sums[i + j] for j in range(4)] for i in range(4)])
     hankel_ok = training.gram_matrix(hankel, points) == explicit
     plane = AmbientSpace(2, (0, 1, 2), 1)
     pattern = training.moment_pattern(plane)
@@ -340,7 +331,6 @@ def _x2_fills(session: Macaulay2Session) -> Evidence:
 )
 def _x3(session: Macaulay2Session) -> Evidence:
     arch = Architecture.create("2,2,1", "x^3")
-    space = AmbientSpace.of(arch)
     variety = implicitize(arch, session=session)
     target = "x^3 - x*y^2"
     real = decide_membership(arch, target, "real", session=session)

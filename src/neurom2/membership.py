@@ -93,6 +93,7 @@ from .m2 import codegen
 from .m2.parse import parse_value
 from .m2.session import Macaulay2Session, default_session
 from .parametrization import Parametrization
+from .rationals import fmpq as as_fmpq, fmpq_matrix, fraction
 from .space import AmbientSpace
 from .target import InvalidTarget, Target, format_polynomial
 
@@ -217,26 +218,12 @@ def _linear_part(arch: Architecture, target: Target) -> tuple[flint.fmpq_mat, li
     zero = (0,) * n
     constants = [target.coefficients[k * m + index[zero]] if zero in index else Fraction(0)
                  for k in range(arch.output_dim)]
-    return _matrix(rows), constants
-
-
-def _matrix(rows: Sequence[Sequence[Fraction]]) -> flint.fmpq_mat:
-    return flint.fmpq_mat([[_fmpq(v) for v in row] for row in rows])
-
-
-def _fmpq(value: Any) -> flint.fmpq:
-    q = _fraction(value)
-    return flint.fmpq(q.numerator, q.denominator)
-
-
-def _fraction(value: Any) -> Fraction:
-    """A Fraction from an int, Fraction, flint.fmpq or sympy QQ element."""
-    return Fraction(value) if isinstance(value, int) else Fraction(int(value.numerator), int(value.denominator))
+    return fmpq_matrix(rows), constants
 
 
 def _single_layer(arch: Architecture, target: Target, field: str) -> Membership:
     matrix, constants = _linear_part(arch, target)
-    weights: list[Fraction] = [_fraction(v) for row in matrix.tolist() for v in row]
+    weights: list[Fraction] = [fraction(v) for row in matrix.tolist() for v in row]
     if arch.bias:
         weights += constants
     exact = _verify_rational(arch, target, weights)
@@ -256,14 +243,14 @@ def _linear(arch: Architecture, target: Target, field: str) -> Membership:
                    "matrix A is computed exactly over QQ, and equals its rank over R and over C")
     certificate: dict[str, Any] = {
         "method": description,
-        "matrix": [[str(_fraction(v)) for v in row] for row in matrix.tolist()],
+        "matrix": [[str(fraction(v)) for v in row] for row in matrix.tolist()],
         "rank": rank,
         "max_rank": bound,
     }
     if rank > bound:
         minor = flint.fmpq_mat([[matrix[i, j] for j in pivot_columns] for i in pivot_rows])
         certificate["minor"] = {"rows": [i + 1 for i in pivot_rows], "columns": [j + 1 for j in pivot_columns],
-                                "determinant": str(_fraction(minor.det()))}
+                                "determinant": str(fraction(minor.det()))}
         return Membership(arch, target, field, False, METHOD_RANK, certificate)
     weights = _factorized_weights(arch, matrix, rref, rank, pivot_columns, constants)
     exact = _verify_rational(arch, target, weights)
@@ -285,9 +272,9 @@ def _factorized_weights(arch: Architecture, matrix: flint.fmpq_mat, rref: flint.
     layers: list[list[list[Fraction]]] = []
     for l, (rows, cols) in enumerate(arch.weight_shapes, start=1):
         if l == 1:
-            layer = [[_fraction(rref[i, j]) if i < rank else Fraction(0) for j in range(cols)] for i in range(rows)]
+            layer = [[fraction(rref[i, j]) if i < rank else Fraction(0) for j in range(cols)] for i in range(rows)]
         elif l == L:
-            layer = [[_fraction(matrix[i, pivot_columns[j]]) / scale if j < rank else Fraction(0) for j in range(cols)]
+            layer = [[fraction(matrix[i, pivot_columns[j]]) / scale if j < rank else Fraction(0) for j in range(cols)]
                      for i in range(rows)]
         else:
             layer = [[Fraction(int(i == j and i < rank)) for j in range(cols)] for i in range(rows)]
@@ -406,7 +393,7 @@ class _Solutions:
         index = {tuple(e): k for k, e in enumerate(exponents)}
         if (0,) * len(free) not in index:
             raise Macaulay2OutputError("the quotient basis of a zero-dimensional fiber lacks the monomial 1")
-        mats = [flint.fmpq_mat(n, n, [_fmpq(v) for row in m for v in row]) for m in matrices]
+        mats = [flint.fmpq_mat(n, n, [as_fmpq(v) for row in m for v in row]) for m in matrices]
         monomial = _monomial_matrices(exponents, index, mats)
         traces = _traces(monomial)
         hermite = _hermite(traces, monomial)
@@ -686,7 +673,7 @@ class _Fibers:
         for poly, t in zip(self.parametrization.polynomials, self.target.coefficients):
             terms: dict[tuple[int, ...], Fraction] = {}
             for monom, coeff in poly.terms():
-                value = _fraction(coeff)
+                value = fraction(coeff)
                 for i, e in enumerate(monom):
                     if e and chart.values[i] is not None:
                         value *= chart.values[i] ** e
@@ -918,7 +905,7 @@ class _Weights:
             if fixed is not None:
                 values.append(fixed)
             elif self.rational:
-                root = -_fraction(self.point.modulus[0]) / _fraction(self.point.modulus[1])
+                root = -fraction(self.point.modulus[0]) / fraction(self.point.modulus[1])
                 values.append(_evaluate_rational(free[i], root))
             elif free[i].degree() < 1:  # a rational weight at an irrational point
                 values.append(_evaluate_rational(free[i], Fraction(0)))
@@ -931,7 +918,7 @@ class _Weights:
             _verify_rational(self.arch, self.target, self.values)
             return
         m = self.point.modulus
-        residues = [v if isinstance(v, flint.fmpq_poly) else flint.fmpq_poly([_fmpq(v)]) for v in self.values]
+        residues = [v if isinstance(v, flint.fmpq_poly) else flint.fmpq_poly([as_fmpq(v)]) for v in self.values]
         powers: dict[tuple[int, int], flint.fmpq_poly] = {}
 
         def power(i: int, e: int) -> flint.fmpq_poly:
@@ -942,12 +929,12 @@ class _Weights:
         for k, (poly, t) in enumerate(zip(parametrization.polynomials, self.target.coefficients)):
             total = flint.fmpq_poly(0)
             for monom, coeff in poly.terms():
-                term = flint.fmpq_poly([_fmpq(coeff)])
+                term = flint.fmpq_poly([as_fmpq(coeff)])
                 for i, e in enumerate(monom):
                     if e:
                         term = (term * power(i, e)) % m
                 total += term
-            if (total - _fmpq(t)) % m != 0:
+            if (total - as_fmpq(t)) % m != 0:
                 raise VerificationError(f"coordinate {k + 1} of the network at the algebraic weights is not the target's")
 
     def numeric(self) -> list[mpmath.mpc]:
@@ -955,7 +942,7 @@ class _Weights:
         with _precision(_BITS):
             alpha = self.point.root()
             values = [flint.acb_poly([flint.acb(c) for c in v.coeffs()])(alpha) if isinstance(v, flint.fmpq_poly)
-                      else flint.acb(_fmpq(v)) for v in self.values]
+                      else flint.acb(as_fmpq(v)) for v in self.values]
             with mpmath.workdps(_PRECISION):
                 return [mpmath.mpc(v.real.mid().str(_PRECISION, radius=False), v.imag.mid().str(_PRECISION, radius=False))
                         for v in values]
@@ -1018,7 +1005,7 @@ class _Weights:
 def _evaluate_rational(poly: flint.fmpq_poly, value: Fraction) -> Fraction:
     total = Fraction(0)
     for c in reversed(poly.coeffs()):
-        total = total * value + _fraction(c)
+        total = total * value + fraction(c)
     return total
 
 
@@ -1029,7 +1016,7 @@ def _numeric_error(parametrization: Parametrization, target: Target, strings: Se
         for poly, t in zip(parametrization.polynomials, target.coefficients):
             total = mpmath.mpc(0)
             for monom, coeff in poly.terms():
-                c = _fraction(coeff)
+                c = fraction(coeff)
                 term = mpmath.mpf(c.numerator) / c.denominator
                 for i, e in enumerate(monom):
                     if e:

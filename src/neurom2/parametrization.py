@@ -19,6 +19,7 @@ from sympy.polys.domains import QQ
 from sympy.polys.rings import PolyElement, PolyRing, ring
 
 from .architecture import Architecture
+from .rationals import fraction
 from .space import AmbientSpace
 
 
@@ -82,7 +83,7 @@ class Parametrization:
         vector: list[Fraction] = []
         for poly in outputs:
             terms = dict(xring(poly).terms())
-            vector += [_fraction(terms.get(e, 0)) for e in self.space.monomials]
+            vector += [fraction(terms.get(e, 0)) for e in self.space.monomials]
             if not set(terms) <= set(self.space.monomials):
                 raise AssertionError("network output has monomials outside the ambient space")
         return tuple(vector)
@@ -95,7 +96,3 @@ class Parametrization:
 def random_rational_weights(architecture: Architecture, rng: random.Random, height: int = 9) -> list[Fraction]:
     """Random θ with entries p/q, |p| ≤ height, 1 ≤ q ≤ height: small, exact, generic enough to test."""
     return [Fraction(rng.randint(-height, height), rng.randint(1, height)) for _ in range(architecture.n_params)]
-
-
-def _fraction(value) -> Fraction:
-    return Fraction(int(value.numerator), int(value.denominator)) if not isinstance(value, int) else Fraction(value)

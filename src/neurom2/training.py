@@ -41,13 +41,13 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Iterable, Mapping, Sequence, Union
 
-import flint
 import numpy as np
 from flint import fmpq, fmpq_mat
 
 from .architecture import Architecture
 from .jacobian import coefficient_jacobian
 from .parametrization import Parametrization, forward
+from .rationals import fmpq as as_fmpq, fmpq_matrix, fraction
 from .space import AmbientSpace, Exponents
 
 SpaceLike = Union[Architecture, AmbientSpace]
@@ -69,8 +69,8 @@ class Dataset:
     outputs: tuple[tuple[Fraction, ...], ...]
 
     def __post_init__(self) -> None:
-        inputs = tuple(tuple(_fraction(v) for v in a) for a in self.inputs)
-        outputs = tuple(tuple(_fraction(v) for v in b) for b in self.outputs)
+        inputs = tuple(tuple(fraction(v) for v in a) for a in self.inputs)
+        outputs = tuple(tuple(fraction(v) for v in b) for b in self.outputs)
         if len(inputs) != len(outputs):
             raise ValueError(f"{len(inputs)} inputs but {len(outputs)} outputs")
         for name, rows in (("inputs", inputs), ("outputs", outputs)):
@@ -121,7 +121,7 @@ def data_matrices(space: SpaceLike, data: Dataset) -> tuple[fmpq_mat, fmpq_mat]:
     for b in data.outputs:
         if len(b) != space.n_outputs:
             raise ValueError(f"{space.describe()} has {space.n_outputs} outputs, got a value with {len(b)}")
-    outputs = [_fmpq(v) for b in data.outputs for v in b]
+    outputs = [as_fmpq(v) for b in data.outputs for v in b]
     return veronese_matrix(space, data), fmpq_mat(len(data), space.n_outputs, outputs)
 
 
@@ -199,19 +199,19 @@ def coefficient_matrix(space: SpaceLike, coefficients: Coefficients) -> fmpq_mat
         return coefficients
     if len(coefficients) != space.dim:
         raise ValueError(f"{space.describe()} has dimension {space.dim}, got {len(coefficients)} coefficients")
-    flat = [_fmpq(v) for v in coefficients]
+    flat = [as_fmpq(v) for v in coefficients]
     return fmpq_mat(n, space.n_outputs, [flat[k * n + i] for i in range(n) for k in range(space.n_outputs)])
 
 
 def coefficient_vector(matrix: fmpq_mat) -> tuple[Fraction, ...]:
     """The flat vector of V's coordinate order (column by column) of an N × dL coefficient matrix."""
-    return tuple(_fraction(matrix[i, k]) for k in range(matrix.ncols()) for i in range(matrix.nrows()))
+    return tuple(fraction(matrix[i, k]) for k in range(matrix.ncols()) for i in range(matrix.nrows()))
 
 
 def q_norm_squared(matrix: fmpq_mat, gram: fmpq_mat) -> Fraction:
     """‖C‖²_Q = tr(CᵀQC)."""
     product = matrix.transpose() * gram * matrix
-    return _fraction(sum((product[k, k] for k in range(product.nrows())), fmpq(0)))
+    return fraction(sum((product[k, k] for k in range(product.nrows())), fmpq(0)))
 
 
 def loss(space: SpaceLike, data: Dataset, coefficients: Coefficients) -> Fraction:
@@ -249,7 +249,7 @@ def dataset_with_target(space: SpaceLike, inputs: Dataset | Sequence[Sequence], 
     """
     space = _space(space)
     b = veronese_matrix(space, inputs) * coefficient_matrix(space, coefficients)
-    outputs = tuple(tuple(_fraction(v) for v in row) for row in b.tolist())
+    outputs = tuple(tuple(fraction(v) for v in row) for row in b.tolist())
     return Dataset(tuple(_points(inputs)), outputs)
 
 
@@ -299,14 +299,14 @@ class MomentPattern:
 
     def matrix(self, moments: Mapping[Exponents, object]) -> fmpq_mat:
         """Σ_α y_α E_α for the values y_α in ``moments`` (missing α count as 0)."""
-        values = {alpha: _fmpq(y) for alpha, y in moments.items()}
+        values = {alpha: as_fmpq(y) for alpha, y in moments.items()}
         zero = fmpq(0)
         return fmpq_mat(self.size, self.size, [values.get(e, zero) for row in self.labels for e in row])
 
     def power_sums(self, inputs: Dataset | Sequence[Sequence]) -> dict[Exponents, Fraction]:
         """y_α = Σ_a a^α over the inputs, for every α in :attr:`moments`."""
         points = _points(inputs)
-        return {alpha: _fraction(sum((_monomial(alpha, a) for a in points), fmpq(0))) for alpha in self.moments}
+        return {alpha: fraction(sum((_monomial(alpha, a) for a in points), fmpq(0))) for alpha in self.moments}
 
     def contains(self, matrix: fmpq_mat) -> bool:
         """Whether ``matrix`` is a moment matrix: its entries agree wherever the labels agree."""
@@ -327,7 +327,7 @@ def moment_pattern(space: SpaceLike) -> MomentPattern:
 
 def is_moment_matrix(matrix: fmpq_mat, space: SpaceLike) -> bool:
     """Whether an N × N matrix lies in the span of the E_α of :func:`moment_pattern` (exactly)."""
-    return moment_pattern(space).contains(_to_fmpq_mat(matrix))
+    return moment_pattern(space).contains(_as_matrix(matrix))
 
 
 # --- the loss landscape in parameter space -------------------------------------------------------------------
@@ -335,7 +335,7 @@ def is_moment_matrix(matrix: fmpq_mat, space: SpaceLike) -> bool:
 
 def network_loss(architecture: Architecture, weights: Sequence, data: Dataset) -> Fraction:
     """L(f_θ) computed directly: the network is run (exactly) on every input with :func:`forward`."""
-    theta = [_fraction(w) for w in weights]
+    theta = [fraction(w) for w in weights]
     total = Fraction(0)
     for a, b in data.pairs():
         values = forward(architecture, theta, list(a))
@@ -360,7 +360,7 @@ def loss_polynomial(architecture: Architecture | Parametrization, data: Dataset)
 def exact_coefficient_jacobian(architecture: Architecture | Parametrization, weights: Sequence) -> fmpq_mat:
     """J(θ) = ∂c/∂θ at rational θ, exactly: rows in V's coordinate order, columns in θ's order."""
     param = _parametrization(architecture)
-    theta = [_fmpq(w) for w in weights]
+    theta = [as_fmpq(w) for w in weights]
     gens = param.weight_ring.gens
     entries = [_evaluate(p.diff(x), theta) for p in param.polynomials for x in gens]
     return fmpq_mat(len(param.polynomials), len(gens), entries)
@@ -375,9 +375,9 @@ def parameter_gradient(architecture: Architecture | Parametrization, weights: Se
     """
     param = _parametrization(architecture)
     coefficients = param.coefficients_at(weights)
-    grad_c = fmpq_mat(param.space.dim, 1, [_fmpq(v) for v in loss_gradient(param.space, data, coefficients)])
+    grad_c = fmpq_mat(param.space.dim, 1, [as_fmpq(v) for v in loss_gradient(param.space, data, coefficients)])
     grad = exact_coefficient_jacobian(param, weights).transpose() * grad_c
-    return tuple(_fraction(grad[i, 0]) for i in range(grad.nrows()))
+    return tuple(fraction(grad[i, 0]) for i in range(grad.nrows()))
 
 
 def parameter_gradient_float(architecture: Architecture, weights: Sequence, data: Dataset, rng: np.random.Generator) -> np.ndarray:
@@ -405,35 +405,15 @@ def _points(inputs: Dataset | Sequence[Sequence]) -> Sequence[Sequence]:
     return inputs.inputs if isinstance(inputs, Dataset) else inputs
 
 
-def _fmpq(value) -> fmpq:
-    if isinstance(value, fmpq):
-        return value
-    if isinstance(value, (int, flint.fmpz)):
-        return fmpq(int(value))
-    q = _fraction(value)
-    return fmpq(q.numerator, q.denominator)
-
-
-def _fraction(value) -> Fraction:
-    if isinstance(value, Fraction):
-        return value
-    if hasattr(value, "numerator") and hasattr(value, "denominator") and not isinstance(value, float):
-        return Fraction(int(value.numerator), int(value.denominator))
-    return Fraction(value)
-
-
-def _to_fmpq_mat(matrix) -> fmpq_mat:
-    if isinstance(matrix, fmpq_mat):
-        return matrix
-    rows = [[_fmpq(v) for v in row] for row in matrix]
-    return fmpq_mat(len(rows), len(rows[0]) if rows else 0, [v for row in rows for v in row])
+def _as_matrix(matrix) -> fmpq_mat:
+    return matrix if isinstance(matrix, fmpq_mat) else fmpq_matrix(matrix)
 
 
 def _monomial(exponents: Exponents, point: Sequence) -> fmpq:
     value = fmpq(1)
     for x, e in zip(point, exponents):
         if e:
-            value *= _fmpq(x) ** e
+            value *= as_fmpq(x) ** e
     return value
 
 
@@ -442,7 +422,7 @@ def _evaluate(poly, point: Sequence[fmpq]) -> fmpq:
     # about 100 times slower here.
     total = fmpq(0)
     for monom, coeff in poly.terms():
-        term = _fmpq(coeff)
+        term = as_fmpq(coeff)
         for x, e in zip(point, monom):
             if e:
                 term *= x**e
@@ -455,4 +435,4 @@ def _product(e: Exponents, f: Exponents) -> Exponents:
 
 
 def _frobenius_squared(matrix: fmpq_mat) -> Fraction:
-    return _fraction(sum((v * v for row in matrix.tolist() for v in row), fmpq(0)))
+    return fraction(sum((v * v for row in matrix.tolist() for v in row), fmpq(0)))
