@@ -19,7 +19,7 @@ import sympy
 
 from neurom2 import Architecture
 from neurom2.errors import Macaulay2Timeout
-from neurom2.implicitization import _render
+from neurom2.geometry.implicitization import _render
 from neurom2.m2 import codegen
 from neurom2.m2.parse import parse_value
 from neurom2.m2.session import Macaulay2Session

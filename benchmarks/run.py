@@ -44,7 +44,7 @@ import sympy
 
 import neurom2
 from neurom2 import Architecture, implicitize
-from neurom2.dimension import dimension
+from neurom2.geometry.dimension import dimension
 from neurom2.m2 import codegen
 from neurom2.m2.session import Macaulay2Session
 

@@ -230,7 +230,7 @@ parametrizationReport = method()
 parametrizationReport NeuralNetwork := String => N -> (
     toString {N#Coordinates, apply(flatten entries matrix N#Parametrization, listForm)})
 
--- Fibers of the parametrization, for membership questions (Python: neurom2.membership).
+-- Fibers of the parametrization, for membership questions (Python: neurom2.real.membership).
 -- A chart fixes some weights to rational values (null: free); the fiber over a point t of the ambient
 -- space is {free weights : coefficients = t}, an ideal of QQ[free weights] with one generator per coordinate.
 export {"fiberIdeal", "pointsReport", "distanceCriticalIdeals"}

@@ -7,10 +7,10 @@ import pytest
 import sympy
 
 from neurom2 import Architecture
-from neurom2.jacobian import coefficient_jacobian
+from neurom2.model.jacobian import coefficient_jacobian
 from neurom2.m2.session import default_session
-from neurom2.parametrization import forward
-from neurom2.space import AmbientSpace
+from neurom2.model.parametrization import forward
+from neurom2.model.space import AmbientSpace
 
 
 @pytest.fixture(scope="session")

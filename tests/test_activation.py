@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import sympy
 
-from neurom2.activation import MAX_DEGREE, Activation, horner
+from neurom2.model.activation import MAX_DEGREE, Activation, horner
 from neurom2.errors import InvalidActivation, InvalidArchitecture
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from neurom2 import AmbientSpace, Architecture, InvalidArchitecture
-from neurom2.space import monomials_of_degree
+from neurom2.model.space import monomials_of_degree
 
 
 @pytest.mark.parametrize(
@@ -80,7 +80,7 @@ def test_symmetry_dimension():
 
 
 def test_shifted_monomial_activation_with_biases_has_the_dimension_of_the_monomial_one():
-    from neurom2.dimension import dimension
+    from neurom2.geometry.dimension import dimension
 
     shifted = Architecture.create("2,1,1", "x^2 + x", bias=True)
     assert shifted.monomial_degree == 2

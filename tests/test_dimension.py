@@ -5,9 +5,9 @@ import json
 import pytest
 
 from neurom2 import Architecture, Neurom2Error, implicitize
-from neurom2 import dimension as dimension_module
+from neurom2.geometry import dimension as dimension_module
 from neurom2.cli import main
-from neurom2.dimension import dimension, expected_dimension, weight_degree
+from neurom2.geometry.dimension import dimension, expected_dimension, weight_degree
 
 from conftest import float_rank
 

@@ -12,7 +12,7 @@ import pytest
 import sympy
 
 from neurom2 import Architecture, implicitize
-from neurom2.implicitization import coordinate_symbols
+from neurom2.geometry.implicitization import coordinate_symbols
 
 from conftest import assert_vanish_numerically, float_points_on_manifold, float_rank, proportional
 

@@ -1,7 +1,7 @@
 """Membership of targets in neuromanifolds, over R and over C, against the real Macaulay2.
 
 Every "yes" is re-checked here by running the network on the returned weights through
-``neurom2.parametrization.forward`` on sympy inputs (exact rationals, or 30-digit floats), a path that
+``neurom2.model.parametrization.forward`` on sympy inputs (exact rationals, or 30-digit floats), a path that
 shares nothing with the fiber computation.  Every "no" is checked against classical mathematics computed
 here with sympy: Sylvester's apolarity for sums of two cubes (the kernel of the 2×3 catalecticant), the
 number of real roots of the binary form, ranks and minors of matrices.
@@ -20,10 +20,10 @@ import sympy
 
 from neurom2 import Architecture
 from neurom2.cli import main
-from neurom2.membership import _Fibers, decide_membership, symmetry_charts
-from neurom2.parametrization import Parametrization, forward
-from neurom2.space import AmbientSpace
-from neurom2.target import InvalidTarget, Target
+from neurom2.real.membership import _Fibers, decide_membership, symmetry_charts
+from neurom2.model.parametrization import Parametrization, forward
+from neurom2.model.space import AmbientSpace
+from neurom2.model.target import InvalidTarget, Target
 
 from conftest import float_rank
 
@@ -407,7 +407,7 @@ def test_symmetry_charts_cover_every_weight_vector(widths, activation):
 
 def test_real_roots_are_counted_alike_by_sturm_arb_and_sympy():
     import flint
-    from neurom2.membership import count_real_roots, sturm_count
+    from neurom2.real.membership import count_real_roots, sturm_count
 
     rng = random.Random(2)
     t = sympy.Symbol("t")

@@ -8,9 +8,9 @@ import pytest
 import sympy
 
 from neurom2 import Architecture, Parametrization
-from neurom2.dimension import dimension
-from neurom2.jacobian import FloatArithmetic, coefficient_jacobian, evaluation_jacobian
-from neurom2.parametrization import forward, random_rational_weights
+from neurom2.geometry.dimension import dimension
+from neurom2.model.jacobian import FloatArithmetic, coefficient_jacobian, evaluation_jacobian
+from neurom2.model.parametrization import forward, random_rational_weights
 
 ARCHITECTURES = [
     ("2,2,1", "x^2", False),

@@ -5,7 +5,7 @@ from fractions import Fraction
 import pytest
 
 from neurom2 import Architecture, InvalidArchitecture, implicitize
-from neurom2.implicitization import _render
+from neurom2.geometry.implicitization import _render
 from neurom2.m2 import codegen
 
 CASES = [

@@ -10,8 +10,8 @@ import sympy
 from flint import fmpq, fmpq_mat
 
 from neurom2 import AmbientSpace, Architecture, Parametrization
-from neurom2.parametrization import random_rational_weights
-from neurom2.training import (
+from neurom2.model.parametrization import random_rational_weights
+from neurom2.training.loss import (
     Dataset,
     coefficient_matrix,
     coefficient_vector,

@@ -6,10 +6,10 @@ import pytest
 import sympy
 
 from neurom2 import Architecture, Parametrization, VerificationError
-from neurom2 import implicitization
+from neurom2.geometry import implicitization
 from neurom2.cli import main
-from neurom2.implicitization import coordinate_symbols
-from neurom2.verification import verify
+from neurom2.geometry.implicitization import coordinate_symbols
+from neurom2.geometry.verification import verify
 
 
 def test_an_equation_that_does_not_hold_on_the_neuromanifold_is_rejected():

@@ -14,9 +14,9 @@ Quick start::
     (8, 3)
 """
 
-from .activation import Activation
-from .architecture import Architecture
-from .errors import (
+from neurom2.model.activation import Activation
+from neurom2.model.architecture import Architecture
+from neurom2.errors import (
     InvalidActivation,
     InvalidArchitecture,
     Macaulay2Crashed,
@@ -27,13 +27,13 @@ from .errors import (
     Neurom2Error,
     VerificationError,
 )
-from .dimension import Dimension
-from .implicitization import implicitize
-from .membership import Membership, decide_membership
-from .neurovariety import Neurovariety
-from .parametrization import Parametrization
-from .space import AmbientSpace
-from .target import Target
+from neurom2.geometry.dimension import Dimension
+from neurom2.geometry.implicitization import implicitize
+from neurom2.real.membership import Membership, decide_membership
+from neurom2.geometry.neurovariety import Neurovariety
+from neurom2.model.parametrization import Parametrization
+from neurom2.model.space import AmbientSpace
+from neurom2.model.target import Target
 
 __version__ = "0.1.0"
 

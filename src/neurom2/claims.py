@@ -18,16 +18,16 @@ from flint import fmpq_mat
 from sympy.polys.domains import QQ
 from sympy.polys.rings import ring
 
-from . import training
-from .architecture import Architecture
-from .rationals import fmpq_matrix
-from .boundary import algebraic_boundary
-from .implicitization import _render, implicitize
-from .m2 import codegen
-from .membership import decide_membership
-from .m2.session import Macaulay2Session, default_session
-from .parametrization import Parametrization, forward, random_rational_weights
-from .space import AmbientSpace
+from neurom2.training import loss as training
+from neurom2.model.architecture import Architecture
+from neurom2.rationals import fmpq_matrix
+from neurom2.real.boundary import algebraic_boundary
+from neurom2.geometry.implicitization import _render, implicitize
+from neurom2.m2 import codegen
+from neurom2.real.membership import decide_membership
+from neurom2.m2.session import Macaulay2Session, default_session
+from neurom2.model.parametrization import Parametrization, forward, random_rational_weights
+from neurom2.model.space import AmbientSpace
 
 
 @dataclass(frozen=True)

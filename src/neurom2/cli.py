@@ -14,13 +14,13 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from . import __version__
-from .architecture import Architecture
-from .errors import InvalidArchitecture, Neurom2Error
-from .implicitization import STRATEGIES, implicitize
-from .m2.codegen import standalone_script
-from .dimension import dimension
-from .report import format_dimension, format_neurovariety, format_outcomes
+from neurom2 import __version__
+from neurom2.model.architecture import Architecture
+from neurom2.errors import InvalidArchitecture, Neurom2Error
+from neurom2.geometry.implicitization import STRATEGIES, implicitize
+from neurom2.m2.codegen import standalone_script
+from neurom2.geometry.dimension import dimension
+from neurom2.report import format_dimension, format_neurovariety, format_outcomes
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     dim.add_argument("--seed", type=_seed, default=None, help="seed of the random points (default: fresh randomness)")
     dim.set_defaults(handler=_dim)
 
-    # --- member (neurom2.membership) ---
+    # --- member (neurom2.real.membership) ---
     member = commands.add_parser("member", help="is a target polynomial computed by the network, with real or complex weights?")
     _add_architecture_arguments(member)
     member.add_argument("--target", required=True, help="polynomial(s) in x1..xn (or x,y,z), one per output separated by ';', e.g. 'x^3 - x*y^2'")
@@ -135,8 +135,8 @@ def _dim(args: argparse.Namespace) -> int:
 
 def _member(args: argparse.Namespace) -> int:
     """``neurom2 member``: exit 0 for yes, no and undecided alike; 2 for a target outside V."""
-    from .membership import decide_membership, format_membership
-    from .target import InvalidTarget
+    from neurom2.real.membership import decide_membership, format_membership
+    from neurom2.model.target import InvalidTarget
 
     arch = Architecture.create(args.widths, args.activation, args.bias)
     try:
@@ -150,7 +150,7 @@ def _member(args: argparse.Namespace) -> int:
 
 def _reproduce(args: argparse.Namespace) -> int:
     """``neurom2 reproduce``: exit 0 when every claim passes, 1 otherwise, 2 for an unknown claim id."""
-    from .claims import CLAIMS, run_claims
+    from neurom2.claims import CLAIMS, run_claims
 
     known = {c.id for c in CLAIMS}
     unknown = sorted(set(args.only or ()) - known)
@@ -166,13 +166,13 @@ def _reproduce(args: argparse.Namespace) -> int:
 
 def _doctor(args: argparse.Namespace) -> int:
     """``neurom2 doctor``: exit 0 when no check fails, 1 otherwise."""
-    from .doctor import run_doctor
+    from neurom2.doctor import run_doctor
 
     return run_doctor(store=args.db, as_json=args.json)
 
 
 def _picture(args: argparse.Namespace) -> int:
-    from .picture import cubic_slice_picture
+    from neurom2.picture import cubic_slice_picture
 
     result = cubic_slice_picture(args.out)
     decided = ", ".join(f"({b},{c}): {'reached' if m else 'not reached' if m is False else 'undecided'}" for b, c, m in result.decided)
@@ -219,7 +219,7 @@ def _add_batch_commands(commands: argparse._SubParsersAction) -> None:
 
 def _batch(args: argparse.Namespace) -> int:
     """``neurom2 batch``: 0 all jobs done; 1 some failed or timed out; 2 invalid job file or store; 128+n on signal n."""
-    from .batch import JobFileError, ResultStore, StoreError, load_jobs, run_batch
+    from neurom2.batch import JobFileError, ResultStore, StoreError, load_jobs, run_batch
 
     try:
         jobs = load_jobs(args.jobs)
@@ -247,7 +247,7 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def _batch_dry_run(jobs: list, store, args: argparse.Namespace) -> int:
-    from .batch import TASKS, plan_batch
+    from neurom2.batch import TASKS, plan_batch
 
     plan = plan_batch(jobs, store, retry_failed=args.retry_failed, retry_timeout=args.retry_timeout)
     tasks = {task: sum(1 for job in plan.pending if job.task == task) for task in TASKS}
@@ -263,7 +263,7 @@ def _batch_dry_run(jobs: list, store, args: argparse.Namespace) -> int:
 
 
 def _open_results(args: argparse.Namespace):
-    from .batch import ResultStore, StoreError
+    from neurom2.batch import ResultStore, StoreError
 
     try:
         return ResultStore(args.db, create=False)
@@ -273,7 +273,7 @@ def _open_results(args: argparse.Namespace):
 
 
 def _results_show(args: argparse.Namespace) -> int:
-    from .batch import format_table, write_rows
+    from neurom2.batch import format_table, write_rows
 
     store = _open_results(args)
     if store is None:
@@ -291,7 +291,7 @@ def _results_show(args: argparse.Namespace) -> int:
 
 
 def _results_export(args: argparse.Namespace) -> int:
-    from .batch import write_rows
+    from neurom2.batch import write_rows
 
     store = _open_results(args)
     if store is None:

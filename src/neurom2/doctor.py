@@ -31,9 +31,9 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import __version__
-from .errors import Neurom2Error
-from .m2.session import INSTALL_HINT, Macaulay2Session, find_m2
+from neurom2 import __version__
+from neurom2.errors import Neurom2Error
+from neurom2.m2.session import INSTALL_HINT, Macaulay2Session, find_m2
 
 OK, FAIL, WARN, SKIP = "OK", "FAIL", "WARN", "SKIP"
 DEFAULT_STORE = Path("results.sqlite")
@@ -168,7 +168,7 @@ def check_session() -> tuple[Check, Macaulay2Session | None]:
 
 
 def check_package(session: Macaulay2Session) -> Check:
-    from .m2.codegen import package_file
+    from neurom2.m2.codegen import package_file
 
     reinstall = "reinstall neurom2 from a clone: pip install --force-reinstall . (or pip install -e .)"
     try:
@@ -186,8 +186,8 @@ def check_package(session: Macaulay2Session) -> Check:
 
 def check_computation(session: Macaulay2Session) -> Check:
     """Widths (2,1,2), σ = x: rank ≤ 1 matrices [[c1_1_0, c1_0_1], [c2_1_0, c2_0_1]], one quadric."""
-    from .architecture import Architecture
-    from .implicitization import implicitize
+    from neurom2.model.architecture import Architecture
+    from neurom2.geometry.implicitization import implicitize
 
     try:
         variety = implicitize(Architecture.create("2,1,2", "x"), strategy="eliminate", session=session, timeout=M2_SECONDS)
@@ -206,7 +206,7 @@ def check_computation(session: Macaulay2Session) -> Check:
 
 def check_store(path: Path | None) -> Check:
     """Validated read-only by the store's own check (header, application id, meta, schema, quick_check)."""
-    from .batch.store import ResultStore, StoreError, check_store_file
+    from neurom2.batch.store import ResultStore, StoreError, check_store_file
 
     if path is None:
         if not DEFAULT_STORE.is_file():

@@ -1,7 +1,7 @@
 """A picture of the real neuromanifold of σ = x³ on widths (2,2,1): a 2-D slice of R[x,y]_3.
 
 The slice is A = 1, D = 0 of the cubics A x³ + B x²y + C xy² + D y³, drawn in the (B, C) plane.  The
-boundary hypersurface and its reached side come from :func:`neurom2.boundary.algebraic_boundary`
+boundary hypersurface and its reached side come from :func:`neurom2.real.boundary.algebraic_boundary`
 (Macaulay2's fiber discriminant, decided by exact membership at witnesses and by sampled networks).
 On the slice, points are coloured by the sign of the boundary polynomial.  A few marked points,
 among them the slides' x³ − xy², are also decided by exact membership, and the picture shows the
@@ -17,13 +17,13 @@ from pathlib import Path
 import numpy as np
 import sympy
 
-from .architecture import Architecture
-from .boundary import algebraic_boundary
-from .errors import Neurom2Error
-from .implicitization import coordinate_symbols
-from .m2.session import Macaulay2Session, default_session
-from .membership import decide_membership
-from .space import AmbientSpace
+from neurom2.model.architecture import Architecture
+from neurom2.real.boundary import algebraic_boundary
+from neurom2.errors import Neurom2Error
+from neurom2.geometry.implicitization import coordinate_symbols
+from neurom2.m2.session import Macaulay2Session, default_session
+from neurom2.real.membership import decide_membership
+from neurom2.model.space import AmbientSpace
 
 MARKED = tuple(
     (Fraction(b), Fraction(c)) for b, c in (("0", "-1"), ("0", "1"), ("-3/2", "2"), ("5/2", "1"), ("2", "-2"), ("-2", "-3/2"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import textwrap
 from collections import Counter
 
-from .dimension import Dimension
-from .neurovariety import Neurovariety
+from neurom2.geometry.dimension import Dimension
+from neurom2.geometry.neurovariety import Neurovariety
 
 
 MAX_SHOWN = 20

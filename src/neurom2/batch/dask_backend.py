@@ -22,9 +22,9 @@ import time
 from collections import deque
 from typing import Any, Callable, Iterable, Iterator
 
-from ..errors import Neurom2Error
-from .execute import Outcome, now, run_job
-from .jobs import Job
+from neurom2.errors import Neurom2Error
+from neurom2.batch.execute import Outcome, now, run_job
+from neurom2.batch.jobs import Job
 
 REFRESH_SECONDS = 2.0
 """How often the number of worker threads is asked from the scheduler."""

@@ -7,8 +7,8 @@ per process), which survives from job to job and is restarted by neurom2 after a
 Status:
 
 ``done``
-    the computation returned; ``result`` is the ``to_json()`` of its value (:class:`~neurom2.dimension.Dimension`,
-    :class:`~neurom2.Neurovariety` or :class:`~neurom2.membership.Membership`).
+    the computation returned; ``result`` is the ``to_json()`` of its value (:class:`~neurom2.geometry.dimension.Dimension`,
+    :class:`~neurom2.Neurovariety` or :class:`~neurom2.real.membership.Membership`).
 ``timeout``
     Macaulay2 exceeded the job's ``timeout`` (:class:`~neurom2.Macaulay2Timeout`), or the job did not
     return within its ``wall_timeout`` (decided by the scheduler, see :mod:`neurom2.batch.local`).
@@ -26,12 +26,12 @@ import traceback
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from .. import __version__
-from ..architecture import Architecture
-from ..dimension import dimension
-from ..errors import Macaulay2Timeout, Neurom2Error
-from ..implicitization import implicitize
-from ..membership import decide_membership
+from neurom2 import __version__
+from neurom2.model.architecture import Architecture
+from neurom2.geometry.dimension import dimension
+from neurom2.errors import Macaulay2Timeout, Neurom2Error
+from neurom2.geometry.implicitization import implicitize
+from neurom2.real.membership import decide_membership
 
 STATUSES = ("done", "failed", "timeout")
 

@@ -1,7 +1,7 @@
 """Jobs and job files: what a batch computes, written down once in TOML.
 
-A **job** is one computation of neurom2 on one architecture: ``dim`` (:func:`neurom2.dimension.dimension`),
-``implicit`` (:func:`neurom2.implicitize`) or ``member`` (:func:`neurom2.membership.decide_membership`).
+A **job** is one computation of neurom2 on one architecture: ``dim`` (:func:`neurom2.geometry.dimension.dimension`),
+``implicit`` (:func:`neurom2.implicitize`) or ``member`` (:func:`neurom2.real.membership.decide_membership`).
 Its *identity* is the normalized description: task, widths, activation in canonical form
 (``str(Activation)``, so ``x**2`` and ``x^2`` are the same job), bias, and the task's options with
 their defaults applied.  The job's **key** is the SHA-256 of that description as canonical JSON (sorted
@@ -52,13 +52,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from ..activation import Activation
-from ..architecture import Architecture
-from ..errors import InvalidActivation, InvalidArchitecture, Neurom2Error
-from ..implicitization import STRATEGIES
-from ..membership import FIELDS as MEMBER_FIELDS
-from ..space import AmbientSpace
-from ..target import InvalidTarget, Target
+from neurom2.model.activation import Activation
+from neurom2.model.architecture import Architecture
+from neurom2.errors import InvalidActivation, InvalidArchitecture, Neurom2Error
+from neurom2.geometry.implicitization import STRATEGIES
+from neurom2.real.membership import FIELDS as MEMBER_FIELDS
+from neurom2.model.space import AmbientSpace
+from neurom2.model.target import InvalidTarget, Target
 
 TASKS = ("dim", "implicit", "member")
 DEFAULT_ACTIVATION = "x^2"

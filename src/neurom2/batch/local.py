@@ -32,8 +32,8 @@ from collections import deque
 from multiprocessing.connection import Connection, wait
 from typing import Iterable, Iterator
 
-from .execute import Outcome, now, run_job
-from .jobs import Job
+from neurom2.batch.execute import Outcome, now, run_job
+from neurom2.batch.jobs import Job
 
 POLL_SECONDS = 1.0
 """Longest wait between checks of the wall-clock deadlines."""

@@ -14,7 +14,7 @@ import sys
 import time
 from typing import TextIO
 
-from .execute import STATUSES
+from neurom2.batch.execute import STATUSES
 
 BAR_WIDTH = 20
 REDRAW_SECONDS = 0.1

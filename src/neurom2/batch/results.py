@@ -11,7 +11,7 @@ import csv
 import json
 from typing import Any, Iterable, TextIO
 
-from .store import ResultRow
+from neurom2.batch.store import ResultRow
 
 RESULT_FIELDS = ("dim", "expected_dim", "ambient_dim", "defect", "fills", "degree", "member")
 """Fields copied from the result JSON into CSV columns (when the task's result has them)."""

@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Sequence, TextIO
 
-from .execute import STATUSES
-from .jobs import Job
-from .progress import Progress, duration
-from .store import ResultStore
+from neurom2.batch.execute import STATUSES
+from neurom2.batch.jobs import Job
+from neurom2.batch.progress import Progress, duration
+from neurom2.batch.store import ResultStore
 
 STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 
@@ -193,8 +193,8 @@ def run_batch(
     address ``tcp://HOST:PORT`` or a ``distributed.Client``).  ``progress`` draws on ``stream``
     (default stderr).  Stop signals end the run early; the summary then names the signal.
     """
-    from .dask_backend import DaskCluster
-    from .local import LocalPool
+    from neurom2.batch.dask_backend import DaskCluster
+    from neurom2.batch.local import LocalPool
 
     stream = stream or sys.stderr
     owned = not isinstance(store, ResultStore)

@@ -38,10 +38,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from .. import __version__
-from ..errors import Neurom2Error
-from .execute import STATUSES, Outcome, now
-from .jobs import Job
+from neurom2 import __version__
+from neurom2.errors import Neurom2Error
+from neurom2.batch.execute import STATUSES, Outcome, now
+from neurom2.batch.jobs import Job
 
 APPLICATION = "neurom2-batch"
 APPLICATION_ID = 0x4E4D3242  # "NM2B"

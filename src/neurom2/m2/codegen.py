@@ -11,7 +11,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Iterable
 
-from ..architecture import Architecture
+from neurom2.model.architecture import Architecture
 
 PACKAGE_NAME = "Neurom2"
 _M2_ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', **{c: f"\\{c:03o}" for c in [*range(32), 127]}}

@@ -19,7 +19,7 @@ from typing import Sequence, Union
 
 import sympy
 
-from ..errors import Macaulay2OutputError
+from neurom2.errors import Macaulay2OutputError
 
 Value = Union[int, Fraction, list, tuple]
 

@@ -37,8 +37,8 @@ from pathlib import Path
 
 import pexpect
 
-from .codegen import m2_string
-from ..errors import (
+from neurom2.m2.codegen import m2_string
+from neurom2.errors import (
     Macaulay2Crashed,
     Macaulay2Error,
     Macaulay2NotFound,

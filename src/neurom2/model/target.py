@@ -1,11 +1,11 @@
 """Targets: points of the ambient space V, read from polynomials that a user writes.
 
 A target is what a network should compute: ``d_L`` polynomials in the inputs, one per output.  It is
-stored as its coefficient vector in V's coordinates (:mod:`neurom2.space`: by output, then by the
+stored as its coefficient vector in V's coordinates (:mod:`neurom2.model.space`: by output, then by the
 monomial order), with exact rational entries.
 
 Text grammar: ``target := poly (';' poly)*``, exactly d_L polynomials, each read by the strict polynomial
-parser of :mod:`neurom2.polyparse` (grammar, exact numbers and limits there; the text is parsed, never
+parser of :mod:`neurom2.model.polyparse` (grammar, exact numbers and limits there; the text is parsed, never
 evaluated: it does not reach ``eval``, sympy or Macaulay2).  Variables are the inputs ``x1 .. xn``
 (n = d_0); for n ≤ 3 the aliases ``x, y, z`` name ``x1, x2, x3`` (one style per polynomial, not both).
 Every monomial must lie in V (right degree, right number of outputs); otherwise :class:`InvalidTarget`
@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterable, Sequence
 
-from .errors import Neurom2Error
-from .polyparse import NON_POLYNOMIAL, Exponents, Polynomial, PolynomialParser, Token, quote
-from .space import AmbientSpace
+from neurom2.errors import Neurom2Error
+from neurom2.model.polyparse import NON_POLYNOMIAL, Exponents, Polynomial, PolynomialParser, Token, quote
+from neurom2.model.space import AmbientSpace
 
 _ALIASES = ("x", "y", "z")
 
@@ -120,7 +120,7 @@ def parse_polynomials(text: str, n: int) -> list[Polynomial]:
 
 @dataclass(frozen=True)
 class Target:
-    """A point of the ambient space V: exact coefficients in V's coordinate order (see :mod:`neurom2.space`)."""
+    """A point of the ambient space V: exact coefficients in V's coordinate order (see :mod:`neurom2.model.space`)."""
 
     space: AmbientSpace
     coefficients: tuple[Fraction, ...]

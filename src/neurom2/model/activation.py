@@ -5,7 +5,7 @@ Conventions
 * An activation is a non-constant univariate polynomial σ(x) = c_0 + c_1 x + ... + c_d x^d over the field QQ
   of rational numbers, stored as ``coefficients = (c_0, ..., c_d)`` in *ascending* powers (``coefficients[k]``
   is the coefficient of x^k), as ``fractions.Fraction`` values, with ``c_d != 0`` and ``d >= 1``.
-* ``Activation.parse`` reads text with the strict polynomial parser of :mod:`neurom2.polyparse` (grammar,
+* ``Activation.parse`` reads text with the strict polynomial parser of :mod:`neurom2.model.polyparse` (grammar,
   exact numbers and limits there); user text never reaches ``eval``, ``sympify`` or any other evaluator. The
   variable is ``x``; ``t`` is accepted as an alias only when no ``x`` appears. Every intermediate result has
   degree at most ``MAX_DEGREE``.
@@ -25,8 +25,8 @@ from fractions import Fraction
 from typing import Any, Union
 
 from neurom2.errors import InvalidActivation, Neurom2Error
-from neurom2.polyparse import MAX_DEGREE  # noqa: F401  (part of this module's API: the bound stated above)
-from neurom2.polyparse import MAX_BITS, NON_POLYNOMIAL, NUMBER, PolynomialParser, Token, bits, degree, quote
+from neurom2.model.polyparse import MAX_DEGREE  # noqa: F401  (part of this module's API: the bound stated above)
+from neurom2.model.polyparse import MAX_BITS, NON_POLYNOMIAL, NUMBER, PolynomialParser, Token, bits, degree, quote
 
 _HINT = "neurom2 needs a polynomial activation like x^2 or x^3 + x"
 _RATIONAL = re.compile(rf"\s*([+-]?)\s*({NUMBER})(?:\s*/\s*([0-9]+))?\s*")
@@ -187,7 +187,7 @@ class Activation:
 
     @classmethod
     def parse(cls, text: str) -> Activation:
-        """Read a polynomial in x such as ``"x^3 + x"`` or ``"1/2*x**2 - 3"`` (grammar in :mod:`neurom2.polyparse`)."""
+        """Read a polynomial in x such as ``"x^3 + x"`` or ``"1/2*x**2 - 3"`` (grammar in :mod:`neurom2.model.polyparse`)."""
         if not isinstance(text, str):
             raise _error(f"Activation.parse expects a string, got {type(text).__name__}")
         result = _parse(text)

@@ -2,7 +2,7 @@
 
 The neuromanifold M ⊂ V is the image of the parametrization; its Zariski closure over C is the
 neurovariety, described here by its ideal in QQ[coordinates of V] (coordinates as in
-:mod:`neurom2.space`).  "fills" means the closure is all of V, i.e. M is full-dimensional; it says
+:mod:`neurom2.model.space`).  "fills" means the closure is all of V, i.e. M is full-dimensional; it says
 nothing about whether every *real* point of V is reached.
 """
 
@@ -13,14 +13,14 @@ from typing import Any
 
 import sympy
 
-from .architecture import Architecture
-from .dimension import DimensionFacts
-from .space import AmbientSpace
+from neurom2.model.architecture import Architecture
+from neurom2.geometry.dimension import DimensionFacts
+from neurom2.model.space import AmbientSpace
 
 
 @dataclass(frozen=True)
 class Verification:
-    """Independent checks passed by a result (see :mod:`neurom2.verification`)."""
+    """Independent checks passed by a result (see :mod:`neurom2.geometry.verification`)."""
 
     samples: int
     """Random rational networks whose coefficient vectors annihilate every equation, exactly."""

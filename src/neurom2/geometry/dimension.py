@@ -2,7 +2,7 @@
 
 dim M is the generic rank of the Jacobian of θ ↦ c(θ).  neurom2 computes the rank of the *evaluation*
 Jacobian ∂f_θ(a_j)/∂θ at a random weight vector θ and random inputs a_j, by backpropagation, exactly
-modulo a prime p < 2^31 (see :mod:`neurom2.jacobian`).
+modulo a prime p < 2^31 (see :mod:`neurom2.model.jacobian`).
 
 What is proved and what is probable:
 
@@ -27,10 +27,10 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .architecture import Architecture
-from .errors import Neurom2Error
-from .jacobian import FloatArithmetic, ModularArithmetic, evaluation_jacobian, modular_rank
-from .space import AmbientSpace
+from neurom2.model.architecture import Architecture
+from neurom2.errors import Neurom2Error
+from neurom2.model.jacobian import FloatArithmetic, ModularArithmetic, evaluation_jacobian, modular_rank
+from neurom2.model.space import AmbientSpace
 
 PRIMES: tuple[int, ...] = (2_147_483_647, 2_147_483_629)
 """Two primes below 2^31, so that products of two residues fit in int64."""

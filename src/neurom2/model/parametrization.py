@@ -4,7 +4,7 @@ One forward pass, :func:`forward`, serves every arithmetic: run on symbolic weig
 sparse polynomials over QQ) it builds the exact coefficient polynomials layer by layer; run on rational
 weights and symbolic inputs it gives the exact coefficient vector of one network; run on float weights
 and numpy arrays of inputs it evaluates the network at points.  Conventions for θ are those of
-:mod:`neurom2.architecture`, for coordinates those of :mod:`neurom2.space`.
+:mod:`neurom2.model.architecture`, for coordinates those of :mod:`neurom2.model.space`.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import sympy
 from sympy.polys.domains import QQ
 from sympy.polys.rings import PolyElement, PolyRing, ring
 
-from .architecture import Architecture
-from .rationals import fraction
-from .space import AmbientSpace
+from neurom2.model.architecture import Architecture
+from neurom2.rationals import fraction
+from neurom2.model.space import AmbientSpace
 
 
 def forward(architecture: Architecture, weights: Sequence, inputs: Sequence) -> list:

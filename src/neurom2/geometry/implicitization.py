@@ -12,12 +12,12 @@ Strategies (``strategy=``), and what each proves:
     Gröbner basis truncated at degree ``max_degree`` in the coordinates.  Proves: all equations up to
     that degree.  Needs a homogeneous parametrization (monomial σ, no biases).
 ``interpolate``
-    :mod:`neurom2.interpolation`, degree by degree, modulo primes, lifted to QQ; each lifted equation is
+    :mod:`neurom2.geometry.interpolation`, degree by degree, modulo primes, lifted to QQ; each lifted equation is
     checked symbolically in Macaulay2 (F(c(θ)) = 0 on the chart).  Proves: all equations up to
     ``max_degree``; and the complete ideal when M is a hypersurface: the first equation found is then
     the generator (I(M) is principal and prime, and no equation of lower degree exists).
 ``auto``
-    The dimension first (:mod:`neurom2.dimension`): a neuromanifold that fills V has the zero ideal,
+    The dimension first (:mod:`neurom2.geometry.dimension`): a neuromanifold that fills V has the zero ideal,
     proved by the rank.  A hypersurface is interpolated.  Otherwise ``eliminate``; if Macaulay2 runs
     past ``timeout``, ``interpolate`` up to ``max_degree`` instead.
 """
@@ -30,17 +30,17 @@ from fractions import Fraction
 
 import sympy
 
-from .architecture import Architecture
-from .dimension import Dimension, dimension
-from .errors import InvalidArchitecture, Macaulay2OutputError, Macaulay2Timeout, VerificationError
-from .interpolation import DegreePiece, equations_of_degree
-from .m2 import codegen
-from .m2.parse import parse_value, polynomial_from_listform
-from .m2.session import Macaulay2Session, default_session
-from .neurovariety import Neurovariety
-from .parametrization import Parametrization
-from .space import AmbientSpace, Exponents
-from .verification import verify as verify_result
+from neurom2.model.architecture import Architecture
+from neurom2.geometry.dimension import Dimension, dimension
+from neurom2.errors import InvalidArchitecture, Macaulay2OutputError, Macaulay2Timeout, VerificationError
+from neurom2.geometry.interpolation import DegreePiece, equations_of_degree
+from neurom2.m2 import codegen
+from neurom2.m2.parse import parse_value, polynomial_from_listform
+from neurom2.m2.session import Macaulay2Session, default_session
+from neurom2.geometry.neurovariety import Neurovariety
+from neurom2.model.parametrization import Parametrization
+from neurom2.model.space import AmbientSpace, Exponents
+from neurom2.geometry.verification import verify as verify_result
 
 STRATEGIES = ("auto", "eliminate", "truncated", "interpolate")
 DEFAULT_MAX_DEGREE = 4
@@ -79,7 +79,7 @@ def implicitize(
 
     ``strategy`` is one of :data:`STRATEGIES` (see the module docstring); ``max_degree`` bounds the
     degree of the equations for ``truncated`` and ``interpolate``; ``timeout`` bounds each Macaulay2
-    computation in seconds; ``verify`` runs the independent checks of :mod:`neurom2.verification`.
+    computation in seconds; ``verify`` runs the independent checks of :mod:`neurom2.geometry.verification`.
     """
     if strategy not in STRATEGIES:
         raise InvalidArchitecture(f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}")

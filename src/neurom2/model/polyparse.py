@@ -36,7 +36,7 @@ from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from typing import ClassVar, NamedTuple
 
-from .errors import Neurom2Error
+from neurom2.errors import Neurom2Error
 
 MAX_DEGREE = 64
 MAX_TERMS = 100_000

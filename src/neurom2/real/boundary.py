@@ -4,7 +4,7 @@ When the chart of :func:`symmetryChart` leaves as many free weights as V has coo
 a generic point is finite, and the number of its real points can only change where two fiber points
 meet or one escapes to infinity: where the discriminant or the leading coefficient of the fiber's
 eliminant vanishes (Macaulay2 ``fiberDiscriminant``).  Those factors are the *candidates*.  A candidate
-is a *boundary* when exact membership (:mod:`neurom2.membership`) finds a reached target on one side and
+is a *boundary* when exact membership (:mod:`neurom2.real.membership`) finds a reached target on one side and
 an unreached one (with its certificate) on the other, and random real networks, sampled exactly, all
 lie on the reached side or on the hypersurface itself.
 
@@ -21,15 +21,15 @@ from fractions import Fraction
 
 import sympy
 
-from .architecture import Architecture
-from .implicitization import coordinate_symbols
-from .m2 import codegen
-from .m2.parse import parse_value, polynomial_from_listform
-from .m2.session import Macaulay2Session
-from .membership import decide_membership
-from .parametrization import Parametrization, random_rational_weights
-from .space import AmbientSpace
-from .target import Target
+from neurom2.model.architecture import Architecture
+from neurom2.geometry.implicitization import coordinate_symbols
+from neurom2.m2 import codegen
+from neurom2.m2.parse import parse_value, polynomial_from_listform
+from neurom2.m2.session import Macaulay2Session
+from neurom2.real.membership import decide_membership
+from neurom2.model.parametrization import Parametrization, random_rational_weights
+from neurom2.model.space import AmbientSpace
+from neurom2.model.target import Target
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ from math import comb
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from .activation import Activation
-from .errors import InvalidArchitecture
+from neurom2.model.activation import Activation
+from neurom2.errors import InvalidArchitecture
 
 
 MAX_WIDTH = 100_000

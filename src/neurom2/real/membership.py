@@ -1,7 +1,7 @@
 """Membership: is a target t ∈ V computed by the network for some real (or complex) weights?
 
-The question is whether the fiber F_t = {θ : c(θ) = t} of the parametrization (:mod:`neurom2.parametrization`,
-coordinates of :mod:`neurom2.space`) has a real point (``field="real"``) or any point (``field="complex"``).
+The question is whether the fiber F_t = {θ : c(θ) = t} of the parametrization (:mod:`neurom2.model.parametrization`,
+coordinates of :mod:`neurom2.model.space`) has a real point (``field="real"``) or any point (``field="complex"``).
 A "yes" comes with weights whose network equals t, checked exactly; a "no" with a certificate naming its
 method and the data a reader can check; when neither is proved the answer is ``None``, with the reason.
 
@@ -87,15 +87,15 @@ import flint
 import mpmath
 import sympy
 
-from .architecture import Architecture
-from .errors import Macaulay2OutputError, Macaulay2Timeout, VerificationError
-from .m2 import codegen
-from .m2.parse import parse_value
-from .m2.session import Macaulay2Session, default_session
-from .parametrization import Parametrization
-from .rationals import fmpq as as_fmpq, fmpq_matrix, fraction
-from .space import AmbientSpace
-from .target import InvalidTarget, Target, format_polynomial
+from neurom2.model.architecture import Architecture
+from neurom2.errors import Macaulay2OutputError, Macaulay2Timeout, VerificationError
+from neurom2.m2 import codegen
+from neurom2.m2.parse import parse_value
+from neurom2.m2.session import Macaulay2Session, default_session
+from neurom2.model.parametrization import Parametrization
+from neurom2.rationals import fmpq as as_fmpq, fmpq_matrix, fraction
+from neurom2.model.space import AmbientSpace
+from neurom2.model.target import InvalidTarget, Target, format_polynomial
 
 FIELDS = ("real", "complex")
 TOLERANCE = 1e-12

@@ -15,10 +15,10 @@ from typing import Sequence
 
 import sympy
 
-from .errors import VerificationError
-from .dimension import PRIMES, dimension
-from .neurovariety import Verification
-from .parametrization import Parametrization, random_rational_weights
+from neurom2.errors import VerificationError
+from neurom2.geometry.dimension import PRIMES, dimension
+from neurom2.geometry.neurovariety import Verification
+from neurom2.model.parametrization import Parametrization, random_rational_weights
 
 
 def check_equations_vanish(equations: Sequence[sympy.Poly], parametrization: Parametrization, samples: int, seed: int) -> None:

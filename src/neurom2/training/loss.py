@@ -1,7 +1,7 @@
 """Training with the squared loss as distance minimization in function space.
 
 A dataset S = ((a_1, b_1), ..., (a_m, b_m)) ⊂ QQ^{d0} × QQ^{dL} is an *ordered* list of pairs.  For an
-ambient space V = (R[x]_K)^{dL} (:mod:`neurom2.space`) with per-output monomial basis m_1, ..., m_N:
+ambient space V = (R[x]_K)^{dL} (:mod:`neurom2.model.space`) with per-output monomial basis m_1, ..., m_N:
 
 * ``A`` is the m × N data matrix with row j = v(a_j) = (m_1(a_j), ..., m_N(a_j)) (rows in the order of
   the data, columns in neurom2's monomial order: total degree ascending, then exponent vectors in
@@ -44,11 +44,11 @@ from typing import Iterable, Mapping, Sequence, Union
 import numpy as np
 from flint import fmpq, fmpq_mat
 
-from .architecture import Architecture
-from .jacobian import coefficient_jacobian
-from .parametrization import Parametrization, forward
-from .rationals import fmpq as as_fmpq, fmpq_matrix, fraction
-from .space import AmbientSpace, Exponents
+from neurom2.model.architecture import Architecture
+from neurom2.model.jacobian import coefficient_jacobian
+from neurom2.model.parametrization import Parametrization, forward
+from neurom2.rationals import fmpq as as_fmpq, fmpq_matrix, fraction
+from neurom2.model.space import AmbientSpace, Exponents
 
 SpaceLike = Union[Architecture, AmbientSpace]
 Coefficients = Union[fmpq_mat, Sequence]
@@ -381,7 +381,7 @@ def parameter_gradient(architecture: Architecture | Parametrization, weights: Se
 
 
 def parameter_gradient_float(architecture: Architecture, weights: Sequence, data: Dataset, rng: np.random.Generator) -> np.ndarray:
-    """The same chain rule with J in floating point, from :func:`neurom2.jacobian.coefficient_jacobian`
+    """The same chain rule with J in floating point, from :func:`neurom2.model.jacobian.coefficient_jacobian`
     (no expansion of c(θ) in θ, so it scales to networks whose polynomials are too large to expand);
     ∇_c L is exact at c(θ), θ read as exact binary rationals."""
     space = AmbientSpace.of(architecture)

@@ -15,7 +15,7 @@ What this proves.  If G is a nonzero equation of M of degree k with coprime inte
 reduction modulo p is nonzero and vanishes at every sample, so it lies in the kernel: the kernel's
 dimension bounds dim I(M)_k from *above*, deterministically (a trivial kernel proves there is no
 equation of degree k).  Each lifted polynomial is then checked to vanish on M (see
-:mod:`neurom2.implicitization`), which bounds dim I(M)_k from *below*; when the two agree, the lifted
+:mod:`neurom2.geometry.implicitization`), which bounds dim I(M)_k from *below*; when the two agree, the lifted
 polynomials span I(M)_k exactly.
 """
 
@@ -30,9 +30,9 @@ import flint
 import numpy as np
 import sympy
 
-from .architecture import Architecture
-from .jacobian import ModularArithmetic, modular_matrix, network_values
-from .space import AmbientSpace, Exponents, monomials_of_degree
+from neurom2.model.architecture import Architecture
+from neurom2.model.jacobian import ModularArithmetic, modular_matrix, network_values
+from neurom2.model.space import AmbientSpace, Exponents, monomials_of_degree
 
 MAX_MONOMIALS = 6000
 """Largest multidegree class of monomials that neurom2 interpolates (a dense square system)."""

@@ -20,7 +20,7 @@ from functools import cached_property
 from itertools import combinations_with_replacement
 import numpy as np
 
-from .architecture import Architecture
+from neurom2.model.architecture import Architecture
 
 Exponents = tuple[int, ...]
 

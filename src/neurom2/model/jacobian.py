@@ -15,8 +15,8 @@ from typing import Sequence
 import flint
 import numpy as np
 
-from .architecture import Architecture
-from .space import AmbientSpace
+from neurom2.model.architecture import Architecture
+from neurom2.model.space import AmbientSpace
 
 class FloatArithmetic:
     """Floating-point numpy arithmetic."""
@@ -136,7 +136,7 @@ def evaluation_jacobian(arch: Architecture, weights: Sequence, points: np.ndarra
 
 def coefficient_jacobian(arch: Architecture, weights: Sequence, rng: np.random.Generator) -> np.ndarray:
     """∂c/∂θ in floating point: the evaluation Jacobian at 2·dim(V) Gaussian points, solved against
-    the Veronese matrix by least squares.  Rows follow the coordinate order of :mod:`neurom2.space`."""
+    the Veronese matrix by least squares.  Rows follow the coordinate order of :mod:`neurom2.model.space`."""
     space = AmbientSpace.of(arch)
     m = len(space.monomials)
     points = rng.standard_normal((2 * m, arch.input_dim))

@@ -1,0 +1,1 @@
+"""The neurovariety: dimension, implicit equations (elimination and interpolation), their verification."""
