@@ -1,20 +1,28 @@
--- Neurom2.m2: the Macaulay2 side of neurom2 (https://github.com/ neurom2 project; see README.md).
--- Usable on its own:  loadPackage("Neurom2", FileName => "path/to/m2scripts/Neurom2.m2")
+-- Neurom2.m2: the Macaulay2 side of neurom2, the Python package that turns neural networks with
+-- polynomial activations into algebraic geometry (see its README.md).  Usable on its own:
+--   loadPackage("Neurom2", FileName => "path/to/m2scripts/Neurom2.m2")
 
 newPackage("Neurom2",
-    Version => "0.1.0",
-    Date => "2026-11-27",
+    Version => "0.2.0",
+    Date => "2026-11-28",
     Headline => "neuromanifolds of neural networks with polynomial activations",
     Authors => {{Name => "neurom2 developers"}},
-    PackageImports => {"Elimination"},
+    Keywords => {"Commutative Algebra", "Applied Algebraic Geometry"},
+    PackageImports => {"Elimination", "MinimalPrimes"},
     DebuggingMode => false
     )
 
 export {
-    "NeuralNetwork", "neuralNetwork", "neuromanifoldIdeal", "monomialExponents", "outputDegrees", "symmetryChart",
-    "FixSymmetries", "vanishOnNeuromanifold", "neuromanifoldDegree", "Prime", "fiberDiscriminant",
-    "neurom2Report", "parametrizationReport", "equationsReport",
-    "Bias", "Widths", "Activation", "WeightRing", "CoordinateRing", "Coordinates", "Parametrization"
+    -- networks and their parametrization
+    "NeuralNetwork", "neuralNetwork", "monomialExponents", "outputDegrees", "symmetryChart",
+    "Bias", "Widths", "Activation", "WeightRing", "CoordinateRing", "Coordinates", "Parametrization",
+    -- the neurovariety
+    "neuromanifoldIdeal", "FixSymmetries", "vanishOnNeuromanifold", "neuromanifoldDegree", "Prime",
+    "fiberDiscriminant", "fromListForm", "determinantalReport", "sameIdeal",
+    -- fibers of the parametrization (membership)
+    "fiberIdeal", "pointsReport", "distanceCriticalIdeals",
+    -- serialisations read by the Python package
+    "neurom2Report", "parametrizationReport", "equationsReport"
     }
 
 -- Conventions (shared with the Python package neurom2, which checks them against its own construction):
@@ -217,14 +225,38 @@ neurom2Report NeuralNetwork := String => o -> N -> (
     gensI := flatten entries mingens I;
     toString {N#Coordinates, dim I, degree I, apply(gensI, listForm)})
 
+fromListForm = method()
+fromListForm(Ring, List) := RingElement => (R, terms) -> (
+    -- the inverse of listForm: a list of pairs (exponent list, coefficient) as an element of R
+    sum(terms, t -> t#1 * R_(t#0)) + 0_R)
+
 equationsReport = method()
 equationsReport(NeuralNetwork, List) := String => (N, polynomials) -> (
-    -- for candidate equations: the minimal generators of the ideal J they generate, whether each of them
-    -- vanishes on the neuromanifold (1/0; then so does all of J), and the dimension and degree of J
-    J := ideal(polynomials | {0_(N#CoordinateRing)});
+    -- for candidate equations (elements of N#CoordinateRing, or their listForm): the minimal generators
+    -- of the ideal J they generate, whether each of them vanishes on the neuromanifold (1/0; then so
+    -- does all of J), and the dimension and degree of J
+    S := N#CoordinateRing;
+    J := ideal(apply(polynomials, f -> if instance(f, List) then fromListForm(S, f) else f) | {0_S});
     generators := flatten entries mingens J;
     vanish := apply(vanishOnNeuromanifold(N, generators), b -> if b then 1 else 0);
     toString {vanish, dim J, degree J, apply(generators, listForm)})
+
+sameIdeal = method()
+sameIdeal(NeuralNetwork, List, List) := Boolean => (N, first, second) -> (
+    -- whether two lists of polynomials in N#CoordinateRing (or their listForms) generate the same ideal
+    S := N#CoordinateRing;
+    toIdeal := L -> ideal(apply(L, f -> if instance(f, List) then fromListForm(S, f) else f) | {0_S});
+    toIdeal first == toIdeal second)
+
+determinantalReport = method()
+determinantalReport(NeuralNetwork, List) := String => (N, polynomials) -> (
+    -- for a linear network without biases: 1 if the ideal of the given polynomials (listForm) equals the
+    -- ideal of (r+1)-minors of the d_L x d_0 matrix of coordinates, r = min(widths), else 0
+    S := N#CoordinateRing;
+    (rows, cols, r) := (last N#Widths, first N#Widths, min N#Widths);
+    C := transpose genericMatrix(S, cols, rows);
+    D := if r >= min(rows, cols) then ideal(0_S) else minors(r + 1, C);
+    toString(if D == ideal(apply(polynomials, f -> fromListForm(S, f)) | {0_S}) then 1 else 0))
 
 parametrizationReport = method()
 parametrizationReport NeuralNetwork := String => N -> (
@@ -233,8 +265,6 @@ parametrizationReport NeuralNetwork := String => N -> (
 -- Fibers of the parametrization, for membership questions (Python: neurom2.real.membership).
 -- A chart fixes some weights to rational values (null: free); the fiber over a point t of the ambient
 -- space is {free weights : coefficients = t}, an ideal of QQ[free weights] with one generator per coordinate.
-export {"fiberIdeal", "pointsReport", "distanceCriticalIdeals"}
-needsPackage "MinimalPrimes"  -- minimalPrimes inside a package
 
 fiberIdeal = method()
 fiberIdeal(NeuralNetwork, List, List) := Ideal => (N, point, chart) -> (
@@ -486,6 +516,70 @@ doc ///
       neuromanifold, so ideals computed on it are the same.
     Example
       symmetryChart neuralNetwork({2,2,1}, {0,0,0,1})
+///
+
+doc ///
+  Key
+    fromListForm
+    (fromListForm, Ring, List)
+  Headline
+    a ring element from its listForm
+  Usage
+    fromListForm(R, terms)
+  Inputs
+    R:Ring
+    terms:List
+      of pairs (exponent list, coefficient), as listForm returns them
+  Outputs
+    :RingElement
+      the sum of the terms in R
+  Description
+    Example
+      R = QQ[a,b];
+      fromListForm(R, listForm(a^2 - 3/4*a*b))
+///
+
+doc ///
+  Key
+    sameIdeal
+    (sameIdeal, NeuralNetwork, List, List)
+  Headline
+    whether two lists of polynomials in the coordinates generate the same ideal
+  Usage
+    sameIdeal(N, first, second)
+  Inputs
+    N:NeuralNetwork
+    first:List
+      of polynomials in N#CoordinateRing, or their listForms
+    second:List
+  Outputs
+    :Boolean
+  Description
+    Example
+      N = neuralNetwork({2,1,2}, {0,1}); S = N#CoordinateRing;
+      sameIdeal(N, {S_0*S_3 - S_1*S_2}, flatten entries gens neuromanifoldIdeal N)
+///
+
+doc ///
+  Key
+    determinantalReport
+    (determinantalReport, NeuralNetwork, List)
+  Headline
+    compare an ideal with the determinantal ideal of a linear network
+  Usage
+    determinantalReport(N, polynomials)
+  Inputs
+    N:NeuralNetwork
+      a linear network without biases
+    polynomials:List
+      of polynomials in N#CoordinateRing, each given by its listForm
+  Outputs
+    :String
+      "1" if they generate the ideal of (r+1)-minors of the matrix of coordinates, r the least width; else "0"
+  Description
+    Example
+      N = neuralNetwork({2,1,2}, {0,1});
+      determinantalReport(N, apply(flatten entries gens neuromanifoldIdeal N, listForm))
 ///
 
 doc ///

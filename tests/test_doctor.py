@@ -14,6 +14,7 @@ import sys
 
 import pytest
 
+import neurom2
 from neurom2 import doctor
 from neurom2.batch import ResultStore
 from neurom2.cli import build_parser
@@ -49,7 +50,7 @@ def test_the_computation_is_the_determinant_of_a_rank_one_two_by_two_matrix(heal
 
 
 def test_the_package_file_is_found_and_loaded_with_its_version(healthy):
-    assert healthy["m2 package"].detail.startswith("Neurom2 0.1.0 from ")
+    assert healthy["m2 package"].detail.startswith(f"Neurom2 {neurom2.__version__} from ")  # the two versions move together
     assert healthy["m2 package"].detail.endswith("Neurom2.m2")
 
 

@@ -8,7 +8,6 @@ catalecticants, Gram matrices) built here from the coordinates.
 
 from math import comb
 
-import pytest
 import sympy
 
 from neurom2 import Architecture, implicitize

@@ -6,8 +6,8 @@ import pytest
 import sympy
 
 from neurom2 import Architecture, Macaulay2Error, Parametrization
-from neurom2.m2 import codegen
-from neurom2.m2.parse import parse_value, polynomial_from_listform
+from neurom2.m2 import codegen, package
+from neurom2.m2.parse import polynomial_from_terms
 
 PACKAGE = codegen.package_file()
 LOAD = f'loadPackage("Neurom2", FileName => {codegen.m2_string(str(PACKAGE))})'
@@ -26,11 +26,11 @@ def m2(session):
 def test_macaulay2_builds_the_same_parametrization_as_python(m2, widths, activation, bias):
     arch = Architecture.create(widths, activation, bias)
     param = Parametrization(arch)
-    coordinates, images = parse_value(m2.run(f"print parametrizationReport {codegen.network(arch)}"))
+    coordinates, images = package.parametrization(m2, arch)
     assert coordinates == [[c.output, *c.exponents] for c in param.space.coordinates]
     weights = sympy.symbols(arch.weight_names)
     ours = [sympy.Poly(p, *weights, domain="QQ") for p in param.sympy_polynomials()]
-    theirs = [polynomial_from_listform(terms, weights) for terms in images]
+    theirs = [polynomial_from_terms(terms, weights) for terms in images]
     assert ours == theirs
 
 

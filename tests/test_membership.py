@@ -20,7 +20,7 @@ import sympy
 
 from neurom2 import Architecture
 from neurom2.cli import main
-from neurom2.real.membership import _Fibers, decide_membership, symmetry_charts
+from neurom2.real.membership import FiberSearch, covering_charts, decide_membership
 from neurom2.model.parametrization import Parametrization, forward
 from neurom2.model.space import AmbientSpace
 from neurom2.model.target import InvalidTarget, Target
@@ -199,8 +199,8 @@ def test_quartic_with_four_real_roots_is_missed_by_three_real_neurons_but_reache
 
 
 def skip_slices(monkeypatch):
-    monkeypatch.setattr(_Fibers, "quick_point", lambda self, charts: None)
-    monkeypatch.setattr(_Fibers, "slices", lambda self, result: iter(()))
+    monkeypatch.setattr(FiberSearch, "quick_point", lambda self, charts: None)
+    monkeypatch.setattr(FiberSearch, "slices", lambda self, result: iter(()))
 
 
 def test_critical_points_find_real_weights_when_slices_are_skipped(monkeypatch):
@@ -217,7 +217,7 @@ def test_undecided_charts_give_no_answer_rather_than_a_guess(monkeypatch):
         return None
 
     skip_slices(monkeypatch)
-    monkeypatch.setattr(_Fibers, "critical", give_up)
+    monkeypatch.setattr(FiberSearch, "critical", give_up)
     result = member(QUADRATIC, "x*y")  # reached (see above), but only through the positive-dimensional chart
     assert result.member is None and result.weights is None and "undecided" in result.reason
     assert result.to_json()["member"] is None
@@ -253,7 +253,7 @@ def test_biased_quadratic_network_fills_v_yet_misses_x2_plus_x_plus_y():
 
 def test_non_monomial_activation_uses_one_chart_and_reaches_a_quadric():
     arch = Architecture.create("2,2,1", "x^2 + x")
-    assert len(symmetry_charts(arch)) == 1 and all(v is None for v in symmetry_charts(arch)[0].values)
+    assert len(covering_charts(arch)) == 1 and all(v is None for v in covering_charts(arch)[0].values)
     result = member(arch, "x^2 + y^2 + x")
     assert result.member is True
     assert_network_computes(arch, result.weights, "x^2 + y^2 + x")
@@ -392,9 +392,9 @@ def normalize_into_a_chart(arch: Architecture, weights: list[Fraction]) -> list[
 
 
 @pytest.mark.parametrize("widths, activation", [("2,2,1", "x^3"), ("2,3,1", "x^2"), ("3,2,2", "x^4")])
-def test_symmetry_charts_cover_every_weight_vector(widths, activation):
+def test_covering_charts_cover_every_weight_vector(widths, activation):
     arch = Architecture.create(widths, activation)
-    charts = symmetry_charts(arch)
+    charts = covering_charts(arch)
     param = Parametrization(arch)
     rng = random.Random(5)
     for _ in range(30):

@@ -1,12 +1,10 @@
 """Strategies for the ideal agree with each other, and claim completeness only when it is proved."""
 
-from fractions import Fraction
-
 import pytest
 
 from neurom2 import Architecture, InvalidArchitecture, implicitize
-from neurom2.geometry.implicitization import _render
-from neurom2.m2 import codegen
+from neurom2.m2 import package
+from neurom2.m2.parse import terms_from_polynomial
 
 CASES = [
     ("2,2,1", "x^4", False),
@@ -22,19 +20,8 @@ CASES = [
 
 def same_ideal(session, arch, first, second) -> bool:
     """Ideal equality decided by Macaulay2 (Gröbner bases), sent as exponent/coefficient data only."""
-    code = (
-        f"neurom2T = ({codegen.network(arch)})#CoordinateRing; "
-        f"print(if ideal({_list(first)} | {{0_neurom2T}}) == ideal({_list(second)} | {{0_neurom2T}}) then 1 else 0)"
-    )
-    return session.run(code).strip() == "1"
-
-
-def _list(polys) -> str:
-    def fraction(c):
-        return Fraction(int(c.p), int(c.q))
-
-    rendered = [_render({tuple(e): fraction(c) for e, c in zip(p.monoms(), p.coeffs())}, "neurom2T") for p in polys]
-    return "{" + ", ".join(rendered) + "}"
+    return package.same_ideal(session, arch, [terms_from_polynomial(p) for p in first],
+                              [terms_from_polynomial(p) for p in second])
 
 
 @pytest.mark.parametrize("widths, activation, bias", CASES)

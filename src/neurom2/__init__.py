@@ -1,10 +1,13 @@
 """neurom2: neural networks with polynomial activations as algebraic geometry, computed with Macaulay2.
 
-Data flow (one module per stage)::
+Layers, in the order data flows through them::
 
-    Architecture ─► Parametrization ─► implicitize (Macaulay2 session) ─► parse ─► Neurovariety
-    (architecture)   (parametrization,    (implicitization, m2.codegen,    (m2.parse) (neurovariety,
-                      jacobian)            m2.session)                                 verification)
+    model/      Architecture, Activation, AmbientSpace, Parametrization, Jacobians, Target   (networks and V)
+    m2/         the Macaulay2 session, literals, the strict parser, one function per package entry point
+    geometry/   dimension, interpolation, implicitization, verification → Neurovariety
+    real/       membership with certificates, the algebraic boundary of M(R)
+    training/   the squared loss as a distance on V
+    tasks       the registry of tasks: their options, once, for the command line and job files
 
 Quick start::
 
@@ -12,48 +15,64 @@ Quick start::
     >>> variety = implicitize(Architecture.create("3,2,3", "x"))
     >>> variety.dim, variety.degree
     (8, 3)
+
+The names below are imported on first use, so ``import neurom2`` is cheap and the command line loads only
+what its task needs.
 """
 
-from neurom2.model.activation import Activation
-from neurom2.model.architecture import Architecture
-from neurom2.errors import (
-    InvalidActivation,
-    InvalidArchitecture,
-    Macaulay2Crashed,
-    Macaulay2Error,
-    Macaulay2NotFound,
-    Macaulay2OutputError,
-    Macaulay2Timeout,
-    Neurom2Error,
-    VerificationError,
-)
-from neurom2.geometry.dimension import Dimension
-from neurom2.geometry.implicitization import implicitize
-from neurom2.real.membership import Membership, decide_membership
-from neurom2.geometry.neurovariety import Neurovariety
-from neurom2.model.parametrization import Parametrization
-from neurom2.model.space import AmbientSpace
-from neurom2.model.target import Target
+from __future__ import annotations
 
-__version__ = "0.1.0"
+import importlib
+from typing import TYPE_CHECKING, Any
 
-__all__ = [
-    "Activation",
-    "AmbientSpace",
-    "Architecture",
-    "Dimension",
-    "InvalidActivation",
-    "InvalidArchitecture",
-    "Macaulay2Crashed",
-    "Macaulay2Error",
-    "Macaulay2NotFound",
-    "Macaulay2OutputError",
-    "Macaulay2Timeout",
-    "Membership",
-    "Neurom2Error",
-    "Neurovariety",
-    "Parametrization",
-    "Target",
-    "decide_membership",
-    "implicitize",
-]
+__version__ = "0.2.0"
+
+_WHERE = {
+    "Activation": "neurom2.model.activation",
+    "AmbientSpace": "neurom2.model.space",
+    "Architecture": "neurom2.model.architecture",
+    "Parametrization": "neurom2.model.parametrization",
+    "Target": "neurom2.model.target",
+    "Dimension": "neurom2.geometry.dimension",
+    "dimension": "neurom2.geometry.dimension",
+    "Neurovariety": "neurom2.geometry.neurovariety",
+    "implicitize": "neurom2.geometry.implicitization",
+    "Membership": "neurom2.real.membership",
+    "decide_membership": "neurom2.real.membership",
+    **{name: "neurom2.errors" for name in (
+        "Neurom2Error", "InvalidInput", "InvalidArchitecture", "InvalidActivation", "InvalidTarget", "InvalidOption",
+        "InvalidDataset", "TooExpensive", "TimeLimitExceeded", "Macaulay2Crashed", "Macaulay2Error",
+        "Macaulay2NotFound", "Macaulay2OutputError", "Macaulay2Timeout", "VerificationError",
+    )},
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        value = getattr(importlib.import_module(_WHERE[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'neurom2' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:
+    from neurom2.errors import (
+        InvalidActivation, InvalidArchitecture, InvalidDataset, InvalidInput, InvalidOption, InvalidTarget,
+        Macaulay2Crashed, Macaulay2Error, Macaulay2NotFound, Macaulay2OutputError, Macaulay2Timeout, Neurom2Error,
+        TimeLimitExceeded, TooExpensive, VerificationError,
+    )
+    from neurom2.geometry.dimension import Dimension, dimension
+    from neurom2.geometry.implicitization import implicitize
+    from neurom2.geometry.neurovariety import Neurovariety
+    from neurom2.model.activation import Activation
+    from neurom2.model.architecture import Architecture
+    from neurom2.model.parametrization import Parametrization
+    from neurom2.model.space import AmbientSpace
+    from neurom2.model.target import Target
+    from neurom2.real.membership import Membership, decide_membership

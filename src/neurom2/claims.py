@@ -22,8 +22,9 @@ from neurom2.training import loss as training
 from neurom2.model.architecture import Architecture
 from neurom2.rationals import fmpq_matrix
 from neurom2.real.boundary import algebraic_boundary
-from neurom2.geometry.implicitization import _render, implicitize
-from neurom2.m2 import codegen
+from neurom2.geometry.implicitization import implicitize
+from neurom2.m2 import package
+from neurom2.m2.parse import terms_from_polynomial
 from neurom2.real.membership import decide_membership
 from neurom2.m2.session import Macaulay2Session, default_session
 from neurom2.model.parametrization import Parametrization, forward, random_rational_weights
@@ -105,19 +106,8 @@ def _determinantal_ideal_agrees(session: Macaulay2Session, arch: Architecture) -
     """Whether the neurovariety's ideal equals the ideal of (r+1)-minors, r = min width; its dim, expected dim."""
     variety = implicitize(arch, strategy="eliminate", session=session)
     r = min(arch.widths)
-    rows, cols = arch.output_dim, arch.input_dim
-    generators = [
-        _render({tuple(e): Fraction(int(c.p), int(c.q)) for e, c in zip(eq.monoms(), eq.coeffs())}, "neurom2S")
-        for eq in variety.equations
-    ]
-    code = (
-        f"neurom2N = {codegen.network(arch)}; neurom2S = neurom2N#CoordinateRing; "
-        f"neurom2C = transpose genericMatrix(neurom2S, {cols}, {rows}); "
-        f"neurom2D = if {r} >= min({rows}, {cols}) then ideal(0_neurom2S) else minors({r + 1}, neurom2C); "
-        f"print(if neurom2D == ideal({{{', '.join(generators)}}} | {{0_neurom2S}}) then 1 else 0)"
-    )
-    agrees = session.run(code).strip() == "1"
-    return agrees, variety.dim, r * (rows + cols - r)
+    agrees = package.determinantal(session, arch, [terms_from_polynomial(eq) for eq in variety.equations])
+    return agrees, variety.dim, r * (arch.output_dim + arch.input_dim - r)
 
 
 @claim("linear-2-2-1", "σ(x) = x, widths (2,2,1): M = R^{1×2} (every linear form)")

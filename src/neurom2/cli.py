@@ -18,7 +18,7 @@ from neurom2 import __version__
 from neurom2.model.architecture import Architecture
 from neurom2.errors import InvalidArchitecture, Neurom2Error
 from neurom2.geometry.implicitization import STRATEGIES, implicitize
-from neurom2.m2.codegen import standalone_script
+from neurom2.m2.package import standalone_script
 from neurom2.geometry.dimension import dimension
 from neurom2.report import format_dimension, format_neurovariety, format_outcomes
 
@@ -118,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _implicit(args: argparse.Namespace) -> int:
     arch = Architecture.create(args.widths, args.activation, args.bias)
     if args.emit_m2:
-        args.emit_m2.write_text(standalone_script(arch))
+        args.emit_m2.write_text(standalone_script(arch, str(arch)))
     variety = implicitize(
         arch, strategy=args.strategy, max_degree=args.max_degree, timeout=args.timeout, verify=args.verify, seed=args.seed
     )
@@ -135,7 +135,8 @@ def _dim(args: argparse.Namespace) -> int:
 
 def _member(args: argparse.Namespace) -> int:
     """``neurom2 member``: exit 0 for yes, no and undecided alike; 2 for a target outside V."""
-    from neurom2.real.membership import decide_membership, format_membership
+    from neurom2.real.membership import decide_membership
+    from neurom2.report import format_membership
     from neurom2.model.target import InvalidTarget
 
     arch = Architecture.create(args.widths, args.activation, args.bias)

@@ -168,6 +168,7 @@ def check_session() -> tuple[Check, Macaulay2Session | None]:
 
 
 def check_package(session: Macaulay2Session) -> Check:
+    from neurom2.m2 import package
     from neurom2.m2.codegen import package_file
 
     reinstall = "reinstall neurom2 from a clone: pip install --force-reinstall . (or pip install -e .)"
@@ -176,8 +177,7 @@ def check_package(session: Macaulay2Session) -> Check:
     except FileNotFoundError as error:
         return Check("m2 package", FAIL, str(error), reinstall + "; the wheel must contain neurom2/m2scripts/Neurom2.m2")
     try:
-        session.load_package(path)
-        version = session.run(f"<< (options {path.stem}).Version")
+        version = package.version(session)
     except Neurom2Error as error:
         return Check("m2 package", FAIL, f"{path} does not load: {error}",
                      f"neurom2 is tested with Macaulay2 1.21 (Debian bookworm); {reinstall}")

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import textwrap
 from collections import Counter
+from typing import TYPE_CHECKING, Any, Sequence
 
-from neurom2.geometry.dimension import Dimension
-from neurom2.geometry.neurovariety import Neurovariety
+if TYPE_CHECKING:  # imported lazily: the command line loads only what its task needs
+    from neurom2.geometry.dimension import Dimension
+    from neurom2.geometry.neurovariety import Neurovariety
+    from neurom2.model.architecture import Architecture
+    from neurom2.real.membership import Membership
 
 
 MAX_SHOWN = 20
@@ -82,3 +86,90 @@ def format_outcomes(outcomes) -> str:
     passed = sum(o.evidence.passed for o in outcomes)
     lines.append(f"{passed}/{len(outcomes)} claims PASS" + ("" if passed == len(outcomes) else f", {len(outcomes) - passed} FAIL"))
     return "\n".join(lines)
+
+
+def format_membership(result: Membership) -> str:
+    """The CLI's human-readable rendering of a :class:`Membership`."""
+    from neurom2.real.membership.result import METHOD_FIBERS, METHOD_RANK
+
+    arch, space = result.architecture, result.target.space
+    answer = result.answer
+    over = "real" if result.field == "real" else "complex"
+    if result.member is False and result.method == METHOD_FIBERS and result.field == "real":
+        if all(c.get("dim", 0) < 0 for c in result.certificate.get("charts", [])):
+            answer += " (not even over C)"
+    lines = [
+        f"membership of {result.target} in the neuromanifold of {arch}",
+        f"  ambient space V    {space.describe()}  (dim {space.dim})",
+        f"  field              {result.field} (weights in {'R' if over == 'real' else 'C'})",
+        f"  answer             {answer}" + (f": {result.reason}" if result.reason else ""),
+        f"  method             {result.method}",
+    ]
+    if result.weights is not None:
+        lines.append(f"  weights            {_format_layers(arch, result.weights)}")
+        if result.algebraic_weights:
+            described = [f"{name} = root of {a['minimal_polynomial']} in [{a['interval'][0]}, {a['interval'][1]}]"
+                         for name, a in zip(arch.weight_names, result.algebraic_weights) if a]
+            lines.append("  algebraic          " + "; ".join(described))
+        point = result.certificate.get("point", {})
+        verified = point.get("verified") or result.certificate.get("verified", "")
+        lines.append(f"  verified           {verified}")
+    lines += textwrap.wrap(result.certificate["method"], 110, initial_indent="  certificate        ",
+                           subsequent_indent=" " * 21)
+    if result.method == METHOD_RANK:
+        c = result.certificate
+        matrix = "[" + ", ".join("[" + ", ".join(row) + "]" for row in c["matrix"]) + "]"
+        text = f"rank of the target's matrix {matrix}: {c['rank']} (at most {c['max_rank']} is reached)"
+        if "minor" in c:
+            minor = c["minor"]
+            text += (f"; the minor on rows {minor['rows']} and columns {minor['columns']} is "
+                     f"{minor['determinant']} != 0")
+        lines.append("    " + text)
+    for k, chart in enumerate(result.certificate.get("charts", []), start=1):
+        fixed = ", ".join(f"{name} = {value}" for name, value in chart["fixed"].items()) or "no weight fixed"
+        lines.append(f"    chart {k}  {fixed}: {_chart_text(chart)}")
+    if "note" in result.certificate:
+        lines.append(f"  note               {result.certificate['note']}")
+    version = f"Macaulay2 {result.m2_version}, " if result.m2_version else ""
+    lines.append(f"  {version}{result.seconds:.2f} s")
+    return "\n".join(lines)
+
+
+def _chart_text(chart: dict[str, Any]) -> str:
+    dim = chart["dim"]
+    if dim < 0:
+        text = "empty over C (Gröbner basis {1}"
+        if "nullstellensatz" in chart:
+            text += "; Nullstellensatz cofactors verified"
+        return text + ")"
+    if dim == 0 or "eliminant" in chart:
+        return (f"{chart['points_over_C']} point(s) over C, {chart['real_points']} real (eliminant "
+                f"{_shorten(chart['eliminant'])} of u = {chart['separating_form']}: {chart['real_points']} real "
+                f"root(s) by {chart['real_roots_counted_by']}; trace form signature {chart['real_points_trace_form']})")
+    text = f"fiber of dimension {dim}, {chart.get('status', '')}"
+    for s in chart.get("slices", []):
+        fixed = ", ".join(f"{n} = {v}" for n, v in s["fixed"].items())
+        text += f"; slice {fixed}: {s['points_over_C']} point(s) over C, {s['real_points']} real"
+    critical = chart.get("critical_points")
+    if critical:
+        parts = [f"{c['status']}" + (f" ({c['points_over_C']} over C, {c['real_points']} real)" if "points_over_C" in c else "")
+                 for c in critical.get("components", [])]
+        text += f"; critical points of the distance to p = ({', '.join(critical['point'])}): " + (
+            "; ".join(parts) if parts else critical.get("status", ""))
+    return text
+
+
+def _shorten(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[:limit - 20] + f" ... ({len(text)} characters)"
+
+
+def _format_layers(arch: Architecture, weights: Sequence[str]) -> str:
+    parts, position = [], 0
+    for l, (rows, cols) in enumerate(arch.weight_shapes, start=1):
+        matrix = [list(weights[position + i * cols: position + (i + 1) * cols]) for i in range(rows)]
+        position += rows * cols
+        parts.append(f"W{l} = [" + ", ".join("[" + ", ".join(row) + "]" for row in matrix) + "]")
+        if arch.bias:
+            parts.append(f"b{l} = [" + ", ".join(weights[position:position + rows]) + "]")
+            position += rows
+    return "; ".join(parts)

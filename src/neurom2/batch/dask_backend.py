@@ -22,7 +22,7 @@ import time
 from collections import deque
 from typing import Any, Callable, Iterable, Iterator
 
-from neurom2.errors import Neurom2Error
+from neurom2.errors import BackendError
 from neurom2.batch.execute import Outcome, now, run_job
 from neurom2.batch.jobs import Job
 
@@ -30,10 +30,6 @@ REFRESH_SECONDS = 2.0
 """How often the number of worker threads is asked from the scheduler."""
 IDLE_SLEEP = 0.005
 CONNECT_TIMEOUT = "30s"
-
-
-class BackendError(Neurom2Error):
-    """A batch backend cannot be used (Dask missing, scheduler unreachable)."""
 
 
 def _distributed() -> Any:

@@ -54,11 +54,11 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from neurom2.model.activation import Activation
 from neurom2.model.architecture import Architecture
-from neurom2.errors import InvalidActivation, InvalidArchitecture, Neurom2Error
+from neurom2.errors import InvalidActivation, InvalidArchitecture, InvalidJob, InvalidTarget, JobFileError
 from neurom2.geometry.implicitization import STRATEGIES
 from neurom2.real.membership import FIELDS as MEMBER_FIELDS
 from neurom2.model.space import AmbientSpace
-from neurom2.model.target import InvalidTarget, Target
+from neurom2.model.target import Target
 
 TASKS = ("dim", "implicit", "member")
 DEFAULT_ACTIVATION = "x^2"
@@ -75,31 +75,6 @@ def default_wall_timeout(timeout: float) -> float:
     ``implicit`` runs up to three bounded Macaulay2 steps (strategy, fallback, degree) plus Python work.
     """
     return 3 * timeout + 30
-
-
-class InvalidJob(Neurom2Error, ValueError):
-    """A job description is not valid (the message names the field)."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class JobFileError(Neurom2Error, ValueError):
-    """A job file cannot be used; ``problems`` lists ``(line or None, reason)``, all found at once."""
-
-    def __init__(self, path: str, problems: Sequence[tuple[int | None, str]]) -> None:
-        self.path = path
-        self.problems = sorted(problems, key=lambda p: (p[0] or 0))
-        super().__init__("\n".join(self.lines()))
-
-    def lines(self, limit: int | None = None) -> list[str]:
-        """One ``FILE:LINE: reason`` per problem (``FILE: reason`` without a line)."""
-        shown = self.problems if limit is None else self.problems[:limit]
-        lines = [f"{self.path}:{line}: {reason}" if line else f"{self.path}: {reason}" for line, reason in shown]
-        if len(shown) < len(self.problems):
-            lines.append(f"{self.path}: ... and {len(self.problems) - len(shown)} more problems")
-        return lines
 
 
 # --- the job ---------------------------------------------------------------------------------------------------

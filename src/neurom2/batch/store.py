@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from neurom2 import __version__
-from neurom2.errors import Neurom2Error
+from neurom2.errors import StoreError
 from neurom2.batch.execute import STATUSES, Outcome, now
 from neurom2.batch.jobs import Job
 
@@ -70,10 +70,6 @@ CREATE INDEX results_status ON results(status);
 """
 COLUMNS = ("key", "task", "description", "status", "result", "error", "seconds", "neurom2_version", "m2_version",
            "started", "finished", "host", "runs")
-
-
-class StoreError(Neurom2Error):
-    """The file cannot be used as a neurom2 results store; it was not modified."""
 
 
 @dataclass(frozen=True)

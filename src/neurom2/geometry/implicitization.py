@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from fractions import Fraction
 
 import sympy
 
@@ -34,12 +33,12 @@ from neurom2.model.architecture import Architecture
 from neurom2.geometry.dimension import Dimension, dimension
 from neurom2.errors import InvalidArchitecture, Macaulay2OutputError, Macaulay2Timeout, VerificationError
 from neurom2.geometry.interpolation import DegreePiece, equations_of_degree
-from neurom2.m2 import codegen
-from neurom2.m2.parse import parse_value, polynomial_from_listform
+from neurom2.m2 import package
+from neurom2.m2.parse import polynomial_from_terms
 from neurom2.m2.session import Macaulay2Session, default_session
 from neurom2.geometry.neurovariety import Neurovariety
 from neurom2.model.parametrization import Parametrization
-from neurom2.model.space import AmbientSpace, Exponents
+from neurom2.model.space import AmbientSpace
 from neurom2.geometry.verification import verify as verify_result
 
 STRATEGIES = ("auto", "eliminate", "truncated", "interpolate")
@@ -85,8 +84,7 @@ def implicitize(
         raise InvalidArchitecture(f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}")
     if max_degree is not None and max_degree < 1:
         raise InvalidArchitecture(f"max_degree must be at least 1, got {max_degree}")
-    session = session or default_session()
-    session.load_package(codegen.package_file())
+    session = package.ready(session or default_session())
     space = AmbientSpace.of(architecture)
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -159,17 +157,14 @@ def _run_strategy(
 def _eliminate(
     arch: Architecture, space: AmbientSpace, session: Macaulay2Session, timeout: float | None, degree_limit: int | None, jacobian_dim: int
 ) -> _Ideal:
-    options = "" if degree_limit is None else f", DegreeLimit => {int(degree_limit)}, FixSymmetries => false"
-    output = session.run(f"print neurom2Report({codegen.network(arch)}{options})", timeout=timeout)
-    report = parse_value(output)
-    if not (isinstance(report, list) and len(report) == 4 and isinstance(report[1], int) and isinstance(report[2], int)):
-        raise Macaulay2OutputError(f"expected {{coordinates, dim, degree, generators}}, got {output[:200]!r}")
-    coordinates, dim, degree, generators = report
-    _check_coordinates(coordinates, space)
-    equations = tuple(polynomial_from_listform(terms, coordinate_symbols(space)) for terms in generators)
+    report = package.neuromanifold_ideal(session, arch, degree_limit=degree_limit, fix_symmetries=degree_limit is None,
+                                         timeout=timeout)
+    _check_coordinates(report.coordinates, space)
+    symbols = coordinate_symbols(space)
+    equations = tuple(polynomial_from_terms(terms, symbols) for terms in report.generators)
     if degree_limit is None:
         method = "Hilbert polynomial of the ideal (Macaulay2)" if equations else None
-        return _Ideal(equations, dim, degree, method, True, None, "full Gröbner basis of the graph ideal (elimination)", "eliminate")
+        return _Ideal(equations, report.dim, report.degree, method, True, None, "full Gröbner basis of the graph ideal (elimination)", "eliminate")
     proof = f"Gröbner basis of the homogeneous graph ideal truncated at degree {degree_limit}"
     return _Ideal(equations, jacobian_dim, None, None, False, degree_limit, proof, "truncated")
 
@@ -190,11 +185,12 @@ def _interpolate(
         if hypersurface and pieces[-1].basis:
             break
     candidates = [poly for piece in pieces for poly in piece.basis]
-    vanish, ideal_dim, ideal_degree, generators = _check_equations(arch, space, candidates, session, timeout)
+    report = package.equations_report(session, arch, candidates, space.dim, timeout=timeout)
+    ideal_dim, ideal_degree = report.dim, report.degree
     symbols = coordinate_symbols(space)
-    equations = tuple(polynomial_from_listform(terms, symbols) for terms in generators)
-    if not all(vanish):
-        bad = [str(eq.as_expr()) for eq, ok in zip(equations, vanish) if not ok]
+    equations = tuple(polynomial_from_terms(terms, symbols) for terms in report.generators)
+    if not all(report.vanish):
+        bad = [str(eq.as_expr()) for eq, ok in zip(equations, report.vanish) if not ok]
         raise VerificationError(f"interpolated equations that do not vanish on the neuromanifold: {bad[:3]}")
     found = pieces[-1]
     if hypersurface and found.basis and found.kernel_dim == 1:
@@ -213,33 +209,10 @@ def _interpolate(
 def _witness_degree(arch: Architecture, dim: int, session: Macaulay2Session, timeout: float | None, seed: int) -> tuple[int | None, str]:
     """deg M by counting the points of a random linear slice over ZZ/p (see ``neuromanifoldDegree``)."""
     method = "points of a random linear slice over ZZ/p divided by the generic fiber degree (probabilistic)"
-    code = f"setRandomSeed {int(seed)}; print neuromanifoldDegree({codegen.network(arch)}, {int(dim)})"
     try:
-        output = session.run(code, timeout=timeout or DEGREE_SECONDS)
+        return package.neuromanifold_degree(session, arch, dim, seed, timeout=timeout or DEGREE_SECONDS), method
     except Macaulay2Timeout:
         return None, "not computed: " + method + " ran out of time"
-    degree = parse_value(output)
-    if not isinstance(degree, int):
-        raise Macaulay2OutputError(f"expected a degree, got {output[:100]!r}")
-    return degree, method
-
-
-def _check_equations(arch: Architecture, space: AmbientSpace, polys: list[dict[Exponents, Fraction]], session: Macaulay2Session, timeout: float | None):
-    ring = "neurom2S"
-    rendered = "{" + ", ".join(_render(poly, ring) for poly in polys) + "}"
-    code = (
-        f"neurom2N = {codegen.network(arch)}; {ring} = neurom2N#CoordinateRing; "
-        f"print equationsReport(neurom2N, {rendered})"
-    )
-    report = parse_value(session.run(code, timeout=timeout))
-    if not (isinstance(report, list) and len(report) == 4 and len(report[0]) == len(report[3])):
-        raise Macaulay2OutputError(f"expected {{vanish, dim, degree, generators}}, got {str(report)[:200]}")
-    return report
-
-
-def _render(poly: dict[Exponents, Fraction], ring: str) -> str:
-    """An M2 polynomial in ``ring`` from exponent vectors and rational coefficients (numbers only)."""
-    return " + ".join(f"({codegen.rational(c)})*{ring}_{codegen.integer_list(e)}" for e, c in poly.items()) or f"0_{ring}"
 
 
 def coordinate_symbols(space: AmbientSpace) -> tuple[sympy.Symbol, ...]:

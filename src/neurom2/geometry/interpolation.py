@@ -30,6 +30,7 @@ import flint
 import numpy as np
 import sympy
 
+from neurom2.errors import InterpolationFailed
 from neurom2.model.architecture import Architecture
 from neurom2.model.jacobian import ModularArithmetic, modular_matrix, network_values
 from neurom2.model.space import AmbientSpace, Exponents, monomials_of_degree
@@ -123,10 +124,6 @@ class DegreePiece:
     basis: tuple[dict[Exponents, Fraction], ...]
     """Polynomials over QQ (exponents → coefficient), in reduced row echelon form per multidegree."""
     primes: tuple[int, ...]
-
-
-class InterpolationFailed(RuntimeError):
-    """Interpolation could not produce a stable lift (too many unlucky primes)."""
 
 
 def multidegree_classes(space: AmbientSpace, degree: int) -> list[tuple[Exponents, ...]]:

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
-from typing import Sequence, Union
-
-import sympy
+from typing import Any, Sequence, Union
 
 from neurom2.errors import Macaulay2OutputError
 
@@ -94,16 +92,47 @@ def parse_value(text: str) -> Value:
     return result
 
 
-def polynomial_from_listform(terms: Sequence, symbols: Sequence[sympy.Symbol]) -> sympy.Poly:
-    """Build a sympy Poly over QQ from Macaulay2's ``listForm``: a list of (exponents, coefficient)."""
-    data: dict[tuple[int, ...], sympy.Rational] = {}
+Terms = dict[tuple[int, ...], Fraction]
+"""A polynomial over QQ as {exponent vector: nonzero coefficient}."""
+
+
+def listform_terms(terms: Any, nvars: int | None = None) -> Terms:
+    """Decode Macaulay2's ``listForm`` of one polynomial, strictly: a list of pairs (exponent list,
+    coefficient) with non-negative integer exponents (``nvars`` of them, when given), a nonzero rational
+    coefficient, and no exponent vector twice.  Anything else raises :class:`Macaulay2OutputError`."""
+    if not isinstance(terms, list):
+        raise Macaulay2OutputError(f"expected a listForm (a list of terms), got {str(terms)[:200]}")
+    result: Terms = {}
     for term in terms:
-        if not (isinstance(term, tuple) and len(term) == 2 and isinstance(term[0], list) and len(term[0]) == len(symbols)):
-            raise Macaulay2OutputError(f"malformed listForm term {term!r} for {len(symbols)} variables")
-        exponents, coefficient = term
-        if not all(isinstance(e, int) and e >= 0 for e in exponents) or isinstance(coefficient, (list, tuple)):
+        if not (isinstance(term, tuple) and len(term) == 2 and isinstance(term[0], list)):
             raise Macaulay2OutputError(f"malformed listForm term {term!r}")
-        if tuple(exponents) in data:
+        exponents, coefficient = term
+        if nvars is not None and len(exponents) != nvars:
+            raise Macaulay2OutputError(f"malformed listForm term {term!r} for {nvars} variables")
+        if not all(isinstance(e, int) and e >= 0 for e in exponents) or not isinstance(coefficient, (int, Fraction)):
+            raise Macaulay2OutputError(f"malformed listForm term {term!r}")
+        if coefficient == 0:
+            raise Macaulay2OutputError(f"listForm term {term!r} has a zero coefficient")
+        key = tuple(exponents)
+        if key in result:
             raise Macaulay2OutputError(f"listForm repeats the exponent vector {exponents}")
-        data[tuple(exponents)] = sympy.Rational(coefficient.numerator, coefficient.denominator)
+        result[key] = Fraction(coefficient)
+    return result
+
+
+def polynomial_from_listform(terms: Any, symbols: Sequence[Any]) -> Any:
+    """A sympy ``Poly`` over QQ in ``symbols`` from Macaulay2's ``listForm`` (decoded by :func:`listform_terms`)."""
+    return polynomial_from_terms(listform_terms(terms, len(symbols)), symbols)
+
+
+def polynomial_from_terms(terms: Terms, symbols: Sequence[Any]) -> Any:
+    """A sympy ``Poly`` over QQ in ``symbols`` from {exponents: coefficient}."""
+    import sympy
+
+    data = {e: sympy.Rational(c.numerator, c.denominator) for e, c in terms.items()}
     return sympy.Poly.from_dict(data, *symbols, domain=sympy.QQ)
+
+
+def terms_from_polynomial(poly: Any) -> Terms:
+    """{exponents: coefficient} of a sympy ``Poly`` over QQ (the inverse of :func:`polynomial_from_terms`)."""
+    return {tuple(e): Fraction(int(c.p), int(c.q)) for e, c in zip(poly.monoms(), poly.coeffs())}

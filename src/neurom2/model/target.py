@@ -19,30 +19,28 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterable, Sequence
 
-from neurom2.errors import Neurom2Error
+from neurom2.errors import InvalidTarget, Neurom2Error
 from neurom2.model.polyparse import NON_POLYNOMIAL, Exponents, Polynomial, PolynomialParser, Token, quote
 from neurom2.model.space import AmbientSpace
 
 _ALIASES = ("x", "y", "z")
 
 
-class InvalidTarget(Neurom2Error, ValueError):
-    """A target is not a list of polynomials in the network's inputs lying in its ambient space V."""
-
-
-def format_monomial(exponents: Exponents) -> str:
-    """``x1^2*x3``; ``1`` for the constant monomial."""
-    factors = [f"x{i}" if e == 1 else f"x{i}^{e}" for i, e in enumerate(exponents, start=1) if e]
+def format_monomial(exponents: Exponents, names: Sequence[str] | None = None) -> str:
+    """``x1^2*x3`` (or with the variables called ``names``); ``1`` for the constant monomial."""
+    names = names or [f"x{i}" for i in range(1, len(exponents) + 1)]
+    factors = [name if e == 1 else f"{name}^{e}" for name, e in zip(names, exponents) if e]
     return "*".join(factors) or "1"
 
 
-def format_polynomial(terms: Iterable[tuple[Exponents, Fraction]]) -> str:
-    """Canonical text such as ``x1^3 - 1/2*x1*x2^2``, in the order given; ``0`` when there are no terms."""
+def format_polynomial(terms: Iterable[tuple[Exponents, Fraction]], names: Sequence[str] | None = None) -> str:
+    """Canonical text such as ``x1^3 - 1/2*x1*x2^2``, in the order given; ``0`` when there are no terms.
+    ``names`` replaces the variable names x1, x2, ...."""
     parts: list[tuple[str, str]] = []
     for e, c in terms:
         if not c:
             continue
-        monomial = format_monomial(e)
+        monomial = format_monomial(e, names)
         magnitude = str(abs(c))
         body = magnitude if monomial == "1" else monomial if abs(c) == 1 else f"{magnitude}*{monomial}"
         parts.append(("-" if c < 0 else "+", body))
@@ -50,6 +48,11 @@ def format_polynomial(terms: Iterable[tuple[Exponents, Fraction]]) -> str:
         return "0"
     (sign, first), rest = parts[0], parts[1:]
     return ("-" if sign == "-" else "") + first + "".join(f" {s} {b}" for s, b in rest)
+
+
+def format_graded(terms: dict[Exponents, Fraction], names: Sequence[str]) -> str:
+    """A polynomial in the variables ``names``, highest degree first, lexicographically within a degree."""
+    return format_polynomial(sorted(terms.items(), key=lambda t: (-sum(t[0]), [-e for e in t[0]])), names)
 
 
 # --- parsing -------------------------------------------------------------------------------------------------

@@ -23,8 +23,8 @@ import sympy
 
 from neurom2.model.architecture import Architecture
 from neurom2.geometry.implicitization import coordinate_symbols
-from neurom2.m2 import codegen
-from neurom2.m2.parse import parse_value, polynomial_from_listform
+from neurom2.m2 import package
+from neurom2.m2.parse import polynomial_from_terms
 from neurom2.m2.session import Macaulay2Session
 from neurom2.real.membership import decide_membership
 from neurom2.model.parametrization import Parametrization, random_rational_weights
@@ -46,10 +46,8 @@ class BoundaryComponent:
 
 def boundary_candidates(arch: Architecture, session: Macaulay2Session) -> list[sympy.Expr]:
     """Irreducible factors of the fiber eliminant's discriminant and leading coefficient (see above)."""
-    session.load_package(codegen.package_file())
     symbols = coordinate_symbols(AmbientSpace.of(arch))
-    factors = parse_value(session.run(f"print toString apply(fiberDiscriminant({codegen.network(arch)}), listForm)"))
-    return [polynomial_from_listform(terms, symbols).as_expr() for terms in factors]
+    return [polynomial_from_terms(terms, symbols).as_expr() for terms in package.fiber_discriminant(session, arch)]
 
 
 def sign(expr: sympy.Expr, space: AmbientSpace, point) -> int:

@@ -1,0 +1,304 @@
+"""The Macaulay2 boundary: one typed Python function per entry point of the package ``Neurom2.m2``.
+
+Every line of Macaulay2 code that neurom2 sends is rendered here (or by the session's own protocol in
+:mod:`neurom2.m2.session`), from numbers and fixed identifiers only (:mod:`neurom2.m2.codegen`), and every
+answer is parsed here by the strict grammar of :mod:`neurom2.m2.parse` into plain Python values: ints,
+``Fraction``s, and polynomials as ``{exponent vector: coefficient}`` (:data:`~neurom2.m2.parse.Terms`).
+The rest of neurom2 calls these functions and never writes Macaulay2 source.  This module does not
+import neurom2's mathematics: a network is anything with ``widths``, ``bias`` and ``activation.coefficients``
+(:class:`Network`), e.g. :class:`neurom2.model.architecture.Architecture`.
+
+Conventions shared with the package (and checked against Python's construction where an answer
+depends on them): weights ``w_(l,i,j)``, ``b_(l,i)`` in θ's order; coordinates ``c_(k,e)`` ordered by
+output, then monomials (total degree ascending, then lexicographically descending); all over QQ
+unless a function says ZZ/p.
+
+Every function takes the session first and a ``timeout`` in seconds for this one call (None: no limit;
+:class:`~neurom2.errors.Macaulay2Timeout` beyond it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Protocol, Sequence
+
+from neurom2.errors import Macaulay2OutputError
+from neurom2.m2.codegen import PACKAGE_NAME, integer_list, m2_string, package_file, rational, rational_list
+from neurom2.m2.parse import Terms, listform_terms, parse_value
+from neurom2.m2.session import Macaulay2Session
+
+Chart = Sequence[Fraction | None]
+"""One entry per weight, in θ's order: a fixed rational value, or None for a free weight."""
+
+
+class _Activation(Protocol):
+    @property
+    def coefficients(self) -> Sequence[Fraction]: ...
+
+
+class Network(Protocol):
+    """What the package needs of a network: widths, σ's ascending coefficients, biases."""
+
+    @property
+    def widths(self) -> tuple[int, ...]: ...
+
+    @property
+    def activation(self) -> _Activation: ...
+
+    @property
+    def bias(self) -> bool: ...
+
+
+def network(net: Network) -> str:
+    """``neuralNetwork({d0,...,dL}, {σ coefficients}, Bias => b)``, the package's constructor."""
+    bias = "true" if net.bias else "false"
+    return f"neuralNetwork({integer_list(net.widths)}, {rational_list(net.activation.coefficients)}, Bias => {bias})"
+
+
+def ready(session: Macaulay2Session) -> Macaulay2Session:
+    """The session with ``Neurom2.m2`` loaded (once; again after a restart)."""
+    session.load_package(package_file())
+    return session
+
+
+def _value(session: Macaulay2Session, code: str, timeout: float | None) -> Any:
+    return parse_value(ready(session).run(f"print({code})", timeout=timeout))
+
+
+def _list(value: Any, length: int, what: str) -> list:
+    if not (isinstance(value, list) and len(value) == length):
+        raise Macaulay2OutputError(f"expected {what} (a list of {length} items) from Macaulay2, got {str(value)[:200]}")
+    return value
+
+
+def _int(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Macaulay2OutputError(f"expected an integer ({what}) from Macaulay2, got {str(value)[:200]}")
+    return value
+
+
+def _terms_list(value: Any, nvars: int | None, what: str) -> list[Terms]:
+    if not isinstance(value, list):
+        raise Macaulay2OutputError(f"expected a list of polynomials ({what}) from Macaulay2, got {str(value)[:200]}")
+    return [listform_terms(terms, nvars) for terms in value]
+
+
+def _listform_literal(terms: Terms) -> str:
+    """A polynomial as an M2 list of (exponent list, coefficient) pairs, for ``fromListForm``."""
+    return "{" + ", ".join(f"({integer_list(e)}, {rational(c)})" for e, c in terms.items()) + "}"
+
+
+def _chart_literal(chart: Chart) -> str:
+    return "{" + ", ".join("null" if v is None else rational(v) for v in chart) + "}"
+
+
+# --- the package itself -------------------------------------------------------------------------------------
+
+
+def version(session: Macaulay2Session) -> str:
+    """The ``Version`` of the loaded ``Neurom2`` package."""
+    return ready(session).run(f"<< (options {PACKAGE_NAME}).Version")
+
+
+def parametrization(session: Macaulay2Session, net: Network, timeout: float | None = None) -> tuple[list[list[int]], list[Terms]]:
+    """The package's own construction: its coordinates ``[k, e1..en]`` and each coordinate's polynomial
+    in the weights (for comparison with Python's :class:`~neurom2.model.parametrization.Parametrization`)."""
+    coordinates, images = _list(_value(session, f"parametrizationReport {network(net)}", timeout), 2, "a parametrization")
+    return coordinates, _terms_list(images, None, "coordinate polynomials")
+
+
+# --- the neurovariety ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IdealReport:
+    """``neurom2Report``: the ideal of the neurovariety computed in Macaulay2."""
+
+    coordinates: list[list[int]]
+    """``[k, e1, ..., en]`` per coordinate, in the package's order."""
+    dim: int
+    """Krull dimension of QQ[coordinates]/I."""
+    degree: int
+    generators: list[Terms]
+    """Minimal generators in the coordinates."""
+
+
+def neuromanifold_ideal(session: Macaulay2Session, net: Network, *, degree_limit: int | None = None,
+                        fix_symmetries: bool = True, timeout: float | None = None) -> IdealReport:
+    """``neurom2Report``: the ideal by elimination from the graph ideal (on the symmetry chart when
+    ``fix_symmetries``); with ``degree_limit`` the Gröbner basis of the weighted-homogeneous graph ideal
+    is truncated at that degree in the coordinates (needs a homogeneous parametrization)."""
+    options = ""
+    if degree_limit is not None:
+        options += f", DegreeLimit => {int(degree_limit)}"
+    if not fix_symmetries:
+        options += ", FixSymmetries => false"
+    coordinates, dim, degree, generators = _list(
+        _value(session, f"neurom2Report({network(net)}{options})", timeout), 4, "{coordinates, dim, degree, generators}")
+    nvars = len(coordinates) if isinstance(coordinates, list) else None
+    return IdealReport(coordinates, _int(dim, "dim"), _int(degree, "degree"), _terms_list(generators, nvars, "generators"))
+
+
+@dataclass(frozen=True)
+class EquationsReport:
+    """``equationsReport``: the ideal J generated by candidate equations, as Macaulay2 sees it."""
+
+    generators: list[Terms]
+    """Minimal generators of J."""
+    vanish: list[bool]
+    """Per minimal generator: whether it vanishes identically on the neuromanifold (exact, on the chart)."""
+    dim: int
+    degree: int
+
+
+def equations_report(session: Macaulay2Session, net: Network, polynomials: Sequence[Terms], nvars: int,
+                     timeout: float | None = None) -> EquationsReport:
+    """Minimal generators of the ideal of ``polynomials`` (in the ``nvars`` coordinates), whether each
+    vanishes on the neuromanifold (F(c(θ)) = 0 identically on the symmetry chart), dim and degree."""
+    rendered = "{" + ", ".join(_listform_literal(p) for p in polynomials) + "}"
+    vanish, dim, degree, generators = _list(
+        _value(session, f"equationsReport({network(net)}, {rendered})", timeout), 4, "{vanish, dim, degree, generators}")
+    generators = _terms_list(generators, nvars, "generators")
+    if not (isinstance(vanish, list) and len(vanish) == len(generators) and set(vanish) <= {0, 1}):
+        raise Macaulay2OutputError(f"expected one 0/1 per generator, got {str(vanish)[:200]}")
+    return EquationsReport(generators, [v == 1 for v in vanish], _int(dim, "dim"), _int(degree, "degree"))
+
+
+def neuromanifold_degree(session: Macaulay2Session, net: Network, dim: int, seed: int,
+                         timeout: float | None = None) -> int:
+    """``neuromanifoldDegree``: points of a random linear slice of codimension ``dim``, counted over ZZ/p
+    through the weights, over the degree of a generic fiber (probabilistic; ``seed`` seeds M2's random)."""
+    degree = _value(session, f"(setRandomSeed {int(seed)}; neuromanifoldDegree({network(net)}, {int(dim)}))", timeout)
+    return _int(degree, "degree")
+
+
+def fiber_discriminant(session: Macaulay2Session, net: Network, timeout: float | None = None) -> list[Terms]:
+    """``fiberDiscriminant``: irreducible factors (in the coordinates) of the discriminant and leading
+    coefficient of the fiber's eliminant, for networks whose chart has as many free weights as coordinates."""
+    factors = _value(session, f"apply(fiberDiscriminant {network(net)}, listForm)", timeout)
+    return _terms_list(factors, None, "boundary factors")
+
+
+def determinantal(session: Macaulay2Session, net: Network, generators: Sequence[Terms],
+                  timeout: float | None = None) -> bool:
+    """``determinantalReport``: whether ``generators`` generate the ideal of (r+1)-minors of the
+    d_L × d_0 coordinate matrix, r = min(widths) (a linear network without biases)."""
+    rendered = "{" + ", ".join(_listform_literal(p) for p in generators) + "}"
+    answer = ready(session).run(f"print determinantalReport({network(net)}, {rendered})", timeout=timeout).strip()
+    if answer not in ("0", "1"):
+        raise Macaulay2OutputError(f"expected 0 or 1 from determinantalReport, got {answer[:100]!r}")
+    return answer == "1"
+
+
+def same_ideal(session: Macaulay2Session, net: Network, first: Sequence[Terms], second: Sequence[Terms],
+               timeout: float | None = None) -> bool:
+    """``sameIdeal``: whether two lists of polynomials in the coordinates of ``net`` generate the same ideal."""
+    rendered = ["{" + ", ".join(_listform_literal(p) for p in polys) + "}" for polys in (first, second)]
+    answer = ready(session).run(f"print(if sameIdeal({network(net)}, {rendered[0]}, {rendered[1]}) then 1 else 0)",
+                                timeout=timeout).strip()
+    if answer not in ("0", "1"):
+        raise Macaulay2OutputError(f"expected 0 or 1 from sameIdeal, got {answer[:100]!r}")
+    return answer == "1"
+
+
+# --- fibers: membership -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Points:
+    """``pointsReport`` of an ideal J in the free weights of a chart.
+
+    ``dim`` is its Krull dimension (−1 for the unit ideal).  Exactly one of the data fields is set:
+    ``cofactors`` (J = 1: h_k with Σ h_k g_k = 1, g the generators), ``basis`` and ``multiplication``
+    (dim 0: exponents of a monomial basis of QQ[free]/J and the matrices of multiplication by each
+    variable, column k the product with the k-th basis element), or ``independent`` (dim > 0: positions
+    of a maximal independent set of the free weights).
+    """
+
+    dim: int
+    cofactors: list[Terms] | None = None
+    basis: list[tuple[int, ...]] | None = None
+    multiplication: list[list[list[Fraction]]] | None = None
+    independent: list[int] | None = None
+
+
+def _points(value: Any, nfree: int) -> Points:
+    dim, data = _list(value, 2, "{dim, data}")
+    dim = _int(dim, "dim")
+    if dim < 0:
+        return Points(dim, cofactors=_terms_list(data, nfree, "cofactors"))
+    if dim == 0:
+        exponents, matrices = _list(data, 2, "{basis exponents, multiplication matrices}")
+        n = len(exponents) if isinstance(exponents, list) else -1
+        good = (n > 0 and all(isinstance(e, list) and len(e) == nfree and all(isinstance(a, int) for a in e) for e in exponents)
+                and isinstance(matrices, list) and len(matrices) == nfree
+                and all(isinstance(m, list) and len(m) == n and all(isinstance(r, list) and len(r) == n for r in m) for m in matrices)
+                and all(isinstance(v, (int, Fraction)) for m in matrices for r in m for v in r))
+        if not good:
+            raise Macaulay2OutputError("malformed quotient data for a zero-dimensional ideal")
+        return Points(dim, basis=[tuple(e) for e in exponents],
+                      multiplication=[[[Fraction(v) for v in row] for row in m] for m in matrices])
+    if not (isinstance(data, list) and all(isinstance(i, int) and 0 <= i < nfree for i in data)):
+        raise Macaulay2OutputError(f"malformed independent set {str(data)[:200]}")
+    return Points(dim, independent=list(data))
+
+
+def _fiber_code(net: Network, point: Sequence[Fraction], chart: Chart) -> str:
+    return f"fiberIdeal({network(net)}, {rational_list(point)}, {_chart_literal(chart)})"
+
+
+@dataclass(frozen=True)
+class Fiber:
+    """A fiber {free weights : c(θ) = t} on a chart: its generators (c_k − t_k, chart values substituted,
+    in the free weights) and their :class:`Points`."""
+
+    generators: list[Terms]
+    points: Points
+
+
+def fiber(session: Macaulay2Session, net: Network, point: Sequence[Fraction], chart: Chart,
+          timeout: float | None = None) -> Fiber:
+    """``fiberIdeal`` and ``pointsReport`` of the fiber over ``point`` (one rational per coordinate) on ``chart``."""
+    nfree = sum(v is None for v in chart)
+    code = f"(J -> toString {{apply(flatten entries gens J, listForm), pointsReport J}}) {_fiber_code(net, point, chart)}"
+    generators, points = _list(_value(session, code, timeout), 2, "{generators, points}")
+    return Fiber(_terms_list(generators, nfree, "fiber generators"), _points(points, nfree))
+
+
+def distance_critical_points(session: Macaulay2Session, net: Network, point: Sequence[Fraction], chart: Chart,
+                             center: Sequence[Fraction], timeout: float | None = None) -> list[Points]:
+    """``distanceCriticalIdeals`` of the fiber over ``point`` on ``chart``: per minimal prime P, the
+    :class:`Points` of P + the (c+1)-minors of [Jacobian; θ − center] (contains the real points of V(P)
+    nearest to ``center``)."""
+    nfree = sum(v is None for v in chart)
+    code = f"toString apply(distanceCriticalIdeals({_fiber_code(net, point, chart)}, {rational_list(center)}), pointsReport)"
+    value = _value(session, code, timeout)
+    if not isinstance(value, list):
+        raise Macaulay2OutputError(f"expected a list of components, got {str(value)[:200]}")
+    return [_points(component, nfree) for component in value]
+
+
+# --- a standalone script ------------------------------------------------------------------------------------
+
+
+def standalone_script(net: Network, description: str) -> str:
+    """A readable Macaulay2 script computing the neurovariety of ``net`` with the ``Neurom2`` package.
+
+    Its last line prints the same report :func:`neuromanifold_ideal` parses, so its answer can be compared.
+    """
+    return f"""-- Neuromanifold of {description}: implicit equations with Macaulay2.
+-- Generated by neurom2; run with:  M2 --script THIS_FILE
+-- Coordinates c_(k,e1,...,en) = coefficient of x1^e1*...*xn^en in output k; all over QQ.
+needsPackage("{PACKAGE_NAME}", FileName => {m2_string(str(package_file()))})
+
+N = {network(net)}
+I = neuromanifoldIdeal N   -- kernel of QQ[coordinates] -> QQ[weights]
+
+print("ambient dimension: " | toString numgens ring I)
+print("dimension: " | toString dim I)
+print("degree: " | toString degree I)
+print("minimal generators:")
+scan(flatten entries mingens I, f -> print("  " | toString f))
+print("report: " | neurom2Report N)
+"""

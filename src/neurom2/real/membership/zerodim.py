@@ -1,0 +1,293 @@
+"""Zero-dimensional ideals: their points over C, their real points, and a rational univariate
+representation of them, exactly over QQ (module docstring of :mod:`neurom2.real.membership`, step 3).
+
+Input is Macaulay2's :class:`~neurom2.m2.package.Points` of an ideal J ⊂ QQ[free weights]: a monomial
+basis of A = QQ[free]/J and the matrices of multiplication by the variables.  Everything else is
+computed here with python-flint (exact rationals, Arb balls for certified roots).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from contextlib import contextmanager
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Iterator, Sequence
+
+import flint
+import sympy
+
+from neurom2.errors import Macaulay2OutputError, VerificationError
+from neurom2.m2.package import Points
+from neurom2.model.target import format_graded
+from neurom2.rationals import fmpq as as_fmpq
+from neurom2.real.membership.charts import CoveringChart
+
+PRECISION = 120
+"""Decimal digits of the algebraic numbers behind decimal weights."""
+BITS = 420
+"""Binary precision for them, a little more than ``PRECISION`` digits."""
+STURM_DEGREE = 40
+"""Beyond this degree real roots are counted by certified isolation, faster than Sturm sequences."""
+SEPARATING_ATTEMPTS = 20
+
+
+
+@dataclass(frozen=True)
+class Solutions:
+    """The points over C of a zero-dimensional ideal J ⊂ QQ[free weights], from the multiplication matrices
+    of A = QQ[free]/J on a monomial basis (Macaulay2's ``pointsReport``).
+
+    Hermite: the trace form H(a, b) = Tr(m_ab) of A has rank = the number of distinct points over C and
+    signature = the number of real ones.  A linear form u is separating iff the squarefree part χ of
+    charpoly(m_u) has degree rank H; then every point is θ_i = g_xi(u) / g_1(u) at a root of χ, with
+    g_v(T) = Σ_p mult(p) v(p) χ(T) / (T − u(p)) computed from the traces Tr(v u^j) (Rouillier's rational
+    univariate representation, no radical needed).  The real points are those at the real roots of χ
+    (:func:`count_real_roots`); the two real counts must agree.
+    """
+
+    chart: CoveringChart           # the weights fixed; the others are the ideal's variables
+    count: int                     # number of distinct points over C (rank of H)
+    trace_count: int               # real points: signature of Hermite's trace form H
+    form: tuple[int, ...]          # separating linear form u = Σ form_i θ_free_i
+    eliminant: flint.fmpq_poly     # χ(u): squarefree, roots = values of u at the points
+    parametrization: tuple[flint.fmpq_poly, ...]  # (g_1, g_x1, ...): θ_free_i = g_xi(u) / g_1(u) at every point
+    real_count: int                # real roots of χ
+    real_count_method: str         # how they were counted (:func:`count_real_roots`)
+
+    @classmethod
+    def from_points(cls, chart: CoveringChart, points: Points, rng: random.Random) -> "Solutions":
+        """From Macaulay2's quotient data of a zero-dimensional ideal (``points.dim == 0``)."""
+        free = chart.free()
+        exponents, matrices = points.basis, points.multiplication
+        if points.dim != 0 or exponents is None or matrices is None:
+            raise Macaulay2OutputError("expected the quotient data of a zero-dimensional ideal")
+        n = len(exponents)
+        index = {tuple(e): k for k, e in enumerate(exponents)}
+        if (0,) * len(free) not in index:
+            raise Macaulay2OutputError("the quotient basis of a zero-dimensional fiber lacks the monomial 1")
+        mats = [flint.fmpq_mat(n, n, [as_fmpq(v) for row in m for v in row]) for m in matrices]
+        monomial = _monomial_matrices(exponents, index, mats)
+        traces = _traces(monomial)
+        hermite = _hermite(traces, monomial)
+        count, trace_count = hermite.rank(), _signature(hermite)
+        for _ in range(SEPARATING_ATTEMPTS):
+            form = tuple(rng.randint(-9, 9) for _ in free)
+            mu = flint.fmpq_mat(n, n)
+            for c, m in zip(form, mats):
+                mu += c * m
+            chi = mu.charpoly()
+            chi = chi // chi.gcd(chi.derivative())  # its roots: the values of u at the points
+            chi = chi * (1 / chi.coeffs()[-1])
+            if chi.degree() == count:
+                break
+        else:
+            raise VerificationError(f"no separating linear form in {SEPARATING_ATTEMPTS} attempts: the "
+                                    "multiplication matrices are inconsistent")
+        unit = flint.fmpq_mat(n, 1, [int(i == index[(0,) * len(free)]) for i in range(n)])
+        parametrization = _rational_univariate(traces, mu, chi, [unit] + [m * unit for m in mats])
+        real_count, how = count_real_roots(chi)
+        if real_count != trace_count:
+            raise VerificationError(f"real points of a zero-dimensional fiber: {real_count} real roots of the "
+                                    f"eliminant ({how}), {trace_count} by Hermite's trace form")
+        return cls(chart, count, trace_count, form, chi, parametrization, real_count, how)
+
+    @property
+    def free(self) -> list[int]:
+        return self.chart.free()
+
+    def approximate_real_point(self) -> list[float]:
+        """The free weights at the smallest real root of χ, in floating point."""
+        with precision(128):
+            alpha = flint.acb(real_roots(self.eliminant, 128)[0])
+            denominator, *numerators = [flint.acb_poly([flint.acb(c) for c in g.coeffs()])(alpha)
+                                        for g in self.parametrization]
+            return [float((g / denominator).real.mid()) for g in numerators]
+
+    def describe(self, names: Sequence[str]) -> dict[str, Any]:
+        n = len(self.free)
+        form = {tuple(int(k == j) for k in range(n)): Fraction(c) for j, c in enumerate(self.form) if c}
+        return {
+            "points_over_C": self.count,
+            "real_points": self.real_count,
+            "real_roots_counted_by": self.real_count_method,
+            "real_points_trace_form": self.trace_count,
+            "separating_form": format_graded(form, [names[i] for i in self.free]),
+            "eliminant": integral(self.eliminant, U),
+        }
+
+    def points(self) -> list["Point"]:
+        """One point per irreducible factor of χ and root class: all of them, simplest first."""
+        result = []
+        _, factors = self.eliminant.factor()
+        for factor, _ in factors:
+            real, _ = count_real_roots(factor)
+            for index in ([0] if real else []) + ([real] if real < factor.degree() else []):
+                result.append(Point(self, factor, index, index < real))
+        return sorted(result, key=lambda p: (p.modulus.degree() > 1, not p.is_real, p.modulus.degree()))
+
+
+def _monomial_matrices(exponents: list, index: dict, mats: list[flint.fmpq_mat]) -> list[flint.fmpq_mat]:
+    """Multiplication matrices of the basis monomials (standard monomials: their divisors are standard too)."""
+    n = len(exponents)
+    result: list[flint.fmpq_mat | None] = [None] * n
+    for e in sorted(map(tuple, exponents), key=sum):
+        if not any(e):
+            result[index[e]] = flint.fmpq_mat(n, n, [int(i == j) for i in range(n) for j in range(n)])
+            continue
+        i = next(k for k, a in enumerate(e) if a)
+        smaller = e[:i] + (e[i] - 1,) + e[i + 1:]
+        result[index[e]] = mats[i] * result[index[smaller]]
+    return result
+
+
+def _traces(monomial: list[flint.fmpq_mat]) -> flint.fmpq_mat:
+    """The trace form's vector τ (1 × n): τ_l = Tr(multiplication by the basis monomial b_l)."""
+    n = len(monomial)
+    return flint.fmpq_mat(1, n, [sum((m[i, i] for i in range(n)), flint.fmpq(0)) for m in monomial])
+
+
+def _hermite(traces: flint.fmpq_mat, monomial: list[flint.fmpq_mat]) -> flint.fmpq_mat:
+    """Hermite's trace form H[j][k] = Tr(multiplication by b_j b_k) = τ · (M_(b_j) e_k)."""
+    n = len(monomial)
+    rows = [traces * m for m in monomial]
+    return flint.fmpq_mat(n, n, [rows[j][0, k] for j in range(n) for k in range(n)])
+
+
+def _signature(symmetric: flint.fmpq_mat) -> int:
+    """Positive minus negative eigenvalues: all roots of the characteristic polynomial are real, so
+    Descartes' rule of signs counts them exactly (on p(x) and p(-x))."""
+    coefficients = symmetric.charpoly().coeffs()
+    return _variations(coefficients) - _variations([c if k % 2 == 0 else -c for k, c in enumerate(coefficients)])
+
+
+def _rational_univariate(traces: flint.fmpq_mat, mu: flint.fmpq_mat, chi: flint.fmpq_poly,
+                         vectors: list[flint.fmpq_mat]) -> tuple[flint.fmpq_poly, ...]:
+    """g_v for each element v (coordinate column vectors): g_v(T) = Σ_j Tr(v u^j) q_j(T), where for monic
+    χ = Σ c_k T^k of degree r, q_j(T) = Σ_(k>j) c_k T^(k-j-1), so that χ(T)/(T − a) = Σ_j a^j q_j(T)."""
+    r = chi.degree()
+    c = chi.coeffs()
+    q = [flint.fmpq_poly([c[k] for k in range(j + 1, r + 1)]) for j in range(r)]
+    rows, row = [], traces
+    for _ in range(r):  # τ m_u^j: the functionals v ↦ Tr(v u^j)
+        rows.append(row)
+        row = row * mu
+    result = []
+    for v in vectors:
+        g = flint.fmpq_poly(0)
+        for j in range(r):
+            g += (rows[j] * v)[0, 0] * q[j]
+        result.append(g)
+    return tuple(result)
+
+
+def _variations(values: Sequence) -> int:
+    signs = [v > 0 for v in values if v != 0]
+    return sum(a != b for a, b in zip(signs, signs[1:]))
+
+
+def count_real_roots(poly: flint.fmpq_poly) -> tuple[int, str]:
+    """Distinct real roots of a squarefree polynomial over QQ, exactly: by its Sturm sequence up to degree
+    ``STURM_DEGREE`` (rational remainders grow quickly), beyond by FLINT/Arb's certified root isolation
+    (disjoint balls with one root each, real roots with an exactly zero imaginary part)."""
+    if poly.degree() <= STURM_DEGREE:
+        return sturm_count(poly), "Sturm sequence"
+    return len(real_roots(poly)), "certified isolation (Arb)"
+
+
+def real_roots(poly: flint.fmpq_poly, bits: int = 64) -> list[flint.arb]:
+    """Isolating balls of the real roots, ascending (Arb's ``complex_roots`` lists real roots first)."""
+    with precision(bits):
+        return [root.real for root, _ in poly.numer().complex_roots() if root.imag == 0]
+
+
+def roots(poly: flint.fmpq_poly, bits: int) -> list[flint.acb]:
+    """All roots, certified to ``bits`` bits: the real ones ascending, then the others."""
+    with precision(bits):
+        return [root for root, _ in poly.numer().complex_roots()]
+
+
+@contextmanager
+def precision(bits: int) -> Iterator[None]:
+    saved = flint.ctx.prec
+    flint.ctx.prec = bits
+    try:
+        yield
+    finally:
+        flint.ctx.prec = saved
+
+
+def arb_fraction(value: flint.arb) -> Fraction:
+    """The exact value of an exact arb (an endpoint of a ball) as a Fraction."""
+    mantissa, exponent = value.man_exp()
+    return Fraction(int(mantissa)) * Fraction(2) ** int(exponent)
+
+
+def sturm_count(poly: flint.fmpq_poly) -> int:
+    """The number of distinct real roots of a nonzero polynomial, by its Sturm sequence (exact, over QQ):
+    p0 = poly, p1 = poly', p(k+1) = -rem(p(k-1), p(k)); the count is V(-∞) - V(+∞), V the sign changes."""
+    sequence = [poly, poly.derivative()]
+    while sequence[-1].degree() > 0:
+        remainder = -(sequence[-2] % sequence[-1])
+        if remainder.degree() < 0:
+            break
+        sequence.append(remainder * (1 / abs(remainder.coeffs()[-1])))  # a positive factor keeps the signs
+    sequence = [p for p in sequence if p.degree() >= 0]
+    at_plus = [p.coeffs()[-1] for p in sequence]
+    at_minus = [p.coeffs()[-1] * (-1) ** p.degree() for p in sequence]
+    return _variations(at_minus) - _variations(at_plus)
+
+
+U = sympy.Symbol("u")
+
+
+def integral(poly: flint.fmpq_poly, variable: sympy.Symbol) -> str:
+    """The primitive integer multiple of ``poly`` with positive leading coefficient, as sympy text in ``variable``."""
+    _, integral = sympy.Poly(sympy_poly(poly).subs(U, variable), variable).clear_denoms()
+    return str(integral.primitive()[1].as_expr())
+
+
+def sympy_poly(poly: flint.fmpq_poly) -> sympy.Expr:
+    return sum((sympy.Rational(int(c.p), int(c.q)) * U ** k for k, c in enumerate(poly.coeffs())), sympy.Integer(0))
+
+
+@dataclass(frozen=True)
+class Point:
+    """The point θ_free = g(α) of a zero-dimensional fiber, α the ``root_index``-th root of ``modulus``
+    in Arb's order (real roots ascending, then the others)."""
+
+    solutions: Solutions
+    modulus: flint.fmpq_poly
+    root_index: int
+    is_real: bool
+
+    def residues(self) -> list[flint.fmpq_poly]:
+        """θ_free_i = g_xi(α) / g_1(α) as polynomials in α of degree < deg m (g_1 is invertible mod m)."""
+        denominator, *numerators = self.solutions.parametrization
+        d, inverse, _ = (denominator % self.modulus).xgcd(self.modulus)
+        inverse = inverse * (1 / d.coeffs()[0])
+        return [(g * inverse) % self.modulus for g in numerators]
+
+    def root(self) -> flint.acb:
+        """α to about ``PRECISION`` digits (a certified ball)."""
+        return roots(self.modulus, BITS)[self.root_index]
+
+    def interval(self) -> tuple[Fraction, Fraction]:
+        """A rational interval containing α and no other real root of the modulus (real α only)."""
+        return simple_interval(real_roots(self.modulus), self.root_index)
+
+
+def simple_interval(balls: list[flint.arb], k: int) -> tuple[Fraction, Fraction]:
+    """An interval [p/2^e, q/2^e] with e as small as possible that contains the k-th ball and meets no
+    other one: it isolates the k-th real root (every real root lies in its own ball)."""
+    low, high = arb_fraction(balls[k].lower()), arb_fraction(balls[k].upper())
+    below = arb_fraction(balls[k - 1].upper()) if k > 0 else None
+    above = arb_fraction(balls[k + 1].lower()) if k + 1 < len(balls) else None
+    for e in range(0, 200):
+        scale = Fraction(2) ** e
+        p = Fraction(math.floor(low * scale)) / scale
+        q = Fraction(math.ceil(high * scale)) / scale
+        if (below is None or p > below) and (above is None or q < above):
+            return p, q
+    return low, high
