@@ -69,7 +69,8 @@ def test_key_is_sha256_of_the_canonical_json_of_the_identity():
     assert job.identity == identity
     text = json.dumps(identity, sort_keys=True, separators=(",", ":"))
     assert job.key == hashlib.sha256(text.encode()).hexdigest()
-    assert job.description == {**identity, "timeout": DEFAULT_TIMEOUT, "wall_timeout": default_wall_timeout(DEFAULT_TIMEOUT)}
+    assert job.description == {**identity, "force": False, "timeout": DEFAULT_TIMEOUT,
+                               "wall_timeout": default_wall_timeout(DEFAULT_TIMEOUT)}
 
 
 def test_defaults_apply_only_where_the_option_exists():
@@ -103,7 +104,7 @@ INVALID = [
      "job 2: unknown task 'dimm' (choose dim, implicit, member)"),
     ('[[job]]\ntask = "dim"\nwidths = [2, 2\n', 3, "TOML syntax: unclosed array"),
     ('[[job]]\ntask = "dim"\nwidths = [2, 2, 1]\ntask = "implicit"\n', 4, "TOML syntax: cannot overwrite a value (column"),
-    ('[[job]]\ntask = "member"\nwidths = [2, 2, 1]\nactivation = "x^3"\n', 1, "job 1: a member job needs a target"),
+    ('[[job]]\ntask = "member"\nwidths = [2, 2, 1]\nactivation = "x^3"\n', 1, "job 1: member needs target"),
     ('[[job]]\ntask = "member"\nwidths = [2, 2, 1]\nactivation = "x^3"\ntarget = "x^2"\n', 5,
      "job 1: target: the target has the monomial x1^2 of degree 2, which is not in the ambient space"),
     ('[[grid]]\ntask = "dim"\nwidths = [2, 2, 1]\nactivation = ["x^2",\n  "tanh(x)"]\n', 4,

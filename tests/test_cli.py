@@ -82,7 +82,7 @@ BAD_INPUTS = [
     pytest.param(["--widths", "2,0,1"], ("positive integers", "got 0"), id="zero-width"),
     pytest.param(["--widths", "2,a,1"], ("positive integers", "'a'"), id="letter-width"),
     pytest.param(["--widths", "2"], ("at least two widths",), id="one-width"),
-    pytest.param(["--timeout", "-1"], ("--timeout: must be positive",), id="negative-timeout"),
+    pytest.param(["--timeout", "-1"], ("--timeout: must be a positive number",), id="negative-timeout"),
 ]
 
 
@@ -99,7 +99,7 @@ def test_bad_input_exits_2_with_a_one_line_message_naming_the_cause(capsys, args
     "args, fragment",
     [
         (["--activation", "tanh(x)"], "is not a polynomial"),
-        (["--timeout", "-1"], "--timeout: must be positive"),
+        (["--timeout", "-1"], "--timeout: must be a positive number"),
     ],
     ids=["tanh", "negative-timeout"],
 )

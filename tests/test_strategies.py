@@ -2,7 +2,7 @@
 
 import pytest
 
-from neurom2 import Architecture, InvalidArchitecture, implicitize
+from neurom2 import Architecture, InvalidOption, implicitize
 from neurom2.m2 import package
 from neurom2.m2.parse import terms_from_polynomial
 
@@ -63,10 +63,10 @@ def test_auto_answers_a_filling_network_from_the_rank_alone():
 
 
 def test_truncated_needs_a_homogeneous_parametrization():
-    with pytest.raises(InvalidArchitecture, match="homogeneous"):
+    with pytest.raises(InvalidOption, match="homogeneous"):
         implicitize(Architecture.create("2,1,1", "x^2", bias=True), strategy="truncated")
 
 
 def test_unknown_strategy_is_rejected():
-    with pytest.raises(InvalidArchitecture, match="unknown strategy"):
+    with pytest.raises(InvalidOption, match="unknown strategy"):
         implicitize(Architecture.create("2,2,1", "x^2"), strategy="magic")

@@ -46,7 +46,13 @@ _WHERE = {
     )},
 }
 
-__all__ = sorted(_WHERE)
+__all__ = [
+    "Activation", "AmbientSpace", "Architecture", "Dimension", "InvalidActivation", "InvalidArchitecture",
+    "InvalidDataset", "InvalidInput", "InvalidOption", "InvalidTarget", "Macaulay2Crashed", "Macaulay2Error",
+    "Macaulay2NotFound", "Macaulay2OutputError", "Macaulay2Timeout", "Membership", "Neurom2Error", "Neurovariety",
+    "Parametrization", "Target", "TimeLimitExceeded", "TooExpensive", "VerificationError", "decide_membership",
+    "dimension", "implicitize",
+]
 
 
 def __getattr__(name: str) -> Any:

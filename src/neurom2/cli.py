@@ -1,57 +1,35 @@
-"""Command line interface: ``neurom2 implicit ...``.
+"""Command line interface: ``neurom2 TASK ...`` for every task of the registry, and the commands
+``reproduce``, ``picture``, ``doctor``, ``batch`` and ``results``.
+
+The subcommands of tasks (``dim``, ``implicit``, ``member``, ...) are generated from
+:data:`neurom2.tasks.TASKS`: ``--widths``, ``--activation``, ``--bias``, the task's options, ``--json``.
 
 Exit codes: 0 success; 1 the computation failed (Macaulay2 error or timeout, failed verification,
-Macaulay2 missing); 2 invalid usage or input.
+Macaulay2 missing); 2 invalid usage or input (every :class:`~neurom2.errors.InvalidInput`).  No traceback
+reaches a user: an unexpected exception is reported in one line, with the advice to report it.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 import re
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from neurom2 import __version__
-from neurom2.model.architecture import Architecture
-from neurom2.errors import InvalidArchitecture, Neurom2Error
-from neurom2.geometry.implicitization import STRATEGIES, implicitize
-from neurom2.m2.package import standalone_script
-from neurom2.geometry.dimension import dimension
-from neurom2.report import format_dimension, format_neurovariety, format_outcomes
+from neurom2.errors import InvalidInput, InvalidOption, Neurom2Error
+from neurom2.tasks import TASKS, Flag, Option, Task
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"must be positive and finite (seconds), got {text!r}")
-    return value
-
-
-def _seed(text: str) -> int:
-    if not re.fullmatch(r"[0-9]+", text):
-        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}")
-    return int(text)
 
 
 def _positive_int(text: str) -> int:
     if not re.fullmatch(r"[0-9]+", text) or int(text) < 1:
         raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
     return int(text)
-
-
-def _add_architecture_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--widths", default="2,2,1", help="layer widths d0,...,dL (default: 2,2,1)")
-    parser.add_argument("--activation", default="x^2", help="polynomial activation in x, e.g. x^3, x^2+x, 1/2*x^2-3 (default: x^2)")
-    parser.add_argument("--bias", action="store_true", help="affine layers (with biases) instead of linear ones")
 
 
 class _ArgumentParser(argparse.ArgumentParser):
@@ -62,38 +40,64 @@ class _ArgumentParser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+def _converter(option: Option) -> Any:
+    """argparse ``type=`` for an option: its kind's rules, its message."""
+
+    def convert(text: str) -> Any:
+        try:
+            return option.kind.from_text(option.name, text)
+        except InvalidOption as error:
+            raise argparse.ArgumentTypeError(str(error).removeprefix(f"{option.name} ")) from None
+
+    convert.__name__ = option.name
+    return convert
+
+
+def _add_task(commands: argparse._SubParsersAction, task: Task) -> None:
+    parser = commands.add_parser(task.name, help=task.help, description=task.help + (". " + task.details if task.details else ""))
+    parser.add_argument("--widths", default="2,2,1", help="layer widths d0,...,dL (default: 2,2,1)")
+    parser.add_argument("--activation", default="x^2",
+                        help="polynomial activation in x, e.g. x^3, x^2+x, 1/2*x^2-3 (default: x^2)")
+    parser.add_argument("--bias", action="store_true", help="affine layers (with biases) instead of linear ones")
+    for option in task.options:
+        if isinstance(option.kind, Flag):
+            action = "store_false" if option.default is True else "store_true"
+            parser.add_argument(option.flag, dest=option.name, action=action, help=option.help)
+            continue
+        default = None if option.required else option.default
+        shown = "" if option.required or option.default is None else f" (default: {option.default})"
+        choices = getattr(option.kind, "choices", None)
+        parser.add_argument(option.flag, dest=option.name, required=option.required, default=default,
+                            type=None if choices else _converter(option), choices=choices,
+                            metavar=option.metavar or (None if choices else option.name.upper()),
+                            help=option.help + shown)
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    parser.set_defaults(handler=_run_task, task=task)
+
+
+def _run_task(args: argparse.Namespace) -> int:
+    """A registry task: resolve its options, run it, print its report or JSON."""
+    from neurom2.model.architecture import Architecture
+
+    task: Task = args.task
+    architecture = Architecture.create(args.widths, args.activation, args.bias)
+    values = task.resolve(architecture, {o.name: getattr(args, o.name) for o in task.options
+                                         if getattr(args, o.name) is not None or not o.required})
+    if task.cli_hook:
+        from neurom2.tasks import _load
+
+        _load(task.cli_hook)(architecture, values)
+    result = task.run(architecture, values)
+    print(json.dumps(result.to_json(), indent=2, ensure_ascii=False) if args.json else task.format(result))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _ArgumentParser(prog="neurom2", description="Algebraic geometry of polynomial neural networks, with Macaulay2.")
     parser.add_argument("--version", action="version", version=f"neurom2 {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    implicit = commands.add_parser("implicit", help="implicit equations, dimension and degree of a neuromanifold")
-    _add_architecture_arguments(implicit)
-    implicit.add_argument("--json", action="store_true", help="print one JSON object instead of text")
-    implicit.add_argument("--timeout", type=_seconds, default=None, metavar="S", help="time limit for Macaulay2, in seconds")
-    implicit.add_argument("--no-verify", dest="verify", action="store_false", help="skip the independent verification")
-    implicit.add_argument("--emit-m2", type=Path, metavar="FILE", help="also write the computation as a standalone Macaulay2 script")
-    implicit.add_argument("--seed", type=_seed, default=0, help="seed of the random points (default: 0)")
-    implicit.add_argument("--strategy", choices=STRATEGIES, default="auto", help="how to compute the ideal (default: auto; see README)")
-    implicit.add_argument("--max-degree", type=_positive_int, default=None, metavar="K", help="degree bound for the truncated and interpolate strategies")
-    implicit.set_defaults(handler=_implicit)
-
-    dim = commands.add_parser("dim", help="exact dimension of a neuromanifold (Jacobian rank modulo primes)")
-    _add_architecture_arguments(dim)
-    dim.add_argument("--json", action="store_true", help="print one JSON object instead of text")
-    dim.add_argument("--float-check", action="store_true", help="also compute a floating-point rank as a cross-check")
-    dim.add_argument("--seed", type=_seed, default=None, help="seed of the random points (default: fresh randomness)")
-    dim.set_defaults(handler=_dim)
-
-    # --- member (neurom2.real.membership) ---
-    member = commands.add_parser("member", help="is a target polynomial computed by the network, with real or complex weights?")
-    _add_architecture_arguments(member)
-    member.add_argument("--target", required=True, help="polynomial(s) in x1..xn (or x,y,z), one per output separated by ';', e.g. 'x^3 - x*y^2'")
-    member.add_argument("--field", choices=("real", "complex"), default="real", help="weights in R or in C (default: real)")
-    member.add_argument("--json", action="store_true", help="print one JSON object instead of text")
-    member.add_argument("--timeout", type=_seconds, default=None, metavar="S", help="time limit for Macaulay2, in seconds")
-    member.add_argument("--seed", type=_seed, default=0, help="seed of the random choices (separating forms, slices; default: 0)")
-    member.set_defaults(handler=_member)
-    # --- end member ---
+    for task in TASKS.values():
+        _add_task(commands, task)
 
     reproduce = commands.add_parser("reproduce", help="check every claim of the lecture slides by computation")
     reproduce.add_argument("--json", action="store_true", help="print a JSON list of claims instead of text")
@@ -109,54 +113,19 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     doctor.set_defaults(handler=_doctor)
 
-    # --- batch, results (neurom2.batch) ---
     _add_batch_commands(commands)
-    # --- end batch, results ---
     return parser
-
-
-def _implicit(args: argparse.Namespace) -> int:
-    arch = Architecture.create(args.widths, args.activation, args.bias)
-    if args.emit_m2:
-        args.emit_m2.write_text(standalone_script(arch, str(arch)))
-    variety = implicitize(
-        arch, strategy=args.strategy, max_degree=args.max_degree, timeout=args.timeout, verify=args.verify, seed=args.seed
-    )
-    print(json.dumps(variety.to_json(), indent=2) if args.json else format_neurovariety(variety))
-    return 0
-
-
-def _dim(args: argparse.Namespace) -> int:
-    arch = Architecture.create(args.widths, args.activation, args.bias)
-    result = dimension(arch, seed=args.seed, float_check=args.float_check)
-    print(json.dumps(result.to_json(), indent=2) if args.json else format_dimension(result))
-    return 0
-
-
-def _member(args: argparse.Namespace) -> int:
-    """``neurom2 member``: exit 0 for yes, no and undecided alike; 2 for a target outside V."""
-    from neurom2.real.membership import decide_membership
-    from neurom2.report import format_membership
-    from neurom2.model.target import InvalidTarget
-
-    arch = Architecture.create(args.widths, args.activation, args.bias)
-    try:
-        result = decide_membership(arch, args.target, args.field, timeout=args.timeout, seed=args.seed)
-    except InvalidTarget as error:
-        print(f"neurom2: error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    print(json.dumps(result.to_json(), indent=2, ensure_ascii=False) if args.json else format_membership(result))
-    return 0
 
 
 def _reproduce(args: argparse.Namespace) -> int:
     """``neurom2 reproduce``: exit 0 when every claim passes, 1 otherwise, 2 for an unknown claim id."""
     from neurom2.claims import CLAIMS, run_claims
+    from neurom2.report import format_outcomes
 
     known = {c.id for c in CLAIMS}
     unknown = sorted(set(args.only or ()) - known)
     if unknown:
-        raise InvalidArchitecture(f"unknown claim id(s) {', '.join(unknown)}; known: {', '.join(c.id for c in CLAIMS)}")
+        raise InvalidOption(f"unknown claim id(s) {', '.join(unknown)}; known: {', '.join(c.id for c in CLAIMS)}")
     outcomes = run_claims(args.only)
     if args.json:
         print(json.dumps([o.to_json() for o in outcomes], indent=2, ensure_ascii=False))
@@ -207,7 +176,7 @@ def _add_batch_commands(commands: argparse._SubParsersAction) -> None:
     for action in (show, export):
         action.add_argument("--db", type=Path, default=DEFAULT_DB, metavar="FILE", help=f"results store (default: {DEFAULT_DB})")
         action.add_argument("--status", choices=("done", "failed", "timeout"), help="only rows with this status")
-        action.add_argument("--task", choices=("dim", "implicit", "member"), help="only rows of this task")
+        action.add_argument("--task", choices=tuple(TASKS), help="only rows of this task")
     show.add_argument("--limit", type=_positive_int, default=None, metavar="N", help="at most N rows")
     formats = show.add_mutually_exclusive_group()
     formats.add_argument("--json", action="store_true", help="a JSON array of rows")
@@ -248,7 +217,7 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def _batch_dry_run(jobs: list, store, args: argparse.Namespace) -> int:
-    from neurom2.batch import TASKS, plan_batch
+    from neurom2.batch import plan_batch
 
     plan = plan_batch(jobs, store, retry_failed=args.retry_failed, retry_timeout=args.retry_timeout)
     tasks = {task: sum(1 for job in plan.pending if job.task == task) for task in TASKS}
@@ -319,7 +288,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(stop.code or 0)
     try:
         return args.handler(args)
-    except InvalidArchitecture as error:
+    except InvalidInput as error:
         print(f"neurom2: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # e.g. piped into `head`: the reader is gone, nothing more to say
@@ -331,6 +300,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("neurom2: interrupted", file=sys.stderr)
         return 130
+    except Exception as error:  # noqa: BLE001 - a bug: one line, not a traceback, and how to report it
+        print(f"neurom2: internal error: {type(error).__name__}: {error} (this is a bug in neurom2; please report it "
+              "with the command line that caused it)", file=sys.stderr)
+        return EXIT_FAILURE
 
 
 if __name__ == "__main__":

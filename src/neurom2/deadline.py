@@ -15,8 +15,10 @@ whether it was the internal limit (go on) or the whole budget (stop).
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
+from typing import Iterator
 
-from neurom2.errors import TimeLimitExceeded
+from neurom2.errors import Macaulay2Timeout, TimeLimitExceeded
 
 
 class Deadline:
@@ -50,3 +52,14 @@ class Deadline:
         """Raise :class:`TimeLimitExceeded` if the budget is spent (between steps of Python work)."""
         if self.expired():
             raise TimeLimitExceeded(self.seconds)
+
+    @contextmanager
+    def enforced(self) -> Iterator["Deadline"]:
+        """Report a Macaulay2 timeout inside as the budget's: when the budget is spent, the error names the
+        whole ``seconds``, not the remainder the last call was given."""
+        try:
+            yield self
+        except Macaulay2Timeout as error:
+            if not self.expired() or error.seconds == self.seconds:
+                raise
+            raise Macaulay2Timeout(self.seconds, error.code, error.restarted) from None

@@ -30,8 +30,8 @@ def format_dimension(result: Dimension) -> str:
         f"  parameters         {arch.n_params}  (continuous symmetries {arch.symmetry_dim})",
         f"  dimension          {result.dim}  (expected {result.expected_dim}, defect {result.defect}; {status})",
         f"  fills V over C     {'yes' if result.fills else 'no'}",
-        f"  method             {result.method}: ranks {', '.join(map(str, result.ranks))} "
-        f"modulo {', '.join(map(str, result.primes))}",
+        f"  method             {result.method}"
+        + (f": ranks {', '.join(map(str, result.ranks))} modulo {', '.join(map(str, result.primes))}" if result.ranks else ""),
     ]
     if result.float_rank is not None:
         lines.append(f"  float cross-check  numerical rank {result.float_rank}")

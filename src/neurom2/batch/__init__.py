@@ -15,13 +15,15 @@ Quick start::
     ...     done = [row.result["dim"] for row in store.rows(status="done")]
 """
 
+from neurom2.batch.dask_backend import DaskCluster
 from neurom2.batch.execute import STATUSES, Outcome, run_job
-from neurom2.batch.jobs import TASKS, InvalidJob, Job, JobFileError, job_key, load_jobs, parse_jobs
+from neurom2.batch.jobs import Job, job_key, load_jobs, parse_jobs
 from neurom2.batch.local import LocalPool
-from neurom2.batch.dask_backend import BackendError, DaskCluster
 from neurom2.batch.results import CSV_COLUMNS, format_table, write_rows
 from neurom2.batch.run import BatchPlan, BatchSummary, plan_batch, run_batch
-from neurom2.batch.store import ResultRow, ResultStore, StoreError
+from neurom2.batch.store import ResultRow, ResultStore
+from neurom2.errors import BackendError, InvalidJob, JobFileError, StoreError
+from neurom2.tasks import TASKS
 
 __all__ = [
     "BackendError",

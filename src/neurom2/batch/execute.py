@@ -7,10 +7,9 @@ per process), which survives from job to job and is restarted by neurom2 after a
 Status:
 
 ``done``
-    the computation returned; ``result`` is the ``to_json()`` of its value (:class:`~neurom2.geometry.dimension.Dimension`,
-    :class:`~neurom2.Neurovariety` or :class:`~neurom2.real.membership.Membership`).
+    the computation returned; ``result`` is the ``to_json()`` of its task's value (:mod:`neurom2.tasks`).
 ``timeout``
-    Macaulay2 exceeded the job's ``timeout`` (:class:`~neurom2.Macaulay2Timeout`), or the job did not
+    the job exceeded its ``timeout`` (:class:`~neurom2.errors.TimeLimitExceeded`), or it did not
     return within its ``wall_timeout`` (decided by the scheduler, see :mod:`neurom2.batch.local`).
 ``failed``
     any other error, with its type and message in ``error`` (and the traceback for errors that are
@@ -27,11 +26,8 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from neurom2 import __version__
-from neurom2.model.architecture import Architecture
-from neurom2.geometry.dimension import dimension
-from neurom2.errors import Macaulay2Timeout, Neurom2Error
-from neurom2.geometry.implicitization import implicitize
-from neurom2.real.membership import decide_membership
+from neurom2.batch.jobs import resolve_description
+from neurom2.errors import Neurom2Error, TimeLimitExceeded
 
 STATUSES = ("done", "failed", "timeout")
 
@@ -74,7 +70,7 @@ def run_job(description: Mapping[str, Any]) -> Outcome:
     status, result, error = "done", None, None
     try:
         result = _compute(description)
-    except Macaulay2Timeout as exc:
+    except TimeLimitExceeded as exc:
         status, error = "timeout", str(exc)
     except Neurom2Error as exc:
         status, error = "failed", f"{type(exc).__name__}: {exc}"
@@ -86,17 +82,5 @@ def run_job(description: Mapping[str, Any]) -> Outcome:
 
 
 def _compute(description: Mapping[str, Any]) -> dict[str, Any]:
-    task = description["task"]
-    arch = Architecture.create(description["widths"], description["activation"], description["bias"])
-    timeout = description.get("timeout")
-    if task == "dim":
-        return dimension(arch, seed=description["seed"], float_check=description["float_check"]).to_json()
-    if task == "implicit":
-        variety = implicitize(arch, strategy=description["strategy"], max_degree=description["max_degree"],
-                              timeout=timeout, verify=description["verify"], seed=description["seed"])
-        return variety.to_json()
-    if task == "member":
-        membership = decide_membership(arch, description["target"], description["field"], timeout=timeout,
-                                       seed=description["seed"])
-        return membership.to_json()
-    raise ValueError(f"unknown task {task!r}")
+    task, architecture, values = resolve_description(description)
+    return task.run(architecture, values).to_json()

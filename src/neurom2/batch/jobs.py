@@ -1,10 +1,10 @@
 """Jobs and job files: what a batch computes, written down once in TOML.
 
-A **job** is one computation of neurom2 on one architecture: ``dim`` (:func:`neurom2.geometry.dimension.dimension`),
-``implicit`` (:func:`neurom2.implicitize`) or ``member`` (:func:`neurom2.real.membership.decide_membership`).
-Its *identity* is the normalized description: task, widths, activation in canonical form
-(``str(Activation)``, so ``x**2`` and ``x^2`` are the same job), bias, and the task's options with
-their defaults applied.  The job's **key** is the SHA-256 of that description as canonical JSON (sorted
+A **job** is one computation of a task of the registry (:mod:`neurom2.tasks`: ``dim``, ``implicit``,
+``member``, ...) on one architecture.  Its *identity* is the normalized description: task, widths,
+activation in canonical form (``str(Activation)``, so ``x**2`` and ``x^2`` are the same job), bias, and
+the task's identity options with their defaults applied (checked and normalized by the registry, the same
+rules as on the command line).  The job's **key** is the SHA-256 of that description as canonical JSON (sorted
 keys, no spaces).  The limits ``timeout`` and ``wall_timeout`` are not part of the identity: raising a
 limit does not turn finished jobs into new ones.
 
@@ -28,9 +28,9 @@ each) and ``[[grid]]`` tables (the product of their lists)::
     bias = [false, true]
 
 Fields (:data:`FIELDS`): ``task``; the widths, either ``widths`` or ``input`` + ``hidden`` + ``output``;
-``activation`` (text, default ``"x^2"``); ``bias``; ``seed``; per task ``float_check`` (dim),
-``strategy``, ``max_degree``, ``verify`` (implicit), ``target``, ``field`` (member); and the limits
-``timeout`` and ``wall_timeout``.  In a grid every field may be a list of values; the grid is the
+``activation`` (text, default ``"x^2"``); ``bias``; the options of the tasks (:data:`OPTIONS`, from the
+registry); and the limits ``timeout`` (the job's time budget, default :data:`DEFAULT_TIMEOUT`) and
+``wall_timeout`` (the scheduler's backstop).  In a grid every field may be a list of values; the grid is the
 product of the lists, expanded in the order of :data:`FIELDS`.
 
 Every problem is reported before anything runs, as ``FILE:LINE: reason`` (:class:`JobFileError`).
@@ -50,31 +50,32 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping
 
+from neurom2.errors import InvalidActivation, InvalidArchitecture, InvalidJob, InvalidOption, JobFileError
 from neurom2.model.activation import Activation
 from neurom2.model.architecture import Architecture
-from neurom2.errors import InvalidActivation, InvalidArchitecture, InvalidJob, InvalidTarget, JobFileError
-from neurom2.geometry.implicitization import STRATEGIES
-from neurom2.real.membership import FIELDS as MEMBER_FIELDS
-from neurom2.model.space import AmbientSpace
-from neurom2.model.target import Target
+from neurom2.tasks import TASKS, Flag, Option, Seconds, task as find_task
 
-TASKS = ("dim", "implicit", "member")
 DEFAULT_ACTIVATION = "x^2"
 DEFAULT_TIMEOUT = 300.0
-"""Seconds: passed to neurom2 as its Macaulay2 time limit (``implicit``: per Macaulay2 computation;
-``member``: in total)."""
+"""Seconds: the time budget of a job when the job file gives none (a batch must not wait forever)."""
 MAX_JOBS = 1_000_000
 """A job file expanding to more jobs than this is rejected (usually a typo in a range)."""
 
 
 def default_wall_timeout(timeout: float) -> float:
-    """Seconds after which a job that has not returned is stopped: ``3 · timeout + 30``.
+    """Seconds after which a job that has not returned is killed: ``1.1 · timeout + 30``.
 
-    ``implicit`` runs up to three bounded Macaulay2 steps (strategy, fallback, degree) plus Python work.
-    """
-    return 3 * timeout + 30
+    ``timeout`` already bounds the whole computation (:mod:`neurom2.deadline`); the wall timeout is the
+    scheduler's backstop for a worker that does not return at all (a Macaulay2 that ignores interrupts,
+    Python work that never reaches a check)."""
+    return 1.1 * timeout + 30
+
+
+def _job_options(task_name: str) -> tuple[Option, ...]:
+    """The options of a task that job files carry (all but command-line extras), ``timeout`` aside."""
+    return tuple(o for o in TASKS[task_name].options if o.jobs and o.name != "timeout")
 
 
 # --- the job ---------------------------------------------------------------------------------------------------
@@ -90,7 +91,7 @@ class Job:
     """Canonical text, ``str(Activation)``."""
     bias: bool
     options: tuple[tuple[str, Any], ...]
-    """The task's options (:data:`TASK_OPTIONS`), all present, sorted by name."""
+    """The task's options (:mod:`neurom2.tasks`), all present, sorted by name; ``timeout`` aside."""
     timeout: float = DEFAULT_TIMEOUT
     wall_timeout: float = default_wall_timeout(DEFAULT_TIMEOUT)
     origin: str = field(default="", compare=False)
@@ -109,24 +110,23 @@ class Job:
         origin: str = "",
         **options: Any,
     ) -> "Job":
-        """Validate and normalize; raises :class:`InvalidJob` (or InvalidArchitecture) naming the field."""
-        task = _choice("task", task, TASKS)
+        """Validate and normalize; raises :class:`InvalidJob` naming the field."""
+        try:
+            spec = find_task(task)
+        except InvalidOption as error:
+            raise InvalidJob(str(error), "task") from None
         arch = _architecture(widths, activation, bias)
-        allowed = TASK_OPTIONS[task]
         for name in options:
-            if name not in allowed:
-                raise InvalidJob(_unknown_option(name, {task}), name)
-        values = {name: _OPTION_CHECKS[name](name, options.get(name, default)) for name, default in allowed.items()}
-        if task == "member":
-            if values["target"] is None:
-                raise InvalidJob("a member job needs a target, e.g. target = \"x^3 - x*y^2\"", "target")
-            try:
-                values["target"] = str(Target.parse(values["target"], AmbientSpace.of(arch)))
-            except InvalidTarget as error:
-                raise InvalidJob(f"target: {error}", "target") from None
-        timeout = DEFAULT_TIMEOUT if timeout is None else _positive_seconds("timeout", timeout)
-        wall = default_wall_timeout(timeout) if wall_timeout is None else _positive_seconds("wall_timeout", wall_timeout)
-        return cls(task, arch.widths, str(arch.activation), arch.bias, tuple(sorted(values.items())), timeout, wall, origin)
+            if name not in {o.name for o in _job_options(spec.name)}:
+                raise InvalidJob(_unknown_option(name, {spec.name}), name)
+        try:
+            values = spec.resolve(arch, options)
+        except InvalidOption as error:
+            raise InvalidJob(str(error), error.option) from None
+        limit = _seconds("timeout", DEFAULT_TIMEOUT if timeout is None else timeout)
+        wall = default_wall_timeout(limit) if wall_timeout is None else _seconds("wall_timeout", wall_timeout)
+        kept = tuple(sorted((o.name, values[o.name]) for o in _job_options(spec.name)))
+        return cls(spec.name, arch.widths, str(arch.activation), arch.bias, kept, limit, wall, origin)
 
     @property
     def architecture(self) -> Architecture:
@@ -134,14 +134,15 @@ class Job:
 
     @property
     def identity(self) -> dict[str, Any]:
-        """What determines the result: everything but the limits."""
+        """What determines the result: the architecture and the task's identity options (no limits)."""
         return {"task": self.task, "widths": list(self.widths), "activation": self.activation, "bias": self.bias,
-                **dict(self.options)}
+                **TASKS[self.task].identity(dict(self.options))}
 
     @property
     def description(self) -> dict[str, Any]:
-        """The identity plus the limits: everything a worker needs (plain JSON)."""
-        return {**self.identity, "timeout": self.timeout, "wall_timeout": self.wall_timeout}
+        """Everything a worker needs (plain JSON): the identity, the other options and the limits."""
+        return {"task": self.task, "widths": list(self.widths), "activation": self.activation, "bias": self.bias,
+                **dict(self.options), "timeout": self.timeout, "wall_timeout": self.wall_timeout}
 
     @functools.cached_property
     def key(self) -> str:
@@ -161,6 +162,15 @@ def job_key(identity: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def resolve_description(description: Mapping[str, Any]) -> tuple[Any, Architecture, dict[str, Any]]:
+    """A worker's view of a job description: the task, the architecture and the resolved options
+    (``timeout`` included; ``wall_timeout`` is the scheduler's)."""
+    spec = TASKS[description["task"]]
+    arch = Architecture.create(description["widths"], description["activation"], description["bias"])
+    given = {o.name: description[o.name] for o in spec.options if o.name in description}
+    return spec, arch, spec.resolve(arch, given)
+
+
 # --- field checks ----------------------------------------------------------------------------------------------
 
 
@@ -169,65 +179,44 @@ def _kind(value: Any) -> str:
             dict: "a table"}.get(type(value), type(value).__name__)
 
 
-def _choice(name: str, value: Any, choices: Sequence[str]) -> str:
-    if value not in choices:
-        shown = repr(value) if isinstance(value, str) else _kind(value)
-        raise InvalidJob(f"unknown {name} {shown} (choose {', '.join(choices)})", name)
-    return value
+def _seconds(name: str, value: Any) -> float:
+    try:
+        checked = Seconds().check(name, value)
+    except InvalidOption as error:
+        raise InvalidJob(str(error), name) from None
+    if checked is None:
+        raise InvalidJob(f"{name} must be a positive number of seconds, got {value!r}", name)
+    return checked
+
+
+def _option_kinds() -> dict[str, Option]:
+    """One option per name across the tasks (options of the same name have the same kind)."""
+    found: dict[str, Option] = {}
+    for name in TASKS:
+        for option in _job_options(name):
+            found.setdefault(option.name, option)
+    return found
+
+
+OPTIONS = _option_kinds()
+
+
+def _check_option(name: str, value: Any) -> None:
+    try:
+        OPTIONS[name].kind.check(name, value)
+    except InvalidOption as error:
+        raise InvalidJob(str(error), name) from None
 
 
 def _boolean(name: str, value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise InvalidJob(f"{name} must be true or false, got {_kind(value)}", name)
-    return value
-
-
-def _seed(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidJob(f"{name} must be a non-negative integer, got {value!r}", name)
-    return value
-
-
-def _max_degree(name: str, value: Any) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidJob(f"{name} must be a positive integer, got {value!r}", name)
-    return value
-
-
-def _target(name: str, value: Any) -> str | None:
-    if value is not None and not isinstance(value, str):
-        raise InvalidJob(f"{name} must be text (polynomials separated by ';'), got {_kind(value)}", name)
-    return value
-
-
-def _positive_seconds(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-        raise InvalidJob(f"{name} must be a positive number of seconds, got {value!r}", name)
-    return float(value)
-
-
-TASK_OPTIONS: dict[str, dict[str, Any]] = {
-    "dim": {"seed": 0, "float_check": False},
-    "implicit": {"seed": 0, "strategy": "auto", "max_degree": None, "verify": True},
-    "member": {"seed": 0, "target": None, "field": "real"},
-}
-"""The options of each task with their defaults; all of them are part of the job's identity."""
-
-_OPTION_CHECKS: dict[str, Callable[[str, Any], Any]] = {
-    "seed": _seed,
-    "float_check": _boolean,
-    "strategy": lambda name, value: _choice(name, value, STRATEGIES),
-    "max_degree": _max_degree,
-    "verify": _boolean,
-    "target": _target,
-    "field": lambda name, value: _choice(name, value, MEMBER_FIELDS),
-}
+    try:
+        return Flag().check(name, value)
+    except InvalidOption as error:
+        raise InvalidJob(str(error), name) from None
 
 
 def _unknown_option(name: str, tasks: set[str]) -> str:
-    users = [t for t in TASKS if name in TASK_OPTIONS[t]]
+    users = [t for t in TASKS if name in {o.name for o in _job_options(t)}]
     return f"{name} applies only to {' and '.join(users)} jobs, not to {' or '.join(sorted(tasks))}"
 
 
@@ -259,7 +248,7 @@ def _architecture(widths: Any, activation: Any, bias: Any) -> Architecture:
 
 ARCHITECTURE_FIELDS = ("widths", "input", "hidden", "output", "activation", "bias")
 LIMIT_FIELDS = ("timeout", "wall_timeout")
-OPTION_FIELDS = tuple(dict.fromkeys(name for options in TASK_OPTIONS.values() for name in options))
+OPTION_FIELDS = tuple(OPTIONS)
 FIELDS = ("task", *ARCHITECTURE_FIELDS, *OPTION_FIELDS, *LIMIT_FIELDS)
 """Every field of a ``[[job]]``, ``[[grid]]`` or ``[defaults]`` table, in grid expansion order."""
 
@@ -402,7 +391,11 @@ def _defaults(table: Any, lines: _Lines, problems: _Problems) -> dict[str, Any]:
 def _check_value(name: str, value: Any) -> None:
     """Type checks that need no other field (the rest happens in :meth:`Job.create`)."""
     if name == "task":
-        _choice(name, value, TASKS)
+        try:
+            find_task(value if isinstance(value, str) else repr(value))
+        except InvalidOption:
+            shown = repr(value) if isinstance(value, str) else _kind(value)
+            raise InvalidJob(f"unknown task {shown} (choose {', '.join(TASKS)})", name) from None
     elif name in ("input", "output"):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise InvalidJob(f"{name} must be a positive integer (a width), got {value!r}", name)
@@ -410,9 +403,9 @@ def _check_value(name: str, value: Any) -> None:
         if not isinstance(value, list) or not all(type(w) is int for w in value):
             raise InvalidJob(f"hidden must be a list of widths such as [3, 2] (or [] for none), got {value!r}", name)
     elif name in LIMIT_FIELDS:
-        _positive_seconds(name, value)
-    elif name in _OPTION_CHECKS:
-        _OPTION_CHECKS[name](name, value)
+        _seconds(name, value)
+    elif name in OPTIONS:
+        _check_option(name, value)
     elif name == "bias":
         _boolean(name, value)
     elif name == "activation":
@@ -532,7 +525,7 @@ def _expand(table: dict[str, Any], defaults: dict[str, Any], grid: bool, lines: 
             missing = True
     tasks = set(choices.get("task", ()))
     for key in OPTION_FIELDS:
-        if tasks and key in table and not any(key in TASK_OPTIONS[t] for t in tasks):
+        if tasks and key in table and not any(key in {o.name for o in _job_options(t)} for t in tasks):
             problems.add(lines.field(header, key), f"{label}: {_unknown_option(key, tasks)}")
             ok = False
     if missing or "task" not in choices:
@@ -567,7 +560,7 @@ def _job(spec: dict[str, Any], origin: str) -> Job:
         widths = spec["widths"]
     else:
         widths = [spec["input"], *spec.get("hidden", []), spec["output"]]
-    options = {k: v for k, v in spec.items() if k in TASK_OPTIONS[task]}
+    options = {k: v for k, v in spec.items() if k in {o.name for o in _job_options(task)}}
     return Job.create(
         task, widths, spec.get("activation", DEFAULT_ACTIVATION), spec.get("bias", False),
         timeout=spec.get("timeout"), wall_timeout=spec.get("wall_timeout"), origin=origin, **options,

@@ -27,6 +27,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from neurom2.cost import Estimate, guard
+from neurom2.deadline import Deadline
 from neurom2.model.architecture import Architecture
 from neurom2.errors import Neurom2Error
 from neurom2.model.jacobian import FloatArithmetic, ModularArithmetic, evaluation_jacobian, modular_rank
@@ -141,23 +143,59 @@ def float_rank(arch: Architecture, rng: np.random.Generator, n_points: int) -> i
     return int(np.sum(singular > 1e-9 * singular[0])) if singular.size and singular[0] > 0 else 0
 
 
+def rank_estimate(arch: Architecture, space: AmbientSpace | None = None) -> Estimate:
+    """The cost of :func:`dimension`: the evaluation Jacobian (rows = sample inputs × outputs, columns =
+    weights) as int64 residues, twice (numpy and FLINT), its forward pass, and Gaussian elimination."""
+    space = space or AmbientSpace.of(arch)
+    rows = min(space.monomial_count, math.ceil(expected_dimension(arch, space) / arch.output_dim) + 2) * arch.output_dim
+    cols = arch.n_params
+    activations = space.monomial_count * sum(arch.widths)
+    memory = 8 * (2 * rows * cols + 3 * activations)
+    operations = len(PRIMES) * (rows * cols * min(rows, cols) + rows * cols * max(arch.widths))
+    return Estimate(f"a {rows} × {cols} Jacobian modulo {len(PRIMES)} primes", memory, operations)
+
+
 def dimension(
-    arch: Architecture, *, primes: Sequence[int] = PRIMES, seed: int | None = None, float_check: bool = False
+    arch: Architecture,
+    *,
+    float_check: bool = False,
+    seed: int | None = 0,
+    timeout: Deadline | float | None = None,
+    force: bool = False,
+    primes: Sequence[int] = PRIMES,
 ) -> Dimension:
-    """dim M by exact ranks modulo ``primes`` (see the module docstring for what is proved)."""
+    """dim M by exact ranks modulo ``primes`` (see the module docstring for what is proved).
+
+    A single affine map (L = 1) is answered at once: its outputs are every point of V.  Otherwise the cost
+    is estimated first (:func:`rank_estimate`, refused beyond the size guard unless ``force``), and
+    ``timeout`` (seconds, or a :class:`Deadline`) is checked between the rank computations.
+    """
     started = time.perf_counter()
     space = AmbientSpace.of(arch)
+    if arch.depth == 1:
+        return Dimension(arch, space, space.dim, True, (), (), 0.0, None, time.perf_counter() - started,
+                         "a single affine map: its outputs W x (+ b) are every point of V, so M = V")
+    guard(rank_estimate(arch, space), force)
+    deadline = Deadline.coerce(timeout)
     rng = np.random.default_rng(seed)
     bound = expected_dimension(arch, space)
-    monomials = len(space.monomials)
+    monomials = space.monomial_count
     # Fewer sample inputs suffice when the rank is bounded well below dim V; all monomials if not.
     few = min(monomials, math.ceil(bound / arch.output_dim) + 2)
     notes: list[str] = []
+
+    def ranks_at(count: int) -> tuple[int, ...]:
+        found = []
+        for p in primes:
+            deadline.check()
+            found.append(rank_modulo(arch, p, rng, count))
+        return tuple(found)
+
     for attempt in range(3):
-        ranks = tuple(rank_modulo(arch, p, rng, few) for p in primes)
+        ranks = ranks_at(few)
         if few < monomials and min(ranks) < bound:
             few = monomials
-            ranks = tuple(rank_modulo(arch, p, rng, few) for p in primes)
+            ranks = ranks_at(few)
         if len(set(ranks)) == 1:
             break
         notes.append(f"ranks {ranks} modulo {tuple(primes)} disagreed; retried with new random points")

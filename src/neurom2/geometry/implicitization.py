@@ -31,7 +31,8 @@ import sympy
 
 from neurom2.model.architecture import Architecture
 from neurom2.geometry.dimension import Dimension, dimension
-from neurom2.errors import InvalidArchitecture, Macaulay2OutputError, Macaulay2Timeout, VerificationError
+from neurom2.deadline import Deadline
+from neurom2.errors import InvalidOption, Macaulay2OutputError, Macaulay2Timeout, VerificationError
 from neurom2.geometry.interpolation import DegreePiece, equations_of_degree
 from neurom2.m2 import package
 from neurom2.m2.parse import polynomial_from_terms
@@ -39,15 +40,15 @@ from neurom2.m2.session import Macaulay2Session, default_session
 from neurom2.geometry.neurovariety import Neurovariety
 from neurom2.model.parametrization import Parametrization
 from neurom2.model.space import AmbientSpace
+from neurom2.tasks import STRATEGIES
 from neurom2.geometry.verification import verify as verify_result
 
-STRATEGIES = ("auto", "eliminate", "truncated", "interpolate")
 DEFAULT_MAX_DEGREE = 4
 HYPERSURFACE_MAX_DEGREE = 12
 AUTO_ELIMINATION_SECONDS = 60.0
 """Without a user timeout, ``auto`` gives elimination this long before it interpolates instead."""
 DEGREE_SECONDS = 20.0
-"""Without a user timeout, the slice count for the degree of an incomplete ideal gets this long."""
+"""The slice count for the degree of an incomplete ideal gets at most this long (then: not computed)."""
 
 
 @dataclass(frozen=True)
@@ -70,39 +71,49 @@ def implicitize(
     strategy: str = "auto",
     max_degree: int | None = None,
     session: Macaulay2Session | None = None,
-    timeout: float | None = None,
+    timeout: Deadline | float | None = None,
     verify: bool = True,
     seed: int = 0,
+    force: bool = False,
 ) -> Neurovariety:
     """Compute the ideal, dimension and degree of the neurovariety of ``architecture``.
 
     ``strategy`` is one of :data:`STRATEGIES` (see the module docstring); ``max_degree`` bounds the
-    degree of the equations for ``truncated`` and ``interpolate``; ``timeout`` bounds each Macaulay2
-    computation in seconds; ``verify`` runs the independent checks of :mod:`neurom2.geometry.verification`.
+    degree of the equations for ``truncated`` and ``interpolate``; ``timeout`` is the time budget of the
+    whole computation in seconds (:mod:`neurom2.deadline`); ``verify`` runs the independent checks of
+    :mod:`neurom2.geometry.verification`; ``force`` runs computations that a size guard would refuse.
     """
     if strategy not in STRATEGIES:
-        raise InvalidArchitecture(f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}")
+        raise InvalidOption(f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}", "strategy")
     if max_degree is not None and max_degree < 1:
-        raise InvalidArchitecture(f"max_degree must be at least 1, got {max_degree}")
-    session = package.ready(session or default_session())
+        raise InvalidOption(f"max_degree must be at least 1, got {max_degree}", "max_degree")
+    deadline = Deadline.coerce(timeout)
+    with deadline.enforced():
+        return _implicitize(architecture, strategy, max_degree, package.ready(session or default_session()), deadline,
+                            verify, seed, force)
+
+
+def _implicitize(architecture: Architecture, strategy: str, max_degree: int | None, session: Macaulay2Session,
+                 deadline: Deadline, verify: bool, seed: int, force: bool) -> Neurovariety:
     space = AmbientSpace.of(architecture)
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    dim = dimension(architecture, seed=seed)
+    dim = dimension(architecture, seed=seed, timeout=deadline, force=force)
     timings["dimension"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    ideal = _run_strategy(architecture, space, dim, strategy, max_degree, session, timeout, seed)
+    ideal = _run_strategy(architecture, space, dim, strategy, max_degree, session, deadline, seed)
     timings[ideal.strategy] = time.perf_counter() - started
 
     degree, degree_method = ideal.degree, ideal.degree_method
     if not ideal.complete and ideal.dim < space.dim:
         started = time.perf_counter()
-        degree, degree_method = _witness_degree(architecture, ideal.dim, session, timeout, seed)
+        degree, degree_method = _witness_degree(architecture, ideal.dim, session, deadline, seed)
         timings["degree"] = time.perf_counter() - started
 
     verification = None
     if verify:
+        deadline.check()
         started = time.perf_counter()
         verification = verify_result(ideal.equations, ideal.dim, Parametrization(architecture), seed=seed)
         timings["verification"] = time.perf_counter() - started
@@ -133,25 +144,29 @@ def _run_strategy(
     strategy: str,
     max_degree: int | None,
     session: Macaulay2Session,
-    timeout: float | None,
+    deadline: Deadline,
     seed: int,
 ) -> _Ideal:
     if strategy == "auto":
         if dim.fills:
             return _Ideal((), dim.dim, None, None, True, None, "fills V: the Jacobian has full rank dim V", "rank")
         if dim.dim == space.dim - 1:
-            return _interpolate(arch, space, dim, max_degree or HYPERSURFACE_MAX_DEGREE, session, timeout, seed)
+            return _interpolate(arch, space, dim, max_degree or HYPERSURFACE_MAX_DEGREE, session, deadline, seed)
         try:
-            return _eliminate(arch, space, session, timeout or AUTO_ELIMINATION_SECONDS, None, dim.dim)
+            limit = None if deadline.seconds is not None else AUTO_ELIMINATION_SECONDS
+            return _eliminate(arch, space, session, deadline.remaining(limit), None, dim.dim)
         except Macaulay2Timeout:
-            return _interpolate(arch, space, dim, max_degree or DEFAULT_MAX_DEGREE, session, timeout, seed)
+            if deadline.expired():
+                raise
+            return _interpolate(arch, space, dim, max_degree or DEFAULT_MAX_DEGREE, session, deadline, seed)
     if strategy == "eliminate":
-        return _eliminate(arch, space, session, timeout, None, dim.dim)
+        return _eliminate(arch, space, session, deadline.remaining(), None, dim.dim)
     if strategy == "truncated":
         if arch.bias or not arch.activation.is_monomial:
-            raise InvalidArchitecture("strategy 'truncated' needs a homogeneous parametrization: a monomial activation and no biases")
-        return _eliminate(arch, space, session, timeout, max_degree or DEFAULT_MAX_DEGREE, dim.dim)
-    return _interpolate(arch, space, dim, max_degree or DEFAULT_MAX_DEGREE, session, timeout, seed)
+            raise InvalidOption("strategy 'truncated' needs a homogeneous parametrization: a monomial activation and "
+                                "no biases", "strategy")
+        return _eliminate(arch, space, session, deadline.remaining(), max_degree or DEFAULT_MAX_DEGREE, dim.dim)
+    return _interpolate(arch, space, dim, max_degree or DEFAULT_MAX_DEGREE, session, deadline, seed)
 
 
 def _eliminate(
@@ -175,17 +190,18 @@ def _interpolate(
     dim: Dimension,
     max_degree: int,
     session: Macaulay2Session,
-    timeout: float | None,
+    deadline: Deadline,
     seed: int,
 ) -> _Ideal:
     hypersurface = dim.dim == space.dim - 1
     pieces: list[DegreePiece] = []
     for degree in range(1, max_degree + 1):
+        deadline.check()
         pieces.append(equations_of_degree(arch, degree, seed=seed))
         if hypersurface and pieces[-1].basis:
             break
     candidates = [poly for piece in pieces for poly in piece.basis]
-    report = package.equations_report(session, arch, candidates, space.dim, timeout=timeout)
+    report = package.equations_report(session, arch, candidates, space.dim, timeout=deadline.remaining())
     ideal_dim, ideal_degree = report.dim, report.degree
     symbols = coordinate_symbols(space)
     equations = tuple(polynomial_from_terms(terms, symbols) for terms in report.generators)
@@ -206,13 +222,15 @@ def _interpolate(
     return _Ideal(equations, dim.dim, None, None, False, found.degree, proof, "interpolate")
 
 
-def _witness_degree(arch: Architecture, dim: int, session: Macaulay2Session, timeout: float | None, seed: int) -> tuple[int | None, str]:
+def _witness_degree(arch: Architecture, dim: int, session: Macaulay2Session, deadline: Deadline, seed: int) -> tuple[int | None, str]:
     """deg M by counting the points of a random linear slice over ZZ/p (see ``neuromanifoldDegree``)."""
     method = "points of a random linear slice over ZZ/p divided by the generic fiber degree (probabilistic)"
     try:
-        return package.neuromanifold_degree(session, arch, dim, seed, timeout=timeout or DEGREE_SECONDS), method
+        return package.neuromanifold_degree(session, arch, dim, seed, timeout=deadline.remaining(DEGREE_SECONDS)), method
     except Macaulay2Timeout:
-        return None, "not computed: " + method + " ran out of time"
+        if deadline.expired():
+            raise
+        return None, f"not computed: {method} took more than {DEGREE_SECONDS:g} s"
 
 
 def coordinate_symbols(space: AmbientSpace) -> tuple[sympy.Symbol, ...]:

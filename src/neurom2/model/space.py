@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import combinations_with_replacement
+from math import comb
 import numpy as np
 
 from neurom2.model.architecture import Architecture
@@ -74,8 +75,14 @@ class AmbientSpace:
         )
 
     @property
+    def monomial_count(self) -> int:
+        """The number of monomials per output, Σ_k C(n + k − 1, k), without listing them."""
+        return sum(comb(self.n_inputs + k - 1, k) for k in self.degrees)
+
+    @property
     def dim(self) -> int:
-        return len(self.coordinates)
+        """dim V = d_L · :attr:`monomial_count` (computed without listing the coordinates)."""
+        return self.n_outputs * self.monomial_count
 
     @property
     def is_homogeneous(self) -> bool:
@@ -86,8 +93,9 @@ class AmbientSpace:
         return self.degrees[-1]
 
     def describe(self) -> str:
-        """A human-readable name such as ``R[x1,x2]_3`` or ``(R[x1,x2]_{<=2})^2``."""
-        ring = "R[" + ",".join(f"x{i}" for i in range(1, self.n_inputs + 1)) + "]"
+        """A human-readable name such as ``R[x1,x2]_3``, ``(R[x1,x2]_{<=2})^2`` or ``R[x1,...,x9]_2``."""
+        names = ",".join(f"x{i}" for i in range(1, self.n_inputs + 1)) if self.n_inputs <= 4 else f"x1,...,x{self.n_inputs}"
+        ring = f"R[{names}]"
         if self.is_homogeneous:
             part = f"_{self.degrees[0]}"
         elif self.degrees == tuple(range(self.top_degree + 1)):

@@ -129,5 +129,6 @@ def decide_membership(
         result = decide_linear(architecture, target, field)
     else:
         deadline = Deadline.coerce(timeout)
-        result = FiberSearch(architecture, target, field, session or default_session(), deadline, seed).decide()
+        with deadline.enforced():
+            result = FiberSearch(architecture, target, field, session or default_session(), deadline, seed).decide()
     return replace(result, seconds=time.perf_counter() - started)

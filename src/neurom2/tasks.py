@@ -1,0 +1,349 @@
+"""The task registry: every computation neurom2 offers, with its options declared once.
+
+A :class:`Task` is a name, its :class:`Option` s (name, kind, default, help, and whether the option is part
+of a job's identity), the function that computes it (``function(architecture, **options)``, returning a
+value with ``to_json()``) and the function that renders that value as text.  From this one declaration:
+
+* the command line builds ``neurom2 TASK --widths ... --activation ... [--bias] [options] [--json]``
+  (:mod:`neurom2.cli`);
+* job files are validated field by field, and a job's key is computed from its identity
+  (:mod:`neurom2.batch.jobs`);
+* batch workers run a job description (:mod:`neurom2.batch.execute`).
+
+Option values are checked by their :class:`Kind`, from text (the command line) or from typed values
+(TOML job files, Python), with the same rules and messages; a bad value raises
+:class:`~neurom2.errors.InvalidOption` naming the option.
+
+Common options, with one meaning everywhere:
+
+``seed``
+    seeds every random choice of the computation (points, primes' samples, slices); the same seed gives
+    the same answer.  Random choices never decide correctness, only which certificate is found or, for
+    results marked probabilistic, the stated error bound.
+``timeout``
+    the wall-clock budget of the whole computation in seconds (:mod:`neurom2.deadline`); past it the
+    computation stops with a timeout (exit status 1, batch status ``timeout``).  Not part of a job's
+    identity.
+``force``
+    run a computation that a size guard would refuse (see the task's cost estimate).  Not part of a
+    job's identity.
+
+This module imports nothing heavy: the compute and report functions are named ``"module:function"`` and
+imported when a task runs, so ``neurom2 dim`` does not load sympy.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+from neurom2.errors import InvalidOption
+
+STRATEGIES = ("auto", "eliminate", "truncated", "interpolate")
+"""Strategies of ``implicit`` (see :mod:`neurom2.geometry.implicitization`)."""
+FIELDS = ("real", "complex")
+"""Fields of ``member``: weights in R or in C."""
+
+
+# --- kinds of values ----------------------------------------------------------------------------------------
+
+
+def _kind_of(value: Any) -> str:
+    return {bool: "a boolean", int: "an integer", float: "a number", str: "text", list: "a list",
+            dict: "a table"}.get(type(value), type(value).__name__)
+
+
+class Kind:
+    """How the values of an option are written and checked."""
+
+    describe = "a value"
+
+    def check(self, name: str, value: Any) -> Any:
+        """A typed value (from TOML or Python), checked and normalized; InvalidOption if it is not valid."""
+        raise NotImplementedError
+
+    def from_text(self, name: str, text: str) -> Any:
+        """A value written on the command line."""
+        return self.check(name, text)
+
+
+@dataclass(frozen=True)
+class Flag(Kind):
+    """true or false; on the command line a flag (``--no-NAME`` when the default is true)."""
+
+    describe = "true or false"
+
+    def check(self, name: str, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise InvalidOption(f"{name} must be true or false, got {_kind_of(value)}", name)
+        return value
+
+
+@dataclass(frozen=True)
+class Integer(Kind):
+    """An integer ≥ ``minimum``; None allowed when ``optional``."""
+
+    minimum: int = 0
+    optional: bool = False
+
+    @property
+    def describe(self) -> str:  # type: ignore[override]
+        return "a non-negative integer" if self.minimum == 0 else f"an integer ≥ {self.minimum}"
+
+    def check(self, name: str, value: Any) -> int | None:
+        if value is None and self.optional:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < self.minimum:
+            raise InvalidOption(f"{name} must be {self.describe}, got {value!r}", name)
+        return value
+
+    def from_text(self, name: str, text: str) -> int | None:
+        if not re.fullmatch(r"[0-9]+", text.strip()):
+            raise InvalidOption(f"{name} must be {self.describe}, got {text!r}", name)
+        return self.check(name, int(text))
+
+
+@dataclass(frozen=True)
+class Seconds(Kind):
+    """A positive, finite number of seconds; None (no limit) allowed."""
+
+    describe = "a positive number of seconds"
+
+    def check(self, name: str, value: Any) -> float | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+            raise InvalidOption(f"{name} must be {self.describe}, got {value!r}", name)
+        return float(value)
+
+    def from_text(self, name: str, text: str) -> float | None:
+        try:
+            value = float(text)
+        except ValueError:
+            raise InvalidOption(f"{name} must be {self.describe}, got {text!r}", name) from None
+        return self.check(name, value)
+
+
+@dataclass(frozen=True)
+class Choice(Kind):
+    """One of fixed words."""
+
+    choices: tuple[str, ...]
+
+    @property
+    def describe(self) -> str:  # type: ignore[override]
+        return "one of " + ", ".join(self.choices)
+
+    def check(self, name: str, value: Any) -> str:
+        if value not in self.choices:
+            shown = repr(value) if isinstance(value, str) else _kind_of(value)
+            raise InvalidOption(f"unknown {name} {shown} (choose {', '.join(self.choices)})", name)
+        return value
+
+
+@dataclass(frozen=True)
+class Text(Kind):
+    """Text (parsed later by the task, never evaluated); None allowed when ``optional``."""
+
+    what: str = "text"
+    optional: bool = False
+
+    @property
+    def describe(self) -> str:  # type: ignore[override]
+        return self.what
+
+    def check(self, name: str, value: Any) -> str | None:
+        if value is None and self.optional:
+            return None
+        if not isinstance(value, str):
+            raise InvalidOption(f"{name} must be {self.what}, got {_kind_of(value)}", name)
+        return value
+
+
+REQUIRED = object()
+"""The default of an option that must be given."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option of a task.  ``identity``: part of a job's identity (its key); limits are not.
+    ``jobs``: allowed in job files.  ``argument``: passed to the compute function (else used by the
+    command line only)."""
+
+    name: str
+    kind: Kind
+    default: Any
+    help: str
+    identity: bool = True
+    jobs: bool = True
+    argument: bool = True
+    metavar: str | None = None
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
+
+    @property
+    def flag(self) -> str:
+        """The command-line spelling: ``--max-degree``; ``--no-verify`` for a flag that defaults to true."""
+        dashed = self.name.replace("_", "-")
+        return f"--no-{dashed}" if isinstance(self.kind, Flag) and self.default is True else f"--{dashed}"
+
+
+def _load(reference: str) -> Callable[..., Any]:
+    module, _, name = reference.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+@dataclass(frozen=True)
+class Task:
+    """A computation on one architecture: ``compute(architecture, **options)`` → value with ``to_json()``."""
+
+    name: str
+    help: str
+    compute: str
+    """``"module:function"``; the function takes the architecture and the options as keywords."""
+    report: str
+    """``"module:function"``: value → text, the command line's default output."""
+    options: tuple[Option, ...]
+    prepare: str | None = None
+    """``"module:function"`` (architecture, options) → options: cross-checks and canonical forms (e.g. a
+    target parsed in the network's space), raising InvalidInput; run before the options become a job."""
+    cli_hook: str | None = None
+    """``"module:function"`` (architecture, options) run by the command line before computing."""
+    macaulay2: bool = True
+    """Whether the task needs Macaulay2."""
+    details: str = ""
+    """More help: shown by ``neurom2 TASK --help``."""
+
+    def option(self, name: str) -> Option:
+        return next(o for o in self.options if o.name == name)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(o.name for o in self.options)
+
+    def resolve(self, architecture: Any, given: Mapping[str, Any]) -> dict[str, Any]:
+        """Every option of the task, checked (typed values), with defaults filled in and :attr:`prepare` run.
+        Unknown names, missing required options and bad values raise InvalidOption."""
+        for name in given:
+            if name not in self.names:
+                raise InvalidOption(f"{self.name} has no option {name!r} (options: {', '.join(self.names)})", name)
+        values: dict[str, Any] = {}
+        for option in self.options:
+            if option.name in given:
+                values[option.name] = option.kind.check(option.name, given[option.name])
+            elif option.required:
+                raise InvalidOption(f"{self.name} needs {option.name} ({option.help})", option.name)
+            else:
+                values[option.name] = option.default
+        return _load(self.prepare)(architecture, values) if self.prepare else values
+
+    def identity(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The options that determine the result (for a job's key)."""
+        return {o.name: values[o.name] for o in self.options if o.identity}
+
+    def run(self, architecture: Any, values: Mapping[str, Any]) -> Any:
+        """Compute with resolved options (:meth:`resolve`)."""
+        arguments = {o.name: values[o.name] for o in self.options if o.argument}
+        return _load(self.compute)(architecture, **arguments)
+
+    def format(self, result: Any) -> str:
+        return _load(self.report)(result)
+
+
+# --- the tasks ----------------------------------------------------------------------------------------------
+
+SEED = Option("seed", Integer(), 0, "seed of the random choices (points, slices); the same seed gives the same answer",
+              metavar="N")
+TIMEOUT = Option("timeout", Seconds(), None, "time budget of the whole computation, in seconds (default: none)",
+                 identity=False, metavar="S")
+FORCE = Option("force", Flag(), False, "run even when the cost estimate exceeds the size guard", identity=False)
+
+
+def _prepare_member(architecture: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """The target parsed in the network's space V, in canonical form (so equal targets are one job)."""
+    from neurom2.errors import InvalidTarget
+    from neurom2.model.space import AmbientSpace
+    from neurom2.model.target import Target
+
+    try:
+        target = Target.parse(values["target"], AmbientSpace.of(architecture))
+    except InvalidTarget as error:
+        raise InvalidOption(f"target: {error}", "target") from None
+    return {**values, "target": str(target)}
+
+
+def _emit_m2(architecture: Any, values: Mapping[str, Any]) -> None:
+    from neurom2.m2.package import standalone_script
+
+    if values.get("emit_m2"):
+        with open(values["emit_m2"], "w", encoding="utf-8") as handle:
+            handle.write(standalone_script(architecture, str(architecture)))
+
+
+TASKS: dict[str, Task] = {task.name: task for task in (
+    Task(
+        "dim", "exact dimension of a neuromanifold (Jacobian rank modulo primes)",
+        compute="neurom2.geometry.dimension:dimension", report="neurom2.report:format_dimension",
+        options=(
+            Option("float_check", Flag(), False, "also compute a floating-point rank as a cross-check"),
+            SEED, TIMEOUT, FORCE,
+        ),
+        macaulay2=False,
+    ),
+    Task(
+        "implicit", "implicit equations, dimension and degree of a neuromanifold",
+        compute="neurom2.geometry.implicitization:implicitize", report="neurom2.report:format_neurovariety",
+        options=(
+            Option("strategy", Choice(STRATEGIES), "auto", "how to compute the ideal (see README)"),
+            Option("max_degree", Integer(1, optional=True), None, "degree bound for the truncated and interpolate strategies",
+                   metavar="K"),
+            Option("verify", Flag(), True, "run the independent verification"),
+            Option("emit_m2", Text("a file name", optional=True), None,
+                   "also write the computation as a standalone Macaulay2 script", identity=False, jobs=False,
+                   argument=False, metavar="FILE"),
+            SEED, TIMEOUT, FORCE,
+        ),
+        cli_hook="neurom2.tasks:_emit_m2",
+    ),
+    Task(
+        "member", "is a target polynomial computed by the network, with real or complex weights?",
+        compute="neurom2.real.membership:decide_membership", report="neurom2.report:format_membership",
+        options=(
+            Option("target", Text("text (polynomials separated by ';')"), REQUIRED,
+                   "polynomial(s) in x1..xn (or x,y,z), one per output separated by ';', e.g. 'x^3 - x*y^2'"),
+            Option("field", Choice(FIELDS), "real", "weights in R or in C"),
+            SEED, TIMEOUT,
+        ),
+        prepare="neurom2.tasks:_prepare_member",
+    ),
+)}
+"""Every task, by name, in the order the command line lists them."""
+
+
+def task(name: str) -> Task:
+    """The task called ``name``; InvalidOption naming the known tasks otherwise."""
+    if name not in TASKS:
+        raise InvalidOption(f"unknown task {name!r} (choose {', '.join(TASKS)})", "task")
+    return TASKS[name]
+
+
+def check_signatures() -> list[str]:
+    """Mismatches between each task's options and its compute function's keywords (empty when consistent)."""
+    import inspect
+
+    problems = []
+    for t in TASKS.values():
+        parameters = inspect.signature(_load(t.compute)).parameters
+        for o in t.options:
+            if o.argument and o.name not in parameters:
+                problems.append(f"{t.name}: {t.compute} has no parameter {o.name!r}")
+    return problems
+
+
+__all__ = ["FIELDS", "STRATEGIES", "TASKS", "Choice", "Flag", "Integer", "Kind", "Option", "Seconds", "Task", "Text",
+           "check_signatures", "task"]
