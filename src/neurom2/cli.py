@@ -55,10 +55,11 @@ def _converter(option: Option) -> Any:
 
 def _add_task(commands: argparse._SubParsersAction, task: Task) -> None:
     parser = commands.add_parser(task.name, help=task.help, description=task.help + (". " + task.details if task.details else ""))
-    parser.add_argument("--widths", default="2,2,1", help="layer widths d0,...,dL (default: 2,2,1)")
-    parser.add_argument("--activation", default="x^2",
-                        help="polynomial activation in x, e.g. x^3, x^2+x, 1/2*x^2-3 (default: x^2)")
-    parser.add_argument("--bias", action="store_true", help="affine layers (with biases) instead of linear ones")
+    if task.architecture:
+        parser.add_argument("--widths", default="2,2,1", help="layer widths d0,...,dL (default: 2,2,1)")
+        parser.add_argument("--activation", default="x^2",
+                            help="polynomial activation in x, e.g. x^3, x^2+x, 1/2*x^2-3 (default: x^2)")
+        parser.add_argument("--bias", action="store_true", help="affine layers (with biases) instead of linear ones")
     for option in task.options:
         if isinstance(option.kind, Flag):
             action = "store_false" if option.default is True else "store_true"
@@ -80,7 +81,7 @@ def _run_task(args: argparse.Namespace) -> int:
     from neurom2.model.architecture import Architecture
 
     task: Task = args.task
-    architecture = Architecture.create(args.widths, args.activation, args.bias)
+    architecture = Architecture.create(args.widths, args.activation, args.bias) if task.architecture else None
     values = task.resolve(architecture, {o.name: getattr(args, o.name) for o in task.options
                                          if getattr(args, o.name) is not None or not o.required})
     if task.cli_hook:

@@ -216,6 +216,9 @@ class Task:
     """``"module:function"`` (architecture, options) run by the command line before computing."""
     macaulay2: bool = True
     """Whether the task needs Macaulay2."""
+    architecture: bool = True
+    """Whether the task computes on one architecture (``--widths``, ``--activation``, ``--bias``; job files);
+    when False, ``compute(**options)`` takes the options alone and the task is not available in job files."""
     details: str = ""
     """More help: shown by ``neurom2 TASK --help``."""
 
@@ -247,9 +250,10 @@ class Task:
         return {o.name: values[o.name] for o in self.options if o.identity}
 
     def run(self, architecture: Any, values: Mapping[str, Any]) -> Any:
-        """Compute with resolved options (:meth:`resolve`)."""
+        """Compute with resolved options (:meth:`resolve`); ``architecture`` is None for tasks without one."""
         arguments = {o.name: values[o.name] for o in self.options if o.argument}
-        return _load(self.compute)(architecture, **arguments)
+        compute = _load(self.compute)
+        return compute(architecture, **arguments) if self.architecture else compute(**arguments)
 
     def format(self, result: Any) -> str:
         return _load(self.report)(result)

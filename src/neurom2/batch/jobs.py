@@ -73,6 +73,10 @@ def default_wall_timeout(timeout: float) -> float:
     return 1.1 * timeout + 30
 
 
+JOB_TASKS = tuple(name for name, spec in TASKS.items() if spec.architecture)
+"""The tasks a job file may name: those that compute on one architecture."""
+
+
 def _job_options(task_name: str) -> tuple[Option, ...]:
     """The options of a task that job files carry (all but command-line extras), ``timeout`` aside."""
     return tuple(o for o in TASKS[task_name].options if o.jobs and o.name != "timeout")
@@ -115,6 +119,9 @@ class Job:
             spec = find_task(task)
         except InvalidOption as error:
             raise InvalidJob(str(error), "task") from None
+        if not spec.architecture:
+            raise InvalidJob(f"task {task!r} does not run on one architecture and cannot be a job "
+                             f"(job tasks: {', '.join(JOB_TASKS)})", "task")
         arch = _architecture(widths, activation, bias)
         for name in options:
             if name not in {o.name for o in _job_options(spec.name)}:
@@ -192,7 +199,7 @@ def _seconds(name: str, value: Any) -> float:
 def _option_kinds() -> dict[str, Option]:
     """One option per name across the tasks (options of the same name have the same kind)."""
     found: dict[str, Option] = {}
-    for name in TASKS:
+    for name in JOB_TASKS:
         for option in _job_options(name):
             found.setdefault(option.name, option)
     return found
@@ -216,7 +223,7 @@ def _boolean(name: str, value: Any) -> bool:
 
 
 def _unknown_option(name: str, tasks: set[str]) -> str:
-    users = [t for t in TASKS if name in {o.name for o in _job_options(t)}]
+    users = [t for t in JOB_TASKS if name in {o.name for o in _job_options(t)}]
     return f"{name} applies only to {' and '.join(users)} jobs, not to {' or '.join(sorted(tasks))}"
 
 
@@ -395,7 +402,7 @@ def _check_value(name: str, value: Any) -> None:
             find_task(value if isinstance(value, str) else repr(value))
         except InvalidOption:
             shown = repr(value) if isinstance(value, str) else _kind(value)
-            raise InvalidJob(f"unknown task {shown} (choose {', '.join(TASKS)})", name) from None
+            raise InvalidJob(f"unknown task {shown} (choose {', '.join(JOB_TASKS)})", name) from None
     elif name in ("input", "output"):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise InvalidJob(f"{name} must be a positive integer (a width), got {value!r}", name)
@@ -490,7 +497,7 @@ def _expand(table: dict[str, Any], defaults: dict[str, Any], grid: bool, lines: 
         merged.pop("widths", None)
     for required in ("task",):
         if required not in merged:
-            problems.add(header, f"{label}: no task (choose {', '.join(TASKS)})")
+            problems.add(header, f"{label}: no task (choose {', '.join(JOB_TASKS)})")
             ok = False
     missing = has_widths and bool(has_parts)  # a field without any usable value: nothing to expand
     if "widths" not in merged and not ("input" in merged and "output" in merged):
