@@ -2,15 +2,70 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 import sympy
 
 from neurom2 import Architecture
 from neurom2.model.jacobian import coefficient_jacobian
-from neurom2.m2.session import default_session
+from neurom2.errors import Macaulay2NotFound
+from neurom2.m2.session import default_session, find_m2
 from neurom2.model.parametrization import forward
 from neurom2.model.space import AmbientSpace
+
+
+def _macaulay2() -> str | None:
+    """The Macaulay2 executable neurom2 would use, or None."""
+    try:
+        return find_m2()
+    except Macaulay2NotFound:
+        return None
+
+
+M2 = _macaulay2()
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+M2_MODULES = {"test_session", "test_implicit", "test_strategies", "test_membership", "test_claims", "test_m2_package",
+              "test_verification"}
+"""Test modules whose every test runs Macaulay2 (other tests say so with the marker or the fixture)."""
+M2_DOCTESTS = {"neurom2"}
+"""Modules whose docstring examples run Macaulay2."""
+_skipped_for_m2: list[str] = []
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark what needs Macaulay2: the modules of M2_MODULES, tests using the ``session`` fixture, doctests of
+    M2_DOCTESTS.  Without Macaulay2 they are skipped and counted (never silently), except under CI=true,
+    where they run and fail: CI must have Macaulay2."""
+    marker = pytest.mark.macaulay2
+    for item in items:
+        module = getattr(item, "module", None)
+        name = module.__name__.rsplit(".", 1)[-1] if module is not None else ""
+        doctest = isinstance(item, pytest.DoctestItem)
+        if (name in M2_MODULES or "session" in getattr(item, "fixturenames", ())
+                or (doctest and item.name in M2_DOCTESTS)):
+            item.add_marker(marker)
+    if M2 is None and not IN_CI:
+        skip = pytest.mark.skip(reason="needs Macaulay2, which is not installed (apt-get install --no-install-recommends macaulay2)")
+        for item in items:
+            if item.get_closest_marker("macaulay2"):
+                item.add_marker(skip)
+                _skipped_for_m2.append(item.nodeid)
+
+
+def pytest_report_header(config):
+    if M2 is not None:
+        return f"Macaulay2: {M2}"
+    if IN_CI:
+        return "Macaulay2: NOT FOUND, and CI=true: the tests that need it will fail"
+    return "Macaulay2: NOT FOUND: the tests that need it are skipped (see the summary)"
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _skipped_for_m2:
+        terminalreporter.write_line(f"{len(_skipped_for_m2)} tests SKIPPED because Macaulay2 is not installed; "
+                                    "they did not run", red=True)
 
 
 @pytest.fixture(scope="session")

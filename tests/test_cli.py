@@ -145,6 +145,7 @@ def linear_323(tmp_path_factory):
     return json.loads(result.stdout), script
 
 
+@pytest.mark.macaulay2
 def test_json_of_linear_323_has_the_documented_keys_and_values(linear_323):
     data, _ = linear_323
     for key in ["widths", "activation", "bias", "ambient_dim", "coordinates", "dim", "expected_dim", "fills",
@@ -170,6 +171,7 @@ def test_json_of_linear_323_has_the_documented_keys_and_values(linear_323):
     )
 
 
+@pytest.mark.macaulay2
 def test_equation_of_linear_323_is_the_determinant_of_the_3x3_coefficient_matrix(linear_323):
     data, _ = linear_323
     symbol = {(c["output"], tuple(c["exponents"])): sympy.Symbol(c["name"]) for c in data["coordinates"]}
@@ -180,6 +182,7 @@ def test_equation_of_linear_323_is_the_determinant_of_the_3x3_coefficient_matrix
     assert sympy.expand(equation - determinant) == 0 or sympy.expand(equation + determinant) == 0
 
 
+@pytest.mark.macaulay2
 def test_emitted_script_of_linear_323_reports_the_same_variety_in_macaulay2(linear_323):
     data, script = linear_323
     assert script.is_file()
@@ -189,6 +192,7 @@ def test_emitted_script_of_linear_323_reports_the_same_variety_in_macaulay2(line
     assert coordinates == [[c["output"], *c["exponents"]] for c in data["coordinates"]]
 
 
+@pytest.mark.macaulay2
 def test_emitted_script_of_221_x4_reports_one_cubic_like_the_json(capsys, tmp_path):
     script = tmp_path / "quartic.m2"
     data = cli_json(capsys, "--widths", "2,2,1", "--activation", "x^4", "--emit-m2", str(script))
@@ -210,6 +214,7 @@ def test_emitted_script_of_221_x4_reports_one_cubic_like_the_json(capsys, tmp_pa
 # --- other options -----------------------------------------------------------------------------------------
 
 
+@pytest.mark.macaulay2
 def test_text_output_of_221_x2_states_dimension_3_and_that_it_fills_v(capsys):
     code = main(["implicit", "--widths", "2,2,1", "--activation", "x^2"])
     out, err = capsys.readouterr()
@@ -218,6 +223,7 @@ def test_text_output_of_221_x2_states_dimension_3_and_that_it_fills_v(capsys):
     assert re.search(r"fills V over C\s+yes", out), out
 
 
+@pytest.mark.macaulay2
 def test_no_verify_reports_verified_false(capsys):
     data = cli_json(capsys, "--widths", "2,2,1", "--activation", "x^3", "--no-verify")
     assert data["verified"] is False
@@ -225,6 +231,7 @@ def test_no_verify_reports_verified_false(capsys):
     assert data["dim"] == 4
 
 
+@pytest.mark.macaulay2
 def test_small_computation_succeeds_within_a_timeout(capsys):
     data = cli_json(capsys, "--widths", "2,2,1", "--activation", "x^2", "--timeout", "30")
     assert data["dim"] == 3

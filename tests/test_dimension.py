@@ -17,6 +17,7 @@ SMALL = [
 ]
 
 
+@pytest.mark.macaulay2
 @pytest.mark.parametrize("widths, activation, bias", SMALL)
 def test_dimension_agrees_with_float_rank_and_with_the_krull_dimension_from_macaulay2(widths, activation, bias):
     arch = Architecture.create(widths, activation, bias)

@@ -309,7 +309,7 @@ def _x2_fills(session: Macaulay2Session) -> Evidence:
     summary = (
         f"Zariski: ideal zero, dim {variety.dim} = dim V; reals: M is GL2(R)-invariant and each of the 6 orbits "
         f"(signatures) is reached with exact real weights: "
-        + "; ".join(f"{t} ← W={list(a.weights)}" for t, a in answers.items())
+        + "; ".join(f"{t} ← W={list(a.weights or ())}" for t, a in answers.items())
     )
     return Evidence(variety.fills and reached, summary, {t: a.to_json()["weights"] for t, a in answers.items()})
 

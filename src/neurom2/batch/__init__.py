@@ -9,10 +9,15 @@ Data flow (one module per stage)::
 
 Quick start::
 
-    >>> from neurom2.batch import load_jobs, run_batch, ResultStore
-    >>> summary = run_batch(load_jobs("examples/sweep.toml"), "results.sqlite", workers=2)
-    >>> with ResultStore("results.sqlite") as store:
-    ...     done = [row.result["dim"] for row in store.rows(status="done")]
+    >>> import pathlib, tempfile
+    >>> from neurom2.batch import Job, ResultStore, run_batch
+    >>> jobs = [Job.create("dim", [2, a, 1], "x^2") for a in (1, 2, 3)]
+    >>> store = pathlib.Path(tempfile.mkdtemp()) / "results.sqlite"
+    >>> run_batch(jobs, store, workers=2, progress=False).exit_status
+    0
+    >>> with ResultStore(store) as results:
+    ...     sorted(row.result["dim"] for row in results.rows(status="done"))
+    [2, 3, 3]
 """
 
 from neurom2.batch.dask_backend import DaskCluster

@@ -507,24 +507,24 @@ def _expand(table: dict[str, Any], defaults: dict[str, Any], grid: bool, lines: 
     for key in FIELDS:
         if key not in merged:
             continue
+        errors: list[InvalidJob] = []
         try:
             values = _choices(key, merged[key], grid)
-        except InvalidJob as error:
-            values, errors = [], [error]
-        else:
-            errors, good = [], []
-            for value in values:
-                try:
-                    _check_value(key, value)
-                    good.append(value)
-                except InvalidJob as error:
-                    errors.append(error)
-            values = good
-        for error in errors:
+        except InvalidJob as bad_field:
+            values, errors = [], [bad_field]
+        good = []
+        for value in values:
+            try:
+                _check_value(key, value)
+                good.append(value)
+            except InvalidJob as bad_value:
+                errors.append(bad_value)
+        values = good
+        for problem in errors:
             if key in table:
-                report(error)
+                report(problem)
             else:
-                problems.add(header, f"{label}: {error} (from [defaults])")
+                problems.add(header, f"{label}: {problem} (from [defaults])")
         ok = ok and not errors
         if values:  # the good values are still expanded, to find the problems of their combinations too
             choices[key] = values
@@ -544,8 +544,8 @@ def _expand(table: dict[str, Any], defaults: dict[str, Any], grid: bool, lines: 
     jobs: list[Job] = []
     origin = f"{name}:{header}, {label}" if header else f"{name}, {label}"
     keys = list(choices)
-    for values in itertools.product(*(choices[k] for k in keys)):
-        spec = dict(zip(keys, values))
+    for combination in itertools.product(*(choices[k] for k in keys)):
+        spec = dict(zip(keys, combination))
         try:
             jobs.append(_job(spec, origin))
         except InvalidJob as error:

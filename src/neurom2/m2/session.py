@@ -1,6 +1,6 @@
 """One persistent Macaulay2 process, driven through pexpect.
 
-Protocol (measured on M2 1.21; see ``/work/shared/M2NOTES.md``):
+Protocol (measured on Macaulay2 1.21, Debian bookworm):
 
 * M2 runs as ``M2 --no-readline --silent -q --no-debug --no-backtrace`` on a pty in non-canonical mode:
   a line may be longer than the 4095 bytes a canonical pty keeps, ISIG stays on so Ctrl-C interrupts,
@@ -183,8 +183,14 @@ class Macaulay2Session:
         for path in self._packages:
             self._request(_load_package_code(path), None)
 
+    def _process(self) -> pexpect.spawn:
+        """The running M2 process (the callers start it first; a missing one is reported as a crash)."""
+        if self._child is None:
+            raise Macaulay2Crashed("the Macaulay2 process is gone")
+        return self._child
+
     def _request(self, code: str, timeout: float | None) -> str:
-        child = self._child
+        child = self._process()
         self._requests += 1
         begin, end = f"{self._tag}:begin:{self._requests}", f"{self._tag}:end:{self._requests}"
         seconds = 0 if timeout is None else max(1, math.ceil(timeout))  # alarm 0 cancels any alarm
@@ -218,9 +224,10 @@ class Macaulay2Session:
 
     def _interrupt(self) -> bool:
         """Send Ctrl-C and wait for the prompt; if it does not come, kill the process. True if it came."""
-        self._child.sendintr()
+        child = self._process()
+        child.sendintr()
         replies = [self._prompt, pexpect.EOF, pexpect.TIMEOUT]
-        if self._child.expect_exact(replies, timeout=INTERRUPT_WAIT) == 0:
+        if child.expect_exact(replies, timeout=INTERRUPT_WAIT) == 0:
             return True
         self._discard()
         return False

@@ -157,8 +157,9 @@ class PolynomialParser(ABC):
             match = _TOKEN.match(text, position, self.end)
             if match is None:
                 raise self.malformed(f"unexpected character {text[position]!r}", position)
-            if match.lastgroup != "space":
-                self.tokens.append(Token(match.lastgroup, match.group(), position))
+            kind = match.lastgroup or "space"
+            if kind != "space":
+                self.tokens.append(Token(kind, match.group(), position))
             position = match.end()
 
     # --- errors ---

@@ -50,6 +50,13 @@ class ChartResult:
     def dim(self) -> int:
         return self.points.dim
 
+    @property
+    def zero_dimensional(self) -> Solutions:
+        """The points of a zero-dimensional fiber (an internal error for other fibers)."""
+        if self.solutions is None:
+            raise ValueError(f"the fiber of dimension {self.dim} has no list of points")
+        return self.solutions
+
 
 class FiberSearch:
     """The chart-by-chart computation of steps 3 and 4: :meth:`decide` gives the :class:`Membership`."""
@@ -138,7 +145,7 @@ class FiberSearch:
             sliced = self.fiber(result.chart.with_values(values))
             if sliced.dim == 0:
                 result.summary.setdefault("slices", []).append(
-                    {"fixed": {self.names[i]: str(v) for i, v in values.items()}, **sliced.solutions.describe(self.names)})
+                    {"fixed": {self.names[i]: str(v) for i, v in values.items()}, **sliced.zero_dimensional.describe(self.names)})
                 yield sliced
 
     def critical(self, result: ChartResult) -> ChartResult | None:
@@ -183,7 +190,7 @@ class FiberSearch:
         summary["components"] = components
         result.real = True if found is not None else False if decided else None
         if found is not None:  # critical points have large degree; a rational slice near one is simpler
-            near = self.slice_near(result, found.solutions)
+            near = self.slice_near(result, found.zero_dimensional)
             if near is not None:
                 summary["slice_near_a_real_critical_point"] = near.summary["fixed"]
                 return near
@@ -196,7 +203,7 @@ class FiberSearch:
         free = result.chart.free()
         values = {free[k]: Fraction(round(approximate[k] * 8), 8) for k in result.points.independent or []}
         sliced = self.fiber(result.chart.with_values(values))
-        if sliced.dim == 0 and sliced.solutions.real_count:
+        if sliced.dim == 0 and sliced.zero_dimensional.real_count:
             return sliced
         return None
 
@@ -224,7 +231,7 @@ class FiberSearch:
                 return None
             if sliced.dim != 0:
                 continue
-            points = [p for p in sliced.solutions.points() if p.is_real or self.field == "complex"]
+            points = [p for p in sliced.zero_dimensional.points() if p.is_real or self.field == "complex"]
             if points:
                 sliced.summary["status"] = "point found on a random slice, before the full computation"
                 certificate = {"method": self.method_description(), "charts": [sliced.summary]}
@@ -242,24 +249,24 @@ class FiberSearch:
         if self.field == "complex":
             if not zero_dim and not positive:
                 return self.answer(False, certificate)
-            candidates = [p for r in zero_dim for p in r.solutions.points()]
+            candidates = [p for r in zero_dim for p in r.zero_dimensional.points()]
             for r in positive if not candidates else []:
                 sliced = next(self.slices(r), None)
                 if sliced is not None:
                     r.summary["status"] = "point found on a slice"
-                    candidates = sliced.solutions.points()
+                    candidates = sliced.zero_dimensional.points()
                     break
             if not candidates:
                 certificate["note"] = ("the fiber ideal is not the unit ideal, so it has complex points "
                                        "(Nullstellensatz), but no zero-dimensional slice was found to exhibit one")
                 return self.answer(True, certificate)
             return self.answer(True, certificate, candidates)
-        real = [p for r in zero_dim for p in r.solutions.points() if p.is_real]
+        real = [p for r in zero_dim for p in r.zero_dimensional.points() if p.is_real]
         if real:
             return self.answer(True, certificate, real)
         for r in positive:
             for sliced in self.slices(r):
-                points = [p for p in sliced.solutions.points() if p.is_real]
+                points = [p for p in sliced.zero_dimensional.points() if p.is_real]
                 if points:
                     r.summary["status"] = "real point found on a slice"
                     return self.answer(True, certificate, points)
@@ -268,7 +275,7 @@ class FiberSearch:
             found = self.critical(r)
             if found is not None:
                 r.summary["status"] = "real point found among critical points"
-                return self.answer(True, certificate, [p for p in found.solutions.points() if p.is_real])
+                return self.answer(True, certificate, [p for p in found.zero_dimensional.points() if p.is_real])
             r.summary["status"] = "no real point (critical points)" if r.real is False else "undecided"
         undecided = [r for r in positive if r.real is None]
         if undecided:

@@ -128,18 +128,18 @@ class Solutions:
         return sorted(result, key=lambda p: (p.modulus.degree() > 1, not p.is_real, p.modulus.degree()))
 
 
-def _monomial_matrices(exponents: list, index: dict, mats: list[flint.fmpq_mat]) -> list[flint.fmpq_mat]:
+def _monomial_matrices(exponents: Sequence[tuple[int, ...]], index: dict, mats: list[flint.fmpq_mat]) -> list[flint.fmpq_mat]:
     """Multiplication matrices of the basis monomials (standard monomials: their divisors are standard too)."""
     n = len(exponents)
-    result: list[flint.fmpq_mat | None] = [None] * n
+    found: dict[int, flint.fmpq_mat] = {}
     for e in sorted(map(tuple, exponents), key=sum):
         if not any(e):
-            result[index[e]] = flint.fmpq_mat(n, n, [int(i == j) for i in range(n) for j in range(n)])
+            found[index[e]] = flint.fmpq_mat(n, n, [int(i == j) for i in range(n) for j in range(n)])
             continue
         i = next(k for k, a in enumerate(e) if a)
         smaller = e[:i] + (e[i] - 1,) + e[i + 1:]
-        result[index[e]] = mats[i] * result[index[smaller]]
-    return result
+        found[index[e]] = mats[i] * found[index[smaller]]
+    return [found[k] for k in range(n)]
 
 
 def _traces(monomial: list[flint.fmpq_mat]) -> flint.fmpq_mat:
@@ -199,13 +199,15 @@ def count_real_roots(poly: flint.fmpq_poly) -> tuple[int, str]:
 def real_roots(poly: flint.fmpq_poly, bits: int = 64) -> list[flint.arb]:
     """Isolating balls of the real roots, ascending (Arb's ``complex_roots`` lists real roots first)."""
     with precision(bits):
-        return [root.real for root, _ in poly.numer().complex_roots() if root.imag == 0]
+        found: list[Any] = poly.numer().complex_roots()  # (root, multiplicity) pairs
+        return [root.real for root, _ in found if root.imag == 0]
 
 
 def roots(poly: flint.fmpq_poly, bits: int) -> list[flint.acb]:
     """All roots, certified to ``bits`` bits: the real ones ascending, then the others."""
     with precision(bits):
-        return [root for root, _ in poly.numer().complex_roots()]
+        found: list[Any] = poly.numer().complex_roots()  # (root, multiplicity) pairs
+        return [root for root, _ in found]
 
 
 @contextmanager
