@@ -36,8 +36,10 @@ from __future__ import annotations
 
 import importlib
 import math
+import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from neurom2.errors import InvalidOption
@@ -160,6 +162,54 @@ class Text(Kind):
             return None
         if not isinstance(value, str):
             raise InvalidOption(f"{name} must be {self.what}, got {_kind_of(value)}", name)
+        return value
+
+
+@dataclass(frozen=True)
+class InputFile(Kind):
+    """The name of an existing, readable file; None allowed when ``optional``."""
+
+    what: str = "a file"
+    optional: bool = False
+
+    @property
+    def describe(self) -> str:  # type: ignore[override]
+        return f"the name of {self.what}"
+
+    def check(self, name: str, value: Any) -> str | None:
+        if value is None and self.optional:
+            return None
+        if not isinstance(value, str) or not value:
+            raise InvalidOption(f"{name} must be {self.describe}, got {value!r}", name)
+        path = Path(value)
+        if not path.is_file():
+            raise InvalidOption(f"{name}: {value}: no such file", name)
+        if not os.access(path, os.R_OK):
+            raise InvalidOption(f"{name}: {value}: not readable", name)
+        return value
+
+
+@dataclass(frozen=True)
+class OutputFile(Kind):
+    """The name of a file to write, in an existing, writable directory; None allowed when ``optional``."""
+
+    what: str = "a file to write"
+    optional: bool = False
+
+    @property
+    def describe(self) -> str:  # type: ignore[override]
+        return f"the name of {self.what}"
+
+    def check(self, name: str, value: Any) -> str | None:
+        if value is None and self.optional:
+            return None
+        if not isinstance(value, str) or not value or value.endswith(("/", os.sep)):
+            raise InvalidOption(f"{name} must be {self.describe}, got {value!r}", name)
+        folder = Path(value).parent
+        if not folder.is_dir():
+            raise InvalidOption(f"{name}: {value}: the directory {folder} does not exist", name)
+        if not os.access(folder, os.W_OK) or Path(value).is_dir():
+            raise InvalidOption(f"{name}: {value}: cannot write there", name)
         return value
 
 
@@ -307,7 +357,7 @@ TASKS: dict[str, Task] = {task.name: task for task in (
             Option("max_degree", Integer(1, optional=True), None, "degree bound for the truncated and interpolate strategies",
                    metavar="K"),
             Option("verify", Flag(), True, "run the independent verification"),
-            Option("emit_m2", Text("a file name", optional=True), None,
+            Option("emit_m2", OutputFile("a Macaulay2 script to write", optional=True), None,
                    "also write the computation as a standalone Macaulay2 script", identity=False, jobs=False,
                    argument=False, metavar="FILE"),
             SEED, TIMEOUT, FORCE,
@@ -349,5 +399,6 @@ def check_signatures() -> list[str]:
     return problems
 
 
-__all__ = ["FIELDS", "STRATEGIES", "TASKS", "Choice", "Flag", "Integer", "Kind", "Option", "Seconds", "Task", "Text",
+__all__ = ["FIELDS", "STRATEGIES", "TASKS", "Choice", "Flag", "InputFile", "Integer", "Kind", "Option", "OutputFile",
+           "Seconds", "Task", "Text",
            "check_signatures", "task"]

@@ -1,0 +1,114 @@
+"""Every subcommand, on a battery of bad inputs: exit status 2, one line on stderr, no traceback.
+
+The battery for the tasks is generated from the registry (:mod:`neurom2.tasks`), so a new task or option
+is covered as soon as it is declared: bad widths and activations, bad values of every option by its
+kind, a missing required option, an unknown flag.  The other commands get their own bad inputs.  Runs
+in-process through ``neurom2.cli.main`` (fast); one case runs the real program.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from neurom2.cli import main
+from neurom2.tasks import TASKS, Choice, Flag, InputFile, Integer, OutputFile, Seconds, Text
+
+BAD_WIDTHS = ["2,0,1", "2,a,1", "2", "", "2,,1", "-2,1"]
+BAD_ACTIVATIONS = ["tanh(x)", "x^-1", "3", "x*y", "x^", "relu", "sqrt(x)"]
+BAD_VALUES = {
+    Integer: ["-1", "abc", "1.5", ""],
+    Seconds: ["0", "-1", "nan", "inf", "abc"],
+    Choice: ["bogus"],
+    Text: ["", ")("],
+    InputFile: ["", "/nonexistent-dir/file", "/"],
+    OutputFile: ["", "/nonexistent-dir/file", "/"],
+}
+
+
+def _task_cases():
+    for task in TASKS.values():
+        required = [arg for o in task.options if o.required for arg in (o.flag, _good_value(task.name, o.name))]
+        if task.architecture:
+            for widths in BAD_WIDTHS:
+                yield pytest.param([task.name, "--widths", widths, *required], id=f"{task.name}-widths-{widths!r}")
+            for activation in BAD_ACTIVATIONS:
+                yield pytest.param([task.name, "--activation", activation, *required], id=f"{task.name}-activation-{activation}")
+        for option in task.options:
+            if isinstance(option.kind, Flag):
+                continue
+            others = [arg for o in task.options if o.required and o is not option
+                      for arg in (o.flag, _good_value(task.name, o.name))]
+            for value in BAD_VALUES[type(option.kind)]:
+                yield pytest.param([task.name, *others, option.flag, value], id=f"{task.name}-{option.name}-{value!r}")
+            if option.required:
+                yield pytest.param([task.name, *others], id=f"{task.name}-{option.name}-missing")
+        yield pytest.param([task.name, *required, "--bogus"], id=f"{task.name}-unknown-flag")
+
+
+GOOD_VALUES = {("member", "target"): "x^2"}
+"""A valid value for each required option, so that one bad option is tested at a time."""
+
+
+def _good_value(task: str, option: str) -> str:
+    return GOOD_VALUES[(task, option)]
+
+
+def _other_cases(tmp):
+    not_toml = tmp / "bad.toml"
+    not_toml.write_text("[[job]]\ntask = 'dimm'\nwidths = [2, 2, 1]\n")
+    good = tmp / "good.toml"
+    good.write_text("[[job]]\ntask = 'dim'\nwidths = [2, 2, 1]\n")
+    text_file = tmp / "notes.txt"
+    text_file.write_text("not a database")
+    return [
+        ([], "no-command"),
+        (["frobnicate"], "unknown-command"),
+        (["reproduce", "--only", "no-such-claim"], "reproduce-unknown-claim"),
+        (["batch", str(tmp / "missing.toml")], "batch-missing-file"),
+        (["batch", str(not_toml)], "batch-invalid-job-file"),
+        (["batch", str(good), "--db", str(text_file)], "batch-store-not-a-database"),
+        (["batch", str(good), "--db", str(tmp / "no-dir" / "x.sqlite")], "batch-store-in-missing-dir"),
+        (["batch", str(good), "--workers", "0"], "batch-zero-workers"),
+        (["results", "show", "--db", str(tmp / "missing.sqlite")], "results-show-missing-store"),
+        (["results", "show", "--db", str(text_file)], "results-show-not-a-store"),
+        (["results", "show", "--limit", "0"], "results-show-zero-limit"),
+        (["results", "export", "--format", "xml"], "results-export-bad-format"),
+        (["results"], "results-no-action"),
+    ]
+
+
+def assert_usage_error(code: int, out: str, err: str) -> None:
+    assert code == 2, (code, out, err)
+    assert "Traceback" not in err and "Traceback" not in out
+    lines = err.strip().splitlines()
+    assert lines and lines[-1].startswith("neurom2: error: "), err
+    assert len(lines) == 1 or all(":" in line for line in lines[:-1]), err  # FILE:LINE lines before the summary
+
+
+@pytest.mark.parametrize("args", list(_task_cases()))
+def test_every_task_refuses_bad_input_with_exit_2_and_one_line(capsys, args):
+    code = main(args)
+    out, err = capsys.readouterr()
+    assert_usage_error(code, out, err)
+
+
+def test_every_other_command_refuses_bad_input_with_exit_2(capsys, tmp_path):
+    failures = []
+    for args, name in _other_cases(tmp_path):
+        code = main(args)
+        out, err = capsys.readouterr()
+        try:
+            assert_usage_error(code, out, err)
+        except AssertionError as error:
+            failures.append((name, str(error)[:300]))
+    assert failures == []
+
+
+def test_the_real_program_prints_no_traceback_for_an_internal_mistake_of_the_user():
+    """A whole process: bad option value and a refused size (exit 2, one line)."""
+    for args in (["dim", "--widths", "1000,1000,1"], ["member", "--widths", "2,2,1", "--target", "x^5"]):
+        result = subprocess.run([sys.executable, "-m", "neurom2.cli", *args], capture_output=True, text=True, timeout=120)
+        assert_usage_error(result.returncode, result.stdout, result.stderr)
