@@ -20,6 +20,7 @@ from typing import Any, Sequence
 
 from neurom2 import __version__
 from neurom2.errors import InvalidInput, InvalidOption, Neurom2Error
+from neurom2.progress import reporting
 from neurom2.tasks import TASKS, Flag, Option, Task
 
 EXIT_FAILURE = 1
@@ -73,6 +74,7 @@ def _add_task(commands: argparse._SubParsersAction, task: Task) -> None:
                             metavar=option.metavar or (None if choices else option.name.upper()),
                             help=option.help + shown)
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    parser.add_argument("--quiet", action="store_true", help="no progress display on stderr")
     parser.set_defaults(handler=_run_task, task=task)
 
 
@@ -88,7 +90,8 @@ def _run_task(args: argparse.Namespace) -> int:
         from neurom2.tasks import _load
 
         _load(task.cli_hook)(architecture, values)
-    result = task.run(architecture, values)
+    with reporting(not (args.json or args.quiet)):
+        result = task.run(architecture, values)
     print(json.dumps(result.to_json(), indent=2, ensure_ascii=False) if args.json else task.format(result))
     return 0
 

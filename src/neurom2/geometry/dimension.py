@@ -27,6 +27,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from neurom2 import progress
 from neurom2.cost import Estimate, guard
 from neurom2.deadline import Deadline
 from neurom2.model.architecture import Architecture
@@ -184,10 +185,14 @@ def dimension(
     few = min(monomials, math.ceil(bound / arch.output_dim) + 2)
     notes: list[str] = []
 
+    estimate = rank_estimate(arch, space)
+
     def ranks_at(count: int) -> tuple[int, ...]:
         found = []
-        for p in primes:
+        for k, p in enumerate(primes, start=1):
             deadline.check()
+            progress.step(k, len(primes), f"rank of a {count * arch.output_dim} × {arch.n_params} Jacobian modulo prime",
+                          estimate.seconds / len(primes) * (len(primes) - k + 1))
             found.append(rank_modulo(arch, p, rng, count))
         return tuple(found)
 

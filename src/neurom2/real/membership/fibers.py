@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Iterator, Sequence
 
+from neurom2 import progress
 from neurom2.deadline import Deadline
 from neurom2.errors import Macaulay2Timeout, VerificationError
 from neurom2.m2 import package
@@ -242,7 +243,11 @@ class FiberSearch:
         quick = self.quick_point(covering_charts(self.arch))
         if quick is not None:
             return quick
-        charts = [self.fiber(chart) for chart in covering_charts(self.arch)]
+        covering = covering_charts(self.arch)
+        charts = []
+        for k, chart in enumerate(covering, start=1):
+            progress.stage(f"chart {k} of {len(covering)}", "fiber ideal in Macaulay2")
+            charts.append(self.fiber(chart))
         certificate: dict[str, Any] = {"method": self.method_description(), "charts": [r.summary for r in charts]}
         zero_dim = [r for r in charts if r.dim == 0]
         positive = [r for r in charts if r.dim > 0]
