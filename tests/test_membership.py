@@ -20,7 +20,8 @@ import sympy
 
 from neurom2 import Architecture
 from neurom2.cli import main
-from neurom2.real.membership import FiberSearch, covering_charts, decide_membership
+from neurom2.errors import TooExpensive
+from neurom2.real.membership import FiberSearch, covering_chart_count, covering_charts, decide_membership
 from neurom2.model.parametrization import Parametrization, forward
 from neurom2.model.space import AmbientSpace
 from neurom2.model.target import InvalidTarget, Target
@@ -403,6 +404,19 @@ def test_covering_charts_cover_every_weight_vector(widths, activation):
         moved = normalize_into_a_chart(arch, weights)
         assert param.coefficients_at(moved) == param.coefficients_at(weights)
         assert any(all(v is None or v == w for v, w in zip(chart.values, moved)) for chart in charts), moved
+
+
+@pytest.mark.parametrize("widths, activation, bias", [("2,2,1", "x^3", False), ("3,2,2,1", "x^2", True),
+                                                      ("2,3,1", "x^2 + x", False), ("4,3,3,2", "x^4", False)])
+def test_the_chart_count_of_the_size_guard_is_the_number_of_charts(widths, activation, bias):
+    arch = Architecture.create(widths, activation, bias)
+    assert covering_chart_count(arch) == len(covering_charts(arch))
+
+
+def test_too_many_charts_are_refused_with_the_estimate_unless_forced():
+    arch = Architecture.create("12,12,12,1", "x^2")
+    with pytest.raises(TooExpensive, match="covering charts"):
+        decide_membership(arch, "x1^4")
 
 
 def test_real_roots_are_counted_alike_by_sturm_arb_and_sympy():

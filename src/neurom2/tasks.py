@@ -371,7 +371,7 @@ TASKS: dict[str, Task] = {task.name: task for task in (
             Option("target", Text("text (polynomials separated by ';')"), REQUIRED,
                    "polynomial(s) in x1..xn (or x,y,z), one per output separated by ';', e.g. 'x^3 - x*y^2'"),
             Option("field", Choice(FIELDS), "real", "weights in R or in C"),
-            SEED, TIMEOUT,
+            SEED, TIMEOUT, FORCE,
         ),
         prepare="neurom2.tasks:_prepare_member",
     ),

@@ -81,21 +81,26 @@ import time
 from dataclasses import replace
 from typing import Sequence
 
+from neurom2.cost import Estimate, guard
 from neurom2.deadline import Deadline
 from neurom2.errors import InvalidOption, InvalidTarget
 from neurom2.m2.session import Macaulay2Session, default_session
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
 from neurom2.model.target import Target
-from neurom2.real.membership.charts import CoveringChart, covering_charts
+from neurom2.real.membership.charts import CoveringChart, covering_chart_count, covering_charts
 from neurom2.real.membership.fibers import CRITICAL_SECONDS, QUICK_SECONDS, FiberSearch
 from neurom2.real.membership.linear import decide_linear, decide_single_layer
 from neurom2.real.membership.result import FIELDS, METHOD_AFFINE, METHOD_FIBERS, METHOD_RANK, TOLERANCE, Membership
 from neurom2.real.membership.zerodim import count_real_roots, sturm_count
 
+CHART_OPERATIONS = 1e7
+"""Nominal cost of one chart (a fiber ideal and its points in Macaulay2; typically 5–100 ms), for the size guard."""
+
 __all__ = [
     "CRITICAL_SECONDS", "FIELDS", "METHOD_AFFINE", "METHOD_FIBERS", "METHOD_RANK", "QUICK_SECONDS", "TOLERANCE",
-    "CoveringChart", "FiberSearch", "Membership", "count_real_roots", "covering_charts", "decide_membership",
+    "CoveringChart", "FiberSearch", "Membership", "count_real_roots", "covering_chart_count", "covering_charts",
+    "decide_membership",
     "sturm_count",
 ]
 
@@ -107,12 +112,15 @@ def decide_membership(
     session: Macaulay2Session | None = None,
     timeout: Deadline | float | None = None,
     seed: int = 0,
+    force: bool = False,
 ) -> Membership:
     """Decide whether ``target`` is computed by ``architecture`` with real or complex weights (module docstring).
 
     ``target`` is a :class:`Target` or text (``"x^3 - x*y^2"``, outputs separated by ``;``).  ``timeout`` is
     the time budget of the whole decision in seconds (:mod:`neurom2.deadline`; TimeLimitExceeded beyond it).
-    Raises :class:`InvalidTarget` for a target outside V, :class:`VerificationError` if a check fails.
+    Raises :class:`InvalidTarget` for a target outside V, :class:`VerificationError` if a check fails, and
+    :class:`TooExpensive` when the covering family has too many charts (:data:`CHART_OPERATIONS` each),
+    unless ``force``.
     """
     if field not in FIELDS:
         raise InvalidOption(f"field must be 'real' or 'complex', got {field!r}", "field")
@@ -128,6 +136,8 @@ def decide_membership(
     elif architecture.monomial_degree == 1:
         result = decide_linear(architecture, target, field)
     else:
+        charts = covering_chart_count(architecture)
+        guard(Estimate(f"{charts} covering charts, one fiber ideal each", 0.0, charts * CHART_OPERATIONS), force)
         deadline = Deadline.coerce(timeout)
         with deadline.enforced():
             result = FiberSearch(architecture, target, field, session or default_session(), deadline, seed).decide()

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations_with_replacement, product
+from math import comb, prod
 from typing import Sequence
 
 from neurom2.model.architecture import Architecture
@@ -65,3 +66,13 @@ def covering_charts(arch: Architecture) -> list[CoveringChart]:
                     values[offsets[l] + rows * cols + i] = 1 - shift
         charts.append(CoveringChart(tuple(values)))
     return charts
+
+
+def covering_chart_count(arch: Architecture) -> int:
+    """``len(covering_charts(arch))`` without listing them: per hidden layer of d_l neurons with p positions
+    (d_(l-1) input weights, one more with biases), the C(p + d_l − 1, d_l) non-decreasing choices."""
+    r = arch.monomial_degree
+    if r is None or r < 2:
+        return 1
+    positions = [(cols + (1 if arch.bias else 0), rows) for rows, cols in arch.weight_shapes[:-1]]
+    return prod(comb(p + rows - 1, rows) for p, rows in positions)
