@@ -166,8 +166,8 @@ class Text(Kind):
 
 
 @dataclass(frozen=True)
-class InputFile(Kind):
-    """The name of an existing, readable file; None allowed when ``optional``."""
+class _FileName(Kind):
+    """The name of a file, checked against the file system by :meth:`problem`; None allowed when ``optional``."""
 
     what: str = "a file"
     optional: bool = False
@@ -179,38 +179,37 @@ class InputFile(Kind):
     def check(self, name: str, value: Any) -> str | None:
         if value is None and self.optional:
             return None
-        if not isinstance(value, str) or not value:
+        if not isinstance(value, str) or not value or value.endswith(("/", os.sep)):
             raise InvalidOption(f"{name} must be {self.describe}, got {value!r}", name)
-        path = Path(value)
-        if not path.is_file():
-            raise InvalidOption(f"{name}: {value}: no such file", name)
-        if not os.access(path, os.R_OK):
-            raise InvalidOption(f"{name}: {value}: not readable", name)
+        problem = self.problem(Path(value))
+        if problem:
+            raise InvalidOption(f"{name}: {value}: {problem}", name)
         return value
+
+    def problem(self, path: Path) -> str | None:
+        raise NotImplementedError
 
 
 @dataclass(frozen=True)
-class OutputFile(Kind):
-    """The name of a file to write, in an existing, writable directory; None allowed when ``optional``."""
+class InputFile(_FileName):
+    """The name of an existing, readable file."""
+
+    def problem(self, path: Path) -> str | None:
+        if not path.is_file():
+            return "no such file"
+        return None if os.access(path, os.R_OK) else "not readable"
+
+
+@dataclass(frozen=True)
+class OutputFile(_FileName):
+    """The name of a file to write, in an existing, writable directory."""
 
     what: str = "a file to write"
-    optional: bool = False
 
-    @property
-    def describe(self) -> str:  # type: ignore[override]
-        return f"the name of {self.what}"
-
-    def check(self, name: str, value: Any) -> str | None:
-        if value is None and self.optional:
-            return None
-        if not isinstance(value, str) or not value or value.endswith(("/", os.sep)):
-            raise InvalidOption(f"{name} must be {self.describe}, got {value!r}", name)
-        folder = Path(value).parent
-        if not folder.is_dir():
-            raise InvalidOption(f"{name}: {value}: the directory {folder} does not exist", name)
-        if not os.access(folder, os.W_OK) or Path(value).is_dir():
-            raise InvalidOption(f"{name}: {value}: cannot write there", name)
-        return value
+    def problem(self, path: Path) -> str | None:
+        if not path.parent.is_dir():
+            return f"the directory {path.parent} does not exist"
+        return None if os.access(path.parent, os.W_OK) and not path.is_dir() else "cannot write there"
 
 
 REQUIRED = object()
