@@ -111,3 +111,18 @@ def proportional(poly: sympy.Poly, expr: sympy.Expr) -> bool:
     """Whether ``poly`` is a nonzero rational multiple of ``expr``."""
     other = sympy.Poly(expr, *poly.gens)
     return not other.is_zero and (poly * other.LC() - other * poly.LC()).is_zero
+
+
+def damage_root_page(path, table: str) -> None:
+    """Overwrite the header of the root page of ``table`` in the SQLite file ``path`` (other tables stay
+    readable); the file is switched out of WAL mode first, so that its main file alone holds every page."""
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA journal_mode = DELETE")
+        root = db.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+        page = db.execute("PRAGMA page_size").fetchone()[0]
+    db.close()
+    data = bytearray(path.read_bytes())
+    data[(root - 1) * page: (root - 1) * page + 8] = b"\x0d" + b"\xff" * 7
+    path.write_bytes(bytes(data))

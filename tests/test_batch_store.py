@@ -9,21 +9,30 @@ import hashlib
 import io
 import json
 import os
+import re
+import socket
 import sqlite3
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from conftest import damage_root_page
 
 from neurom2.batch import Job, Outcome, ResultStore, StoreError
 from neurom2.batch.results import CSV_COLUMNS
 from neurom2.batch.store import APPLICATION_ID, SCHEMA_VERSION
 from neurom2.cli import main
+from neurom2.doctor import check_store
 
 DIM_RESULT = {"dim": 3, "ambient_dim": 3, "expected_dim": 3, "defect": 0, "fills": True, "seconds": 0.01,
               "widths": [2, 2, 1], "activation": "x^2", "bias": False}
 
 
-def outcome(status: str = "done", result: dict | None = None, error: str | None = None, started: str = "2026-01-01T00:00:00+00:00") -> Outcome:
+def outcome(status: str = "done", result: dict | None = None, error: str | None = None,
+            started: str = "2026-01-01T00:00:00+00:00") -> Outcome:
     return Outcome(status, result if status == "done" else None, error, 0.25, started, "2026-01-01T00:00:01+00:00",
                    "host-a", "0.1.0", None)
 
@@ -64,7 +73,8 @@ def test_recording_a_key_again_replaces_the_row_and_counts_the_run(filled):
     with ResultStore(path) as store:
         store.record(jobs[1], outcome("done", {"dim": 9}, started="2026-02-02T00:00:00+00:00"))
         row = store.get(jobs[1].key)
-        assert (row.status, row.result, row.error, row.runs, row.started) == ("done", {"dim": 9}, None, 2, "2026-02-02T00:00:00+00:00")
+        assert (row.status, row.result, row.error, row.runs) == ("done", {"dim": 9}, None, 2)
+        assert row.started == "2026-02-02T00:00:00+00:00"
         assert row.description == jobs[1].description
         assert store.counts() == {"done": 2, "failed": 0, "timeout": 1}
         assert store.get(jobs[0].key).runs == 1
@@ -197,3 +207,127 @@ def test_results_show_table_json_and_filters(filled, capsys):
     assert row["key"] == jobs[2].key and row["status"] == "timeout"
     assert main(["results", "show", "--db", str(path), "--task", "implicit", "--limit", "1", "--csv"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 2
+
+
+# --- one writer per store ---------------------------------------------------------------------------------
+
+HOLD = """
+import sys
+from neurom2.batch import Job, Outcome, ResultStore
+store = ResultStore(sys.argv[1])
+store.record(Job.create("dim", [2, 2, 1], "x^2"), Outcome("done", {"dim": 3}, None, 0.1, "t0", "t1", "host-a"))
+print("holding", flush=True)
+sys.stdin.read()  # until the test closes this process's stdin
+store.close()
+"""
+_holders: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_holder_left_running():
+    yield
+    while _holders:
+        process = _holders.pop()
+        if process.poll() is None:
+            process.kill()
+        process.wait(10)
+        process.stdin.close()
+        process.stdout.close()
+
+
+def hold(path: Path) -> subprocess.Popen:
+    """Another process that opens ``path`` for writing, records one row and keeps the store open."""
+    process = subprocess.Popen([sys.executable, "-c", HOLD, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               text=True)
+    _holders.append(process)
+    assert process.stdout.readline() == "holding\n"
+    return process
+
+
+def test_a_second_writer_is_refused_at_once_naming_the_first_while_readers_go_on(tmp_path, capsys):
+    path = tmp_path / "results.sqlite"
+    holder = hold(path)
+    with pytest.raises(StoreError, match=rf"being written by another neurom2 batch \(pid {holder.pid} on "
+                                         rf"{socket.gethostname()}, writing since 20"):
+        ResultStore(path)
+    jobs = tmp_path / "jobs.toml"
+    jobs.write_text('[[job]]\ntask = "dim"\nwidths = [3, 2, 1]\n')
+    assert main(["batch", str(jobs), "--db", str(path)]) == 2
+    assert f"(pid {holder.pid} on " in capsys.readouterr().err
+    assert main(["batch", str(jobs), "--db", str(path), "--dry-run"]) == 0  # reads without the lock
+    assert "0 already in" in capsys.readouterr().out
+    assert main(["results", "show", "--db", str(path)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == f"1 row shown; {path} holds 1 done, 0 failed, 0 timeout"
+    check = check_store(path)
+    assert check.status == "OK" and f"being written now by pid {holder.pid} on " in check.detail
+    with ResultStore(path, write=False) as reader:
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):  # a reader cannot write
+            reader._db.execute("DELETE FROM results")
+    holder.communicate("", timeout=30)  # the holder closes the store normally
+    assert holder.returncode == 0
+    notes: list[str] = []
+    with ResultStore(path, notify=notes.append) as store:
+        assert store.counts()["done"] == 1 and store.writer().pid == os.getpid()
+    assert notes == []  # closed cleanly: no check, nothing to say
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["jobs.toml", "results.sqlite"]  # no lock file left
+
+
+def test_batch_wait_queues_behind_the_writer_until_it_has_closed(tmp_path, capsys):
+    path = tmp_path / "results.sqlite"
+    jobs = tmp_path / "jobs.toml"
+    jobs.write_text('[[job]]\ntask = "dim"\nwidths = [3, 2, 1]\n')
+    holder = hold(path)
+    threading.Timer(0.5, holder.stdin.close).start()  # the first writer finishes half a second from now
+    started = time.monotonic()
+    assert main(["batch", str(jobs), "--db", str(path), "--wait", "--workers", "1"]) == 0
+    assert time.monotonic() - started >= 0.5 and holder.wait(10) == 0
+    out, err = capsys.readouterr()
+    assert re.fullmatch(rf"neurom2: {re.escape(str(path))} is being written by another neurom2 batch \(pid {holder.pid} on "
+                        rf"{re.escape(socket.gethostname())}, writing since [-0-9T:.+]+\); waiting for it to finish\n", err)
+    assert "1 jobs run" in out
+    with ResultStore(path, write=False) as store:
+        assert store.counts()["done"] == 2 and store.writer().closed is not None
+
+
+def test_a_writer_killed_with_sigkill_leaves_no_lock_and_the_next_writer_checks_the_store(tmp_path):
+    path = tmp_path / "results.sqlite"
+    holder = hold(path)
+    holder.kill()
+    holder.wait(10)
+    check = check_store(path)  # readers see who stopped without closing
+    assert check.status == "OK" and f"its last writer (pid {holder.pid} on " in check.detail
+    assert "stopped without closing it, so the next batch runs SQLite's quick_check" in check.detail
+    notes: list[str] = []
+    with ResultStore(path, notify=notes.append) as store:  # at once: the kernel released the dead writer's lock
+        assert store.counts()["done"] == 1
+    assert len(notes) == 1 and notes[0].startswith(f"{path}: its last writer (pid {holder.pid} on ")
+    assert re.search(r"stopped without closing it; SQLite's quick_check finds no damage \(\d+\.\d\d s\)$", notes[0])
+    ResultStore(path, notify=notes.append).close()
+    assert len(notes) == 1  # closed cleanly this time: not checked again
+    with sqlite3.connect(path) as db:  # as a store of an older neurom2, which kept no writer record
+        db.execute("DELETE FROM meta WHERE name = 'writer'")
+    db.close()
+    ResultStore(path, notify=notes.append).close()
+    assert "it has no record of a clean close (it was written by an older neurom2)" in notes[1]
+
+
+def test_a_damaged_store_is_refused_by_the_writer_after_an_unclean_stop_and_read_errors_are_store_errors(filled, capsys):
+    path, jobs = filled
+    damage_root_page(path, "results")
+    # Closed cleanly: opening does not read the whole file, but reading the damaged table is a StoreError.
+    with ResultStore(path, write=False) as store:
+        with pytest.raises(StoreError, match="cannot read the store .*malformed.*neurom2 doctor --db"):
+            list(store.rows())
+    assert main(["results", "show", "--db", str(path)]) == 2
+    assert "cannot read the store" in capsys.readouterr().err
+    assert check_store(path).status == "FAIL"
+    # After an unclean stop the next writer checks the file first, and leaves it untouched.
+    with sqlite3.connect(path) as db:
+        writer = json.loads(db.execute("SELECT value FROM meta WHERE name = 'writer'").fetchone()[0])
+        db.execute("UPDATE meta SET value = ? WHERE name = 'writer'", (json.dumps({**writer, "closed": None}),))
+    db.close()
+    before = digest(path)
+    with pytest.raises(StoreError, match=r"stopped without closing it, and SQLite's quick_check finds it damaged"):
+        ResultStore(path)
+    assert digest(path) == before
+    assert sorted(p.name for p in path.parent.iterdir()) == ["results.sqlite"]

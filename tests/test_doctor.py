@@ -13,6 +13,7 @@ import subprocess
 import sys
 
 import pytest
+from conftest import damage_root_page
 
 import neurom2
 from neurom2 import doctor
@@ -130,15 +131,10 @@ def damaged_store(path):
     with ResultStore(path):
         pass
     with sqlite3.connect(path) as db:
-        db.execute("PRAGMA journal_mode = DELETE")  # everything in the main file, none in a WAL
         db.executemany("INSERT INTO results (key, task, description, status) VALUES (?, 'dim', ?, 'done')",
                        [(f"k{i}", "x" * 200) for i in range(200)])
-        root = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'results'").fetchone()[0]
-        page = db.execute("PRAGMA page_size").fetchone()[0]
     db.close()
-    data = bytearray(path.read_bytes())
-    data[(root - 1) * page : (root - 1) * page + 8] = b"\x0d" + b"\xff" * 7
-    path.write_bytes(bytes(data))
+    damage_root_page(path, "results")
 
 
 def test_a_damaged_store_is_reported_and_left_alone(tmp_path):
@@ -223,3 +219,29 @@ def test_a_missing_or_old_required_module_fails_with_a_pip_command(monkeypatch):
 )
 def test_minimum_versions_compare_numerically(version, specifier, meets):
     assert doctor._meets(version, specifier) is meets
+
+
+def test_the_store_check_is_sqlites_full_integrity_check_and_finds_an_index_that_disagrees_with_its_table(tmp_path):
+    """Damage that ``quick_check`` (the writer's check after an unclean stop) cannot see: the status index
+    says 'faileD' where the table says 'failed', so ``results show --status failed`` would miss the row."""
+    from neurom2.batch import Job, Outcome
+
+    store = tmp_path / "results.sqlite"
+    with ResultStore(store) as results:
+        results.record(Job.create("dim", [2, 2, 1], "x^2"), Outcome("failed", None, "Macaulay2Crashed", 0.1, "t0", "t1", "a"))
+    assert "integrity_check ok (" in check_store(store).detail
+    with sqlite3.connect(store) as db:
+        root = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'results_status'").fetchone()[0]
+        page = db.execute("PRAGMA page_size").fetchone()[0]
+    db.close()
+    data = bytearray(store.read_bytes())
+    at = data.index(b"failed", (root - 1) * page, root * page)
+    data[at: at + 6] = b"faileD"
+    store.write_bytes(bytes(data))
+    with sqlite3.connect(store) as db:
+        assert db.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+    db.close()
+    check = check_store(store)
+    assert check.status == FAIL
+    assert check.detail == f"{store}: damaged; SQLite's integrity_check reports: row 1 missing from index results_status"
+    assert "results export" in check.fix

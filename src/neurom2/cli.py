@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 import sys
 from pathlib import Path
@@ -169,6 +170,8 @@ def _add_batch_commands(commands: argparse._SubParsersAction) -> None:
     batch.add_argument("--retry-failed", action="store_true", help="run again the jobs stored as failed")
     batch.add_argument("--retry-timeout", action="store_true", help="run again the jobs stored as timeout")
     batch.add_argument("--dry-run", action="store_true", help="check the job file and count what would run; run nothing")
+    batch.add_argument("--wait", action="store_true",
+                       help="if another batch is writing to the store, wait for it to finish instead of refusing")
     batch.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     batch.add_argument("--quiet", action="store_true", help="no progress display")
     batch.set_defaults(handler=_batch)
@@ -204,26 +207,31 @@ def _batch(args: argparse.Namespace) -> int:
         print(f"neurom2: error: invalid job file {args.jobs} ({count} problem{'s' if count != 1 else ''}); nothing was run",
               file=sys.stderr)
         return EXIT_USAGE
-    if args.dry_run and not args.db.exists():
-        return _batch_dry_run(jobs, None, args)
+    if args.dry_run:
+        return _batch_dry_run(jobs, args)
     try:
-        store = ResultStore(args.db)
+        store = ResultStore(args.db, wait=math.inf if args.wait else 0.0,
+                            notify=lambda message: print(f"neurom2: {message}", file=sys.stderr))
     except StoreError as error:
         print(f"neurom2: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     with store:
-        if args.dry_run:
-            return _batch_dry_run(jobs, store, args)
         summary = run_batch(jobs, store, workers=args.workers, scheduler=args.scheduler, retry_failed=args.retry_failed,
                             retry_timeout=args.retry_timeout, progress=not args.quiet)
     print(json.dumps(summary.to_json(), indent=2) if args.json else summary.format())
     return summary.exit_status
 
 
-def _batch_dry_run(jobs: list, store, args: argparse.Namespace) -> int:
-    from neurom2.batch import plan_batch
+def _batch_dry_run(jobs: list, args: argparse.Namespace) -> int:
+    """Plan against the store read-only (no lock: a batch may be writing it); no store yet plans everything."""
+    from neurom2.batch import ResultStore, plan_batch
+    from neurom2.batch.store import check_store_file
 
-    plan = plan_batch(jobs, store, retry_failed=args.retry_failed, retry_timeout=args.retry_timeout)
+    if check_store_file(args.db, create=True):
+        plan = plan_batch(jobs, None, retry_failed=args.retry_failed, retry_timeout=args.retry_timeout)
+    else:
+        with ResultStore(args.db, write=False) as store:
+            plan = plan_batch(jobs, store, retry_failed=args.retry_failed, retry_timeout=args.retry_timeout)
     tasks = {task: sum(1 for job in plan.pending if job.task == task) for task in TASKS}
     report = {"jobs": len(plan.jobs), "duplicates": plan.duplicates, "in_store": len(plan.stored),
               "would_run": len(plan.pending), "would_run_by_task": tasks, "store": str(args.db)}
@@ -240,7 +248,7 @@ def _open_results(args: argparse.Namespace):
     from neurom2.batch import ResultStore, StoreError
 
     try:
-        return ResultStore(args.db, create=False)
+        return ResultStore(args.db, write=False)
     except StoreError as error:
         print(f"neurom2: error: {error}", file=sys.stderr)
         return None

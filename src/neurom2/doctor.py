@@ -12,8 +12,11 @@ Each check has a status and, when something is wrong, a fix a user can act on:
 * ``computation``: the real pipeline on widths (2,1,2), σ = x, eliminated by Macaulay2: the 2×2 matrices
   of rank ≤ 1, one quadric (the determinant), verified independently;
 * ``store``: the results store (``--db``, or ``results.sqlite`` in the working directory when it
-  exists) passes the store's own read-only check (:mod:`neurom2.batch.store`: SQLite header,
-  application id, ``meta`` table, schema version, ``PRAGMA quick_check``); it is never modified.
+  exists) passes the store's own opening check (:mod:`neurom2.batch.store`: SQLite header, application
+  id, ``meta`` table, schema version) and SQLite's full ``PRAGMA integrity_check``, which reads the whole
+  file; the check also says whether a batch is writing the store now, or whether its last writer stopped
+  without closing it.  It reads without the writer lock, alongside a running batch, and never modifies
+  the store.
 
 Statuses: ``OK``; ``FAIL`` (neurom2 cannot work as installed; exit status 1); ``WARN`` (an optional
 part is missing); ``SKIP`` (not checked: it needs something that failed, or there is no store).
@@ -28,6 +31,7 @@ import platform
 import re
 import subprocess
 import sys
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -186,8 +190,8 @@ def check_package(session: Macaulay2Session) -> Check:
 
 def check_computation(session: Macaulay2Session) -> Check:
     """Widths (2,1,2), σ = x: rank ≤ 1 matrices [[c1_1_0, c1_0_1], [c2_1_0, c2_0_1]], one quadric."""
-    from neurom2.model.architecture import Architecture
     from neurom2.geometry.implicitization import implicitize
+    from neurom2.model.architecture import Architecture
 
     try:
         variety = implicitize(Architecture.create("2,1,2", "x"), strategy="eliminate", session=session, timeout=M2_SECONDS)
@@ -205,7 +209,8 @@ def check_computation(session: Macaulay2Session) -> Check:
 
 
 def check_store(path: Path | None) -> Check:
-    """Validated read-only by the store's own check (header, application id, meta, schema, quick_check)."""
+    """The store's opening check, then ``PRAGMA integrity_check`` on a read-only connection; and its writer."""
+    from neurom2.batch.lock import is_locked
     from neurom2.batch.store import ResultStore, StoreError, check_store_file
 
     if path is None:
@@ -216,12 +221,26 @@ def check_store(path: Path | None) -> Check:
     try:
         if check_store_file(path, create=False):
             return Check("store", WARN, f"{path}: empty, not a store yet (`neurom2 batch --db {path}` will make it one)")
-        with ResultStore(path, create=False) as store:
-            counts, meta = store.counts(), store.meta()
+        with ResultStore(path, write=False) as store:
+            counts, meta, writer = store.counts(), store.meta(), store.writer()
+            started = time.monotonic()
+            problems = store.integrity()
+            seconds = time.monotonic() - started
     except StoreError as error:
         return Check("store", FAIL, str(error), move)
+    if problems:
+        return Check("store", FAIL, f"{path}: damaged; SQLite's integrity_check reports: {'; '.join(problems[:5])}",
+                     f"`neurom2 results export --db {path}` saves what is readable; then run the batch into a new file")
     rows = ", ".join(f"{n} {status}" for status, n in counts.items())
-    return Check("store", OK, f"{path}: {rows} (store schema {meta.get('schema_version')}, created {meta.get('created', '?')})")
+    if is_locked(path):
+        writing = f"; being written now by {writer.describe() if writer else 'a batch'}"
+    elif writer is not None and writer.closed is None:
+        writing = (f"; its last writer ({writer.describe()}) stopped without closing it, so the next batch runs "
+                   "SQLite's quick_check before writing")
+    else:
+        writing = ""
+    return Check("store", OK, f"{path}: {rows} (store schema {meta.get('schema_version')}, created "
+                              f"{meta.get('created', '?')}); integrity_check ok ({seconds:.2f} s){writing}")
 
 
 def run_checks(store: Path | None = None) -> list[Check]:

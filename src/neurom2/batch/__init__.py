@@ -15,9 +15,13 @@ Quick start::
     >>> store = pathlib.Path(tempfile.mkdtemp()) / "results.sqlite"
     >>> run_batch(jobs, store, workers=2, progress=False).exit_status
     0
-    >>> with ResultStore(store) as results:
+    >>> with ResultStore(store, write=False) as results:  # a reader: no lock, also while a batch writes
     ...     sorted(row.result["dim"] for row in results.rows(status="done"))
     [2, 3, 3]
+
+One writer per store: a second ``run_batch`` (or ``neurom2 batch``) on the same file raises
+:class:`StoreError` naming the first, unless it waits (``ResultStore(path, wait=SECONDS)``; see
+:mod:`neurom2.batch.store` and :mod:`neurom2.batch.lock`).
 """
 
 from neurom2.batch.dask_backend import DaskCluster

@@ -3,7 +3,9 @@
 :func:`run_batch` removes duplicate jobs (same key), skips jobs the store already holds (``done``
 always; ``failed`` and ``timeout`` unless asked to retry them), hands the rest to a backend
 (:class:`~neurom2.batch.local.LocalPool` or :class:`~neurom2.batch.dask_backend.DaskCluster`) and
-records each outcome as it arrives, one transaction per job.
+records each outcome as it arrives, one transaction per job.  The store is opened for writing, so it
+holds the store's writer lock for the whole batch: a second batch on the same file is refused (or waits,
+``ResultStore(path, wait=...)``; :mod:`neurom2.batch.store`), and never computes the same jobs twice.
 
 Stopping: SIGINT (Ctrl-C), SIGTERM and SIGHUP stop the batch at once: nothing more is handed out, the
 workers are killed, the jobs they were running are lost (they run again at the next start) and the
@@ -19,9 +21,10 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Sequence, TextIO
+from typing import Any, TextIO
 
 from neurom2.batch.execute import STATUSES
 from neurom2.batch.jobs import Job
@@ -191,14 +194,15 @@ def run_batch(
 
     ``workers`` local processes (default: one per CPU), or the Dask cluster at ``scheduler`` (an
     address ``tcp://HOST:PORT`` or a ``distributed.Client``).  ``progress`` draws on ``stream``
-    (default stderr).  Stop signals end the run early; the summary then names the signal.
+    (default stderr).  Stop signals end the run early; the summary then names the signal.  A ``store``
+    given as a path is opened for writing here (:class:`StoreError` if another batch is writing it).
     """
     from neurom2.batch.dask_backend import DaskCluster
     from neurom2.batch.local import LocalPool
 
     stream = stream or sys.stderr
-    owned = not isinstance(store, ResultStore)
-    results = ResultStore(store) if owned else store
+    results = store if isinstance(store, ResultStore) else ResultStore(store)
+    owned = results is not store
     started = time.monotonic()
     try:
         plan = plan_batch(jobs, results, retry_failed=retry_failed, retry_timeout=retry_timeout)

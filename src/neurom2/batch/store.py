@@ -20,28 +20,48 @@ Schema (version :data:`SCHEMA_VERSION`)::
     )
 
 The file's header also carries SQLite's ``application_id`` (:data:`APPLICATION_ID`, "NM2B") and
-``user_version`` = the schema version.
+``user_version`` = the schema version.  ``meta`` row ``writer`` holds, as JSON, the last writer
+(:class:`Writer`: host, pid, when it opened the store, and when it closed it, null while it is open or
+if it never closed).
+
+Writers and readers: ``ResultStore(path)`` opens the store for writing, as ``neurom2 batch`` does.  There
+is one writer per store at a time, enforced by a lock (:mod:`neurom2.batch.lock`, which says what is
+guaranteed where): a second writer is refused at once with a :class:`StoreError` that names the first
+(``wait=SECONDS`` waits for it instead).  ``ResultStore(path, write=False)`` opens it for reading
+(``results show|export``, ``doctor --db``): no lock, no check beyond the header, and SQLite refuses any
+write (``query_only``).  Readers see every committed row, also while a batch is writing.
 
 Safety: the file is in WAL mode with ``synchronous = FULL``, and each finished job is written in its own
 transaction, so a kill or a power loss loses at most the jobs that were still running and never leaves
-a half-written row.  Opening checks the file first, read-only: a file that is not SQLite, is damaged,
-belongs to another application or comes from a newer neurom2 raises :class:`StoreError` and is left
-exactly as it was.  Only an empty file, or a SQLite database without any table, becomes a new store.
+a half-written row.  Opening checks the file first, read-only and in constant time (header, application
+id, ``meta``, schema version): a file that is not SQLite, belongs to another application or comes from a
+newer neurom2 raises :class:`StoreError` and is left exactly as it was.  Only an empty file, or a SQLite
+database without any table, becomes a new store.  The whole file is checked (``PRAGMA quick_check``,
+which reads all of it) only when a writer finds that the previous writer did not close the store (it
+was killed, crashed, or the machine stopped): a damaged store is then refused untouched.  SQLite's
+transactions already make such a stop harmless; the check is against storage that lost acknowledged
+writes.  ``neurom2 doctor --db`` runs the full ``PRAGMA integrity_check`` whenever asked.  A damage that
+no check has seen yet surfaces as a :class:`StoreError` when the damaged part is read.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import socket
 import sqlite3
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from neurom2 import __version__
-from neurom2.errors import StoreError
 from neurom2.batch.execute import STATUSES, Outcome, now
 from neurom2.batch.jobs import Job
+from neurom2.batch.lock import WriterLock
+from neurom2.errors import StoreError
 
 APPLICATION = "neurom2-batch"
 APPLICATION_ID = 0x4E4D3242  # "NM2B"
@@ -91,7 +111,7 @@ class ResultRow:
     runs: int
 
     @classmethod
-    def from_sql(cls, row: sqlite3.Row) -> "ResultRow":
+    def from_sql(cls, row: sqlite3.Row) -> ResultRow:
         values = dict(row)
         values["description"] = json.loads(values["description"])
         values["result"] = json.loads(values["result"]) if values["result"] is not None else None
@@ -101,28 +121,94 @@ class ResultRow:
         return {name: getattr(self, name) for name in COLUMNS}
 
 
-class ResultStore:
-    """A neurom2 results store at ``path`` (created if missing; see the module docstring).
+@dataclass(frozen=True)
+class Writer:
+    """The process that opened a store for writing (``meta`` row ``writer``); ``closed`` is None while it
+    is open, and stays None if it stopped without closing the store."""
 
-    Use as a context manager, or call :meth:`close`.  Writes come from one process (the batch's
-    scheduler); readers may open the file at any time.
+    host: str
+    pid: int
+    since: str
+    neurom2_version: str
+    closed: str | None = None
+
+    @classmethod
+    def this_process(cls) -> Writer:
+        return cls(socket.gethostname(), os.getpid(), now(), __version__)
+
+    def describe(self) -> str:
+        return f"pid {self.pid} on {self.host}, writing since {self.since}"
+
+
+class ResultStore:
+    """A neurom2 results store at ``path`` (see the module docstring); use as a context manager, or :meth:`close`.
+
+    ``write=True`` (the default): opened for writing, created if missing, under the store's writer lock;
+    if another writer holds it, wait up to ``wait`` seconds (``math.inf``: as long as it takes), then
+    raise :class:`StoreError` naming it.  ``notify`` receives one-line notices (waiting for a writer; the
+    check after an unclean stop).  ``write=False``: opened for reading only; it must exist.
     """
 
-    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+    def __init__(self, path: str | Path, *, write: bool = True, wait: float = 0.0,
+                 notify: Callable[[str], None] | None = None) -> None:
         self.path = Path(path)
-        fresh = check_store_file(self.path, create)
+        self._notify = notify or (lambda message: None)
+        self._lock: WriterLock | None = None
+        fresh = check_store_file(self.path, create=write)
+        if not write:
+            if fresh:
+                raise StoreError(f"{self.path}: empty, not a results store yet")
+            self._db = self._connect()
+            self._db.execute("PRAGMA query_only = ON")
+            return
+        self._lock = self._take_lock(wait)
         try:
-            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-        except sqlite3.Error as error:
-            raise StoreError(f"{self.path}: cannot open: {error}") from None
-        self._db.row_factory = sqlite3.Row
-        self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA synchronous = FULL")
-        if fresh:
-            self._create()
+            self._db = self._open_for_writing()
+        except BaseException:
+            self._lock.release()
+            raise
 
     # --- opening ---
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        except sqlite3.Error as error:
+            raise StoreError(f"{self.path}: cannot open: {error}") from None
+        db.row_factory = sqlite3.Row
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return db
+
+    def _open_for_writing(self) -> sqlite3.Connection:
+        """Under the lock: check the file again (a writer may have changed it meanwhile), check the whole
+        file if its last writer did not close it, create the store if new, and sign it as its writer."""
+        fresh = check_store_file(self.path, create=True)
+        self._db = self._connect()
+        try:
+            if not fresh:
+                self._check_after_unclean_stop()  # before anything is written
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = FULL")
+            if fresh:
+                self._create()
+            self._set_writer(Writer.this_process())
+        except BaseException:
+            self._db.close()
+            raise
+        return self._db
+
+    def _take_lock(self, wait: float) -> WriterLock:
+        lock = WriterLock(self.path)
+        if lock.acquire(0.0):
+            return lock
+        holder = _holder(self.path)
+        if wait > 0:
+            self._notify(f"{self.path} is being written by another neurom2 batch ({holder}); waiting for it to finish")
+            if lock.acquire(wait):
+                return lock
+        raise StoreError(f"{self.path} is being written by another neurom2 batch ({holder}); a store has one writer "
+                         "at a time. Run this batch when that one has finished (neurom2 batch --wait waits for it), "
+                         "or give --db another file; `neurom2 results show` reads the store meanwhile")
 
     def _create(self) -> None:
         with self._transaction() as db:
@@ -136,7 +222,26 @@ class ResultStore:
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
-    def _transaction(self) -> "_Transaction":
+    def _check_after_unclean_stop(self) -> None:
+        """``PRAGMA quick_check`` if the last writer did not close the store (or left no record of it)."""
+        last = self.writer()
+        if last is not None and last.closed is not None:
+            return
+        who = (f"its last writer ({last.describe()}) stopped without closing it" if last is not None
+               else "it has no record of a clean close (it was written by an older neurom2)")
+        started = time.monotonic()
+        problems = self.integrity(thorough=False)
+        if problems:
+            raise StoreError(f"{self.path}: {who}, and SQLite's quick_check finds it damaged "
+                             f"({'; '.join(problems[:3])}); not touched. `neurom2 results export` saves what is "
+                             "readable; then run the batch into a new file")
+        self._notify(f"{self.path}: {who}; SQLite's quick_check finds no damage ({time.monotonic() - started:.2f} s)")
+
+    def _set_writer(self, writer: Writer) -> None:
+        with self._transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('writer', ?)", (json.dumps(asdict(writer)),))
+
+    def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
 
     # --- writing ---
@@ -160,10 +265,19 @@ class ResultStore:
 
     # --- reading ---
 
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection; a damaged or unreadable file raises :class:`StoreError` instead of sqlite3's error."""
+        try:
+            yield self._db
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{self.path}: cannot read the store ({error}); `neurom2 doctor --db {self.path}` "
+                             "checks the whole file") from None
+
     def statuses(self, keys: Iterable[str] | None = None) -> dict[str, str]:
         """``{key: status}`` of stored jobs (of ``keys`` only, when given)."""
-        rows = self._db.execute("SELECT key, status FROM results").fetchall()
-        found = {key: status for key, status in rows}
+        with self._reading() as db:
+            found = {key: status for key, status in db.execute("SELECT key, status FROM results")}
         return found if keys is None else {k: found[k] for k in keys if k in found}
 
     def rows(self, *, status: str | None = None, task: str | None = None, limit: int | None = None,
@@ -179,30 +293,56 @@ class ResultStore:
         sql = "SELECT * FROM results" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY finished, key"
         wanted = set(keys) if keys is not None else None
         count = 0
-        for row in self._db.execute(sql, args):
-            if wanted is not None and row["key"] not in wanted:
-                continue
-            if limit is not None and count >= limit:
-                return
-            count += 1
-            yield ResultRow.from_sql(row)
+        with self._reading() as db:
+            for row in db.execute(sql, args):
+                if wanted is not None and row["key"] not in wanted:
+                    continue
+                if limit is not None and count >= limit:
+                    return
+                count += 1
+                yield ResultRow.from_sql(row)
 
     def get(self, key: str) -> ResultRow | None:
-        row = self._db.execute("SELECT * FROM results WHERE key = ?", (key,)).fetchone()
+        with self._reading() as db:
+            row = db.execute("SELECT * FROM results WHERE key = ?", (key,)).fetchone()
         return ResultRow.from_sql(row) if row else None
 
     def counts(self) -> dict[str, int]:
         """Rows per status (every status present, possibly 0)."""
-        found = dict(self._db.execute("SELECT status, count(*) FROM results GROUP BY status").fetchall())
+        with self._reading() as db:
+            found = dict(db.execute("SELECT status, count(*) FROM results GROUP BY status").fetchall())
         return {status: found.get(status, 0) for status in STATUSES}
 
     def meta(self) -> dict[str, str]:
-        return dict(self._db.execute("SELECT name, value FROM meta").fetchall())
+        with self._reading() as db:
+            return dict(db.execute("SELECT name, value FROM meta").fetchall())
+
+    def writer(self) -> Writer | None:
+        """The last (or current) writer, from ``meta``; None for a store made by an older neurom2."""
+        record = self.meta().get("writer")
+        return Writer(**json.loads(record)) if record else None
+
+    def integrity(self, *, thorough: bool = True) -> list[str]:
+        """SQLite's findings on the whole file: ``[]`` when it is sound.  ``thorough``: ``PRAGMA
+        integrity_check`` (also indexes against tables); otherwise ``quick_check`` (structure only, faster)."""
+        try:
+            found = [text for (text,) in self._db.execute(f"PRAGMA {'integrity' if thorough else 'quick'}_check")]
+        except sqlite3.DatabaseError as error:
+            return [str(error)]
+        return [] if found == ["ok"] else found
 
     def close(self) -> None:
-        self._db.close()
+        """Close; a writer first marks the store closed (so the next writer skips the check) and then unlocks it."""
+        lock, self._lock = self._lock, None
+        try:
+            if lock is not None:
+                self._set_writer(replace(self.writer() or Writer.this_process(), closed=now()))
+        finally:
+            self._db.close()
+            if lock is not None:
+                lock.release()
 
-    def __enter__(self) -> "ResultStore":
+    def __enter__(self) -> ResultStore:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -226,8 +366,24 @@ class _Transaction:
             self.db.execute("ROLLBACK")
 
 
+def _holder(path: Path) -> str:
+    """Who holds the writer lock of ``path``, in words, from its ``meta`` row (read-only)."""
+    try:
+        with contextlib.closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+            record = db.execute("SELECT value FROM meta WHERE name = 'writer'").fetchone()
+    except sqlite3.Error:  # the holder is creating the store
+        record = None
+    writer = Writer(**json.loads(record[0])) if record else None
+    if writer is None or writer.closed is not None:
+        return "a process that is just opening it"
+    return writer.describe()
+
+
 def check_store_file(path: Path, create: bool) -> bool:
-    """Whether ``path`` is to become a new store; StoreError if it must not be touched.  Read-only."""
+    """Whether ``path`` is to become a new store; StoreError if it must not be touched.
+
+    Read-only and in constant time: the header, the application id, the ``meta`` table and the schema
+    version; not the whole file (see :meth:`ResultStore.integrity`)."""
     if not path.exists():
         if not create:
             raise StoreError(f"{path}: no such results store")
@@ -244,8 +400,7 @@ def check_store_file(path: Path, create: bool) -> bool:
         raise StoreError(f"{path}: not a SQLite database (the file does not start with the SQLite header); "
                          "not touched. Give --db a new file name or an existing neurom2 store")
     try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
+        with contextlib.closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
             tables = [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
             application_id = db.execute("PRAGMA application_id").fetchone()[0]
             if not tables and application_id == 0:
@@ -255,19 +410,14 @@ def check_store_file(path: Path, create: bool) -> bool:
                 raise StoreError(f"{path}: a SQLite database of another application (tables: {shown}; application_id "
                                  f"{application_id:#x}), not a neurom2 results store; not touched")
             meta = dict(db.execute("SELECT name, value FROM meta").fetchall())
-            if meta.get("application") != APPLICATION:
-                raise StoreError(f"{path}: its meta table does not name {APPLICATION!r}; not touched")
-            version = int(meta.get("schema_version", "0"))
-            if version > SCHEMA_VERSION:
-                raise StoreError(f"{path}: written by a newer neurom2 (store schema {version}, this neurom2 reads "
-                                 f"{SCHEMA_VERSION}); not touched")
-            if version < 1:
-                raise StoreError(f"{path}: unknown store schema version {meta.get('schema_version')!r}; not touched")
-            check = db.execute("PRAGMA quick_check").fetchone()[0]
-            if check != "ok":
-                raise StoreError(f"{path}: the database is damaged ({check}); not touched")
-        finally:
-            db.close()
     except sqlite3.DatabaseError as error:
         raise StoreError(f"{path}: not a usable SQLite database ({error}); not touched") from None
+    if meta.get("application") != APPLICATION:
+        raise StoreError(f"{path}: its meta table does not name {APPLICATION!r}; not touched")
+    version = int(meta.get("schema_version", "0"))
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"{path}: written by a newer neurom2 (store schema {version}, this neurom2 reads "
+                         f"{SCHEMA_VERSION}); not touched")
+    if version < 1:
+        raise StoreError(f"{path}: unknown store schema version {meta.get('schema_version')!r}; not touched")
     return False
