@@ -7,8 +7,11 @@ in-process (:func:`neurom2.batch.run_batch`) otherwise.
 
 from __future__ import annotations
 
+import datetime
+import io
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -148,8 +151,9 @@ def test_sigkill_mid_batch_loses_nothing_finished_and_rerun_completes_the_rest(t
     # No computation outlives the batch: workers die with their parent, Macaulay2 with its pty.
     wait_for(lambda: all(_gone(pid) for pid in helpers), 10, "the workers to exit")
 
-    with ResultStore(db) as store:  # opens cleanly: the file passes SQLite's integrity check
-        assert store._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with ResultStore(db, write=False) as store:  # the file passes SQLite's full integrity check
+        assert store.integrity() == []
+        assert store.writer().pid == batch.pid and store.writer().closed is None
     after_kill = stored(db)
     assert all(after_kill[key] == row for key, row in before.items()), "a finished job changed or vanished"
     assert all(status == "done" for status, *_ in after_kill.values())
@@ -158,6 +162,8 @@ def test_sigkill_mid_batch_loses_nothing_finished_and_rerun_completes_the_rest(t
     rerun = subprocess.run([sys.executable, "-m", "neurom2.cli", "batch", str(jobs), "--db", str(db), "--workers", "2",
                             "--json"], capture_output=True, text=True, timeout=120)
     assert rerun.returncode == 0, rerun.stderr
+    assert f"its last writer (pid {batch.pid} on " in rerun.stderr  # the killed batch held the lock: released
+    assert "stopped without closing it; SQLite's quick_check finds no damage" in rerun.stderr
     summary = json.loads(rerun.stdout)
     assert summary["skipped"] == len(after_kill)
     assert sum(summary["ran"].values()) == 20 - len(after_kill)
@@ -328,9 +334,60 @@ target = "x^3 - x*y^2"
 
     def results(name: str) -> dict:
         with ResultStore(tmp_path / name) as store:
-            return {row.key: (row.status, row.description, {k: v for k, v in row.result.items() if k not in ("seconds", "timings")},
+            return {row.key: (row.status, row.description,
+                              {k: v for k, v in row.result.items() if k not in ("seconds", "timings")},
                               row.m2_version) for row in store.rows()}
 
     on_pool, on_dask = results("local.sqlite"), results("dask.sqlite")
     assert len(on_pool) == len(jobs) == 19
     assert on_pool == on_dask
+
+
+@pytest.mark.macaulay2
+def test_dask_wall_timeout_counts_from_the_start_and_restarts_the_stuck_worker(tmp_path):
+    """Both workers get stuck in a Gröbner basis past wall_timeout: each is restarted (its Macaulay2 killed),
+    and the jobs queued behind them run on the fresh workers, although they waited longer than their own
+    wall_timeout (the clock starts when a worker starts the job)."""
+    distributed = pytest.importorskip("distributed")
+    stuck = [Job.create("implicit", [3, 3, 3, 1], "x^2", strategy="eliminate", seed=seed, timeout=60, wall_timeout=2)
+             for seed in (0, 1)]
+    queued = [Job.create("dim", [2, width, 1], "x^2", wall_timeout=3) for width in (1, 2, 3, 4)]
+    queued.append(Job.create("implicit", [3, 2, 1], "x^2", wall_timeout=30))  # a fresh Macaulay2 on a fresh worker
+    log = io.StringIO()
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
+        with distributed.Client(cluster) as client:
+            workers = set(client.run(os.getpid).values())
+        seen: set[int] = set()  # the Macaulay2 processes of the original workers
+        running = threading.Event()
+
+        def watch() -> None:
+            while not running.is_set():
+                seen.update(pid for worker in workers for pid, name in descendants(worker).items() if name.startswith("M2"))
+                time.sleep(0.1)
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        summary = run_batch(stuck + queued, tmp_path / "dask.sqlite", scheduler=cluster.scheduler_address,
+                            progress=False, stream=log)
+        running.set()
+        watcher.join()
+        with distributed.Client(cluster) as client:
+            client.wait_for_workers(2, timeout=60)
+            now_workers = set(client.run(os.getpid).values())
+    assert summary.ran == {"done": 5, "failed": 0, "timeout": 2}, log.getvalue()
+    with ResultStore(tmp_path / "dask.sqlite", write=False) as store:
+        hard = [store.get(job.key) for job in stuck]
+        rest = [store.get(job.key) for job in queued]
+    for row in hard:
+        assert row.status == "timeout" and 2 <= row.seconds < 4
+        assert re.match(r"no answer within wall_timeout = 2 s after Dask worker tcp://\S+ started it; the future "
+                        r"was cancelled and the worker is restarted", row.error), row.error
+    assert all(row.status == "done" for row in rest)
+    assert rest[-1].result["dim"] == 5 and rest[-1].m2_version == "1.21"
+    timed_out = max(datetime.datetime.fromisoformat(row.finished) for row in hard)
+    waited = [(datetime.datetime.fromisoformat(row.started) - timed_out).total_seconds() for row in rest]
+    assert min(waited) > 3, waited  # submitted when the stuck jobs timed out, started on a restarted worker
+    assert log.getvalue().count("was restarted after a wall timeout") == 2, log.getvalue()
+    assert workers.isdisjoint(now_workers) and len(now_workers) == 2
+    assert len(seen) >= 2, "the stuck jobs' Macaulay2 processes were not seen"
+    wait_for(lambda: all(_gone(pid) for pid in seen | workers), 10, "the stuck workers and their Macaulay2 to exit")

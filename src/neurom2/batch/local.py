@@ -29,8 +29,8 @@ import socket
 import sys
 import time
 from collections import deque
+from collections.abc import Generator, Iterable
 from multiprocessing.connection import Connection, wait
-from typing import Iterable, Iterator
 
 from neurom2.batch.execute import Outcome, now, run_job
 from neurom2.batch.jobs import Job
@@ -73,7 +73,7 @@ def _serve(connection: Connection) -> None:
 class _Worker:
     """One worker process and the scheduler's end of its pipe."""
 
-    def __init__(self, context: multiprocessing.context.BaseContext) -> None:
+    def __init__(self, context: _Context) -> None:
         self.connection, child = context.Pipe()
         self.process = context.Process(target=_serve, args=(child,), daemon=True, name="neurom2-batch-worker")
         self.process.start()
@@ -91,6 +91,7 @@ class _Worker:
     def take(self) -> tuple[Job, Outcome | None]:
         """The finished job and its outcome (None if the worker died instead of answering)."""
         job, self.job = self.job, None
+        assert job is not None, "take() from an idle worker"
         try:
             return job, self.connection.recv()
         except (EOFError, OSError):
@@ -98,6 +99,14 @@ class _Worker:
 
     def lost(self, status: str, error: str) -> Outcome:
         return Outcome.lost(status, error, self.clock, self.started)
+
+    def time_out(self) -> tuple[Job, Outcome]:
+        """Kill this worker, whose job passed its wall_timeout: the job and its ``timeout`` outcome."""
+        job, self.job = self.job, None
+        assert job is not None, "time_out() of an idle worker"
+        self.kill()
+        return job, self.lost("timeout", f"no answer within wall_timeout = {job.wall_timeout:g} s; the worker and its "
+                                         "Macaulay2 were killed")
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -120,7 +129,10 @@ class _Worker:
         return f"exited with status {code}"
 
 
-def _context() -> multiprocessing.context.BaseContext:
+_Context = multiprocessing.context.ForkServerContext | multiprocessing.context.SpawnContext
+
+
+def _context() -> _Context:
     try:
         context = multiprocessing.get_context("forkserver")
     except ValueError:  # no forkserver on this platform
@@ -138,7 +150,7 @@ class LocalPool:
     def describe(self) -> str:
         return f"{self.workers} local worker{'s' if self.workers != 1 else ''}"
 
-    def run(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, Outcome]]:
+    def run(self, jobs: Iterable[Job]) -> Generator[tuple[Job, Outcome], None, None]:
         """Hand out ``jobs`` in order; every job yields exactly one outcome unless the run is stopped.
 
         Closing the iterator (or an exception in the consumer, e.g. KeyboardInterrupt) kills the workers;
@@ -180,12 +192,8 @@ class LocalPool:
                             worker.kill()
                         finished.append((job, outcome))
                     elif time.monotonic() >= worker.deadline:
-                        job = worker.job
                         busy.remove(worker)
-                        worker.kill()
-                        finished.append((job, worker.lost("timeout", f"no answer within wall_timeout = "
-                                                                     f"{job.wall_timeout:g} s; the worker and its "
-                                                                     "Macaulay2 were killed")))
+                        finished.append(worker.time_out())
                 hand_out()  # keep the workers busy while the caller stores the outcomes
                 yield from finished
         finally:
