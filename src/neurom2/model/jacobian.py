@@ -3,7 +3,9 @@
 Instead of expanding c(θ) symbolically, neurom2 differentiates the network *at sample inputs*:
 for points a_1..a_m with Veronese matrix A (rows v(a_j)), the evaluation Jacobian ∂f_θ(a_j)/∂θ equals
 (A ⊗ I_{dL}) ∂c/∂θ, so its rank is at most that of ∂c/∂θ and equal to it when A has full column rank.
-Derivatives come from one reverse-mode (backpropagation) sweep per output, vectorised over the points.
+Derivatives come from one reverse-mode (backpropagation) sweep per output, vectorised over the points;
+:func:`pullback` gives a vector-Jacobian product (a loss gradient) in one sweep, and
+:class:`CoefficientReader` reads c(θ) and ∂c/∂θ from values at fixed points.
 Modulo a prime p every quantity is an exact residue in [0, p) held in int64 (p < 2^31)."""
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ class FloatArithmetic:
     """Floating-point numpy arithmetic."""
 
     def convert(self, values) -> np.ndarray:
+        if isinstance(values, np.ndarray) and values.dtype.kind in "fiu":
+            return values.astype(np.float64, copy=False)
         return np.asarray([float(v) for v in values], dtype=np.float64)
 
     def matmul(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -63,18 +67,22 @@ class ModularArithmetic:
 
 
 Arithmetic = FloatArithmetic | ModularArithmetic
+Weights = Sequence | np.ndarray
+"""θ as a flat sequence or a numpy vector, in :attr:`Architecture.weight_names` order."""
 
 
-def _polynomial(arith: Arithmetic, coefficients: Sequence[Fraction], values: np.ndarray) -> np.ndarray:
-    """Horner evaluation of a univariate polynomial (ascending coefficients) entrywise."""
-    consts = arith.convert(coefficients)
-    acc = np.zeros_like(values) + consts[-1]
+def _polynomial(arith: Arithmetic, consts: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Horner evaluation entrywise of a univariate polynomial, its ascending coefficients converted by
+    ``arith``."""
+    acc = np.full_like(values, consts[-1])
     for c in consts[-2::-1]:
-        acc = arith.add(arith.mul(acc, values), np.zeros_like(values) + c)
+        acc = arith.mul(acc, values)
+        if c:
+            acc = arith.add(acc, c)
     return acc
 
 
-def _layers(arch: Architecture, arith: Arithmetic, weights: Sequence) -> list[tuple[np.ndarray, np.ndarray | None]]:
+def _layers(arch: Architecture, arith: Arithmetic, weights: Weights) -> list[tuple[np.ndarray, np.ndarray | None]]:
     theta = arith.convert(weights)
     layers, position = [], 0
     for rows, cols in arch.weight_shapes:
@@ -88,10 +96,11 @@ def _layers(arch: Architecture, arith: Arithmetic, weights: Sequence) -> list[tu
     return layers
 
 
-def _forward(arch: Architecture, arith: Arithmetic, weights: Sequence, points: np.ndarray):
+def _forward(arch: Architecture, arith: Arithmetic, weights: Weights, points: np.ndarray):
     """Forward pass at ``points`` (shape ``(m, d0)``): the layers, their inputs a_0..a_{L-1} and the
     pre-activations z_1..z_L, each of shape ``(width, m)``."""
     layers = _layers(arch, arith, weights)
+    sigma = arith.convert(arch.activation.coefficients)
     inputs = [np.asarray(points).T]
     pre = []
     for l, (matrix, bias) in enumerate(layers, start=1):
@@ -100,51 +109,104 @@ def _forward(arch: Architecture, arith: Arithmetic, weights: Sequence, points: n
             z = arith.add(z, np.broadcast_to(bias, z.shape))
         pre.append(z)
         if l < len(layers):
-            inputs.append(_polynomial(arith, arch.activation.coefficients, z))
+            inputs.append(_polynomial(arith, sigma, z))
     return layers, inputs, pre
 
 
-def network_values(arch: Architecture, weights: Sequence, points: np.ndarray, arith: Arithmetic) -> np.ndarray:
+def network_values(arch: Architecture, weights: Weights, points: np.ndarray, arith: Arithmetic) -> np.ndarray:
     """f_θ(a_j) for the points a_j (rows of ``points``), shape ``(m, dL)``."""
     return _forward(arch, arith, weights, points)[2][-1].T
 
 
-def evaluation_jacobian(arch: Architecture, weights: Sequence, points: np.ndarray, arith: Arithmetic) -> np.ndarray:
+def _backpropagate(arch: Architecture, arith: Arithmetic, layers, inputs, pre, delta: np.ndarray):
+    """Reverse-mode sweep from an output cotangent ``delta`` (shape ``(dL, m)``): yields, for l = L..1,
+    the layer's input a_{l-1} (shape ``(d_{l-1}, m)``) and δ_l = ∂⟨delta, f⟩/∂z_l (shape ``(d_l, m)``),
+    pointwise in the m points.  The gradient of layer l is δ_l a_{l-1}ᵀ for W_l and δ_l for b_l."""
+    derivative = arith.convert(arch.activation.derivative_coefficients())
+    slopes = [_polynomial(arith, derivative, z) for z in pre[:-1]]
+    for l in range(len(layers), 0, -1):
+        yield inputs[l - 1], delta
+        if l > 1:
+            delta = arith.mul(arith.matmul(layers[l - 1][0].T, delta), slopes[l - 2])
+
+
+def evaluation_jacobian(arch: Architecture, weights: Weights, points: np.ndarray, arith: Arithmetic) -> np.ndarray:
     """∂f_θ(a_j)_k / ∂θ as a matrix with rows indexed by (point j, output k) and columns by θ.
 
     ``points`` has shape ``(m, d0)`` (floats, or residues for modular arithmetic).
     """
     layers, inputs, pre = _forward(arch, arith, weights, points)
-    dsigma = arch.activation.derivative_coefficients()
     m = inputs[0].shape[1]
-    slopes = [_polynomial(arith, dsigma, z) for z in pre[:-1]]
     blocks = np.zeros((m, arch.output_dim, arch.n_params), dtype=inputs[0].dtype)
     for k in range(arch.output_dim):
         delta = np.zeros_like(pre[-1])
         delta[k] = 1
         columns = []
-        for l in range(len(layers), 0, -1):
-            matrix, bias = layers[l - 1]
-            a = inputs[l - 1]
-            grad_w = arith.mul(delta[:, None, :], a[None, :, :]).reshape(-1, m)
-            columns.append(np.concatenate([grad_w, delta]) if bias is not None else grad_w)
-            if l > 1:
-                delta = arith.mul(arith.matmul(matrix.T, delta), slopes[l - 2])
+        for a, delta_l in _backpropagate(arch, arith, layers, inputs, pre, delta):
+            grad_w = arith.mul(delta_l[:, None, :], a[None, :, :]).reshape(-1, m)
+            columns.append(np.concatenate([grad_w, delta_l]) if arch.bias else grad_w)
         blocks[:, k, :] = np.concatenate(columns[::-1]).T
     return blocks.reshape(m * arch.output_dim, arch.n_params)
 
 
-def coefficient_jacobian(arch: Architecture, weights: Sequence, rng: np.random.Generator) -> np.ndarray:
-    """∂c/∂θ in floating point: the evaluation Jacobian at 2·dim(V) Gaussian points, solved against
-    the Veronese matrix by least squares.  Rows follow the coordinate order of :mod:`neurom2.model.space`."""
-    space = AmbientSpace.of(arch)
-    m = len(space.monomials)
-    points = rng.standard_normal((2 * m, arch.input_dim))
-    jac = evaluation_jacobian(arch, weights, points, FloatArithmetic())
-    per_output = jac.reshape(2 * m, arch.output_dim, arch.n_params)
-    veronese = space.veronese(points)
-    blocks = [np.linalg.lstsq(veronese, per_output[:, k, :], rcond=None)[0] for k in range(arch.output_dim)]
-    return np.concatenate(blocks)
+def pullback(arch: Architecture, weights: Weights, points: np.ndarray, arith: Arithmetic):
+    """Reverse mode at θ: ``(values, vjp)`` with ``values`` = f_θ(a_j) (shape ``(m, dL)``) and
+    ``vjp(cotangent)`` = Σ_{j,k} cotangent[j, k] ∂f_θ(a_j)_k/∂θ (a vector in θ's order), one backward sweep
+    per call, without forming :func:`evaluation_jacobian`.  For the squared loss Σ_j ‖f_θ(a_j) − b_j‖²
+    the gradient is ``vjp(2 * (values - outputs))``."""
+    layers, inputs, pre = _forward(arch, arith, weights, points)
+    ones = np.ones((inputs[0].shape[1], 1), dtype=inputs[0].dtype)
+
+    def vjp(cotangent: np.ndarray) -> np.ndarray:
+        layer_gradients = []  # from the last layer to the first
+        for a, delta in _backpropagate(arch, arith, layers, inputs, pre, np.asarray(cotangent).T):
+            grad_w = arith.matmul(delta, a.T).ravel()
+            layer_gradients.append(np.concatenate([grad_w, arith.matmul(delta, ones).ravel()]) if arch.bias else grad_w)
+        return np.concatenate(layer_gradients[::-1])
+
+    return pre[-1].T, vjp
+
+
+@dataclass(frozen=True, eq=False)
+class CoefficientReader:
+    """Reads coefficients in V from network values at fixed sample points, in floating point.
+
+    With ``points`` a_1..a_m whose Veronese matrix A (rows v(a_j), V's monomial order) has full column
+    rank, f(a_j) = v(a_j) C_f determines C_f = A⁺ (f(a_j))_j; likewise ∂c/∂θ = A⁺ ∂f(a_j)/∂θ.  Rows of the
+    results follow V's coordinate order (output-major, then monomials).  The rounding error grows with the
+    condition number of A, modest for Gaussian points in low degree."""
+
+    architecture: Architecture
+    points: np.ndarray
+    solver: np.ndarray
+    """A⁺, shape ``(N, m)``."""
+
+    @classmethod
+    def at_points(cls, arch: Architecture, points: np.ndarray) -> CoefficientReader:
+        return cls(arch, points, np.linalg.pinv(AmbientSpace.of(arch).veronese(points)))
+
+    @classmethod
+    def at_random_points(cls, arch: Architecture, rng: np.random.Generator) -> CoefficientReader:
+        """At 2N standard Gaussian points, N the number of monomials per output."""
+        count = 2 * len(AmbientSpace.of(arch).monomials)
+        return cls.at_points(arch, rng.standard_normal((count, arch.input_dim)))
+
+    def coefficients(self, weights: Weights) -> np.ndarray:
+        """c(θ), a vector in V's coordinate order."""
+        values = network_values(self.architecture, weights, self.points, FloatArithmetic())
+        return (self.solver @ values).T.ravel()
+
+    def jacobian(self, weights: Weights) -> np.ndarray:
+        """∂c/∂θ: rows in V's coordinate order, columns in θ's order."""
+        arch = self.architecture
+        jac = evaluation_jacobian(arch, weights, self.points, FloatArithmetic())
+        per_output = jac.reshape(len(self.points), arch.output_dim, arch.n_params)
+        return np.concatenate([self.solver @ per_output[:, k, :] for k in range(arch.output_dim)])
+
+
+def coefficient_jacobian(arch: Architecture, weights: Weights, rng: np.random.Generator) -> np.ndarray:
+    """∂c/∂θ in floating point, read at 2·dim(V) Gaussian points (:class:`CoefficientReader`)."""
+    return CoefficientReader.at_random_points(arch, rng).jacobian(weights)
 
 
 def modular_matrix(matrix: np.ndarray, p: int) -> flint.nmod_mat:
