@@ -62,6 +62,7 @@ def _add_task(commands: argparse._SubParsersAction, task: Task) -> None:
         parser.add_argument("--activation", default="x^2",
                             help="polynomial activation in x, e.g. x^3, x^2+x, 1/2*x^2-3 (default: x^2)")
         parser.add_argument("--bias", action="store_true", help="affine layers (with biases) instead of linear ones")
+    output = parser.add_mutually_exclusive_group()  # --json is --format json, where a task has formats
     for option in task.options:
         if isinstance(option.kind, Flag):
             action = "store_false" if option.default is True else "store_true"
@@ -70,11 +71,11 @@ def _add_task(commands: argparse._SubParsersAction, task: Task) -> None:
         default = None if option.required else option.default
         shown = "" if option.required or option.default is None else f" (default: {option.default})"
         choices = getattr(option.kind, "choices", None)
-        parser.add_argument(option.flag, dest=option.name, required=option.required, default=default,
-                            type=None if choices else _converter(option), choices=choices,
-                            metavar=option.metavar or (None if choices else option.name.upper()),
-                            help=option.help + shown)
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+        (output if option.name == "format" else parser).add_argument(
+            option.flag, dest=option.name, required=option.required, default=default,
+            type=None if choices else _converter(option), choices=choices,
+            metavar=option.metavar or (None if choices else option.name.upper()), help=option.help + shown)
+    output.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     parser.add_argument("--quiet", action="store_true", help="no progress display on stderr")
     parser.set_defaults(handler=_run_task, task=task)
 
@@ -91,9 +92,10 @@ def _run_task(args: argparse.Namespace) -> int:
         from neurom2.tasks import _load
 
         _load(task.cli_hook)(architecture, values)
-    with reporting(not (args.json or args.quiet)):
+    output = "json" if args.json else values.get("format", "text")
+    with reporting(not (output == "json" or args.quiet)):
         result = task.run(architecture, values)
-    print(json.dumps(result.to_json(), indent=2, ensure_ascii=False) if args.json else task.format(result))
+    print(task.format(result, output))
     return 0
 
 

@@ -35,6 +35,7 @@ imported when a task runs, so ``neurom2 dim`` does not load sympy.
 from __future__ import annotations
 
 import importlib
+import json
 import math
 import os
 import re
@@ -270,6 +271,9 @@ class Task:
     when False, ``compute(**options)`` takes the options alone and the task is not available in job files."""
     details: str = ""
     """More help: shown by ``neurom2 TASK --help``."""
+    formats: tuple[tuple[str, str], ...] = ()
+    """Output formats besides ``text`` (:attr:`report`) and ``json`` (``to_json()``), as (name,
+    ``"module:function"`` value → text); a task with formats declares :func:`output_format` among its options."""
 
     def option(self, name: str) -> Option:
         return next(o for o in self.options if o.name == name)
@@ -304,8 +308,11 @@ class Task:
         compute = _load(self.compute)
         return compute(architecture, **arguments) if self.architecture else compute(**arguments)
 
-    def format(self, result: Any) -> str:
-        return _load(self.report)(result)
+    def format(self, result: Any, output: str = "text") -> str:
+        """``result`` rendered as ``output``: ``text`` (the report), ``json``, or one of :attr:`formats`."""
+        if output == "json":
+            return json.dumps(result.to_json(), indent=2, ensure_ascii=False)
+        return _load(self.report if output == "text" else dict(self.formats)[output])(result)
 
 
 # --- the tasks ----------------------------------------------------------------------------------------------
@@ -315,6 +322,18 @@ SEED = Option("seed", Integer(), 0, "seed of the random choices (points, slices)
 TIMEOUT = Option("timeout", Seconds(), None, "time budget of the whole computation, in seconds (default: none)",
                  identity=False, metavar="S")
 FORCE = Option("force", Flag(), False, "run even when the cost estimate exceeds the size guard", identity=False)
+
+
+def output_format(formats: tuple[tuple[str, str], ...]) -> Option:
+    """The command-line option ``--format text|json|...`` of a task with :attr:`Task.formats` (``--json`` is
+    ``--format json``); not part of jobs, whose results are stored as JSON."""
+    names = ("text", "json", *(name for name, _ in formats))
+    return Option("format", Choice(names), "text", "output format (--json is --format json)", identity=False,
+                  jobs=False, argument=False)
+
+
+IMPLICIT_FORMATS = (("latex", "neurom2.display:latex_block"), ("m2", "neurom2.display:m2_script"))
+"""``implicit --format latex``: the result as a LaTeX display; ``m2``: the ideal as a Macaulay2 script."""
 
 
 def _prepare_member(architecture: Any, values: dict[str, Any]) -> dict[str, Any]:
@@ -359,9 +378,11 @@ TASKS: dict[str, Task] = {task.name: task for task in (
             Option("emit_m2", OutputFile("a Macaulay2 script to write", optional=True), None,
                    "also write the computation as a standalone Macaulay2 script", identity=False, jobs=False,
                    argument=False, metavar="FILE"),
+            output_format(IMPLICIT_FORMATS),
             SEED, TIMEOUT, FORCE,
         ),
         cli_hook="neurom2.tasks:_emit_m2",
+        formats=IMPLICIT_FORMATS,
     ),
     Task(
         "member", "is a target polynomial computed by the network, with real or complex weights?",

@@ -61,6 +61,7 @@ from neurom2 import __version__
 from neurom2.batch.execute import STATUSES, Outcome, now
 from neurom2.batch.jobs import Job
 from neurom2.batch.lock import WriterLock
+from neurom2.display import Typeset
 from neurom2.errors import StoreError
 
 APPLICATION = "neurom2-batch"
@@ -93,8 +94,9 @@ COLUMNS = ("key", "task", "description", "status", "result", "error", "seconds",
 
 
 @dataclass(frozen=True)
-class ResultRow:
-    """One row of ``results``, with ``description`` and ``result`` decoded from JSON."""
+class ResultRow(Typeset):
+    """One row of ``results``, with ``description`` and ``result`` decoded from JSON (typeset:
+    :mod:`neurom2.display`)."""
 
     key: str
     task: str

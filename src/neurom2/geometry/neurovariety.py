@@ -13,6 +13,7 @@ from typing import Any
 
 import sympy
 
+from neurom2.display import Typeset
 from neurom2.model.architecture import Architecture
 from neurom2.geometry.dimension import DimensionFacts
 from neurom2.model.space import AmbientSpace
@@ -33,8 +34,8 @@ class Verification:
 
 
 @dataclass(frozen=True)
-class Neurovariety(DimensionFacts):
-    """Implicit description of the Zariski closure of a neuromanifold."""
+class Neurovariety(DimensionFacts, Typeset):
+    """Implicit description of the Zariski closure of a neuromanifold (typeset: :mod:`neurom2.display`)."""
 
     architecture: Architecture
     space: AmbientSpace

@@ -302,3 +302,30 @@ print("minimal generators:")
 scan(flatten entries mingens I, f -> print("  " | toString f))
 print("report: " | neurom2Report N)
 """
+
+
+def ideal_script(description: str, coordinates: Sequence[Sequence[int]], generators: Sequence[Terms],
+                 notes: Sequence[str] = ()) -> str:
+    """A Macaulay2 script defining the ring of V's coordinates and an ideal in it.
+
+    ``coordinates`` are ``(k, e1, ..., en)`` in V's order (the variables ``c_(k,e1,...,en)`` of
+    ``R = QQ[...]``); ``generators`` are polynomials over them (exponent vectors of that length).  The
+    script defines ``R`` and ``I`` and prints ``dim I`` and ``degree I``.  ``description`` and ``notes``
+    become comment lines (line breaks removed).
+    """
+    variables = [f"c_({','.join(map(str, c))})" for c in coordinates]
+
+    def polynomial(terms: Terms) -> str:
+        monomials = []
+        for exponents, coefficient in terms.items():
+            factors = [v if e == 1 else f"{v}^{e}" for v, e in zip(variables, exponents) if e]
+            monomials.append("*".join([f"({rational(coefficient)})", *factors]))
+        return " + ".join(monomials) if monomials else "0_R"
+
+    comments = "".join(f"-- {' '.join(line.split())}\n" for line in (description, *notes))
+    body = ",\n    ".join(polynomial(g) for g in generators) if generators else "0_R"
+    return (f"{comments}-- c_(k,e1,...,en) = coefficient of x1^e1*...*xn^en in output k; all over QQ.\n"
+            f"R = QQ[{', '.join(variables)}];\n"
+            f"I = ideal(\n    {body});\n"
+            'print("dim " | toString dim I);\n'
+            'print("degree " | toString degree I);\n')

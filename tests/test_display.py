@@ -1,0 +1,239 @@
+"""Rich display and LaTeX of results (:mod:`neurom2.display`), checked by computation.
+
+The typeset equations are read back, not compared with strings: coordinate names are mapped back to
+coordinates, the rest is parsed by SymPy's LaTeX parser (ANTLR), and the result must be the exact
+polynomial neurom2 computed; the slides' letters are also evaluated at the coefficients of random
+networks, where they must vanish.  Every row of every LaTeX summary is rendered by matplotlib's mathtext.
+The HTML is parsed as XML and its cells compared with the numbers computed.  ``--format m2`` is run
+by Macaulay2.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import re
+import subprocess
+import xml.etree.ElementTree as ET
+from contextlib import redirect_stdout
+from fractions import Fraction
+
+import pytest
+import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sympy.parsing.latex import parse_latex
+
+from neurom2 import Architecture, decide_membership, implicitize
+from neurom2.cli import main
+from neurom2.display import DISPLAY_EQUATIONS, LETTERS, Style, polynomial_latex, summary
+from neurom2.errors import InvalidOption
+from neurom2.model.parametrization import Parametrization, random_rational_weights
+from neurom2.model.space import AmbientSpace
+
+pytestmark = pytest.mark.macaulay2
+
+COORDINATE = re.compile(r"c_\{(\d+),\(([\d,]+)\)\}")
+
+
+# --- reading LaTeX back -------------------------------------------------------------------------------------
+
+
+def read_polynomial(latex: str, space: AmbientSpace, names: str = "coefficients") -> sympy.Expr:
+    """The polynomial a typeset formula denotes, over the coordinate symbols ``c{k}_{e}`` of ``space``:
+    coordinate names become placeholders ``v_{i}``, SymPy parses the rest, the placeholders become coordinates."""
+    coordinates = [sympy.Symbol(c.name) for c in space.coordinates]
+    if names == "letters":
+        text = re.sub(r"\b([A-Z])\b", lambda m: f"v_{{{LETTERS.index(m[1])}}}", latex)
+    else:
+        index = {c.name: i for i, c in enumerate(space.coordinates)}
+        text = COORDINATE.sub(lambda m: f"v_{{{index[f'c{m[1]}_' + m[2].replace(',', '_')]}}}", latex)
+    parsed = parse_latex(text)
+    return parsed.subs({s: coordinates[int(str(s)[3:-1])] for s in parsed.free_symbols if str(s).startswith("v_{")})
+
+
+def formulas(latex: str) -> list[str]:
+    """The ``F = 0`` lines of an aligned summary, without ``= 0``."""
+    rows = [row.strip() for row in latex.split("\\\\\n")]
+    return [row[1:].strip().removesuffix("= 0").strip() for row in rows if row.startswith("& ") and row.endswith("= 0")]
+
+
+def render_with_mathtext(latex: str) -> None:
+    """Every row of an aligned block through matplotlib's mathtext (alignment marks removed)."""
+    from matplotlib.mathtext import MathTextParser
+
+    parser = MathTextParser("path")
+    body = latex.removeprefix("\\begin{aligned}\n").removesuffix("\n\\end{aligned}")
+    assert "\\begin" not in body and "\\end" not in body
+    for row in body.split(" \\\\\n"):
+        parser.parse("$" + re.sub(r"(?<!\\)&", " ", row) + "$")
+
+
+def html_rows(markup: str) -> tuple[str, dict[str, ET.Element]]:
+    """The caption's text and the cells by row label, from HTML that must be well-formed XML."""
+    table = ET.fromstring(markup)
+    assert table.tag == "table"
+    caption = "".join(table.find("caption").itertext())
+    return caption, {"".join(tr.find("th").itertext()): tr.find("td") for tr in table.iter("tr")}
+
+
+# --- neurovarieties ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def quartics():
+    """σ = x⁴ on (2,2,1): binary quartics, a hypersurface (the catalecticant cubic)."""
+    return implicitize(Architecture.create("2,2,1", "x^4"))
+
+
+@pytest.fixture(scope="module")
+def rank_one():
+    """Linear (3,1,3): 3×3 matrices of rank ≤ 1, nine 2×2 minors."""
+    return implicitize(Architecture.create("3,1,3", "x"))
+
+
+@pytest.mark.parametrize("widths, activation", [("2,2,1", "x^4"), ("3,2,1", "x^2"), ("3,2,3", "x"), ("3,1,3", "x")])
+def test_typeset_equations_read_back_to_the_computed_polynomials(widths, activation):
+    variety = implicitize(Architecture.create(widths, activation))
+    latex = variety.to_latex()
+    typeset = formulas(latex)
+    assert len(typeset) == len(variety.equations) > 0
+    for text, eq in zip(typeset, variety.equations):
+        assert sympy.expand(read_polynomial(text, variety.space) - eq.as_expr()) == 0
+    render_with_mathtext(latex)
+
+
+def test_the_slides_letters_give_an_equation_that_vanishes_on_random_networks(quartics):
+    """A, B, C, D, E for x⁴, x³y, ..., y⁴: the typeset equation, read back, vanishes at c(θ) exactly."""
+    latex = quartics.to_latex(names="letters")
+    assert "f = A x^{4} + B x^{3} y + C x^{2} y^{2} + D x y^{3} + E y^{4}" in latex
+    (text,) = formulas(latex)
+    equation = read_polynomial(text, quartics.space, names="letters")
+    assert sympy.expand(equation - quartics.equations[0].as_expr()) == 0
+    parametrization, rng = Parametrization(quartics.architecture), random.Random(3)
+    symbols = [sympy.Symbol(c.name) for c in quartics.space.coordinates]
+    for _ in range(3):
+        point = parametrization.coefficients_at(random_rational_weights(quartics.architecture, rng))
+        assert equation.subs(dict(zip(symbols, point))) == 0
+    render_with_mathtext(latex)
+
+
+def test_large_ideals_are_truncated_and_what_is_shown_is_part_of_the_ideal(rank_one):
+    assert len(rank_one.equations) == 9
+    latex = rank_one.to_latex(max_equations=4, max_terms=1)
+    assert "the first 4 shown, 5 more in .equations" in latex
+    shown = formulas(latex)
+    assert len(shown) == 4
+    for text, eq in zip(shown, rank_one.equations):
+        head, _, rest = text.partition("+ \\cdots")
+        assert "(1 more terms)" in rest
+        term = sympy.Poly(read_polynomial(head, rank_one.space), *eq.gens)
+        assert len(term.terms()) == 1 and term.terms()[0] in eq.terms()
+    assert len(formulas(rank_one.to_latex())) == 9  # to_latex() truncates nothing unless asked
+
+
+def test_html_is_well_formed_and_shows_the_numbers_computed(rank_one, quartics):
+    for variety in (rank_one, quartics):
+        caption, cells = html_rows(variety._repr_html_())
+        assert caption.startswith("Neuromanifold of widths (" + ",".join(map(str, variety.architecture.widths)))
+        assert "".join(cells["parameters"].itertext()) == str(variety.architecture.n_params)
+        dim_text = "".join(cells["dimension"].itertext())
+        assert dim_text.startswith(f"{variety.dim}  (expected {variety.expected_dim}, defect {variety.defect})")
+        assert "".join(cells["degree"].itertext()).startswith(str(variety.degree))
+        shown = [div.text for div in cells["equations"].iter("div")]
+        assert len(shown) == min(len(variety.equations), DISPLAY_EQUATIONS)
+        for text, eq in zip(shown, variety.equations):
+            assert text.startswith("\\[") and text.endswith("= 0\\]")
+            assert sympy.expand(read_polynomial(text[2:-2].removesuffix("= 0"), variety.space) - eq.as_expr()) == 0
+        assert "$$" + variety.to_latex(max_equations=DISPLAY_EQUATIONS, max_terms=20) + "$$" == variety._repr_latex_()
+
+
+def test_a_filling_neuromanifold_says_its_ideal_is_zero():
+    variety = implicitize(Architecture.create("2,2,1", "x^2"))
+    _, cells = html_rows(variety._repr_html_())
+    assert "".join(cells["fills V over C"].itertext()).startswith("yes")
+    assert "".join(cells["equations"].itertext()) == "none: the ideal is zero"
+    render_with_mathtext(variety.to_latex(names="letters"))
+
+
+# --- dimensions, memberships -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("field", ["real", "complex"])
+def test_membership_display_typesets_the_target_and_the_answer(field):
+    result = decide_membership(Architecture.create("2,2,1", "x^3"), "x^3 - x*y^2", field)
+    latex = result.to_latex()
+    target = re.search(r"t = (.*?) \\\\", latex)[1]
+    x1, x2 = sympy.symbols("x_{1} x_{2}")
+    assert sympy.expand(parse_latex(target) - (x1**3 - x1 * x2**2)) == 0
+    expected = "\\in" if result.member else "\\notin"
+    assert f"t {expected} \\mathcal{{M}}" in latex
+    _, cells = html_rows(result._repr_html_())
+    assert "".join(cells["answer"].itertext()).endswith(f"({result.answer})")
+    if result.weights is not None:  # the typeset weights are the network's weights
+        assert "W_{1}" in "".join(cells["weights"].itertext())
+    render_with_mathtext(latex)
+
+
+# --- the polynomial printer on its own ---------------------------------------------------------------------
+
+SPACE = AmbientSpace(3, (0, 1, 2), 2)
+SYMBOLS = [sympy.Symbol(c.name) for c in SPACE.coordinates]
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.dictionaries(st.tuples(*[st.integers(0, 2)] * 4), st.fractions(max_denominator=12).filter(bool),
+                       min_size=1, max_size=6),
+       st.lists(st.sampled_from(range(len(SYMBOLS))), min_size=4, max_size=4, unique=True))
+def test_any_rational_polynomial_reads_back_exactly(terms, chosen):
+    gens = [SYMBOLS[i] for i in chosen]
+    expr = sum(sympy.Rational(c.numerator, c.denominator) * sympy.prod(g**e for g, e in zip(gens, m))
+               for m, c in terms.items())
+    poly = sympy.Poly(expr, *gens)
+    assert sympy.expand(read_polynomial(polynomial_latex(poly, SPACE), SPACE) - expr) == 0
+
+
+def test_bad_styles_are_refused_with_the_reason(rank_one):
+    with pytest.raises(InvalidOption, match="unknown names"):
+        Style(names="greek")
+    with pytest.raises(InvalidOption, match="max_terms must be a positive integer"):
+        Style(max_terms=0)
+    with pytest.raises(InvalidOption, match="one output"):
+        rank_one.to_latex(names="letters")
+    with pytest.raises(TypeError, match="cannot typeset"):
+        summary(Fraction(1, 2))
+
+
+# --- the command line: implicit --format -------------------------------------------------------------------
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(list(args)) == 0
+    return out.getvalue()
+
+
+def test_implicit_format_latex_and_m2_agree_with_the_json(tmp_path):
+    arch = ["--widths", "3,2,1", "--activation", "x^2"]
+    data = json.loads(run("implicit", *arch, "--format", "json"))
+    assert data == {**json.loads(run("implicit", *arch, "--json")), "seconds": data["seconds"], "timings": data["timings"]}
+    space = AmbientSpace.of(Architecture.create("3,2,1", "x^2"))
+    latex = run("implicit", *arch, "--format", "latex")
+    assert latex.startswith("% typeset by neurom2") and "\\[\n\\begin{aligned}" in latex
+    (text,) = formulas(latex.split("\\[\n", 1)[1].rsplit("\n\\]", 1)[0])
+    assert sympy.expand(read_polynomial(text, space) - sympy.sympify(data["equations"][0])) == 0
+
+    script = tmp_path / "ideal.m2"
+    script.write_text(run("implicit", *arch, "--format", "m2"))
+    from neurom2.m2.session import find_m2
+
+    answer = subprocess.run([find_m2(), "--script", str(script)], capture_output=True, text=True, timeout=120)
+    assert answer.returncode == 0, answer.stderr
+    assert answer.stdout.split() == ["dim", str(data["dim"]), "degree", str(data["degree"])]
+
+
+def test_json_and_format_together_are_a_usage_error(capsys):
+    assert main(["implicit", "--json", "--format", "latex"]) == 2
+    assert capsys.readouterr().err.startswith("neurom2: error: argument --format: not allowed with argument --json")
