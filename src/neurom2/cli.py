@@ -22,7 +22,7 @@ from typing import Any, Sequence
 from neurom2 import __version__
 from neurom2.errors import InvalidInput, InvalidOption, Neurom2Error
 from neurom2.progress import reporting
-from neurom2.tasks import TASKS, Flag, Option, Task
+from neurom2.tasks import SEED, TASKS, TIMEOUT, Flag, Option, Task
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -111,9 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     reproduce.add_argument("--only", action="append", metavar="ID", help="run only this claim (repeatable)")
     reproduce.set_defaults(handler=_reproduce)
 
-    picture = commands.add_parser("picture", help="draw a slice of the real neuromanifold of σ = x³ on (2,2,1) as a PNG")
+    picture = commands.add_parser("picture", help="draw a slice of the real neuromanifold of σ = x³ on (2,2,1) as a PNG, "
+                                  "or (picture landscape) the loss landscape of a network")
     picture.add_argument("--out", type=Path, default=Path("cubic_slice.png"), help="output file (default: cubic_slice.png)")
     picture.set_defaults(handler=_picture)
+    _add_landscape_picture(picture.add_subparsers(dest="picture", metavar="[landscape]"))
 
     doctor = commands.add_parser("doctor", help="check Macaulay2, the Python dependencies and the results store; say how to fix what is wrong")
     doctor.add_argument("--db", type=Path, default=None, metavar="FILE", help="results store to check (default: results.sqlite here, if there is one)")
@@ -154,6 +156,37 @@ def _picture(args: argparse.Namespace) -> int:
     result = cubic_slice_picture(args.out)
     decided = ", ".join(f"({b},{c}): {'reached' if m else 'not reached' if m is False else 'undecided'}" for b, c, m in result.decided)
     print(f"wrote {result.path}: slice x^3 + B x^2 y + C x y^2, boundary {result.boundary} = 0; decided exactly: {decided}")
+    return 0
+
+
+def _add_landscape_picture(kinds: argparse._SubParsersAction) -> None:
+    landscape = kinds.add_parser("landscape", help="the loss over a plane of V: M(R), critical points, training paths")
+    landscape.add_argument("--widths", default="2,2,1", help="layer widths d0,...,dL (default: 2,2,1)")
+    landscape.add_argument("--activation", default="x^3", help="polynomial activation in x (default: x^3)")
+    landscape.add_argument("--bias", action="store_true", help="affine layers (with biases) instead of linear ones")
+    data = landscape.add_mutually_exclusive_group()
+    data.add_argument("--data", type=Path, metavar="FILE.csv", help="data points: columns x1..x_d0, y1..y_dL")
+    data.add_argument("--random-data", type=_positive_int, default=20, metavar="N", help="N random data points (default: 20)")
+    landscape.add_argument("--seed", type=_converter(SEED), default=0, metavar="N",
+                           help="seed of the random data and of the initial weights (default: 0)")
+    landscape.add_argument("--train", type=_positive_int, default=20, metavar="K", help="training runs drawn (default: 20)")
+    landscape.add_argument("--max-steps", type=_positive_int, default=5000, metavar="N", help="steps per run (default: 5000)")
+    landscape.add_argument("--timeout", type=_converter(TIMEOUT), default=None, metavar="S", help=TIMEOUT.help)
+    landscape.add_argument("--out", type=Path, default=Path("landscape.png"), help="output file (default: landscape.png)")
+    landscape.add_argument("--quiet", action="store_true", help="no progress display on stderr")
+    landscape.set_defaults(handler=_picture_landscape)
+
+
+def _picture_landscape(args: argparse.Namespace) -> int:
+    from neurom2.model.architecture import Architecture
+    from neurom2.picture import draw_landscape, picture_dataset
+
+    architecture = Architecture.create(args.widths, args.activation, args.bias)
+    dataset = picture_dataset(architecture, args.data, args.random_data, args.seed)
+    with reporting(not args.quiet):
+        result = draw_landscape(args.out, architecture, dataset, runs=args.train, seed=args.seed, max_steps=args.max_steps,
+                                timeout=args.timeout)
+    print(result.describe())
     return 0
 
 

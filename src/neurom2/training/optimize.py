@@ -10,9 +10,9 @@ No knowledge of networks here: an objective is a function θ ↦ (f(θ), ∇f(θ
   length min(1, 1/‖∇f‖); later ones start from α = 1.
 * ``"gd"``: steepest descent with Armijo backtracking (halving from twice the previous accepted step).
 
-A minimization stops when the gradient is exactly zero, when the line search finds no step with
-sufficient decrease (the function is flat at rounding level along the direction), when ‖θ‖ passes
-``norm_limit``, or after ``max_steps`` steps.  Deciding whether the end point is critical is the caller's
+A minimization stops when the gradient is exactly zero; when the function is flat at rounding level
+(the line search finds no step with sufficient decrease, or ``STALL_STEPS`` steps in a row decrease f by
+less than 8 units in the last place of f); when ‖θ‖ passes ``norm_limit``; or after ``max_steps`` steps.  Deciding whether the end point is critical is the caller's
 business: the meaning of "small gradient" depends on the problem's scales.
 """
 
@@ -29,6 +29,7 @@ from neurom2.errors import InvalidOption
 
 Objective = Callable[[np.ndarray], tuple[float, np.ndarray]]
 METHODS = ("lbfgs", "gd")
+STALL_STEPS = 10
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,7 @@ def minimize(objective: Objective, theta0: np.ndarray, *, method: str = "lbfgs",
     value, gradient = objective(theta)
     norms, values = [float(np.linalg.norm(theta))], [value]
     snapshots = {0: theta.copy()}
-    step, stopped = 0, "max steps"
+    step, stopped, stalled = 0, "max steps", 0
     while step < max_steps:
         if not np.any(gradient):
             stopped = "gradient zero"
@@ -219,6 +220,10 @@ def minimize(objective: Objective, theta0: np.ndarray, *, method: str = "lbfgs",
             direction = -gradient
         found = search(objective, theta, value, gradient, direction, rule.first_step(gradient))
         if found is None:
+            stopped = "flat"
+            break
+        stalled = stalled + 1 if values[-1] - found[1] <= 8 * np.spacing(abs(values[-1])) else 0
+        if stalled >= STALL_STEPS:
             stopped = "flat"
             break
         alpha, value, new_gradient = found
