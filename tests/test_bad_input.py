@@ -77,6 +77,30 @@ def _other_cases(tmp):
         (["results", "show", "--limit", "0"], "results-show-zero-limit"),
         (["results", "export", "--format", "xml"], "results-export-bad-format"),
         (["results"], "results-no-action"),
+        *_plot_cases(tmp, text_file),
+    ]
+
+
+def _plot_cases(tmp, text_file):
+    from neurom2.batch import ResultStore
+
+    empty = tmp / "empty.sqlite"
+    ResultStore(empty).close()
+    plot = ["results", "plot", "--db", str(empty)]
+    return [
+        (["results", "plot", "--db", str(tmp / "missing.sqlite")], "plot-missing-store"),
+        (["results", "plot", "--db", str(text_file)], "plot-not-a-store"),
+        ([*plot], "plot-nothing-to-plot"),
+        ([*plot, "--out", str(tmp / "picture.txt")], "plot-unknown-suffix"),
+        ([*plot, "--out", str(tmp / "no-dir" / "p.png")], "plot-missing-directory"),
+        ([*plot, "--out", str(tmp)], "plot-out-is-a-directory"),
+        ([*plot, "--axes", "1,1"], "plot-same-axes"),
+        ([*plot, "--axes", "a,b"], "plot-axes-not-numbers"),
+        ([*plot, "--axes", "0,1"], "plot-axes-zero"),
+        ([*plot, "--value", "bogus"], "plot-unknown-value"),
+        ([*plot, "--activation", "tanh(x)"], "plot-bad-activation"),
+        ([*plot, "--bias", "maybe"], "plot-bad-bias"),
+        ([*plot, "--input", "0"], "plot-zero-input"),
     ]
 
 

@@ -227,6 +227,7 @@ def _add_batch_commands(commands: argparse._SubParsersAction) -> None:
     export.add_argument("--format", choices=("jsonl", "csv", "json"), required=True, help="jsonl: one JSON object per line; csv: flat columns")
     export.add_argument("--output", type=Path, default=None, metavar="FILE", help="write to FILE (default: standard output)")
     export.set_defaults(handler=_results_export)
+    _add_results_plot(actions)
 
 
 def _batch(args: argparse.Namespace) -> int:
@@ -321,6 +322,53 @@ def _results_export(args: argparse.Namespace) -> int:
             with open(args.output, "w", encoding="utf-8", newline="") as out:
                 count = write_rows(rows, out, args.format)
             print(f"wrote {count} rows to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _add_results_plot(actions: argparse._SubParsersAction) -> None:
+    from neurom2.batch.plot import VALUES
+
+    plot = actions.add_parser("plot", help="heatmaps of dimension, defect or filling over two hidden widths, one per "
+                              "family of architectures, with the filling frontier (PNG, SVG or PDF)")
+    plot.add_argument("--db", type=Path, default=DEFAULT_DB, metavar="FILE", help=f"results store (default: {DEFAULT_DB})")
+    plot.add_argument("--out", type=Path, default=Path("results.png"), metavar="FILE",
+                      help="the picture: .png, .svg or .pdf (default: results.png)")
+    plot.add_argument("--value", choices=VALUES, default="defect",
+                      help="defect (expected − computed dimension), dim (coloured by dim M / dim V) or fills (default: defect)")
+    plot.add_argument("--axes", type=_axes, default=(1, 2), metavar="I,J", help="hidden layers on the x and y axes (default: 1,2)")
+    plot.add_argument("--input", type=_positive_int, metavar="D0", help="only input width D0")
+    plot.add_argument("--output", type=_positive_int, metavar="DL", help="only output width DL")
+    plot.add_argument("--activation", help="only this activation, e.g. x^2")
+    plot.add_argument("--bias", choices=("yes", "no"), help="only networks with (yes) or without (no) biases")
+    plot.add_argument("--hidden-layers", type=_positive_int, metavar="N", help="only networks with N hidden layers")
+    plot.set_defaults(handler=_results_plot)
+
+
+def _axes(text: str) -> tuple[int, int]:
+    parts = text.split(",")
+    if len(parts) != 2 or not all(re.fullmatch(r"[0-9]+", p.strip()) and int(p) >= 1 for p in parts) or parts[0] == parts[1]:
+        raise argparse.ArgumentTypeError(f"must be two different hidden layers I,J (1-based), got {text!r}")
+    return int(parts[0]), int(parts[1])
+
+
+def _results_plot(args: argparse.Namespace) -> int:
+    from neurom2.batch.plot import check_output, draw, panels, select
+    from neurom2.model.activation import Activation
+
+    check_output(args.out)
+    activation = str(Activation.parse(args.activation)) if args.activation is not None else None
+    store = _open_results(args)
+    if store is None:
+        return EXIT_USAGE
+    with store:
+        found = panels(store.rows(), tuple(args.axes))
+    chosen = select(found, input=args.input, output=args.output, activation=activation,
+                    bias=None if args.bias is None else args.bias == "yes", hidden_layers=args.hidden_layers)
+    draw(chosen, args.out, args.value)
+    print(f"wrote {args.out}: {len(chosen)} panel{'s' if len(chosen) != 1 else ''} ({args.value}); minimal filling widths:")
+    for panel in chosen:
+        frontier = ", ".join("(" + ",".join(map(str, panel.cells[key].widths)) + ")" for key in panel.frontier())
+        print(f"  {panel.family.title()}: {frontier or 'none fills'}")
     return 0
 
 
