@@ -324,8 +324,9 @@ def landscape_picture(path: Path, architecture: Architecture, dataset, runs: Seq
     axes.set_ylabel(f"t ({unit} coordinate on the plane)")
     through = tuple(candidates[i].label for i in plane.through)
     widths = ",".join(map(str, architecture.widths))
-    axes.set_title(f"σ = {architecture.activation}, widths ({widths}), {len(dataset)} data points: the loss over the plane "
-                   f"through A⁺B" + "".join(f", {label}" for label in through), fontsize=8)
+    axes.set_title(f"σ = {architecture.activation}, widths ({widths}), {len(dataset)} data points\n"
+                   f"the loss L over a plane of V through A⁺B and {len(through)} marked point(s); "
+                   "filled: on the plane, hollow: projected", fontsize=9)
     axes.legend([h for h, _ in legend], [t for _, t in legend], loc="best", fontsize=7, framealpha=0.85)
     drawn: dict[str, list[np.ndarray]] = {}
     for collection in axes.collections:
