@@ -19,6 +19,7 @@ points off the plane (drawn hollow) are shadows, and the picture says how far of
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
 from neurom2.real.boundary import algebraic_boundary
 from neurom2.real.membership import decide_membership
+from neurom2.training.descent import TrainingSummary
 
 MARKED = tuple(
     (Fraction(b), Fraction(c)) for b, c in (("0", "-1"), ("0", "1"), ("-3/2", "2"), ("5/2", "1"), ("2", "-2"), ("-2", "-3/2"))
@@ -228,11 +230,15 @@ class LandscapePicture:
     """The offsets of each kind of marker, read back from the figure (plane coordinates)."""
     runs: int
     region: str
+    summary: TrainingSummary | None = None
+    """How the runs ended, when they were classified."""
 
     def describe(self) -> str:
         through = ", ".join(self.plane_through) or "coordinate axes"
         lines = [f"wrote {self.path}: the loss over the plane of V through A⁺B and {through}; {self.region}; "
                  f"{self.runs} training path(s) projected onto the plane"]
+        if self.summary is not None:
+            lines.append(f"  training  {self.summary.format()}")
         for p in self.points:
             where = "on the plane" if p.off_plane <= 1e-9 * max(1.0, abs(p.s) + abs(p.t)) else f"{p.off_plane:.3g} off the plane"
             lines.append(f"  {p.kind:9s} {p.label}: ({p.s:.4g}, {p.t:.4g}), {where}")
@@ -423,8 +429,9 @@ def draw_landscape(out: Path, architecture: Architecture, dataset, *, runs: int 
         verdicts = descent.classify(trained, [p.coefficients for p in facts.marked if p.kind == "critical"], facts.infimum,
                                     facts.dim, attained=facts.attained, unattained_points=unattained)
         region = region_of(architecture, session, timeout=deadline.remaining())
-        return landscape_picture(out, architecture, dataset, trained, facts.marked, region=region,
-                                 outcomes=[v.outcome for v in verdicts])
+        picture = landscape_picture(out, architecture, dataset, trained, facts.marked, region=region,
+                                    outcomes=[v.outcome for v in verdicts])
+        return dataclasses.replace(picture, summary=descent.summarize(verdicts))
 
 
 @dataclass(frozen=True)
