@@ -24,7 +24,8 @@ def test_dimension_agrees_with_float_rank_and_with_the_krull_dimension_from_maca
     result = dimension(arch, seed=1)
     assert result.dim == float_rank(arch)
     assert result.dim == implicitize(arch, verify=False, timeout=60).dim
-    assert result.proved == (result.dim == result.expected_dim)
+    assert result.dim <= result.bound.value <= result.expected_dim
+    assert result.proved == (result.dim == result.bound.value)
 
 
 @pytest.mark.parametrize(
@@ -48,8 +49,10 @@ def test_quadratic_network_with_biases_has_the_orthogonal_group_of_its_last_hidd
 
 
 def test_unproved_dimension_reports_a_small_failure_probability():
-    result = dimension(Architecture.create("3,2,1", "x^2"), seed=0)
-    assert (result.dim, result.expected_dim, result.proved) == (5, 6, False)
+    """(4,6,5), σ = x²: five quadrics in the span of six squares, a defective Segre–Veronese secant that no
+    proved bound of neurom2 reaches (48), so the rank 47 is only probable."""
+    result = dimension(Architecture.create("4,6,5", "x^2"), seed=0)
+    assert (result.dim, result.bound.value, result.expected_dim, result.proved) == (47, 48, 48, False)
     assert 0 < result.error_bound < 1e-12
 
 

@@ -8,9 +8,12 @@ What is proved and what is probable:
 
 * **Lower bound, always proved.**  The rank modulo p at one point is at most the rank over QQ of the
   same integer matrix, which is at most the generic rank: every computed rank is a lower bound for dim M.
-* **Upper bound, proved.**  dim M ≤ :func:`expected_dimension` (parameters minus the dimension of the
-  symmetry group, which acts with finite stabilizers at generic weights; for linear networks the
-  exact dimension of the determinantal variety; always ≤ dim V).
+* **Upper bound, proved.**  dim M ≤ :func:`~neurom2.geometry.bounds.upper_bound`, the smallest of the
+  proved bounds of :mod:`neurom2.geometry.bounds`, each with its derivation: dim V; parameters minus the
+  dimension of the symmetry group (which acts with finite stabilizers at generic weights; for linear networks
+  the exact dimension of the determinantal variety); and, for σ = x^r, the width cap, the composition bound
+  through a hidden layer and the span bounds, applied recursively to blocks of layers.  It is at most
+  :func:`expected_dimension`.
 * When the rank reaches the upper bound, the dimension is **proved**.  Otherwise the rank is the
   dimension unless the random point (θ, a) is a zero of the nonzero maximal minors, which by the
   Schwartz–Zippel lemma has probability at most ``rank · (deg_θ f − 1 + D) / p`` for each prime;
@@ -32,6 +35,7 @@ from neurom2.cost import Estimate, guard
 from neurom2.deadline import Deadline
 from neurom2.model.architecture import Architecture
 from neurom2.errors import Neurom2Error
+from neurom2.geometry.bounds import Bound, upper_bound
 from neurom2.model.jacobian import FloatArithmetic, ModularArithmetic, evaluation_jacobian, modular_rank
 from neurom2.model.space import AmbientSpace
 
@@ -93,7 +97,9 @@ class Dimension(DimensionFacts):
     space: AmbientSpace
     dim: int
     proved: bool
-    """True when the computed rank reached the proved upper bound :func:`expected_dimension`."""
+    """True when the computed rank reached the proved upper bound :attr:`bound`."""
+    bound: Bound
+    """The best proved upper bound, with its derivation (:mod:`neurom2.geometry.bounds`)."""
     ranks: tuple[int, ...]
     primes: tuple[int, ...]
     error_bound: float
@@ -117,6 +123,9 @@ class Dimension(DimensionFacts):
             "defect": self.defect,
             "fills": self.fills,
             "proved": self.proved,
+            "upper_bound": self.bound.value,
+            "upper_bound_reason": self.bound.reason,
+            "upper_bound_derivation": self.bound.to_json(),
             "error_bound": self.error_bound,
             "method": self.method,
             "primes": list(self.primes),
@@ -173,16 +182,16 @@ def dimension(
     """
     started = time.perf_counter()
     space = AmbientSpace.of(arch)
+    bound = upper_bound(arch)
     if arch.depth == 1:
-        return Dimension(arch, space, space.dim, True, (), (), 0.0, None, time.perf_counter() - started,
+        return Dimension(arch, space, space.dim, True, bound, (), (), 0.0, None, time.perf_counter() - started,
                          "a single affine map: its outputs W x (+ b) are every point of V, so M = V")
     guard(rank_estimate(arch, space), force)
     deadline = Deadline.coerce(timeout)
     rng = np.random.default_rng(seed)
-    bound = expected_dimension(arch, space)
     monomials = space.monomial_count
     # Fewer sample inputs suffice when the rank is bounded well below dim V; all monomials if not.
-    few = min(monomials, math.ceil(bound / arch.output_dim) + 2)
+    few = min(monomials, math.ceil(bound.value / arch.output_dim) + 2)
     notes: list[str] = []
 
     estimate = rank_estimate(arch, space)
@@ -198,7 +207,7 @@ def dimension(
 
     for attempt in range(3):
         ranks = ranks_at(few)
-        if few < monomials and min(ranks) < bound:
+        if few < monomials and min(ranks) < bound.value:
             few = monomials
             ranks = ranks_at(few)
         if len(set(ranks)) == 1:
@@ -207,7 +216,7 @@ def dimension(
     else:
         raise Neurom2Error(f"Jacobian ranks modulo {tuple(primes)} disagree three times: {ranks}; please report this")
     dim = ranks[0]
-    proved = dim == bound
+    proved = dim == bound.value
     per_prime = [min(1.0, dim * (weight_degree(arch) - 1 + space.top_degree) / p) for p in primes]
     error_bound = 0.0 if proved else math.prod(per_prime)
     checked = float_rank(arch, rng, few) if float_check else None
@@ -216,6 +225,7 @@ def dimension(
         space=space,
         dim=dim,
         proved=proved,
+        bound=bound,
         ranks=ranks,
         primes=tuple(primes),
         error_bound=error_bound,

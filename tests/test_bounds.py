@@ -1,0 +1,127 @@
+"""Proved upper bounds for dimensions: never below a computed rank, tight where the geometry is known by hand,
+and the Hilbert bound checked against the algebra it bounds."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import numpy as np
+import pytest
+
+from neurom2 import Architecture
+from neurom2.cli import main
+from neurom2.geometry.bounds import hilbert_bound, monomial_bounds, monomials, upper_bound
+from neurom2.geometry.dimension import dimension
+from neurom2.model.jacobian import modular_rank
+
+P = 2_147_483_647
+
+
+def _grid():
+    for r in (2, 3):
+        for depth in (2, 3):
+            for widths in itertools.product(range(1, 5), repeat=depth + 1):
+                if widths[0] <= 3 and widths[-1] <= 3:
+                    yield widths, r
+
+
+@pytest.mark.parametrize("bias", [False, True])
+def test_the_bound_is_never_below_the_rank_and_meets_it_without_biases(bias):
+    """Two independent ways: the combinatorial bound against the computed Jacobian rank (a proved lower
+    bound).  A bound below the rank would be a false theorem."""
+    unmet = []
+    for widths, r in _grid():
+        arch = Architecture(widths, f"x^{r}", bias)
+        bound, rank = upper_bound(arch).value, dimension(arch, seed=1).dim
+        assert rank <= bound, (widths, r, bias, rank, bound)
+        if rank < bound:
+            unmet.append(widths)
+    if not bias:
+        assert unmet == []  # every small network without biases has its dimension proved
+
+
+@pytest.mark.parametrize("n, a", [(3, 1), (3, 2), (4, 2), (4, 3), (5, 3)])
+def test_sums_of_a_squares_have_the_dimension_of_quadrics_of_rank_at_most_a(n, a):
+    """σ = x², widths (n, a, 1): f = Σ c_i ℓ_i², the symmetric n × n matrices of rank ≤ a, of dimension
+    a n − a(a − 1)/2 (by hand); the rank computes the same."""
+    arch = Architecture((n, a, 1), "x^2")
+    bound = upper_bound(arch)
+    assert bound.value == a * n - a * (a - 1) // 2 == dimension(arch, seed=0).dim
+    if a >= 2:
+        assert bound.rule == "span before activation"
+
+
+def test_widths_beyond_the_cap_compute_nothing_new():
+    """Three linear forms in two variables: their squares span the 3 binary quadrics already, so a fourth
+    neuron adds nothing: the same bound, and the same rank."""
+    engine = monomial_bounds(2)
+    assert engine.capped((2, 4, 7, 1)) == (2, 3, 5, 1)
+    for widths in [(2, 4, 1), (2, 3, 1), (2, 7, 9, 1), (2, 3, 5, 1)]:
+        arch = Architecture(widths, "x^2")
+        assert dimension(arch, seed=0).dim == upper_bound(arch).value == monomials(2, 2 ** (len(widths) - 2))
+
+
+def test_a_width_one_layer_caps_every_later_width():
+    """Through a layer of width 1 a network computes ℓ^(r^k) composed with univariate maps: dim ≤ d0 (plus the
+    one output scalar, minus its rescaling), whatever comes after."""
+    for tail in [(1,), (5, 1), (9, 9, 1)]:
+        widths = (3, 1, *tail)
+        assert upper_bound(Architecture(widths, "x^2")).value == 3
+
+
+def _forms(n_vars: int, degree: int, count: int, rng) -> list[dict[tuple[int, ...], int]]:
+    monos = [e for e in itertools.product(range(degree + 1), repeat=n_vars) if sum(e) == degree]
+    return [{e: int(rng.integers(1, P)) for e in monos} for _ in range(count)]
+
+
+def _multiply(f, g):
+    out: dict[tuple[int, ...], int] = {}
+    for a, x in f.items():
+        for b, y in g.items():
+            key = tuple(i + j for i, j in zip(a, b))
+            out[key] = (out.get(key, 0) + x * y) % P
+    return out
+
+
+def _degree_part_dimension(forms, E: int) -> int:
+    """dim of the span of all products of E of the forms (with repetition), modulo P, at random forms."""
+    powers: dict[tuple[int, ...], dict] = {(0,) * len(forms): {(0,) * len(next(iter(forms[0]))): 1}}
+    for _ in range(E):
+        grown = {}
+        for exponent, poly in powers.items():
+            for i, form in enumerate(forms):
+                key = tuple(e + (j == i) for j, e in enumerate(exponent))
+                if key not in grown:
+                    grown[key] = _multiply(poly, form)
+        powers = grown
+    columns = sorted({m for poly in powers.values() for m in poly})
+    matrix = np.array([[poly.get(m, 0) for m in columns] for poly in powers.values()], dtype=np.int64)
+    return modular_rank(matrix, P)
+
+
+@pytest.mark.parametrize("n, s, e, E", [(2, 3, 2, 3), (2, 3, 3, 4), (2, 3, 4, 6), (3, 4, 2, 4), (3, 4, 2, 5)])
+def test_hilbert_bound_holds_and_is_attained_by_random_forms(n, s, e, E):
+    """The degree-E part of C[b_1..b_s] for s random forms of degree e in n variables: at most the Hilbert
+    bound (a plane curve of degree e for n = 2, s = 3; Steiner's quartic surface for n = 3, s = 4, e = 2),
+    and equal to it for random forms.  Computed independently by multiplying polynomials modulo a prime."""
+    rng = np.random.default_rng(5)
+    found = _degree_part_dimension(_forms(n, e, s, rng), E)
+    assert found == hilbert_bound(n, s, e, E) < monomials(s, E)
+
+
+def test_dim_reports_a_proved_defective_dimension_with_the_derivation_of_its_bound(capsys):
+    """(2,2,7,6,15,8,1), σ = x³: 84, far below the 240 of parameters minus symmetries, and now proved."""
+    assert main(["dim", "--widths", "2,2,7,6,15,8,1", "--activation", "x^3", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["dim"], data["expected_dim"], data["upper_bound"], data["proved"]) == (84, 240, 84, True)
+    assert data["upper_bound_reason"].startswith("width cap")
+    assert data["upper_bound_derivation"]["value"] == 84 and data["upper_bound_derivation"]["parts"]
+
+
+def test_dim_says_probable_when_no_bound_meets_the_rank(capsys):
+    """(4,6,5), σ = x²: a defective Segre–Veronese secant (rank 47); the proved bound is 48."""
+    assert main(["dim", "--widths", "4,6,5", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["dim"], data["upper_bound"], data["proved"]) == (47, 48, False)
+    assert 0 < data["error_bound"] < 1e-9
