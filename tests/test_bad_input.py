@@ -48,7 +48,7 @@ def _task_cases():
         yield pytest.param([task.name, *required, "--bogus"], id=f"{task.name}-unknown-flag")
 
 
-GOOD_VALUES = {("member", "target"): "x^2"}
+GOOD_VALUES = {("member", "target"): "x^2", ("filling", "input"): "2", ("filling", "output"): "1", ("filling", "depth"): "2"}
 """A valid value for each required option, so that one bad option is tested at a time."""
 
 

@@ -354,3 +354,40 @@ def _x3(session: Macaulay2Session) -> Evidence:
     }
     return Evidence(passed, summary, data)
 
+
+
+# --- minimal filling architectures (not a slide: Kileel, Trager and Bruna 2019, Conjecture 12) -------------------
+
+COUNTEREXAMPLE = (2, 3, 4, 5, 4, 6, 4, 1)
+"""Dao and Rodriguez (2026): a minimal filling architecture for σ = x² whose hidden widths are not unimodal."""
+
+
+@claim("unimodal-conjecture-fails",
+       "Kileel, Trager and Bruna (2019), Conjecture 12: every minimal filling architecture has unimodal hidden widths. "
+       "False for σ = x²: (2,3,4,5,4,6,4,1) fills its space and no one-smaller architecture does (Dao and Rodriguez 2026)")
+def _unimodal_conjecture(session: Macaulay2Session) -> Evidence:
+    from neurom2.filling.regions import is_unimodal
+    from neurom2.geometry.bounds import upper_bound
+    from neurom2.geometry.dimension import dimension
+
+    arch = Architecture.create(COUNTEREXAMPLE, "x^2")
+    filled = dimension(arch, seed=0)
+    neighbours = []
+    for j in range(1, len(COUNTEREXAMPLE) - 1):
+        widths = COUNTEREXAMPLE[:j] + (COUNTEREXAMPLE[j] - 1,) + COUNTEREXAMPLE[j + 1:]
+        smaller = Architecture.create(widths, "x^2")
+        neighbours.append((widths, upper_bound(smaller), dimension(smaller, seed=0).dim))
+    ambient = filled.space.dim
+    proved_minimal = all(bound.value < ambient for _, bound, _ in neighbours)
+    passed = (filled.fills and filled.proved and proved_minimal
+              and all(rank <= bound.value for _, bound, rank in neighbours) and not is_unimodal(COUNTEREXAMPLE[1:-1]))
+    summary = (
+        f"rank {filled.dim} = dim V = {ambient} modulo {len(filled.primes)} primes at independent random points (each "
+        f"proves filling); hidden widths {COUNTEREXAMPLE[1:-1]} not unimodal; each one-smaller neighbour has a proved "
+        "bound below dim V, met by its rank: " + "; ".join(f"{','.join(map(str, w))}: dim ≤ {b.value} ({b.rule}), rank {rank}"
+                                          for w, b, rank in neighbours)
+    )
+    data = {"architecture": list(COUNTEREXAMPLE), "ambient_dim": ambient, "ranks": list(filled.ranks),
+            "neighbours": [{"widths": list(w), "upper_bound": b.value, "reason": b.reason, "rank": rank}
+                           for w, b, rank in neighbours]}
+    return Evidence(passed, summary, data)

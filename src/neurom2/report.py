@@ -7,6 +7,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any, Sequence
 
 if TYPE_CHECKING:  # imported lazily: the command line loads only what its task needs
+    from neurom2.filling.certificates import FillingResult
     from neurom2.geometry.dimension import Dimension
     from neurom2.geometry.neurovariety import Neurovariety
     from neurom2.model.architecture import Architecture
@@ -21,15 +22,17 @@ def format_dimension(result: Dimension) -> str:
     space = result.space
     arch = result.architecture
     if result.proved:
-        status = "proved: the exact rank reached the upper bound"
+        status = "proved: the exact rank reached the proved upper bound"
     else:
-        status = f"below the upper bound; wrong with probability < {result.error_bound:.1e}"
+        status = f"below the proved upper bound {result.bound.value}; wrong with probability < {result.error_bound:.1e}"
     lines = [
         f"dimension of the neuromanifold of {arch}",
         f"  ambient space V    {space.describe()}  (dim {space.dim})",
         f"  parameters         {arch.n_params}  (continuous symmetries {arch.symmetry_dim})",
         f"  dimension          {result.dim}  (expected {result.expected_dim}, defect {result.defect}; {status})",
-        f"  fills V over C     {'yes' if result.fills else 'no'}",
+        f"  upper bound        {result.bound.value}  ({result.bound.reason})",
+        f"  fills V over C     {'yes' if result.fills else 'no'}"
+        + ("" if result.fills or result.bound.value < space.dim or not result.ranks else "  (probably; not proved)"),
         f"  method             {result.method}"
         + (f": ranks {', '.join(map(str, result.ranks))} modulo {', '.join(map(str, result.primes))}" if result.ranks else ""),
     ]
@@ -173,3 +176,62 @@ def _format_layers(arch: Architecture, weights: Sequence[str]) -> str:
             parts.append(f"b{l} = [" + ", ".join(weights[position:position + rows]) + "]")
             position += rows
     return "; ".join(parts)
+
+
+MAX_REGIONS_SHOWN = 40
+"""Regions printed by ``filling`` in text; --json has all, with their derivations."""
+
+
+def format_filling(result: FillingResult) -> str:
+    """``neurom2 filling``: the minimal architectures, whether unimodal, the regions and their certificates."""
+    def widths(w: Sequence[int]) -> str:
+        return "(" + ",".join(map(str, w)) + ")"
+
+    hidden = ", ".join(f"a{j}" for j in range(1, result.depth))
+    box = "all hidden widths" if result.whole_space else f"hidden widths ≤ {widths(result.box)} (--max-width)"
+    lines = [
+        f"minimal filling architectures (d0, {hidden}, dL) = ({result.input_dim}, ..., {result.output_dim}), "
+        f"σ = {result.activation}, depth {result.depth}",
+        f"  ambient space V    dim {result.ambient}",
+        f"  searched           {box}; widths beyond {widths(result.caps)} compute nothing new (width cap)",
+        f"  minimal            {len(result.minimal)} architecture{'s' if len(result.minimal) != 1 else ''}, each proved "
+        "filling (Jacobian rank = dim V modulo primes, an exact lower bound)",
+    ]
+    for m in result.minimal:
+        shape = "unimodal" if m.unimodal else "NOT unimodal"
+        minimal = "minimal: every one-smaller neighbour proved not filling" if m.minimal_proved else \
+            "minimality not proved (a neighbour lies in an open region)"
+        lines.append(f"    {widths(m.widths):<28} {shape:<13} {minimal}")
+    closed = sum(region.closed for region in result.regions)
+    if result.complete:
+        verdict = "yes: every other width tuple is proved not to fill, region by region (no probabilistic step)"
+    elif result.complete_in_box:
+        verdict = "within the searched box only: every other width tuple there is proved not to fill"
+    else:
+        verdict = (f"no: {len(result.open_regions)} open region(s) that no proved bound closes; the list is complete up "
+                   "to them")
+    lines.append(f"  complete           {verdict}")
+    lines.append(f"  regions            {closed} closed, {len(result.open_regions)} open (a ≤ corner; 'any': every width)")
+    shown = sorted(result.regions, key=lambda region: region.closed)[:MAX_REGIONS_SHOWN]
+    for region in shown:
+        if region.closed:
+            lines.append(f"    {region.describe()}: dim ≤ {region.bound.value} < {result.ambient} [{region.bound.reason}]")
+        else:
+            rank = (f"rank {region.rank.rank} at the corner: probably not filling (wrong with probability < "
+                    f"{region.rank.error_bound:.1e})" if region.rank else region.failure or "no rank")
+            lines.append(f"    OPEN {region.describe()}: best proved bound {region.bound.value} ≥ {result.ambient}; {rank}")
+    if len(result.regions) > len(shown):
+        lines.append(f"    ... and {len(result.regions) - len(shown)} more closed regions (all of them with --json)")
+    odd = result.not_unimodal
+    if odd:
+        lines.append(f"  unimodality        {len(odd)} of the {len(result.minimal)} {'is' if len(odd) == 1 else 'are'} not "
+                     "unimodal, e.g. "
+                     f"{widths(odd[0].widths)}: Conjecture 12 of Kileel, Trager and Bruna fails")
+    else:
+        lines.append("  unimodality        all unimodal")
+    work = result.work
+    lines.append(f"  work               {work.rank_jobs} rank jobs ({work.computed} computed now, the rest from the store "
+                 f"{work.store}; {work.backend}), {work.rounds} round{'s' if work.rounds != 1 else ''}, {work.bound_evaluations} "
+                 "bound evaluations; "
+                 f"{work.seconds:.1f} s")
+    return "\n".join(lines)

@@ -395,6 +395,32 @@ TASKS: dict[str, Task] = {task.name: task for task in (
         ),
         prepare="neurom2.tasks:_prepare_member",
     ),
+    Task(
+        "filling", "minimal filling architectures for σ = x^r, found and proved complete region by region",
+        compute="neurom2.filling.search:minimal_filling", report="neurom2.report:format_filling",
+        options=(
+            Option("input", Integer(1), REQUIRED, "input width d0", metavar="D0"),
+            Option("output", Integer(1), REQUIRED, "output width dL", metavar="DL"),
+            Option("activation", Text("a power x^r"), "x^2", "the activation σ = x^r, r ≥ 2"),
+            Option("depth", Integer(2), REQUIRED, "number L of affine layers: widths (d0, a1, ..., a(L-1), dL)",
+                   metavar="L"),
+            Option("max_width", Integer(1, optional=True), None,
+                   "search hidden widths ≤ W only (the list is then complete within that box only)", metavar="W"),
+            Option("workers", Integer(1, optional=True), None,
+                   "local worker processes for the rank computations (default: one per CPU)", identity=False,
+                   metavar="N"),
+            Option("scheduler", Text("an address tcp://HOST:PORT", optional=True), None,
+                   "run the rank computations on this Dask scheduler instead", identity=False, metavar="tcp://HOST:PORT"),
+            Option("db", OutputFile("a results store"), "filling.sqlite",
+                   "results store of the rank computations; an interrupted search resumes from it", identity=False,
+                   metavar="FILE"),
+            SEED, TIMEOUT, FORCE,
+        ),
+        macaulay2=False,
+        architecture=False,
+        details="Ranks prove filling exactly; proved upper bounds prove that every other width tuple does not fill, "
+                "region by region. A region no bound closes is reported open, with its best bound.",
+    ),
 )}
 """Every task, by name, in the order the command line lists them."""
 

@@ -1,0 +1,351 @@
+"""Minimal filling architectures, found and proved: the search behind ``neurom2 filling``.
+
+Problem.  Fix σ = x^r (r ≥ 2, no biases), the input width d0, the output width dL and the depth L.  Hidden
+widths a = (a_1..a_{L−1}) fill when dim M(d0, a, dL) = dim V.  Filling architectures form an up-set
+(monotonicity: a narrower network is a wider one with zero neurons), so they are determined by their
+minimal elements, finitely many; and by the width cap (:mod:`neurom2.geometry.bounds`) every width beyond
+c_j computes nothing new, so the search lives in the box [1, c_1] × ... × [1, c_{L−1}], and a region that
+reaches c_j in coordinate j is unbounded in that coordinate.
+
+Strategy: bounds first, ranks only where needed.
+
+1. *Bounds only.*  The staircase (:mod:`neurom2.filling.regions`) of the candidates found so far has
+   corners; each corner b is the top of a box of not-yet-explained architectures.  If the proved upper
+   bound at b is below dim V, the whole box is closed.  Otherwise, b is *plausible* (bound ≥ dim V and b is
+   not below a point already known, by its rank, not to fill) and a descent finds a candidate below it: a
+   binary search per coordinate (widest first), then single steps down, each step taken only while the point
+   stays plausible.  The candidate is added to the staircase and the corners are updated.  This phase needs
+   no rank at all; it ends when every corner is closed or lies below a known non-filling point.
+2. *Ranks, in one batch.*  Every new candidate gets a ``dim`` job (:mod:`neurom2.batch`, on local workers
+   or a Dask cluster, recorded in the results store).  A rank equal to dim V proves the candidate fills.  A
+   smaller rank makes it a known non-filling point (probably: the rank is only a lower bound), and it leaves
+   the candidates.  Where the bounds are not sharp, a whole region of plausible points may not fill, and
+   excluding them one at a time would take a rank each; so from every such point an *ascent* climbs, by
+   ranks, to a maximal point that still does not fill (a binary search per coordinate, widest cap first; the
+   ascents of one round run in lockstep, one batch of jobs per step), and everything below it is excluded.
+   Then phase 1 runs again with this knowledge.
+3. When all candidates are proved, the corners that are not closed are the *open* regions; their ranks are
+   computed too (the probable dimension at the corner), then the search ends.
+
+Every job is a ``dim`` job with a key (:mod:`neurom2.batch.jobs`), and the search is deterministic, so an
+interrupted search resumes from its store: the same command finds its finished ranks there.
+
+Correctness does not depend on the search's choices: the final answer is certified from scratch
+(:mod:`neurom2.filling.certificates`): each minimal architecture by its exact rank, each region by a proved
+bound at its corner, each neighbour of a minimal architecture by a bound or a closed region.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Generator, Iterable, Sequence
+from typing import Any
+
+from neurom2 import progress
+from neurom2.deadline import Deadline
+from neurom2.errors import InvalidJob, InvalidOption
+from neurom2.filling.certificates import FillingResult, MinimalArchitecture, Neighbour, RankProof, Region, Work
+from neurom2.filling.regions import Staircase, Widths, below
+from neurom2.geometry.bounds import MonomialBounds, monomial_bounds, monomials
+from neurom2.model.activation import Activation
+
+DEFAULT_STORE = "filling.sqlite"
+"""The results store of ``neurom2 filling`` when ``--db`` is not given."""
+JOB_TIMEOUT = 600.0
+"""Seconds for one rank job (the whole search may have its own ``timeout``)."""
+UNBOUNDED = 10 ** 18
+"""A width larger than any cap."""
+
+
+def width_caps(input_dim: int, r: int, depth: int) -> Widths:
+    """c_1..c_{L−1}: hidden widths beyond c_j compute nothing new, whatever the other widths (width cap)."""
+    return monomial_bounds(r).caps((input_dim, *(UNBOUNDED,) * (depth - 1), 1))
+
+
+class RankOracle:
+    """Jacobian ranks as ``dim`` jobs of the batch machinery, recorded in a results store."""
+
+    def __init__(self, store: Any, activation: str, *, seed: int, workers: int | None, scheduler: str | None,
+                 force: bool, deadline: Deadline) -> None:
+        self.store = store
+        self.activation = activation
+        self.seed = seed
+        self.workers = workers
+        self.scheduler = scheduler
+        self.force = force
+        self.deadline = deadline
+        self.known: dict[Widths, RankProof | str] = {}
+        self.rounds = 0
+        self.computed = 0
+
+    def ranks(self, architectures: Iterable[Widths]) -> dict[Widths, RankProof | str]:
+        """The rank proof of each architecture (full widths), or why it could not be computed."""
+        from neurom2.batch import Job, run_batch
+
+        wanted = [w for w in dict.fromkeys(architectures) if w not in self.known]
+        jobs = {}
+        for widths in wanted:
+            try:
+                jobs[widths] = Job.create("dim", widths, self.activation, seed=self.seed, force=self.force,
+                                          timeout=self.deadline.remaining(JOB_TIMEOUT) or JOB_TIMEOUT)
+            except InvalidJob as error:
+                self.known[widths] = f"not computed: {error}"
+        if jobs:
+            self.rounds += 1
+            progress.stage(f"round {self.rounds}", f"{len(jobs)} rank computations")
+            summary = run_batch(list(jobs.values()), self.store, workers=self.workers, scheduler=self.scheduler,
+                                progress=False)
+            if summary.interrupted:
+                raise KeyboardInterrupt(summary.interrupted)
+            self.computed += sum(summary.ran.values())
+            for widths, job in jobs.items():
+                self.known[widths] = self._read(job)
+        return {w: self.known[w] for w in architectures}
+
+    def _read(self, job: Any) -> RankProof | str:
+        row = self.store.get(job.key)
+        if row is None or row.status != "done" or row.result is None:
+            return f"the rank job {job.key[:12]} did not finish: {row.status if row else 'missing'}" \
+                   + (f" ({row.error.splitlines()[0]})" if row is not None and row.error else "")
+        result = row.result
+        return RankProof(result["dim"], tuple(result["ranks"]), tuple(result["primes"]), result["error_bound"], job.key)
+
+
+class FrontierSearch:
+    """The search of the module docstring for one (d0, dL, r, L) and box."""
+
+    def __init__(self, input_dim: int, output_dim: int, r: int, depth: int, box: Widths, oracle: RankOracle,
+                 engine: MonomialBounds | None = None) -> None:
+        self.input_dim, self.output_dim, self.r, self.depth = input_dim, output_dim, r, depth
+        self.box = box
+        self.oracle = oracle
+        self.engine = engine or monomial_bounds(r)
+        """The proved bounds (:mod:`neurom2.geometry.bounds`; a weaker engine only makes more regions open)."""
+        self.ambient = output_dim * monomials(input_dim, r ** (depth - 1))
+        self.fillers: dict[Widths, RankProof] = {}
+        self.candidates: set[Widths] = set()
+        self.non_filling: set[Widths] = set()
+        """Hidden widths whose rank is below dim V (known not to fill, with the rank's probability)."""
+        self.filling: set[Widths] = set()
+        """Hidden widths proved filling by their rank (not necessarily minimal)."""
+        self.staircase = Staircase(box)
+        self.evaluations = 0
+
+    def widths(self, hidden: Widths) -> Widths:
+        return (self.input_dim, *hidden, self.output_dim)
+
+    def bound(self, hidden: Widths) -> int:
+        self.evaluations += 1
+        return self.engine.value(self.widths(hidden))
+
+    def closed(self, hidden: Widths) -> bool:
+        return self.bound(hidden) < self.ambient
+
+    def plausible(self, hidden: Widths) -> bool:
+        """Not excluded: the proved bound reaches dim V and no known non-filling point is above it."""
+        return not self.closed(hidden) and not any(below(hidden, point) for point in self.non_filling)
+
+    def descend(self, corner: Widths) -> Widths:
+        """A plausible point below the plausible ``corner`` whose one-smaller neighbours are not plausible."""
+        point = list(corner)
+        for j in sorted(range(len(point)), key=lambda i: -point[i]):
+            low, high = 1, point[j]
+            while low < high:
+                middle = (low + high) // 2
+                if self.plausible(tuple(point[:j] + [middle] + point[j + 1:])):
+                    high = middle
+                else:
+                    low = middle + 1
+            point[j] = low
+        moved = True
+        while moved:
+            moved = False
+            for j in range(len(point)):
+                lower = tuple(point[:j] + [point[j] - 1] + point[j + 1:])
+                if point[j] > 1 and self.plausible(lower):
+                    point[j] -= 1
+                    moved = True
+        return tuple(point)
+
+    def grow(self) -> None:
+        """Phase 1: candidates below every plausible corner, by bounds only."""
+        changed = True
+        while changed:
+            changed = False
+            for corner in list(self.staircase.corners):
+                if corner in self.staircase.corners and self.plausible(corner):
+                    candidate = self.descend(corner)
+                    self.candidates.add(candidate)
+                    self.staircase.add(candidate)
+                    changed = True
+
+    def fills(self, proof: RankProof | str) -> bool:
+        return isinstance(proof, RankProof) and proof.rank == self.ambient
+
+    def run(self) -> None:
+        """Phases 1–3 until every candidate is proved and every open corner has its rank."""
+        while True:
+            self.oracle.deadline.check()
+            self.grow()
+            pending = sorted(self.candidates - set(self.fillers))
+            if not pending:
+                open_corners = [c for c in self.staircase.corners if not self.closed(c)]
+                pending = [c for c in open_corners if self.widths(c) not in self.oracle.known]
+                if not pending:
+                    return
+            found = self.oracle.ranks([self.widths(h) for h in pending])
+            failed = []
+            for hidden in pending:
+                proof = found[self.widths(hidden)]
+                if self.fills(proof):
+                    assert isinstance(proof, RankProof)
+                    self.fillers[hidden] = proof
+                    self.filling.add(hidden)
+                    if hidden not in self.candidates:  # an open corner that fills after all
+                        self.candidates.add(hidden)
+                else:
+                    self.non_filling.add(hidden)
+                    self.candidates.discard(hidden)
+                    if isinstance(proof, RankProof):
+                        failed.append(hidden)
+            self.non_filling |= set(self.lockstep([self.ascent(point) for point in failed]))
+            self.staircase = Staircase(self.box, sorted(self.candidates))
+
+    def known_answer(self, hidden: Widths) -> bool | None:
+        """Whether ``hidden`` fills, when known without a new rank."""
+        if self.closed(hidden) or any(below(hidden, point) for point in self.non_filling):
+            return False
+        if any(below(point, hidden) for point in self.filling):
+            return True
+        return None
+
+    def ascent(self, start: Widths) -> Generator[Widths, bool, Widths]:
+        """From a non-filling point, climb to a maximal one (yields points to test, receives whether they fill)."""
+        point = list(start)
+        for j in sorted(range(len(point)), key=lambda i: -self.box[i]):
+            low, high = point[j], self.box[j]
+            while low < high:
+                middle = (low + high + 1) // 2
+                if (yield tuple(point[:j] + [middle] + point[j + 1:])):
+                    high = middle - 1
+                else:
+                    low = middle
+            point[j] = low
+        return tuple(point)
+
+    def lockstep(self, climbs: list[Generator[Widths, bool, Widths]]) -> list[Widths]:
+        """Run rank searches side by side: one batch of rank jobs per step; their results, in order."""
+        results: dict[int, Widths] = {}
+        asked: dict[int, Widths] = {}
+
+        def advance(index: int, answer: bool | None) -> None:
+            climb = climbs[index]
+            try:
+                point = next(climb) if answer is None else climb.send(answer)
+                while (known := self.known_answer(point)) is not None:
+                    point = climb.send(known)
+                asked[index] = point
+            except StopIteration as done:
+                results[index] = done.value
+
+        for index in range(len(climbs)):
+            advance(index, None)
+        while asked:
+            self.oracle.deadline.check()
+            found = self.oracle.ranks([self.widths(point) for point in asked.values()])
+            answers = {}
+            for index, point in asked.items():
+                proof = found[self.widths(point)]
+                answers[index] = self.fills(proof)
+                (self.filling if answers[index] else self.non_filling).add(point)
+            asked.clear()
+            for index, answer in answers.items():
+                advance(index, answer)
+        return [results[index] for index in range(len(climbs))]
+
+    # the certificates
+
+    def region(self, corner: Widths, caps: Widths) -> Region:
+        unbounded = tuple(c >= cap for c, cap in zip(corner, caps))
+        bound = self.engine.derive(self.widths(corner))
+        rank, failure = None, None
+        if bound.value >= self.ambient:
+            known = self.oracle.known.get(self.widths(corner))
+            rank, failure = (known, None) if isinstance(known, RankProof) else (None, known)
+        return Region(corner, unbounded, bound, self.ambient, rank, failure)
+
+    def result(self, caps: Widths, activation: str, backend: str, started: float) -> FillingResult:
+        """The certified answer, after :meth:`run` (``caps``: the width caps, ``started``: perf_counter)."""
+        regions = tuple(self.region(corner, caps) for corner in self.staircase.corners)
+        minimal = tuple(MinimalArchitecture(self.widths(hidden), self.fillers[hidden], self.neighbours(hidden, regions))
+                        for hidden in sorted(self.fillers))
+        oracle = self.oracle
+        work = Work(len(oracle.known), oracle.computed, oracle.rounds, self.evaluations, str(oracle.store.path), backend,
+                    time.perf_counter() - started)
+        return FillingResult(self.input_dim, self.output_dim, activation, self.r, self.depth, self.ambient, caps,
+                             self.box, minimal, regions, work)
+
+    def neighbours(self, hidden: Widths, regions: Sequence[Region]) -> tuple[Neighbour, ...]:
+        found = []
+        for j in range(len(hidden)):
+            if hidden[j] == 1:
+                continue
+            lower = hidden[:j] + (hidden[j] - 1,) + hidden[j + 1:]
+            if self.closed(lower):
+                found.append(Neighbour(lower, self.engine.derive(self.widths(lower)), None))
+                continue
+            inside = next((i for i, region in enumerate(regions) if region.closed and below(lower, region.corner)), None)
+            found.append(Neighbour(lower, None, inside))
+        return tuple(found)
+
+
+def _monomial_degree(activation: str) -> tuple[Activation, int]:
+    sigma = Activation.parse(activation)
+    if not sigma.is_monomial or sigma.degree < 2:
+        raise InvalidOption(f"filling needs a power activation σ = x^r with r ≥ 2, got {sigma}", "activation")
+    return sigma, sigma.degree
+
+
+def minimal_filling(
+    *,
+    input: int,
+    output: int,
+    depth: int,
+    activation: str = "x^2",
+    max_width: int | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    db: str = DEFAULT_STORE,
+    seed: int = 0,
+    timeout: float | None = None,
+    force: bool = False,
+) -> FillingResult:
+    """The minimal filling architectures (input, a_1..a_{depth−1}, output) for σ = x^r, with certificates.
+
+    Ranks run as ``dim`` jobs on ``workers`` local processes or the Dask ``scheduler``, recorded in the
+    results store ``db`` (an interrupted search resumes from it).  ``max_width`` limits the hidden widths
+    searched; the answer is then complete only within that box.  ``timeout`` bounds the whole search.
+    """
+    from neurom2.batch import ResultStore
+
+    started = time.perf_counter()
+    if workers is not None and scheduler is not None:
+        raise InvalidOption("give either workers or scheduler, not both", "scheduler")
+    if scheduler is not None and not re.fullmatch(r"[a-z]+://[^\s/]+", scheduler):
+        raise InvalidOption(f"scheduler must be an address such as tcp://HOST:PORT, got {scheduler!r}", "scheduler")
+    sigma, r = _monomial_degree(activation)
+    caps = width_caps(input, r, depth)
+    box = tuple(min(cap, max_width) for cap in caps) if max_width is not None else caps
+    deadline = Deadline(timeout)
+    with ResultStore(db) as store:
+        oracle = RankOracle(store, str(sigma), seed=seed, workers=workers, scheduler=scheduler, force=force,
+                            deadline=deadline)
+        search = FrontierSearch(input, output, r, depth, box, oracle)
+        search.run()
+        backend = f"Dask scheduler {scheduler}" if scheduler else \
+            f"{workers} local worker{'s' if workers != 1 else ''}" if workers else "one local worker per CPU"
+        return search.result(caps, str(sigma), backend, started)
+
+
+__all__ = ["DEFAULT_STORE", "FrontierSearch", "RankOracle", "minimal_filling", "width_caps"]
