@@ -64,7 +64,7 @@ from typing import Any
 import numpy as np
 
 from neurom2.deadline import Deadline
-from neurom2.errors import InvalidOption
+from neurom2.errors import InvalidDataset, InvalidOption
 from neurom2.model.architecture import Architecture
 from neurom2.model.jacobian import CoefficientReader, FloatArithmetic, Weights, evaluation_jacobian, network_values, pullback
 from neurom2.model.space import AmbientSpace
@@ -110,7 +110,7 @@ class SquaredLoss:
         outputs = np.array([[float(v) for v in b] for b in dataset.outputs], dtype=np.float64)
         inputs, outputs = inputs.reshape(-1, architecture.input_dim), outputs.reshape(-1, architecture.output_dim)
         if len(inputs) == 0:
-            raise InvalidOption("training needs at least one data point")
+            raise InvalidDataset("training needs at least one data point")
         return cls(architecture, inputs, outputs)
 
     @property
