@@ -126,3 +126,19 @@ def damage_root_page(path, table: str) -> None:
     data = bytearray(path.read_bytes())
     data[(root - 1) * page: (root - 1) * page + 8] = b"\x0d" + b"\xff" * 7
     path.write_bytes(bytes(data))
+
+
+@pytest.fixture(scope="session")
+def executed_tutorial(tmp_path_factory):
+    """``docs/tutorial.ipynb`` run top to bottom in a fresh kernel (nbclient, real Macaulay2), once per test
+    session; returns the executed notebook (nbformat) and the seconds it took."""
+    import time
+    from pathlib import Path
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(Path(__file__).parents[1] / "docs" / "tutorial.ipynb", as_version=4)
+    started = time.perf_counter()
+    NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path_factory.mktemp("tutorial"))}}).execute()
+    return notebook, time.perf_counter() - started

@@ -10,6 +10,7 @@ by Macaulay2.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import random
@@ -25,7 +26,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sympy.parsing.latex import parse_latex
 
-from neurom2 import Architecture, decide_membership, implicitize
+from neurom2 import Architecture, decide_membership, dimension, implicitize
 from neurom2.cli import main
 from neurom2.display import DISPLAY_EQUATIONS, LETTERS, Style, polynomial_latex, summary
 from neurom2.errors import InvalidOption
@@ -158,6 +159,20 @@ def test_a_filling_neuromanifold_says_its_ideal_is_zero():
 
 
 # --- dimensions, memberships -------------------------------------------------------------------------------
+
+
+def test_dimension_display_states_the_proof_or_the_error_bound():
+    result = dimension(Architecture.create("3,2,2,1", "x^2"))
+    _, cells = html_rows(result._repr_html_())
+    assert "".join(cells["dimension"].itertext()).startswith(f"{result.dim}  (expected {result.expected_dim}")
+    assert "".join(cells["what is proved"].itertext()).startswith("proved" if result.proved else "the exact rank")
+    assert "".join(cells["upper bound"].itertext()).startswith(str(result.bound.value))
+    render_with_mathtext(result.to_latex())
+    unproved = dataclasses.replace(result, proved=False, error_bound=5.6e-10)
+    latex = unproved.to_latex()
+    mantissa, exponent = re.search(r"probability < \} ([\d.]+) \\cdot 10\^\{(-?\d+)\}", latex).groups()
+    assert float(mantissa) * 10 ** int(exponent) == pytest.approx(5.6e-10)
+    render_with_mathtext(latex)
 
 
 @pytest.mark.parametrize("field", ["real", "complex"])

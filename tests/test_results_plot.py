@@ -15,7 +15,7 @@ from contextlib import redirect_stdout
 import pytest
 from conftest import float_rank
 
-from neurom2 import Architecture, AmbientSpace
+from neurom2 import AmbientSpace, Architecture
 from neurom2.batch import ResultStore
 from neurom2.batch.plot import panels
 from neurom2.cli import main

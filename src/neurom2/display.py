@@ -56,8 +56,13 @@ DISPLAY_EQUATIONS = 10
 DISPLAY_TERMS = 20
 """Terms shown per polynomial by ``_repr_html_``/``_repr_latex_``."""
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+GENERIC_TERMS = 4
+"""Terms of the element of V that shows the coordinates' names, when V has many monomials."""
 WRAP = 100
 """Text rows of the LaTeX are broken into lines of at most this many characters (LaTeX does not wrap math)."""
+TABLE_CLASS = "neurom2 mathjax_process tex2jax_process"
+"""The class of every HTML table: MathJax typesets its formulas also inside pages that ignore math elsewhere
+(Sphinx with myst-nb marks notebook pages ``mathjax_ignore``)."""
 
 
 @dataclass(frozen=True)
@@ -133,7 +138,7 @@ class Summary:
                 f'<div class="neurom2-formula">\\[{html.escape(f)}\\]</div>' for f in row.formulas)
             rows.append(f'<tr><th style="text-align:left;vertical-align:top">{html.escape(row.label)}</th>'
                         f'<td style="text-align:left">{cell}</td></tr>')
-        return (f'<table class="neurom2"><caption style="text-align:left">{_inline_html(self.title)}</caption>'
+        return (f'<table class="{TABLE_CLASS}"><caption style="text-align:left">{_inline_html(self.title)}</caption>'
                 f"<tbody>{''.join(rows)}</tbody></table>")
 
     def _repr_html_(self) -> str:
@@ -242,11 +247,12 @@ def polynomial_latex(poly: Any, space: AmbientSpace, style: Style = Style()) -> 
 
 def generic_element_latex(space: AmbientSpace, style: Style) -> str:
     """The element of V with the coordinates as coefficients: ``f = A x^{3} + B x^{2} y + \\cdots`` (one
-    output), or ``f_1 = c_{1,(3,0)} x_1^{3} + \\cdots`` and the last output's first term for several; at most
-    ``style.max_terms`` terms (:data:`DISPLAY_TERMS` when unlimited: it only shows the naming)."""
+    output), or ``f_1 = c_{1,(3,0)} x_1^{3} + \\cdots`` and the last output's first term for several.  It only
+    shows the naming: all terms when there are at most :data:`GENERIC_TERMS` + 2, else the first
+    :data:`GENERIC_TERMS`."""
     _check_letters(space, style)
     variables = variable_names(space.n_inputs, style)
-    limit = style.max_terms or DISPLAY_TERMS
+    limit = space.monomial_count if space.monomial_count <= GENERIC_TERMS + 2 else GENERIC_TERMS
     terms = [(None, [(coordinate_name(1, e, i, style), 1), *monomial_factors(e, variables)])
              for i, e in enumerate(itertools.islice(space.monomials, limit))]
     if space.n_outputs == 1:
@@ -595,7 +601,7 @@ class ResultTable:
     def _repr_html_(self) -> str:
         head = "".join(f"<th>{html.escape(h)}</th>" for h in self.header())
         body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>" for cells in self.cells())
-        return f'<table class="neurom2"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+        return f'<table class="{TABLE_CLASS}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
     def to_latex(self) -> str:
         """A ``tabular`` (text mode; ``\\hline`` under the header), cells escaped."""

@@ -25,6 +25,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from neurom2.batch.store import ResultRow
 from neurom2.errors import InvalidOption, Neurom2Error
@@ -184,8 +185,8 @@ def draw(chosen: list[Panel], path: Path, what: str = "defect") -> Path:
 
     columns = min(4, len(chosen))
     rows = math.ceil(len(chosen) / columns)
-    values = [c.value(what) for p in chosen for c in p.cells.values() if c.value(what) is not None]
-    top = {"defect": max([1.0, *values]), "dim": 1.0, "fills": 1.0}[what]
+    values = [v for p in chosen for c in p.cells.values() if (v := c.value(what)) is not None]
+    top = max([1.0, *values]) if what == "defect" else 1.0
     colormap = {"defect": "Oranges", "dim": "viridis", "fills": "RdYlGn"}[what]
     with plt.rc_context({"svg.fonttype": "none", "font.size": 8}):
         figure, grid = plt.subplots(rows, columns, figsize=(3.2 * columns, 3.0 * rows), squeeze=False,
@@ -204,7 +205,7 @@ def draw(chosen: list[Panel], path: Path, what: str = "defect") -> Path:
     return path
 
 
-def _heatmap(axes, panel: Panel, what: str, top: float, colormap: str, Rectangle) -> object:
+def _heatmap(axes: Any, panel: Panel, what: str, top: float, colormap: str, Rectangle: Any) -> Any:
     import numpy as np
 
     xs, ys = panel.x, panel.y

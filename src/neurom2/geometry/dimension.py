@@ -33,6 +33,7 @@ import numpy as np
 from neurom2 import progress
 from neurom2.cost import Estimate, guard
 from neurom2.deadline import Deadline
+from neurom2.display import Typeset
 from neurom2.model.architecture import Architecture
 from neurom2.errors import Neurom2Error
 from neurom2.geometry.bounds import Bound, upper_bound
@@ -90,8 +91,8 @@ class DimensionFacts:
 
 
 @dataclass(frozen=True)
-class Dimension(DimensionFacts):
-    """The dimension of a neuromanifold, with what was proved about it."""
+class Dimension(DimensionFacts, Typeset):
+    """The dimension of a neuromanifold, with what was proved about it (typeset: :mod:`neurom2.display`)."""
 
     architecture: Architecture
     space: AmbientSpace

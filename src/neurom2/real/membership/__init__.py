@@ -27,6 +27,7 @@ Method
    chart's Gröbner basis, which is expensive for positive-dimensional fibers.  Otherwise, in each chart
    Macaulay2 builds the fiber ideal J ⊂ QQ[free weights] from the package's network (its generators
    are compared with Python's parametrization), and computes dim J:
+
    - J = (1): the chart is empty over C.  Certificate: cofactors h with Σ h_k g_k = 1 (checked here).
    - dim J = 0: Macaulay2 gives a monomial basis of A = QQ[free]/J and the matrices of multiplication
      by the variables.  Hermite's trace form H(a, b) = Tr(m_ab) has rank = the number of points over C
@@ -46,6 +47,7 @@ Method
      zero-dimensional their real points decide the chart (a real critical point is followed by a
      rational slice near it, for simpler weights); otherwise, or after ``CRITICAL_SECONDS``, the chart
      stays undecided.
+
 4. *Answer*.  Real: yes if some chart has a real point; no if every chart is proved to have none;
    otherwise undecided (``member=None``).  Complex: yes if some chart is nonempty, no if all are empty.
 
