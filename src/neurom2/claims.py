@@ -18,6 +18,7 @@ from flint import fmpq_mat
 from sympy.polys.domains import QQ
 from sympy.polys.rings import ring
 
+from neurom2 import progress
 from neurom2.training import loss as training
 from neurom2.model.architecture import Architecture
 from neurom2.rationals import fmpq_matrix
@@ -87,9 +88,9 @@ def run_claims(only: Iterable[str] | None = None, session: Macaulay2Session | No
         raise KeyError(f"unknown claim id(s): {unknown}; known: {', '.join(c.id for c in CLAIMS)}")
     session = session or default_session()
     outcomes = []
-    for c in CLAIMS:
-        if wanted and c.id not in wanted:
-            continue
+    chosen = [c for c in CLAIMS if not wanted or c.id in wanted]
+    for k, c in enumerate(chosen, start=1):
+        progress.stage(f"claim {k} of {len(chosen)}", c.id)
         started = time.perf_counter()
         try:
             evidence = c.check(session)

@@ -109,11 +109,13 @@ def build_parser() -> argparse.ArgumentParser:
     reproduce = commands.add_parser("reproduce", help="check every claim of the lecture slides by computation")
     reproduce.add_argument("--json", action="store_true", help="print a JSON list of claims instead of text")
     reproduce.add_argument("--only", action="append", metavar="ID", help="run only this claim (repeatable)")
+    reproduce.add_argument("--quiet", action="store_true", help="no progress display on stderr")
     reproduce.set_defaults(handler=_reproduce)
 
     picture = commands.add_parser("picture", help="draw a slice of the real neuromanifold of σ = x³ on (2,2,1) as a PNG, "
                                   "or (picture landscape) the loss landscape of a network")
     picture.add_argument("--out", type=Path, default=Path("cubic_slice.png"), help="output file (default: cubic_slice.png)")
+    picture.add_argument("--quiet", action="store_true", help="no progress display on stderr")
     picture.set_defaults(handler=_picture)
     _add_landscape_picture(picture.add_subparsers(dest="picture", metavar="[landscape]"))
 
@@ -135,7 +137,8 @@ def _reproduce(args: argparse.Namespace) -> int:
     unknown = sorted(set(args.only or ()) - known)
     if unknown:
         raise InvalidOption(f"unknown claim id(s) {', '.join(unknown)}; known: {', '.join(c.id for c in CLAIMS)}")
-    outcomes = run_claims(args.only)
+    with reporting(not (args.json or args.quiet)):
+        outcomes = run_claims(args.only)
     if args.json:
         print(json.dumps([o.to_json() for o in outcomes], indent=2, ensure_ascii=False))
     else:
@@ -153,7 +156,8 @@ def _doctor(args: argparse.Namespace) -> int:
 def _picture(args: argparse.Namespace) -> int:
     from neurom2.picture import cubic_slice_picture
 
-    result = cubic_slice_picture(args.out)
+    with reporting(not args.quiet):
+        result = cubic_slice_picture(args.out)
     decided = ", ".join(f"({b},{c}): {'reached' if m else 'not reached' if m is False else 'undecided'}" for b, c, m in result.decided)
     print(f"wrote {result.path}: slice x^3 + B x^2 y + C x y^2, boundary {result.boundary} = 0; decided exactly: {decided}")
     return 0

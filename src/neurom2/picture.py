@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import sympy
 
+from neurom2 import progress
 from neurom2.errors import Neurom2Error
 from neurom2.geometry.implicitization import coordinate_symbols
 from neurom2.m2.session import Macaulay2Session, default_session
@@ -84,7 +85,8 @@ def cubic_slice_picture(path: Path, session: Macaulay2Session | None = None, ext
     reached = np.sign(values) == boundary.reached_sign
 
     decided = []
-    for point in MARKED:
+    for k, point in enumerate(MARKED, start=1):
+        progress.stage(f"marked point {k} of {len(MARKED)}", "exact membership")
         target = f"x^3 + ({point[0]})*x^2*y + ({point[1]})*x*y^2"
         decided.append((*point, decide_membership(arch, target, "real", session=session).member))
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import sympy
 
+from neurom2 import progress
 from neurom2.model.architecture import Architecture
 from neurom2.geometry.dimension import Dimension, dimension
 from neurom2.deadline import Deadline
@@ -98,6 +99,7 @@ def _implicitize(architecture: Architecture, strategy: str, max_degree: int | No
     space = AmbientSpace.of(architecture)
     timings: dict[str, float] = {}
     started = time.perf_counter()
+    progress.stage("dimension", "exact Jacobian ranks modulo primes")
     dim = dimension(architecture, seed=seed, timeout=deadline, force=force)
     timings["dimension"] = time.perf_counter() - started
 
@@ -108,6 +110,7 @@ def _implicitize(architecture: Architecture, strategy: str, max_degree: int | No
     degree, degree_method = ideal.degree, ideal.degree_method
     if not ideal.complete and ideal.dim < space.dim:
         started = time.perf_counter()
+        progress.stage("degree", "points of a random linear slice over ZZ/p (Macaulay2)")
         degree, degree_method = _witness_degree(architecture, ideal.dim, session, deadline, seed)
         timings["degree"] = time.perf_counter() - started
 
@@ -115,6 +118,7 @@ def _implicitize(architecture: Architecture, strategy: str, max_degree: int | No
     if verify:
         deadline.check()
         started = time.perf_counter()
+        progress.stage("verification", "the equations at random rational networks; Jacobian rank")
         verification = verify_result(ideal.equations, ideal.dim, Parametrization(architecture), seed=seed)
         timings["verification"] = time.perf_counter() - started
     elif ideal.dim != dim.dim:
@@ -172,6 +176,7 @@ def _run_strategy(
 def _eliminate(
     arch: Architecture, space: AmbientSpace, session: Macaulay2Session, timeout: float | None, degree_limit: int | None, jacobian_dim: int
 ) -> _Ideal:
+    progress.stage("ideal", "Gröbner basis of the graph ideal in Macaulay2" + (f" up to degree {degree_limit}" if degree_limit else ""))
     report = package.neuromanifold_ideal(session, arch, degree_limit=degree_limit, fix_symmetries=degree_limit is None,
                                          timeout=timeout)
     _check_coordinates(report.coordinates, space)
@@ -193,6 +198,7 @@ def _interpolate(
     deadline: Deadline,
     seed: int,
 ) -> _Ideal:
+    progress.stage("ideal", f"interpolation modulo primes, degree by degree up to {max_degree}")
     hypersurface = dim.dim == space.dim - 1
     pieces: list[DegreePiece] = []
     for degree in range(1, max_degree + 1):

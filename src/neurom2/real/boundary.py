@@ -21,6 +21,7 @@ from fractions import Fraction
 
 import sympy
 
+from neurom2 import progress
 from neurom2.model.architecture import Architecture
 from neurom2.geometry.implicitization import coordinate_symbols
 from neurom2.m2 import package
@@ -62,7 +63,9 @@ def algebraic_boundary(arch: Architecture, session: Macaulay2Session, seed: int 
     param = Parametrization(arch)
     reached_points = [param.coefficients_at(random_rational_weights(arch, rng)) for _ in range(samples)]
     components = []
+    progress.stage("algebraic boundary", "discriminant of the fibers in Macaulay2")
     for candidate in boundary_candidates(arch, session):
+        progress.stage("algebraic boundary", "its sides decided by exact membership at witnesses")
         witnesses = {s: _point_with_sign(candidate, space, s, rng) for s in (1, -1)}
         if None in witnesses.values():
             continue
