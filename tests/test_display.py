@@ -191,6 +191,29 @@ def test_membership_display_typesets_the_target_and_the_answer(field):
     render_with_mathtext(latex)
 
 
+def test_filling_display_lists_the_minimal_architectures_which_fill_numerically(tmp_path):
+    """The typeset minimal architectures fill (float Jacobian rank = dim V), their narrower neighbours do not."""
+    from conftest import float_rank
+
+    from neurom2.filling import minimal_filling
+
+    result = minimal_filling(input=2, output=1, depth=3, activation="x^3", db=str(tmp_path / "ranks.sqlite"), workers=1)
+    table = ET.fromstring(result._repr_html_())
+    shown = [re.search(r"\\\((\([\d,]+\))\\\)", "".join(tr.find("td").itertext()))[1]
+             for tr in table.iter("tr") if tr.find("th").text == "minimal"]
+    assert shown == ["(" + ",".join(map(str, m.widths)) + ")" for m in result.minimal] and shown
+    for m in result.minimal:
+        arch = Architecture.create(m.widths, "x^3")
+        assert float_rank(arch) == AmbientSpace.of(arch).dim == result.ambient
+        for j in range(1, len(m.widths) - 1):
+            narrower = list(m.widths)
+            narrower[j] -= 1
+            assert float_rank(Architecture.create(narrower, "x^3")) < result.ambient
+    cells = dict(html_rows(result._repr_html_())[1])
+    assert "".join(cells["complete"].itertext()).startswith("yes, proved" if result.complete else "no")
+    render_with_mathtext(result.to_latex())
+
+
 # --- the polynomial printer on its own ---------------------------------------------------------------------
 
 SPACE = AmbientSpace(3, (0, 1, 2), 2)

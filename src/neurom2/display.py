@@ -278,11 +278,15 @@ def space_latex(space: AmbientSpace, style: Style = Style()) -> str:
     return ring if space.n_outputs == 1 else rf"({ring})^{{{space.n_outputs}}}"
 
 
-def activation_latex(architecture: Architecture) -> str:
-    """``\\sigma(x) = x^{3} + \\frac{1}{2} x``: the activation, highest degree first."""
-    coefficients = architecture.activation.coefficients
+def sigma_latex(coefficients: Sequence[Fraction]) -> str:
+    """``\\sigma(x) = x^{3} + \\frac{1}{2} x`` from σ's ascending coefficients, highest degree first."""
     terms = [(c, [("x", k)]) for k, c in reversed(list(enumerate(coefficients))) if c]
     return rf"\sigma(x) = {terms_latex(terms)}"
+
+
+def activation_latex(architecture: Architecture) -> str:
+    """The activation of ``architecture``, as :func:`sigma_latex`."""
+    return sigma_latex(architecture.activation.coefficients)
 
 
 def _network(architecture: Architecture) -> Inline:
@@ -528,6 +532,57 @@ def _stored_equations(result: dict, style: Style) -> list[Row]:
     return list(_equation_rows(equations, space, style, fills=False))
 
 
+def _widths(widths: Sequence[int]) -> str:
+    return "(" + ",".join(map(str, widths)) + ")"
+
+
+@_summarizes("neurom2.filling.certificates.FillingResult")
+def filling_summary(result: Any, style: Style) -> Summary:
+    """The minimal filling architectures with their proofs, whether the list is complete (proved), and the
+    regions of non-filling widths with their bounds (open regions with their probability)."""
+    from neurom2.model.activation import Activation
+
+    hidden = ", ".join(f"a_{{{j}}}" for j in range(1, result.depth))
+    searched = "all hidden widths" if result.whole_space else f"hidden widths ≤ {_widths(result.box)} (max_width)"
+    rows: list[Row] = [
+        Row("ambient space", (f"dim V = {result.ambient}",)),
+        Row("searched", (f"{searched}; widths beyond {_widths(result.caps)} compute nothing new (width cap)",)),
+    ]
+    for m in result.minimal:
+        rows.append(Row("minimal", (Math(_widths(m.widths)),
+                                    f"  fills: Jacobian rank {m.proof.rank} = dim V modulo primes (proved); "
+                                    + ("minimal: every one-smaller neighbour proved not filling" if m.minimal_proved
+                                       else "minimality not proved") + ("" if m.unimodal else "; hidden widths NOT unimodal"))))
+    if result.complete:
+        complete = "yes, proved: every other width tuple is proved not to fill, region by region"
+    elif result.complete_in_box:
+        complete = "within the searched box only (proved there)"
+    else:
+        complete = f"no: {len(result.open_regions)} open region(s) that no proved bound closes"
+    rows.append(Row("complete", (complete,)))
+    shown = sorted(result.regions, key=lambda region: region.closed)
+    shown = shown if style.max_equations is None else shown[: style.max_equations]
+    for region in shown:
+        if region.closed:
+            rows.append(Row("closed region", (f"{region.describe()}: dim ≤ {region.bound.value} < {result.ambient} "
+                                              f"({region.bound.reason})",)))
+        elif region.rank is not None:
+            rows.append(Row("open region", (f"{region.describe()}: best proved bound {region.bound.value}; rank "
+                                            f"{region.rank.rank} at the corner: probably not filling, wrong with "
+                                            "probability < ", _probability(region.rank.error_bound))))
+        else:
+            rows.append(Row("open region", (f"{region.describe()}: {region.failure or 'no rank'}",)))
+    if len(shown) < len(result.regions):
+        rows.append(Row("regions", (f"{len(result.regions) - len(shown)} more in .regions",)))
+    work = result.work
+    rows.append(Row("computed", (f"{work.rank_jobs} rank jobs ({work.computed} now), {work.rounds} round(s), "
+                                 f"{work.seconds:.2f} s",)))
+    title: Inline = ("Minimal filling architectures ", Math(f"(d_0, {hidden}, d_L) = ({result.input_dim}, \\ldots, "
+                                                            f"{result.output_dim})"),
+                     ", ", Math(sigma_latex(Activation.parse(result.activation).coefficients)))
+    return Summary(title, tuple(rows))
+
+
 # --- whole documents: ``neurom2 implicit --format latex|m2`` ----------------------------------------------
 
 
@@ -613,5 +668,5 @@ class ResultTable:
 
 __all__ = ["DISPLAY", "DISPLAY_EQUATIONS", "DISPLAY_TERMS", "NAMES", "Math", "ResultTable", "Row", "Style", "Summary",
            "Typeset", "activation_latex", "coordinate_names", "generic_element_latex", "latex_block", "m2_script", "number_latex",
-           "polynomial_latex", "space_latex", "summary", "target_latex", "terms_latex", "variable_names",
+           "polynomial_latex", "sigma_latex", "space_latex", "summary", "target_latex", "terms_latex", "variable_names",
            "weights_latex"]
