@@ -275,3 +275,20 @@ def test_implicit_format_latex_and_m2_agree_with_the_json(tmp_path):
 def test_json_and_format_together_are_a_usage_error(capsys):
     assert main(["implicit", "--json", "--format", "latex"]) == 2
     assert capsys.readouterr().err.startswith("neurom2: error: argument --format: not allowed with argument --json")
+
+
+def test_dim_and_member_format_latex_state_the_computed_answers():
+    dim = json.loads(run("dim", "--widths", "3,3,3,1", "--json"))
+    latex = run("dim", "--widths", "3,3,3,1", "--format", "latex")
+    assert f"\\text{{dimension}}\\quad &\\text{{{dim['dim']}  (expected {dim['expected_dim']}, defect {dim['defect']})}}" in latex
+    member = json.loads(run("member", "--widths", "2,2,1", "--activation", "x^3", "--target", "x^3 - x*y^2", "--json"))
+    latex = run("member", "--widths", "2,2,1", "--activation", "x^3", "--target", "x^3 - x*y^2", "--format", "latex")
+    assert member["member"] is False and "t \\notin \\mathcal{M}(\\mathbb{R})" in latex
+    render_with_mathtext(latex.split("\\[\n", 1)[1].rsplit("\n\\]", 1)[0])
+
+
+def test_job_files_have_no_output_format():
+    from neurom2.batch import JobFileError, parse_jobs
+
+    with pytest.raises(JobFileError, match="format"):
+        parse_jobs('[[job]]\ntask = "implicit"\nwidths = [2, 2, 1]\nformat = "latex"\n')

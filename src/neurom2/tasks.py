@@ -332,8 +332,10 @@ def output_format(formats: tuple[tuple[str, str], ...]) -> Option:
                   jobs=False, argument=False)
 
 
-IMPLICIT_FORMATS = (("latex", "neurom2.display:latex_block"), ("m2", "neurom2.display:m2_script"))
-"""``implicit --format latex``: the result as a LaTeX display; ``m2``: the ideal as a Macaulay2 script."""
+LATEX_FORMAT = (("latex", "neurom2.display:latex_block"),)
+"""``--format latex``: the result as a LaTeX display (:mod:`neurom2.display`)."""
+IMPLICIT_FORMATS = (*LATEX_FORMAT, ("m2", "neurom2.display:m2_script"))
+"""``implicit`` also has ``--format m2``: the ideal as a Macaulay2 script."""
 
 
 def _prepare_member(architecture: Any, values: dict[str, Any]) -> dict[str, Any]:
@@ -363,9 +365,11 @@ TASKS: dict[str, Task] = {task.name: task for task in (
         compute="neurom2.geometry.dimension:dimension", report="neurom2.report:format_dimension",
         options=(
             Option("float_check", Flag(), False, "also compute a floating-point rank as a cross-check"),
+            output_format(LATEX_FORMAT),
             SEED, TIMEOUT, FORCE,
         ),
         macaulay2=False,
+        formats=LATEX_FORMAT,
     ),
     Task(
         "implicit", "implicit equations, dimension and degree of a neuromanifold",
@@ -391,9 +395,11 @@ TASKS: dict[str, Task] = {task.name: task for task in (
             Option("target", Text("text (polynomials separated by ';')"), REQUIRED,
                    "polynomial(s) in x1..xn (or x,y,z), one per output separated by ';', e.g. 'x^3 - x*y^2'"),
             Option("field", Choice(FIELDS), "real", "weights in R or in C"),
+            output_format(LATEX_FORMAT),
             SEED, TIMEOUT, FORCE,
         ),
         prepare="neurom2.tasks:_prepare_member",
+        formats=LATEX_FORMAT,
     ),
     Task(
         "filling", "minimal filling architectures for σ = x^r, found and proved complete region by region",
@@ -414,10 +420,12 @@ TASKS: dict[str, Task] = {task.name: task for task in (
             Option("db", OutputFile("a results store"), "filling.sqlite",
                    "results store of the rank computations; an interrupted search resumes from it", identity=False,
                    metavar="FILE"),
+            output_format(LATEX_FORMAT),
             SEED, TIMEOUT, FORCE,
         ),
         macaulay2=False,
         architecture=False,
+        formats=LATEX_FORMAT,
         details="Ranks prove filling exactly; proved upper bounds prove that every other width tuple does not fill, "
                 "region by region. A region no bound closes is reported open, with its best bound.",
     ),
