@@ -90,3 +90,28 @@ def test_png_output_and_filters(store, tmp_path):
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert printed.splitlines()[0] == f"wrote {out}: 1 panel (defect); minimal filling widths:"
     assert printed.splitlines()[1].startswith("  d0=2, dL=1, σ=x^3, no bias, 2 hidden layers: ")
+
+
+def test_stored_rows_and_tables_display_the_dimensions_of_float_ranks(store):
+    """A stored row's table and the store as one table (HTML and a LaTeX tabular) show dims that the float
+    Jacobian ranks confirm."""
+    from neurom2.display import ResultTable
+
+    table = ResultTable.read(store)
+    assert len(table.rows) == 24
+    header = table.header()
+    html = ET.fromstring(table._repr_html_())
+    shown = [["".join(td.itertext()) for td in tr.iter("td")] for tr in html.iter("tr") if tr.find("td") is not None]
+    latex = table.to_latex().splitlines()
+    assert latex[0].startswith("\\begin{tabular}{") and latex[-1] == "\\end{tabular}"
+    typeset = [[cell.strip() for cell in line.removesuffix("\\\\").split("&")] for line in latex[2:-1]]
+    for row, cells, tex in zip(table.rows, shown, typeset):
+        widths, activation = tuple(row.description["widths"]), row.description["activation"]
+        arch = Architecture.create(widths, activation)
+        values = dict(zip(header, cells))
+        assert values["widths"] == ",".join(map(str, widths))
+        assert int(values["dim"]) == float_rank(arch)
+        assert values["fills"] == ("yes" if fills_numerically(widths, activation) else "no")
+        assert tex == [c.replace("^", "\\^{}") for c in cells]
+        row_cells = {tr.find("th").text: "".join(tr.find("td").itertext()) for tr in ET.fromstring(row._repr_html_()).iter("tr")}
+        assert row_cells["dim"] == str(float_rank(arch))
