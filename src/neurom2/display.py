@@ -620,8 +620,8 @@ def m2_script(variety: Neurovariety) -> str:
 class ResultTable:
     """Rows of a results store as one table: HTML in a notebook, a LaTeX ``tabular`` for a paper.
 
-    Columns: task, status, widths, activation, bias, then :data:`neurom2.batch.results.RESULT_FIELDS` from
-    each result (empty where a task has none).
+    Columns: task, status, widths, activation, bias, then those of :data:`neurom2.batch.results.RESULT_FIELDS`
+    that some row's result has (empty where a task has none).
     """
 
     rows: tuple[ResultRow, ...]
@@ -634,24 +634,25 @@ class ResultTable:
         with ResultStore(path, write=False) as store:
             return cls(tuple(store.rows(status=status, task=task)))
 
-    def cells(self) -> list[list[str]]:
-        """One list of cell texts per row, in the order of :meth:`header`."""
+    def _fields(self) -> list[str]:
         from neurom2.batch.results import RESULT_FIELDS
 
+        return [name for name in RESULT_FIELDS if any((row.result or {}).get(name) is not None for row in self.rows)]
+
+    def cells(self) -> list[list[str]]:
+        """One list of cell texts per row, in the order of :meth:`header`."""
+        fields = self._fields()
         table = []
         for row in self.rows:
             d, result = row.description, row.result or {}
-            values = [result.get(name) for name in RESULT_FIELDS]
+            values = [result.get(name) for name in fields]
             table.append([row.task, row.status, ",".join(map(str, d.get("widths", []))), str(d.get("activation")),
                           "yes" if d.get("bias") else "no",
                           *("" if v is None else "yes" if v is True else "no" if v is False else str(v) for v in values)])
         return table
 
-    @staticmethod
-    def header() -> list[str]:
-        from neurom2.batch.results import RESULT_FIELDS
-
-        return ["task", "status", "widths", "activation", "bias", *RESULT_FIELDS]
+    def header(self) -> list[str]:
+        return ["task", "status", "widths", "activation", "bias", *self._fields()]
 
     def _repr_html_(self) -> str:
         head = "".join(f"<th>{html.escape(h)}</th>" for h in self.header())
