@@ -39,7 +39,7 @@ import random
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
-from typing import Iterable, Mapping, Sequence, Union
+from typing import Mapping, Sequence, Union
 
 import numpy as np
 from flint import fmpq, fmpq_mat
@@ -49,6 +49,7 @@ from neurom2.model.jacobian import coefficient_jacobian
 from neurom2.model.parametrization import Parametrization, forward
 from neurom2.rationals import fmpq as as_fmpq, fmpq_matrix, fraction
 from neurom2.model.space import AmbientSpace, Exponents
+from neurom2.training.dataset import Dataset
 
 SpaceLike = Union[Architecture, AmbientSpace]
 Coefficients = Union[fmpq_mat, Sequence]
@@ -57,51 +58,9 @@ Coefficients = Union[fmpq_mat, Sequence]
 # --- data ---------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Dataset:
-    """S = ((a_1, b_1), ..., (a_m, b_m)): rational inputs a_j ∈ QQ^{d0} and outputs b_j ∈ QQ^{dL}.
-
-    The order of the pairs is the row order of the data matrices A and B.  Entries are stored as
-    ``Fraction``.
-    """
-
-    inputs: tuple[tuple[Fraction, ...], ...]
-    outputs: tuple[tuple[Fraction, ...], ...]
-
-    def __post_init__(self) -> None:
-        inputs = tuple(tuple(fraction(v) for v in a) for a in self.inputs)
-        outputs = tuple(tuple(fraction(v) for v in b) for b in self.outputs)
-        if len(inputs) != len(outputs):
-            raise ValueError(f"{len(inputs)} inputs but {len(outputs)} outputs")
-        for name, rows in (("inputs", inputs), ("outputs", outputs)):
-            if len({len(row) for row in rows}) > 1:
-                raise ValueError(f"the {name} do not all have the same length")
-        object.__setattr__(self, "inputs", inputs)
-        object.__setattr__(self, "outputs", outputs)
-
-    @classmethod
-    def from_pairs(cls, pairs: Iterable[tuple[Sequence, Sequence]]) -> "Dataset":
-        """Build S from pairs ``(a, b)``."""
-        pairs = list(pairs)
-        return cls(tuple(a for a, _ in pairs), tuple(b for _, b in pairs))
-
-    def __len__(self) -> int:
-        return len(self.inputs)
-
-    def pairs(self) -> tuple[tuple[tuple[Fraction, ...], tuple[Fraction, ...]], ...]:
-        return tuple(zip(self.inputs, self.outputs))
-
-
 def random_dataset(space: SpaceLike, size: int, rng: random.Random, height: int = 9) -> Dataset:
     """``size`` random pairs with entries p/q, |p| ≤ height, 1 ≤ q ≤ height (generic enough to test)."""
-    space = _space(space)
-
-    def entry() -> Fraction:
-        return Fraction(rng.randint(-height, height), rng.randint(1, height))
-
-    inputs = tuple(tuple(entry() for _ in range(space.n_inputs)) for _ in range(size))
-    outputs = tuple(tuple(entry() for _ in range(space.n_outputs)) for _ in range(size))
-    return Dataset(inputs, outputs)
+    return Dataset.draw(_space(space), size, rng, height)
 
 
 def veronese_matrix(space: SpaceLike, inputs: Dataset | Sequence[Sequence]) -> fmpq_mat:
