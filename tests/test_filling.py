@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,8 @@ from neurom2.filling import Staircase, is_unimodal, minimal_filling, width_caps
 from neurom2.filling.search import FrontierSearch, RankOracle
 from neurom2.geometry.bounds import MonomialBounds, upper_bound
 from neurom2.geometry.dimension import dimension
+
+RESULTS = Path(__file__).resolve().parents[1] / "docs" / "filling_results.json"
 
 
 def search(tmp_path, **options):
@@ -126,7 +129,7 @@ def test_weaker_bounds_leave_regions_open_but_never_claim_them(tmp_path):
 
 def test_depth_seven_gives_thirteen_minimal_architectures_complete_as_published(tmp_path, capsys):
     """Dao and Rodriguez (2026): thirteen minimal filling architectures for (2, ·, 1), σ = x², L = 7, among them
-    the non-unimodal (2,3,4,5,4,6,4,1); here found and proved without hand work."""
+    the non-unimodal (2,3,4,5,4,6,4,1); here found and proved without hand work, and equal to the committed list."""
     db = tmp_path / "f.sqlite"
     assert main(["filling", "--input", "2", "--output", "1", "--activation", "x^2", "--depth", "7", "--json",
                  "--db", str(db), "--workers", "2"]) == 0
@@ -137,6 +140,9 @@ def test_depth_seven_gives_thirteen_minimal_architectures_complete_as_published(
     assert {"certificates", "seconds"} <= set(data) and len(data["certificates"]["regions"]) == 21
     for m in data["certificates"]["minimal"]:
         assert m["filling_proof"]["rank"] == 65 and m["minimal_proved"]
+    committed = json.loads(RESULTS.read_text())["results"]
+    entry = next(e for e in committed if (e["input"], e["output"], e["activation"], e["depth"]) == (2, 1, "x^2", 7))
+    assert entry["minimal"] == data["minimal"] and entry["complete"]
 
 
 def test_an_interrupted_search_resumes_from_its_store(tmp_path):
@@ -183,3 +189,13 @@ def test_every_neighbour_of_the_counterexample_has_a_bound_below_dim_v():
     for j in range(1, 7):
         smaller = widths[:j] + (widths[j] - 1,) + widths[j + 1:]
         assert upper_bound(Architecture(smaller, "x^2")).value < 65
+
+
+def test_the_search_runs_on_a_dask_cluster(tmp_path):
+    """The same rank jobs on a Dask LocalCluster (``--scheduler``), into the same kind of store."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        result = minimal_filling(input=2, output=1, depth=4, db=str(tmp_path / "dask.sqlite"),
+                                 scheduler=cluster.scheduler_address)
+    assert [m.widths for m in result.minimal] == [(2, 3, 3, 2, 1)] and result.complete
+    assert result.work.backend.startswith("Dask scheduler")
