@@ -112,6 +112,15 @@ def _rule(bound: Any) -> str:
     return _rule(bound.parts[0]) if bound.rule == "width cap" else bound.rule
 
 
+def compact_json(data: Any) -> str:
+    """JSON with one space of indentation; lists of numbers, and objects of scalars and such lists, on one line."""
+    text = json.dumps(data, indent=1, ensure_ascii=False)
+    text = re.sub(r"\[\s*(-?[\d.e+-]+(?:,\s*-?[\d.e+-]+)*)\s*\]",
+                  lambda m: "[" + ", ".join(x.strip() for x in m.group(1).split(",")) + "]", text)
+    flat_object = r"\{\n[^{}\[\]]*(?:\[[^\[\]\n]*\][^{}\[\]]*)*\}"  # scalars and one-line lists only
+    return re.sub(flat_object, lambda m: json.dumps(json.loads(m.group(0)), ensure_ascii=False), text) + "\n"
+
+
 def markdown_table(header: list[str], rows: list[list[Any]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     return "\n".join(lines + ["| " + " | ".join(str(c) for c in row) + " |" for row in rows])
@@ -346,12 +355,12 @@ def main(argv: list[str] | None = None) -> int:
     name = "filling-quick" if args.quick else "filling"  # a smoke test does not replace the committed results
     (args.out / f"{name}.md").write_text(text)
     data = {"machine": facts, "published": published, "mfa": mfa, "beyond": beyond, "sweep": sweep}
-    (args.out / f"{name}.json").write_text(json.dumps(data, indent=1) + "\n")
+    (args.out / f"{name}.json").write_text(compact_json(data))
     if not args.quick:
         keep = ("input", "output", "activation", "depth", "ambient_dim", "caps", "minimal", "complete", "not_unimodal",
                 "minimality_not_proved", "open_regions", "closed_regions")
         proved = [{k: case[k] for k in keep} for case in published["cases"] + beyond["cases"] if "error" not in case]
-        args.proved.write_text(json.dumps({
+        args.proved.write_text(compact_json({
             "about": "Minimal filling architectures (d0, a1..a(L-1), dL) for σ = x^r without biases, computed by "
                      "benchmarks/filling.py (neurom2 filling). Every listed architecture is proved filling by an exact "
                      "rank, and minimal unless listed in minimality_not_proved. 'complete': every other width tuple is "
@@ -359,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
                      "'unbounded': every width) with a proved upper bound below dim V and the rule that gave it "
                      "(neurom2 filling --json has each derivation); otherwise the open regions (probably not filling, "
                      "by a Jacobian rank with the stated error bound) are listed.",
-            "neurom2_commit": facts["neurom2_commit"], "results": proved}, indent=1) + "\n")
+            "neurom2_commit": facts["neurom2_commit"], "results": proved}))
     print(f"\nwritten: {args.out / name}.md, .json"
           + ("" if args.quick else f", {args.proved}"), file=sys.stderr)
     return 0
