@@ -37,8 +37,17 @@ def test_the_bound_is_never_below_the_rank_and_meets_it_without_biases(bias):
         assert rank <= bound, (widths, r, bias, rank, bound)
         if rank < bound:
             unmet.append(widths)
-    if not bias:
-        assert unmet == []  # every small network without biases has its dimension proved
+    assert unmet == []  # every one of these small networks has its dimension proved
+
+
+def test_with_biases_a_quadratic_output_neuron_sees_its_inputs_only_through_their_affine_span():
+    """σ = x² with biases, widths (n, a, 1), a < n: f = Σ c_i z_i² + b with z_i affine; the z_i and 1 span an
+    (a + 1)-dimensional space of affine functions, and f is a quadric in a basis of it plus a constant: a(n − a) for
+    the span, (a+1)(a+2)/2 for an inhomogeneous quadric in a variables (by hand); the rank agrees."""
+    for n, a in [(3, 2), (4, 2), (4, 3), (5, 2)]:
+        arch = Architecture((n, a, 1), "x^2", bias=True)
+        by_hand = a * (n - a) + (a + 1) * (a + 2) // 2
+        assert upper_bound(arch).value == by_hand == dimension(arch, seed=0).dim
 
 
 @pytest.mark.parametrize("n, a", [(3, 1), (3, 2), (4, 2), (4, 3), (5, 3)])
