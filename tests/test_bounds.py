@@ -134,3 +134,12 @@ def test_dim_says_probable_when_no_bound_meets_the_rank(capsys):
     data = json.loads(capsys.readouterr().out)
     assert (data["dim"], data["upper_bound"], data["proved"]) == (47, 48, False)
     assert 0 < data["error_bound"] < 1e-9
+
+
+def test_cubes_of_combinations_of_three_cubes_satisfy_the_cubic_relation_of_their_generators():
+    """σ = x³, (2,3,8,11): layer 2 holds combinations of the three cubes ℓ_i³, which satisfy one cubic relation
+    (three binary cubics trace a plane cubic), so their cubes span at most 9 binary nonics, and the 8 of layer 2
+    an 8-plane in that 9-space: dim ≤ 3 (the span of the ℓ_i³) + 8 + 11·8 = 99, the rank."""
+    arch = Architecture((2, 3, 8, 11), "x^3")
+    assert upper_bound(arch).value == dimension(arch, seed=0).dim == 99
+    assert hilbert_bound(2, 3, 3, 3) == 9
