@@ -16,7 +16,7 @@ Sections:
    by ``M2 --script`` from a cache directory outside the repository (``--mfa-cache``; its code is not part
    of neurom2), with a time limit, on the same boxes as neurom2 with ``--max-width n``.  When the cache or
    Macaulay2 is missing the section says so.
-3. **Beyond the paper.**  L = 8 for (2, 1); other (d0, dL); σ = x³ and x⁴.
+3. **Beyond the paper.**  L = 8 for (2, 1); other (d0, dL); σ = x³, x⁴ and x⁵.
 4. **Proved dimensions in the sweep** of ``benchmarks/run.py`` (672 architectures): how many the proved
    upper bounds of :mod:`neurom2.geometry.bounds` now prove (209 with parameters minus symmetries alone).
 
@@ -52,12 +52,13 @@ MFA_BOXES = [(4, 2, 4), (5, 2, 4), (6, 2, 5), (7, 2, 6)]
 MFA_FILES = ("step2_compute_dimension.m2", "step4_frontier_search.m2")
 BEYOND = [
     (2, 1, "x^2", [8]),
-    (2, 2, "x^2", [2, 3, 4, 5, 6, 7]),
-    (2, 3, "x^2", [2, 3, 4, 5, 6]),
-    (3, 1, "x^2", [2, 3, 4, 5]),
-    (3, 2, "x^2", [2, 3, 4]),
+    (2, 2, "x^2", [2, 3, 4, 5, 6, 7, 8]),
+    (2, 3, "x^2", [2, 3, 4, 5, 6, 7]),
+    (3, 1, "x^2", [2, 3, 4, 5, 6]),
+    (3, 2, "x^2", [2, 3, 4, 5]),
     (2, 1, "x^3", [2, 3, 4, 5, 6]),
     (2, 1, "x^4", [2, 3, 4, 5]),
+    (2, 1, "x^5", [2, 3, 4]),
 ]
 QUICK_BEYOND = [(2, 2, "x^2", [2, 3, 4]), (2, 1, "x^3", [2, 3, 4])]
 
