@@ -22,7 +22,9 @@ export {
     -- fibers of the parametrization (membership)
     "fiberIdeal", "pointsReport", "distanceCriticalIdeals",
     -- serialisations read by the Python package
-    "neurom2Report", "parametrizationReport", "equationsReport"
+    "neurom2Report", "parametrizationReport", "equationsReport",
+    -- critical points of the loss on a variety (the loss landscape)
+    "criticalIdeal", "Combinations", "Saturate", "criticalReport", "singularPrimes", "pullbackReport", "imageAvoidsSmoothPart", "numericalCriticalCount", "SolutionCount"
     }
 
 -- Conventions (shared with the Python package neurom2, which checks them against its own construction):
@@ -305,6 +307,166 @@ distanceCriticalIdeals(Ideal, List) := List => (J, p) -> (
     apply(minimalPrimes J, P -> (
         G := if P == J then J else trim P;
         P + minors(codim P + 1, transpose jacobian G || delta))))
+
+-- Critical points of a quadratic loss L(c) = (c-u)^T Q (c-u) on a variety X = V(P), P prime
+-- (Python: neurom2.training.critical).  With r = codim P and g_1..g_r in P (P's generators when there are
+-- r of them, else random integer combinations of them), the Lagrange ideal is
+--     J = P + (Q(c - u) - sum_i l_i grad g_i(c))   in k[c_1..c_n, l_1..l_r].
+-- If J is zero-dimensional, its points are exactly the critical points of L on the smooth part of X, each
+-- with its unique multipliers: a point where the r gradients of g are dependent would carry an affine space
+-- of multipliers of positive dimension; where they are independent, rank Jacobian(P) = r, so the point is
+-- smooth on X and the gradients of g span its normal space.  Otherwise J is saturated by a random maximal
+-- minor of the Jacobian of g (probabilistic: a critical point where that minor vanishes is lost).
+
+lossRing := (kk, n, r) -> (
+    (c, l) := (local c, local l);
+    kk(monoid[toList(c_1..c_n) | toList(l_1..l_r)]))
+
+groebnerIdeal := J -> (
+    -- J with a Groebner basis attached: F4 over a prime field, Buchberger over QQ
+    if char coefficientRing ring J == 0 then (gb J; J) else (
+        G := groebnerBasis(J, Strategy => "F4");
+        forceGB G;
+        ideal G))
+
+criticalIdeal = method(Options => {Saturate => "auto", Combinations => null})
+criticalIdeal(Ideal, Matrix, Matrix) := Ideal => o -> (P, Q, u) -> (
+    S := ring P; kk := coefficientRing S; n := numgens S;
+    G := flatten entries mingens P;
+    r := codim P;
+    g := if o.Combinations =!= null then o.Combinations
+         else if #G == r then G
+         else apply(r, i -> sum(G, f -> (-1)^(random 2) * random(1, 9) * f));
+    T := lossRing(kk, n, r);
+    toT := map(T, S, take(gens T, n));
+    c := transpose matrix{take(gens T, n)};
+    Jg := (transpose jacobian matrix{apply(g, f -> toT f) | {0_T}})^{0..r-1}_{0..n-1};
+    multipliers := if r > 0 then transpose Jg * transpose matrix{drop(gens T, n)} else 0;
+    J := groebnerIdeal(toT P + ideal(sub(Q, T) * (c - sub(u, T)) - multipliers));
+    saturated := r > 0 and (o.Saturate == "always" or (o.Saturate == "auto" and dim J > 0));
+    if saturated then J = groebnerIdeal saturate(J, det(Jg * sub(random(kk^n, kk^r), T)));
+    J.cache#"combinations" = g;
+    J.cache#"saturated" = saturated;
+    J)
+
+criticalReport = method(Options => {Saturate => "auto"})
+criticalReport(List, Matrix, Matrix, ZZ) := String => o -> (generators, Q, u, p) -> (
+    -- {codim, saturated (0/1), dim J, degree J, listForms of the g_i, pointsReport J or {}} for the Lagrange
+    -- ideal J of the prime ideal given by listForms in n = numcols Q variables, over QQ (p = 0; then with
+    -- pointsReport J when J is zero-dimensional) or over ZZ/p; Q (n x n) and u (n x 1) over QQ
+    n := numcols Q;
+    if numrows Q != n or numrows u != n or numcols u != 1 then error "criticalReport: Q must be n x n and u n x 1";
+    kk := if p == 0 then QQ else ZZ/p;
+    x := local x;
+    S := kk(monoid[x_1..x_n]);
+    P := ideal(apply(generators, f -> fromListForm(S, f)) | {0_S});
+    J := criticalIdeal(P, sub(Q, kk), sub(u, kk), Saturate => o.Saturate);
+    d := dim J;
+    points := if d == 0 and p == 0 then value pointsReport J else {};
+    toString {codim P, if J.cache#"saturated" then 1 else 0, d, degree J, apply(J.cache#"combinations", listForm),
+              points})
+
+singularPrimes = method()
+singularPrimes(ZZ, List) := String => (n, generators) -> (
+    -- the minimal primes of the singular locus P + (r x r minors of the Jacobian), r = codim P, of the
+    -- prime ideal given by listForms in n variables over QQ: {listForms of each prime's minimal generators}
+    x := local x;
+    S := QQ(monoid[x_1..x_n]);
+    P := ideal(apply(generators, f -> fromListForm(S, f)) | {0_S});
+    r := codim P;
+    if r == 0 then return toString {};
+    singular := P + minors(r, jacobian P);
+    toString apply(minimalPrimes singular, Z -> apply(flatten entries mingens Z, listForm)))
+
+pullbackReport = method(Options => {Combinations => {}})
+pullbackReport(NeuralNetwork, List, Matrix, Matrix) := String => o -> (N, arguments, Q, u) -> (
+    -- The weights of a chart whose network is a critical point of (c-u)^T Q (c-u) on the smooth part of
+    -- V(P): pointsReport of the ideal in QQ[free weights, l_1..l_r] of P(c(w)) = 0 and
+    -- Q(c(w) - u) = sum_i l_i grad g_i(c(w)), where arguments = {chart, listForms of P's generators in
+    -- N#CoordinateRing} and Combinations = listForms of g_1..g_r (as in criticalIdeal).
+    (chart, generators) := toSequence arguments;
+    R := N#WeightRing; S := N#CoordinateRing; n := numgens S;
+    if #chart != numgens R then error "pullbackReport: expected one chart entry per weight";
+    g := apply(o.Combinations, f -> fromListForm(S, f));
+    r := #g;
+    free := select(numgens R, i -> chart#i === null);
+    l := local l;
+    F := QQ(monoid[apply(free, i -> R_i) | toList(l_1..l_r)]);
+    slot := hashTable apply(#free, k -> (free#k, F_k));
+    onChart := map(F, R, apply(numgens R, i -> if slot#?i then slot#i else promote(chart#i, F)));
+    phi := map(F, S, apply(flatten entries matrix N#Parametrization, f -> onChart f));
+    c := transpose matrix{gens S};
+    Jg := if r > 0 then (transpose jacobian matrix{g})^{0..r-1} else map(S^0, S^n, 0);
+    lam := transpose matrix{drop(gens F, #free)};
+    lagrange := phi(sub(Q, S) * (c - sub(u, S))) - (if r > 0 then transpose phi(Jg) * lam else 0);
+    pointsReport ideal(apply(generators, f -> phi fromListForm(S, f)) | flatten entries lagrange | {0_F}))
+
+imageAvoidsSmoothPart = method()
+imageAvoidsSmoothPart(NeuralNetwork, List, List) := Boolean => (N, chart, generators) -> (
+    -- whether the networks of a chart (null: free weight) that lie on V(P), P given by listForms in
+    -- N#CoordinateRing, all lie on its singular locus: every generator h of P + (r x r minors of the
+    -- Jacobian of P) satisfies c^*(P) : c^*(h)^infinity = 1 in QQ[free weights] (so c^*(h) is in the radical
+    -- of c^*(P)).  Then no smooth point of V(P) is the network of a weight vector of this chart, over C.
+    R := N#WeightRing; S := N#CoordinateRing;
+    P := ideal(apply(generators, f -> fromListForm(S, f)) | {0_S});
+    singular := P + minors(codim P, jacobian P);
+    free := select(numgens R, i -> chart#i === null);
+    F := QQ(monoid[apply(free, i -> R_i)]);
+    slot := hashTable apply(#free, k -> (free#k, F_k));
+    onChart := map(F, R, apply(numgens R, i -> if slot#?i then slot#i else promote(chart#i, F)));
+    phi := map(F, S, apply(flatten entries matrix N#Parametrization, f -> onChart f));
+    A := phi P;
+    all(flatten entries gens singular, h -> saturate(A, phi h) == 1))
+
+numericalCriticalCount = method(Options => {Combinations => null, SolutionCount => null})
+numericalCriticalCount(NeuralNetwork, List, Matrix, Matrix) := String => o -> (N, generators, Qm, um) -> (
+    -- Numerical count of the critical points of (c-u)^T Q (c-u) on the closure X of the network's image, its
+    -- ideal P given by listForms in N#CoordinateRing, g_1..g_r (Combinations, listForms; default P's
+    -- generators) as in criticalIdeal: monodromy on the square system g(c) = 0, Q(c - a) = sum_i l_i grad
+    -- g_i(c) with parameters a (seeded at the image of random complex weights), stopped at
+    -- SolutionCount solutions or after 20 loops without a new one; the solutions are then tracked to
+    -- a = u.  {solutions found at generic a, regular endpoints at u, those on X (generators of P below 1e-6
+    -- relative), paths tracked}.  Heuristic: floating point, no certification.
+    g := if o.Combinations === null then generators else o.Combinations;
+    u := flatten entries um;
+    S := N#CoordinateRing; n := numgens S; r := #g;
+    scale := max apply(flatten entries Qm, a -> abs a);
+    Qc := sub((1/scale) * Qm, CC);
+    (a, c, l) := (local a, local c, local l);
+    Pr := CC[a_1..a_n][c_1..c_n, l_1..l_r];
+    toP := map(Pr, S, take(gens Pr, n));
+    gP := apply(g, f -> toP fromListForm(S, f));
+    Jg := if r > 0 then (transpose jacobian matrix{gP})^{0..r-1}_{0..n-1} else map(Pr^0, Pr^n, 0);
+    cvec := transpose matrix{take(gens Pr, n)};
+    avec := transpose matrix{apply(gens coefficientRing Pr, x -> x_Pr)};
+    lagrange := sub(Qc, Pr) * (cvec - avec) - (if r > 0 then transpose Jg * transpose matrix{drop(gens Pr, n)} else 0);
+    -- MonodromySolver (and NAGtypes, whose symbol Coordinates would shadow this package's) is loaded only here,
+    -- and its functions and option names are looked up by name
+    needsPackage "MonodromySolver";
+    nag := name -> value getGlobalSymbol name;
+    option := (name, v) -> getGlobalSymbol name => v;
+    sys := (nag "polySystem")(gP | flatten entries lagrange);
+    w0 := apply(numgens N#WeightRing, i -> random CC);
+    c0 := apply(flatten entries matrix N#Parametrization, f -> sub(f, matrix{w0}));
+    JgAt := if r > 0 then sub(sub(Jg, apply(n, i -> Pr_i => c0#i)), CC) else map(CC^0, CC^n, 0);
+    l0 := apply(r, i -> random CC);
+    direction := if r > 0 then inverse(Qc) * transpose(JgAt) * transpose matrix{l0} else map(CC^n, CC^1, 0);
+    factor := if r > 0 and norm direction > 0 then norm(matrix{c0}) / norm(direction) else 1;
+    u0 := flatten entries(transpose matrix{c0} - factor * direction);
+    point := nag "point";
+    (V, paths) := (nag "monodromySolve")(sys, point{u0}, {point{c0 | apply(l0, z -> factor * z)}},
+        option("NumberOfNodes", 4), option("NumberOfEdges", 3), option("NumberOfRepeats", 20),
+        option("TargetSolutionCount", o.SolutionCount));
+    solutions := (nag "points") V#(getGlobalSymbol "PartialSols");
+    specialize := nag "specializeSystem";
+    ends := (nag "track")(specialize(V#(getGlobalSymbol "BasePoint"), sys),
+        specialize(point{apply(u, x -> sub(x, CC))}, sys), solutions);
+    regular := select(ends, s -> (nag "status") s === nag "Regular");
+    gensP := apply(generators, f -> fromListForm(S, f));
+    onX := select(regular, s -> (
+        z := matrix{take((nag "coordinates") s, n)};
+        all(gensP, f -> abs sub(f, z) < 1e-6 * (1 + norm z)^(first degree f))));
+    toString {#solutions, #regular, #onX, if instance(paths, ZZ) then paths else -1})
 
 beginDocumentation()
 
@@ -714,6 +876,198 @@ TEST ///
   -- multiplication by w_(1,1,2) squares to -1/3: the two points have w_(1,1,2) = ±i/sqrt 3
   M = matrix report#1#1#0
   assert(M * M == -1/3 * id_(QQ^2))
+///
+
+doc ///
+  Key
+    criticalIdeal
+    (criticalIdeal, Ideal, Matrix, Matrix)
+    Combinations
+    [criticalIdeal, Combinations]
+    [criticalIdeal, Saturate]
+    criticalReport
+    (criticalReport, List, Matrix, Matrix, ZZ)
+    [criticalReport, Saturate]
+  Headline
+    critical points of a quadratic loss on the smooth part of a variety (Lagrange ideal)
+  Usage
+    J = criticalIdeal(P, Q, u)
+    criticalReport(generators, Q, u, p)
+  Inputs
+    P:Ideal
+      a prime ideal in a polynomial ring over QQ or ZZ/p with n variables
+    Q:Matrix
+      n by n, symmetric: the metric of the loss (c-u)^T Q (c-u)
+    u:Matrix
+      n by 1: the center of the loss
+    Combinations=>List
+      r = codim P elements of P to use as g (default: the generators of P when there are r of them, else random
+      integer combinations of them)
+    Saturate=>String
+      "auto" (saturate only when the Lagrange ideal is not zero-dimensional), "always" or "never"
+  Outputs
+    J:Ideal
+      in k[c_1..c_n, l_1..l_r]: the points (c, l) with c in V(P) and Q(c-u) = sum_i l_i grad g_i(c)
+  Description
+    Text
+      When J is zero-dimensional its points are exactly the critical points of the loss on the smooth part of
+      V(P), each with its unique multipliers l (a point where the gradients of g are dependent would carry a
+      positive-dimensional set of multipliers; where they are independent the point is smooth).  Otherwise
+      J is saturated by a random maximal minor of the Jacobian of g, which is probabilistic.  Over ZZ/p the
+      Groebner bases use F4.  J.cache#"combinations" holds g and J.cache#"saturated" whether J was saturated.
+      criticalReport is the serialisation read by the Python package: {codim P, saturated, dim J, degree J,
+      listForms of g, pointsReport J (over QQ, p = 0, when J is zero-dimensional)} for the prime ideal given by
+      the listForms of its generators, over QQ or ZZ/p.
+    Example
+      S = QQ[x,y]; P = ideal(x^2 + y^2 - 1);
+      J = criticalIdeal(P, id_(QQ^2), matrix{{2},{0}})
+      (dim J, degree J)
+///
+
+doc ///
+  Key
+    singularPrimes
+    (singularPrimes, ZZ, List)
+  Headline
+    the minimal primes of the singular locus of a prime ideal
+  Usage
+    singularPrimes(n, generators)
+  Inputs
+    n:ZZ
+      the number of variables
+    generators:List
+      listForms of the generators of a prime ideal P over QQ
+  Outputs
+    :String
+      the listForms of the minimal generators of each minimal prime of P + (r x r minors of its Jacobian),
+      r = codim P
+  Description
+    Example
+      S = QQ[x,y,z]; singularPrimes(3, {listForm(x*z - y^2)})
+///
+
+doc ///
+  Key
+    pullbackReport
+    (pullbackReport, NeuralNetwork, List, Matrix, Matrix)
+    [pullbackReport, Combinations]
+  Headline
+    the weights on a chart whose network is a critical point of a quadratic loss on a variety
+  Usage
+    pullbackReport(N, {chart, generators}, Q, u, Combinations => g)
+  Inputs
+    N:NeuralNetwork
+    chart:List
+      one entry per weight: a rational value, or null for a free weight
+    generators:List
+      listForms of the generators of a prime ideal P in N#CoordinateRing
+    Q:Matrix
+      the metric (n x n, over QQ)
+    u:Matrix
+      the center (n x 1, over QQ)
+    Combinations=>List
+      listForms of the r = codim P elements g_i of P that carry the multipliers, as in criticalIdeal
+  Outputs
+    :String
+      pointsReport of the ideal in QQ[free weights, l_1..l_r] of P(c(w)) = 0 and Q(c(w) - u) = sum l_i grad g_i(c(w))
+  Description
+    Text
+      Its real points are the real weights of the chart whose network is a real critical point of the loss on the
+      smooth part of V(P), with the multipliers.
+    Example
+      N = neuralNetwork({2,1,1}, {0,0,1}); C = N#CoordinateRing; f = listForm(C_1^2 - 4*C_0*C_2);
+      pullbackReport(N, {{1,null,null}, {f}}, id_(QQ^3), matrix{{1},{0},{-2}}, Combinations => {f})
+///
+
+doc ///
+  Key
+    imageAvoidsSmoothPart
+    (imageAvoidsSmoothPart, NeuralNetwork, List, List)
+  Headline
+    whether the networks of a chart meet a variety only in its singular locus
+  Usage
+    imageAvoidsSmoothPart(N, chart, generators)
+  Inputs
+    N:NeuralNetwork
+    chart:List
+      one entry per weight: a rational value, or null for a free weight
+    generators:List
+      listForms of the generators of a prime ideal P in N#CoordinateRing
+  Outputs
+    :Boolean
+      true if every weight vector of the chart whose network lies on V(P) has its network in the singular locus of V(P)
+  Description
+    Text
+      Decided by saturations in the ring of the chart's free weights: each generator h of the singular locus'
+      ideal pulls back into the radical of the pulled-back P.  For sigma = x^3 on (2,2,1), the binary cubics with a
+      double root but not a triple root are not networks: they are limits of networks only.
+    Example
+      N = neuralNetwork({2,2,1}, {0,0,0,1}); C = N#CoordinateRing;
+      disc = C_1^2*C_2^2 - 4*C_0*C_2^3 - 4*C_1^3*C_3 + 18*C_0*C_1*C_2*C_3 - 27*C_0^2*C_3^2;
+      imageAvoidsSmoothPart(N, {1,null,1,null,null,null}, {listForm disc})
+///
+
+doc ///
+  Key
+    numericalCriticalCount
+    (numericalCriticalCount, NeuralNetwork, List, Matrix, Matrix)
+    [numericalCriticalCount, Combinations]
+    [numericalCriticalCount, SolutionCount]
+    SolutionCount
+  Headline
+    a numerical count of the critical points of a quadratic loss on a neurovariety (monodromy)
+  Usage
+    numericalCriticalCount(N, generators, Q, u)
+  Inputs
+    N:NeuralNetwork
+    generators:List
+      listForms of the generators of the neurovariety's ideal P in N#CoordinateRing
+    Q:Matrix
+      the metric, over QQ
+    u:Matrix
+      the center, a column over QQ
+    Combinations=>List
+      listForms of codim P elements of P, as used by criticalIdeal (default: the generators)
+    SolutionCount=>ZZ
+      monodromy stops when it has this many solutions
+  Outputs
+    :String
+      {solutions found at generic parameters, regular endpoints at u, those on V(P), paths tracked}
+  Description
+    Text
+      MonodromySolver on the square system g(c) = 0, Q(c-a) = sum l_i grad g_i(c) with parameters a, seeded at
+      the image of random complex weights, then tracked to a = u.  Floating point, not certified: a check.
+    Example
+      setRandomSeed 1; N = neuralNetwork({2,1,1}, {0,0,1});
+      C = N#CoordinateRing;
+      numericalCriticalCount(N, {listForm(C_1^2 - 4*C_0*C_2)}, id_(QQ^3), matrix{{1},{2},{3}}, SolutionCount => 4)
+///
+
+TEST ///
+  -- critical points of the Euclidean distance to (2,0) on the unit circle: (1,0) and (-1,0), two points over QQ
+  -- and modulo a prime; the Lagrange ideal needs no saturation (it is zero-dimensional)
+  S = QQ[x,y];
+  J = criticalIdeal(ideal(x^2 + y^2 - 1), id_(QQ^2), matrix{{2},{0}});
+  assert(dim J == 0 and degree J == 2 and not J.cache#"saturated")
+  T = ring J;
+  assert(isSubset(ideal(T_0^2 - 1, T_1), J))
+  report = value criticalReport({listForm(x^2 + y^2 - 1)}, id_(QQ^2), matrix{{2},{0}}, 101);
+  assert(report#2 == 0 and report#3 == 2)
+///
+
+TEST ///
+  -- Eckart-Young for 3x3 matrices of rank <= 2 (linear widths (3,2,3)) with the unit metric: C(3,2) = 3 critical
+  -- points; the rank <= 1 locus is the singular locus, one prime
+  N = neuralNetwork({3,2,3}, {0,1});
+  I = neuromanifoldIdeal N;
+  u = transpose matrix{{3,1,0, 1,2,0, 0,0,1}};
+  J = criticalIdeal(I, id_(QQ^9), u);
+  assert(dim J == 0 and degree J == 3)
+  assert(#(value singularPrimes(9, {listForm I_0})) == 1)
+  -- sigma = x^3 on (2,2,1): the binary cubics with a double root (the discriminant's smooth part) are not networks
+  M = neuralNetwork({2,2,1}, {0,0,0,1}); C = M#CoordinateRing;
+  disc = C_1^2*C_2^2 - 4*C_0*C_2^3 - 4*C_1^3*C_3 + 18*C_0*C_1*C_2*C_3 - 27*C_0^2*C_3^2;
+  assert imageAvoidsSmoothPart(M, {1,null,1,null,null,null}, {listForm disc})
 ///
 
 end--

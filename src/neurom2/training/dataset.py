@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 SpaceLike = Architecture | AmbientSpace
 
 HEIGHT = 9
-"""Random data: entries p/q with |p| ≤ HEIGHT and 1 ≤ q ≤ HEIGHT."""
+"""Random data: outputs in [−HEIGHT, HEIGHT] (:meth:`Dataset.random`); entries p/q with |p|, q ≤ HEIGHT (:meth:`Dataset.draw`)."""
 MAX_EXPONENT = 400
 """Decimal exponents beyond ±MAX_EXPONENT are refused (``1e999999999`` would be a number with a billion digits)."""
 MAX_DIGITS = 2000
@@ -92,17 +92,30 @@ class Dataset:
         return cls(tuple(tuple(fraction(v) for v in a) for a, _ in pairs), tuple(tuple(fraction(v) for v in b) for _, b in pairs))
 
     @classmethod
-    def random(cls, space_or_arch: SpaceLike, n: int, seed: int = 0, height: int = HEIGHT) -> Dataset:
-        """``n`` random pairs for a network's (or a space's) inputs and outputs, entries p/q with |p| ≤ height
-        and 1 ≤ q ≤ height, from ``Random(seed)`` (the same seed gives the same data)."""
+    def random(cls, space_or_arch: SpaceLike, n: int, seed: int = 0) -> Dataset:
+        """``n`` random pairs for a network's (or a space's) inputs and outputs, from ``Random(seed)`` (the same seed
+        gives the same data): distinct integer inputs in [−h, h]^{d0}, h ≥ 3 the least with (2h + 1)^{d0} ≥ 2n,
+        and integer outputs in [−9, 9].  Small integers keep the exact computations on the data (A⁺B has
+        denominators of the size of det AᵀA) fast; distinct points in general position make A of full column
+        rank once n ≥ N, except for unlucky draws."""
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
             raise InvalidDataset(f"the number of random data points must be a positive integer, got {n!r}")
-        data = cls.draw(space_or_arch, n, Random(seed), height)
-        return cls(data.inputs, data.outputs, source=f"random data ({n} points, seed {seed})")
+        space = _space(space_or_arch)
+        rng = Random(seed)
+        h = 3
+        while (2 * h + 1) ** space.n_inputs < 2 * n:
+            h += 1
+        inputs: list[tuple[int, ...]] = []
+        while len(inputs) < n:
+            point = tuple(rng.randint(-h, h) for _ in range(space.n_inputs))
+            if point not in inputs:
+                inputs.append(point)
+        outputs = tuple(tuple(rng.randint(-HEIGHT, HEIGHT) for _ in range(space.n_outputs)) for _ in range(n))
+        return cls(tuple(inputs), outputs, source=f"random data ({n} points, seed {seed})")
 
     @classmethod
     def draw(cls, space_or_arch: SpaceLike, n: int, rng: Random, height: int = HEIGHT) -> Dataset:
-        """``n`` random pairs drawn from ``rng`` (entries as in :meth:`random`)."""
+        """``n`` random pairs drawn from ``rng``, rational entries p/q with |p| ≤ height and 1 ≤ q ≤ height."""
         space = _space(space_or_arch)
 
         def entry() -> Fraction:

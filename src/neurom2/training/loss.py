@@ -36,10 +36,11 @@ matrix takes about 50 ms, against 0.6 s with sympy's ``Matrix.pinv``); scalars a
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
-from typing import Mapping, Sequence, Union
+from typing import Union
 
 import numpy as np
 from flint import fmpq, fmpq_mat
@@ -47,8 +48,9 @@ from flint import fmpq, fmpq_mat
 from neurom2.model.architecture import Architecture
 from neurom2.model.jacobian import coefficient_jacobian
 from neurom2.model.parametrization import Parametrization, forward
-from neurom2.rationals import fmpq as as_fmpq, fmpq_matrix, fraction
 from neurom2.model.space import AmbientSpace, Exponents
+from neurom2.rationals import fmpq as as_fmpq
+from neurom2.rationals import fmpq_matrix, fraction
 from neurom2.training.dataset import Dataset
 
 SpaceLike = Union[Architecture, AmbientSpace]
@@ -209,7 +211,7 @@ def dataset_with_target(space: SpaceLike, inputs: Dataset | Sequence[Sequence], 
     space = _space(space)
     b = veronese_matrix(space, inputs) * coefficient_matrix(space, coefficients)
     outputs = tuple(tuple(fraction(v) for v in row) for row in b.tolist())
-    return Dataset(tuple(_points(inputs)), outputs)
+    return Dataset(tuple(tuple(fraction(v) for v in a) for a in _points(inputs)), outputs)
 
 
 # --- moment matrices -----------------------------------------------------------------------------------------

@@ -1,0 +1,316 @@
+"""The infimum of the loss over the real neuromanifold M(R), and whether it is attained.
+
+L is a positive definite quadratic (G = I ⊗ AᵀA of full rank), so it is coercive and attains its minimum on
+every closed set.  The candidates are the real critical points of L on the *strata* of a variety Y: the
+smooth part of Y, then of each component of its singular locus, and so on down to points (Macaulay2
+``singularPrimes``; a stratum of dimension 0 is its own critical set).  The smooth parts partition Y, and a
+point minimizing L on Y minimizes it on the stratum through it, a smooth manifold near that point, so it is
+a critical point there: **min L over Y(R) = the least loss among the real candidates** (proved, given the
+exact critical sets of :mod:`~neurom2.training.critical`).
+
+Two situations are settled:
+
+* **M not full-dimensional** (Y = X, the neurovariety, M(R) ⊆ X(R)).  min over X(R) is a proved lower bound
+  of the infimum over M(R).  If a candidate attaining it is reached by real weights
+  (:mod:`~neurom2.training.reach`), the infimum is that value and it is attained (proved).  Otherwise the
+  infimum lies between that lower bound and the least loss of a reached candidate (proved upper bound); the
+  boundary of M(R) inside X(R) is not computed, so the value is not decided.
+* **M fills V and the unconstrained minimizer u is not reached** (σ = x³ on (2,2,1)).  M(R) has a boundary
+  in V, found by :func:`neurom2.real.boundary.algebraic_boundary`: a hypersurface g = 0 with a reached side
+  s·g ≥ 0, witnessed by exact membership on both sides and random real networks all on that side — *the
+  containment M(R) ⊆ {s·g ≥ 0} is witnessed, not proved*.  Granting it, u lies on the other side
+  (s·g(u) < 0, checked exactly), the minimum of L over the closed set {s·g ≥ 0} is on its topological
+  boundary ⊆ {g = 0} (elsewhere ∇L = 0 would force the point to be u), hence
+  inf_{M(R)} L ≥ min over {g = 0}(R) = the least candidate on the strata of {g = 0}.  The infimum is attained
+  iff a candidate with that least loss is reached; if it is not, it is only approached, and the evidence is
+  a sequence of rational points p_k → p* on the reached side, each reached by exact real weights
+  (:func:`~neurom2.real.membership.decide_membership`), with L(p_k) → L(p*) and ‖θ_k‖ growing: every
+  L(p_k) is a proved upper bound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import flint
+import sympy
+
+from neurom2.deadline import Deadline
+from neurom2.errors import Macaulay2Timeout
+from neurom2.m2 import package
+from neurom2.m2.parse import Terms
+from neurom2.m2.session import Macaulay2Session
+from neurom2.model.architecture import Architecture
+from neurom2.model.space import AmbientSpace
+from neurom2.progress import stage
+from neurom2.training.critical import Metric, PointFacts, critical_set, interval_text
+from neurom2.training.reach import Reach, StratumReach, reach_rational, weight_norm
+
+STRATUM_SECONDS = 300.0
+"""Time allowed to the critical points of one stratum (Macaulay2 over QQ); beyond it the stratum is unknown."""
+APPROACH_STEPS = (Fraction(1, 10**2), Fraction(1, 10**4), Fraction(1, 10**6), Fraction(1, 10**8))
+"""Relative distances t of the points p* + t·v on the reached side (v toward it, scaled to |p*|)."""
+
+
+@dataclass(frozen=True)
+class Stratum:
+    """A prime ideal of the stratification of a variety Y: Y itself, a component of Sing Y, ...; ``label``
+    says which (``"X"``, ``"Sing X [1]"``, ``"boundary 1"``, ...)."""
+
+    label: str
+    generators: tuple[Terms, ...]
+    depth: int
+
+
+def stratification(session: Macaulay2Session, generators: Sequence[Terms], nvars: int, label: str,
+                   deadline: Deadline) -> list[Stratum]:
+    """Y = V(generators) and, recursively, the minimal primes of the singular loci (each ideal once)."""
+    result, queue, seen = [], [Stratum(label, tuple(generators), 0)], set()
+    while queue:
+        stratum = queue.pop(0)
+        key = tuple(sorted(tuple(sorted(g.items())) for g in stratum.generators))
+        if key in seen:
+            continue
+        seen.add(key)
+        result.append(stratum)
+        primes = package.singular_primes(session, stratum.generators, nvars, timeout=deadline.remaining())
+        name = "Sing " + stratum.label
+        queue += [Stratum(name if len(primes) == 1 else f"{name} [{k}]", tuple(p), stratum.depth + 1)
+                  for k, p in enumerate(primes, start=1)]
+    return result
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A real critical point of L on a stratum, with whether real weights reach it."""
+
+    stratum: str
+    facts: PointFacts
+    reach: Reach
+
+    def to_json(self) -> dict[str, Any]:
+        return {"stratum": self.stratum, **self.facts.to_json(), **self.reach.to_json()}
+
+
+@dataclass(frozen=True)
+class StratumResult:
+    stratum: Stratum
+    count: int | None
+    real: int | None
+    candidates: tuple[Candidate, ...]
+    note: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"label": self.stratum.label, "equations": len(self.stratum.generators), "critical_points": self.count,
+                "real": self.real, "note": self.note}
+
+
+def stratum_candidates(arch: Architecture, session: Macaulay2Session, stratum: Stratum, metric: Metric,
+                       deadline: Deadline, seed: int) -> StratumResult:
+    """The real critical points of L on the smooth part of one stratum, with their reachability."""
+    stage("infimum", f"critical points on {stratum.label}")
+    try:
+        found = critical_set(session, stratum.generators, metric, seed=seed, timeout=deadline.remaining(STRATUM_SECONDS))
+    except Macaulay2Timeout:
+        if deadline.expired():
+            raise
+        return StratumResult(stratum, None, None, (), f"not computed within {STRATUM_SECONDS:g} s")
+    if found.dim != 0 or not found.proved:
+        return StratumResult(stratum, None, None, (), f"the Lagrange ideal has dimension {found.dim}")
+    stage("infimum", f"reachability on {stratum.label}")
+    reaches = StratumReach(arch, session, deadline, seed).decide([p.point for p in found.points], stratum.generators,
+                                                                   found.combinations, metric)
+    candidates = tuple(Candidate(stratum.label, p, r) for p, r in zip(found.points, reaches))
+    return StratumResult(stratum, found.count, found.real_count, candidates)
+
+
+@dataclass(frozen=True)
+class Infimum:
+    """inf L over M(R): its value, whether attained, where (see the module docstring for what is proved)."""
+
+    value: float | None
+    interval: str | None
+    attained: bool | None
+    argmin: tuple[float, ...] | None
+    argmin_coefficients: tuple[str, ...] | None
+    argmin_stratum: str | None
+    lower_bound: float | None
+    upper_bound: float | None
+    proved: str
+    method: str
+    weights: tuple[str, ...] | None = None
+    approach: tuple[dict[str, Any], ...] = ()
+    strata: tuple[StratumResult, ...] = ()
+    boundary: tuple[dict[str, Any], ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def candidates(self) -> list[Candidate]:
+        return [c for s in self.strata for c in s.candidates]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "value": self.value, "interval": self.interval, "attained": self.attained,
+            "argmin": list(self.argmin) if self.argmin is not None else None,
+            "argmin_coefficients": list(self.argmin_coefficients) if self.argmin_coefficients is not None else None,
+            "argmin_stratum": self.argmin_stratum, "weights": list(self.weights) if self.weights else None,
+            "lower_bound": self.lower_bound, "upper_bound": self.upper_bound, "proved": self.proved,
+            "method": self.method, "approach": list(self.approach), "boundary": list(self.boundary),
+            "strata": [s.to_json() for s in self.strata], "candidates": [c.to_json() for c in self.candidates],
+            **self.extra,
+        }
+
+
+def least(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """The candidates of least loss (balls compared; overlapping balls at the bottom are all returned)."""
+    if not candidates:
+        return []
+    ordered = sorted(candidates, key=lambda c: c.facts.loss)
+    lowest = ordered[0].facts.loss_ball
+    return [c for c in ordered if c.facts.loss_ball.overlaps(lowest) or c is ordered[0]]
+
+
+def over_variety(arch: Architecture, session: Macaulay2Session, strata: Sequence[Stratum], metric: Metric,
+                 deadline: Deadline, seed: int, first: StratumResult | None = None) -> Infimum:
+    """inf over M(R) ⊆ X(R) from the candidates on the strata of X (module docstring, first case); ``first``:
+    the candidates of X itself, when already computed."""
+    rest = strata[1:] if first is not None else strata
+    results = ((first,) if first is not None else ()) + tuple(
+        stratum_candidates(arch, session, s, metric, deadline, seed) for s in rest)
+    method = "least loss among the real critical points on the strata of X (X, its singular locus, ...), M(R) ⊆ X(R)"
+    if any(r.count is None for r in results):
+        missing = ", ".join(f"{r.stratum.label} ({r.note})" for r in results if r.count is None)
+        return Infimum(None, None, None, None, None, None, None, _upper(results), "not decided: strata not computed: "
+                       + missing, method, strata=results)
+    everything = [c for r in results for c in r.candidates]
+    bottom = least(everything)
+    if not bottom:
+        return Infimum(None, None, None, None, None, None, None, None, "X(R) has no real critical point on any stratum",
+                       method, strata=results)
+    best = bottom[0]
+    lower = best.facts.loss
+    reached = [c for c in bottom if c.reach.member]
+    if reached:
+        point = reached[0]
+        return Infimum(point.facts.loss, point.facts.loss_interval, True, point.facts.approximate,
+                       point.facts.coefficients, point.stratum, lower, lower,
+                       "proved: the least loss over X(R) (exact critical points on every stratum) is attained at a point "
+                       "reached by real weights, and M(R) ⊆ X(R)", method, point.reach.weights, strata=results)
+    upper = _upper(results)
+    unknown = any(c.reach.member is None for c in bottom)
+    return Infimum(None, None, None, best.facts.approximate, best.facts.coefficients, best.stratum,
+                   lower, upper,
+                   "not decided: the least loss over X(R) is a proved lower bound; its argmin is "
+                   + ("of undecided reachability" if unknown else "not reached by real weights")
+                   + "; the least loss of a reached candidate is a proved upper bound; the boundary of M(R) inside "
+                   "X(R) is not computed", method, strata=results)
+
+
+def _upper(results: Sequence[StratumResult]) -> float | None:
+    reached = [c.facts.loss for r in results for c in r.candidates if c.reach.member]
+    return min(reached) if reached else None
+
+
+def over_boundary(arch: Architecture, session: Macaulay2Session, metric: Metric, deadline: Deadline,
+                  seed: int) -> Infimum:
+    """inf over M(R) for a network that fills V while u is not reached (module docstring, second case)."""
+    from neurom2.geometry.implicitization import coordinate_symbols
+    from neurom2.m2.parse import terms_from_polynomial
+    from neurom2.real.boundary import algebraic_boundary, sign
+
+    space = AmbientSpace.of(arch)
+    symbols = coordinate_symbols(space)
+    method = ("least loss among the real critical points on the strata of the algebraic boundary g = 0 of M(R) "
+              "(fiber discriminant), granting M(R) ⊆ {s·g ≥ 0}")
+    stage("infimum", "algebraic boundary of M(R)")
+    components = algebraic_boundary(arch, session, seed=seed)
+    if not components:
+        return Infimum(None, None, None, None, None, None, float(metric.constant), None,
+                       "not decided: u is not reached and no boundary of M(R) was found", method)
+    boundary = tuple({"polynomial": str(c.polynomial), "reached_side": c.reached_sign,
+                      "reached_witness": [str(v) for v in c.reached_witness],
+                      "unreached_witness": [str(v) for v in c.unreached_witness], "random_networks_on_side": c.samples}
+                     for c in components)
+    if len(components) > 1 or sign(components[0].polynomial, space, metric.center) != -components[0].reached_sign:
+        return Infimum(None, None, None, None, None, None, float(metric.constant), None,
+                       "not decided: u is not on the unreached side of a single boundary hypersurface", method,
+                       boundary=boundary)
+    component = components[0]
+    generators = [terms_from_polynomial(sympy.Poly(component.polynomial, *symbols))]
+    strata = stratification(session, generators, space.dim, "boundary", deadline)
+    results = tuple(stratum_candidates(arch, session, s, metric, deadline, seed) for s in strata)
+    if any(r.count is None for r in results):
+        missing = ", ".join(f"{r.stratum.label} ({r.note})" for r in results if r.count is None)
+        return Infimum(None, None, None, None, None, None, float(metric.constant), _upper(results),
+                       "not decided: boundary strata not computed: " + missing, method, strata=results, boundary=boundary)
+    bottom = least([c for r in results for c in r.candidates])
+    best = bottom[0]
+    reached = [c for c in bottom if c.reach.member]
+    granted = ("granting M(R) ⊆ {s·g ≥ 0} (witnessed by exact membership at two witnesses and "
+               f"{component.samples} random real networks, not proved)")
+    if reached:
+        point = reached[0]
+        return Infimum(point.facts.loss, point.facts.loss_interval, True, point.facts.approximate, point.facts.coefficients,
+                       point.stratum, point.facts.loss, point.facts.loss,
+                       f"attained at a point reached by exact real weights (proved upper bound); it is the infimum {granted}",
+                       method, point.reach.weights, strata=results, boundary=boundary)
+    if any(c.reach.member is None for c in bottom):
+        return Infimum(best.facts.loss, best.facts.loss_interval, None, best.facts.approximate, best.facts.coefficients,
+                       best.stratum, best.facts.loss, _upper(results),
+                       f"value {granted}; whether it is attained is undecided (reachability of the argmin)", method,
+                       strata=results, boundary=boundary)
+    approach = approach_sequence(arch, session, component.polynomial, component.reached_sign, best, metric, deadline, seed)
+    evidence = ("; approached: " + ", ".join(f"L = {a['loss']:.10g} at ‖θ‖ = {a['weight_norm']:.4g}" for a in approach
+                                            if a.get("reached"))) if approach else ""
+    return Infimum(best.facts.loss, best.facts.loss_interval, False, best.facts.approximate, best.facts.coefficients,
+                   best.stratum, best.facts.loss, _upper(results),
+                   f"the value is the infimum {granted}; not attained: no candidate of least loss is reached by real "
+                   f"weights (exact, every covering chart), so it is only approached, as the weights go to infinity{evidence}",
+                   method, approach=tuple(approach), strata=results, boundary=boundary)
+
+
+def approach_sequence(arch: Architecture, session: Macaulay2Session, polynomial: sympy.Expr, reached_sign: int,
+                      argmin: Candidate, metric: Metric, deadline: Deadline, seed: int) -> list[dict[str, Any]]:
+    """Rational points p_k = p* + t_k·v on the reached side (v = s·∇g(p*) scaled to |p*|), each decided by exact
+    membership, with its loss and the norm of its weights (module docstring)."""
+    from neurom2.geometry.implicitization import coordinate_symbols
+    from neurom2.real.boundary import sign
+
+    space = AmbientSpace.of(arch)
+    symbols = coordinate_symbols(space)
+    values = argmin.facts.point.values(argmin.facts.point.coordinates, 256)
+    center = [_fraction_of(v) for v in values]
+    gradient = [sympy.diff(polynomial, x).subs(dict(zip(symbols, center))) for x in symbols]
+    direction = [Fraction(float(g)) * reached_sign for g in gradient]
+    size = max(abs(c) for c in center) or Fraction(1)
+    length = max(abs(d) for d in direction)
+    if length == 0:
+        return []
+    direction = [d * size / length for d in direction]
+    sequence = []
+    for t in APPROACH_STEPS:
+        point = tuple(Fraction(c).limit_denominator(10**15) + t * d for c, d in zip(center, direction))
+        if sign(polynomial, space, point) != reached_sign:
+            continue
+        stage("infimum", f"approach: membership at distance {float(t):g}")
+        reach = reach_rational(arch, point, session, deadline, seed)
+        entry: dict[str, Any] = {"t": str(t), "point": [float(v) for v in point], "reached": reach.member,
+                                 "loss": float(metric.loss(point))}
+        if reach.weights:
+            entry["weight_norm"] = weight_norm(reach.weights)
+            entry["weights"] = list(reach.weights)
+        sequence.append(entry)
+    return sequence
+
+
+def _fraction_of(value: flint.arb) -> Fraction:
+    from neurom2.real.membership.zerodim import arb_fraction
+
+    return arb_fraction(value.mid())
+
+
+__all__ = ["Candidate", "Infimum", "Stratum", "StratumResult", "interval_text", "over_boundary", "over_variety",
+           "stratification", "stratum_candidates"]

@@ -1,0 +1,510 @@
+"""The loss landscape of a network on a data set: ``neurom2 landscape``.
+
+For a network (its neurovariety X ⊆ V, computed by :func:`neurom2.geometry.implicitization.implicitize`) and
+data S (:class:`~neurom2.training.dataset.Dataset`), the squared loss is L(c) = (c − u)ᵀ G (c − u) + const on
+V (G = I ⊗ AᵀA, u = A⁺B; :class:`~neurom2.training.critical.Metric`).  This module answers, by computation:
+
+1. **Critical points in function space** (:mod:`~neurom2.training.critical`): the critical points of L on the
+   smooth part of X, their number over C — the *learning degree for this data* — and each real one exactly
+   (coordinates as certified intervals, loss, type from the bordered Hessian), checked exactly in its number
+   field; the count is checked modulo two primes and numerically (monodromy, when it finishes in time).
+   When X = V (the network fills V) the only critical point is u if G is definite; if G is singular
+   (|S| < N: a pseudometric) the minimizers form the affine space u + ker G, described by a basis.
+2. **Reachability** of each real critical point by real weights (:mod:`~neurom2.training.reach`).
+3. **The infimum over M(R)** and whether it is attained (:mod:`~neurom2.training.infimum`), with what is
+   proved and what is granted.
+4. **Generic data** (``generic=True``): the learning degree for random data modulo two large primes
+   (probabilistic), compared with the ED degree for a generic symmetric metric and for the unit metric on
+   V's coordinates, and, for linear networks, with Eckart–Young's C(min(d0, dL), r).
+5. **Training** (``train=K``): K runs of L-BFGS from random weights (:mod:`~neurom2.training.descent`),
+   each classified against the critical points and the infimum.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from math import comb
+from typing import Any
+
+import flint
+
+from neurom2.cost import Estimate, guard
+from neurom2.deadline import Deadline
+from neurom2.errors import InvalidOption, Macaulay2Timeout, Neurom2Error, TimeLimitExceeded
+from neurom2.geometry.implicitization import implicitize
+from neurom2.m2 import package
+from neurom2.m2.parse import Terms, terms_from_polynomial
+from neurom2.m2.session import Macaulay2Session, default_session
+from neurom2.model.architecture import Architecture
+from neurom2.model.space import AmbientSpace
+from neurom2.progress import stage
+from neurom2.rationals import fmpq as as_fmpq
+from neurom2.training.critical import (
+    PRIMES,
+    CriticalSet,
+    Metric,
+    ModularCount,
+    PointFacts,
+    RealPoint,
+    critical_set,
+    interval_text,
+    modular_count,
+)
+from neurom2.training.dataset import Dataset
+from neurom2.training.infimum import (
+    Candidate,
+    Infimum,
+    StratumResult,
+    over_boundary,
+    over_variety,
+    stratification,
+)
+from neurom2.training.reach import Reach, StratumReach, reach_rational
+
+NUMERIC_SECONDS = 60.0
+"""Time allowed to the numerical (monodromy) count."""
+NUMERIC_MAX_SOLUTIONS = 100
+"""The numerical count is tried only up to this many critical points."""
+EXTRA_PRIMES = (2147483579, 2147483563, 2147483549, 2147483543)
+"""Further primes, used when the data are not integral at one of :data:`~neurom2.training.critical.PRIMES`."""
+GENERIC_HEIGHT = 2**20
+"""Random integer data for ``generic``: entries in [−GENERIC_HEIGHT, GENERIC_HEIGHT]."""
+
+
+@dataclass(frozen=True)
+class LandscapePoint:
+    """A real critical point of L on the smooth part of X (``stratum`` "X"), or on V when M fills V."""
+
+    coefficients: tuple[str, ...]
+    """Exact rationals, or certified intervals ``[lo, hi]``, in V's coordinate order."""
+    approximate: tuple[float, ...]
+    loss: float
+    loss_interval: str
+    real: bool
+    type: str
+    index: int | None
+    reached: bool | None
+    weights: tuple[str, ...] | None
+    reach_method: str
+    exact: dict[str, Any]
+    verified: str
+
+    @classmethod
+    def of(cls, facts: PointFacts, reach: Reach) -> LandscapePoint:
+        return cls(facts.coefficients, facts.approximate, facts.loss, facts.loss_interval, True, facts.type, facts.index,
+                   reach.member, reach.weights, reach.method + (f" ({reach.detail})" if reach.detail else ""),
+                   facts.point.definition(), facts.verified)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"coefficients": list(self.coefficients), "approximate": list(self.approximate), "loss": self.loss,
+                "loss_interval": self.loss_interval, "real": self.real, "type": self.type, "index": self.index,
+                "reached": self.reached, "weights": list(self.weights) if self.weights else None,
+                "reach_method": self.reach_method, "exact": self.exact, "verified": self.verified}
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The learning degree and its checks."""
+
+    learning_degree: int | None
+    proved: bool
+    degree: int | None
+    """Degree of the Lagrange ideal over QQ (with multiplicity)."""
+    real: int | None
+    modular: tuple[ModularCount, ...] = ()
+    numerical: dict[str, Any] | None = None
+    method: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"learning_degree": self.learning_degree, "proved": self.proved, "degree_over_QQ": self.degree,
+                "real": self.real, "modular": [m.to_json() for m in self.modular], "numerical": self.numerical,
+                "method": self.method}
+
+
+@dataclass(frozen=True)
+class Landscape:
+    """Everything :func:`landscape` found (see the module docstring); ``to_json()`` for machines."""
+
+    architecture: Architecture
+    dataset: Dataset
+    space: AmbientSpace
+    dim: int
+    fills: bool
+    metric_rank: int
+    counts: Counts
+    critical_points: tuple[LandscapePoint, ...]
+    infimum: Infimum
+    minimizers: dict[str, Any] | None
+    notes: tuple[str, ...]
+    proved: dict[str, str]
+    method: str
+    seconds: float
+    timings: dict[str, float]
+    generic: dict[str, Any] | None = None
+    runs: tuple[Any, ...] = ()
+    training: Any = None
+    m2_version: str | None = None
+    ideal: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def learning_degree(self) -> int | None:
+        return self.counts.learning_degree
+
+    def to_json(self) -> dict[str, Any]:
+        arch = self.architecture
+        result = {
+            "widths": list(arch.widths), "activation": str(arch.activation), "bias": arch.bias,
+            "n_points": len(self.dataset), "data": self.dataset.to_json(), "ambient": self.space.describe(),
+            "ambient_dim": self.space.dim, "dim": self.dim, "fills": self.fills, "ideal": self.ideal,
+            "metric_rank": self.metric_rank, "metric_size": self.space.dim,
+            "learning_degree": self.counts.learning_degree, "counts": self.counts.to_json(),
+            "critical_points": [p.to_json() for p in self.critical_points],
+            "minimizers": self.minimizers, "infimum": self.infimum.to_json(), "generic": self.generic,
+            "notes": list(self.notes), "method": self.method, "proved": self.proved,
+            "m2_version": self.m2_version, "seconds": round(self.seconds, 6),
+            "timings": {k: round(v, 6) for k, v in self.timings.items()},
+        }
+        if self.runs:
+            result["runs"] = [c.to_json() for c in self.runs]
+            result["training"] = self.training.to_json()
+        return result
+
+
+def resolve_dataset(architecture: Architecture, dataset: Dataset | None, data: str | None, random_data: int | None,
+                    seed: int) -> Dataset:
+    """The data: a :class:`Dataset`, a CSV file (``data``, optionally ``FILE#sha256=HEX`` from a job), or
+    ``random_data`` random points; exactly one of them."""
+    given = [x is not None for x in (dataset, data, random_data)]
+    if sum(given) != 1:
+        raise InvalidOption("landscape needs data: --data FILE.csv or --random-data N (exactly one)", "data")
+    if dataset is None and data is not None:
+        dataset = read_data(data)
+    elif dataset is None:
+        dataset = Dataset.random(architecture, int(random_data or 0), seed)
+    dataset.check(architecture)
+    return dataset
+
+
+def read_data(reference: str) -> Dataset:
+    """A CSV file, ``FILE`` or ``FILE#sha256=HEX``; with a digest, the file must still have that content."""
+    from neurom2.errors import InvalidDataset
+
+    path, _, digest = reference.partition("#sha256=")
+    dataset = Dataset.read_csv(path)
+    if digest and dataset.digest() != digest:
+        raise InvalidDataset(f"{path}: the file's content changed since the job was made (sha256 {dataset.digest()[:12]}, "
+                             f"expected {digest[:12]})")
+    return dataset
+
+
+def landscape(architecture: Architecture, dataset: Dataset | None = None, *, data: str | None = None,
+              random_data: int | None = None, generic: bool = False, train: int = 0, max_steps: int = 5000,
+              seed: int = 0, timeout: Deadline | float | None = None, force: bool = False,
+              session: Macaulay2Session | None = None) -> Landscape:
+    """The loss landscape of ``architecture`` on the data (module docstring).  ``timeout`` bounds the whole
+    computation; ``force`` runs what the size guard would refuse; ``seed`` seeds random data, random choices
+    and the training runs."""
+    dataset = resolve_dataset(architecture, dataset, data, random_data, seed)
+    deadline = Deadline.coerce(timeout)
+    with deadline.enforced():
+        return _Computation(architecture, dataset, package.ready(session or default_session()), deadline, seed,
+                            force).run(generic, train, max_steps)
+
+
+class _Computation:
+    def __init__(self, arch: Architecture, dataset: Dataset, session: Macaulay2Session, deadline: Deadline, seed: int,
+                 force: bool) -> None:
+        self.arch, self.dataset, self.session, self.deadline = arch, dataset, session, deadline
+        self.seed, self.force = seed, force
+        self.space = AmbientSpace.of(arch)
+        self.timings: dict[str, float] = {}
+        self.notes: list[str] = []
+        self.proved: dict[str, str] = {}
+
+    def timed(self, name: str, started: float) -> None:
+        self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - started
+
+    def run(self, generic: bool, train: int, max_steps: int) -> Landscape:
+        begin = time.perf_counter()
+        stage("landscape", "the neurovariety")
+        started = time.perf_counter()
+        variety = implicitize(self.arch, session=self.session, timeout=self.deadline, seed=self.seed, force=self.force)
+        self.timed("ideal", started)
+        generators = [terms_from_polynomial(eq) for eq in variety.equations]
+        started = time.perf_counter()
+        metric = Metric.of(self.space, self.dataset)
+        self.timed("data", started)
+        ideal = {"equations": len(generators), "degrees": list(variety.equation_degrees), "complete": variety.complete,
+                 "proof": variety.proof}
+        minimizers = None
+        if variety.fills:
+            counts, points, minimizers, infimum = self.filling(metric)
+        elif not variety.complete:
+            raise InvalidOption(f"the ideal of this neuromanifold is not proved complete ({variety.proof}); the critical "
+                                "points need it: try a larger --timeout for the ideal", "timeout")
+        else:
+            guard(critical_estimate(variety.equation_degrees, variety.dim, self.space.dim), self.force)
+            counts, points, infimum = self.variety(generators, variety.dim, metric)
+        generic_counts = self.generic(generators, variety) if generic else None
+        runs, summary = self.training(train, max_steps, variety.dim, points, infimum) if train else ((), None)
+        return Landscape(self.arch, self.dataset, self.space, variety.dim, variety.fills, metric.rank, counts, points,
+                         infimum, minimizers, tuple(self.notes), self.proved, METHOD, time.perf_counter() - begin,
+                         self.timings, generic_counts, runs, summary, self.session.version, ideal)
+
+    # --- M fills V ----------------------------------------------------------------------------------------------
+
+    def filling(self, metric: Metric) -> tuple[Counts, tuple[LandscapePoint, ...], dict[str, Any] | None, Infimum]:
+        u = metric.center
+        if not metric.positive_definite:
+            return self.pseudometric(metric)
+        stage("landscape", "is u = A⁺B reached by real weights?")
+        started = time.perf_counter()
+        reach = reach_rational(self.arch, u, self.session, self.deadline, self.seed)
+        self.timed("membership", started)
+        facts = rational_facts(u, metric, "minimum", 0)
+        point = LandscapePoint.of(facts, reach)
+        counts = Counts(1, True, 1, 1, method="M fills V: L = (c − u)ᵀG(c − u) + const with G positive definite has the "
+                        "single critical point u on V (G(c − u) = 0)")
+        self.proved["learning_degree"] = "proved: G = I ⊗ AᵀA has full rank (exact), so ∇L = 0 only at u"
+        self.proved["type"] = "proved: the Hessian 2G is positive definite, u is the global minimum over V"
+        if reach.member:
+            infimum = Infimum(point.loss, point.loss_interval, True, point.approximate, point.coefficients, "V",
+                              point.loss, point.loss, "proved: u minimizes L over V and is reached by real weights "
+                              f"({reach.method})", "minimum over V", reach.weights)
+        elif reach.member is False:
+            started = time.perf_counter()
+            try:
+                infimum = over_boundary(self.arch, self.session, metric, self.deadline, self.seed)
+            except TimeLimitExceeded:
+                raise
+            except Neurom2Error as error:  # e.g. Macaulay2: no square chart for the fiber discriminant
+                infimum = Infimum(None, None, None, None, None, None, float(metric.constant), None,
+                                  f"not decided: u is not reached and the boundary of M(R) could not be computed ({error})",
+                                  "boundary of M(R)")
+            self.timed("infimum", started)
+        else:
+            infimum = Infimum(None, None, None, None, None, None, float(metric.constant), None,
+                              "not decided: whether u is reached is undecided", "minimum over V")
+        self.proved["infimum"] = infimum.proved
+        return counts, (point,), None, infimum
+
+    def pseudometric(self, metric: Metric) -> tuple[Counts, tuple[LandscapePoint, ...], dict[str, Any], Infimum]:
+        """G singular: L is minimal, = const, exactly on u + ker G (an affine space)."""
+        kernel = metric.kernel()
+        minimizers = {"point": [str(v) for v in metric.center], "dimension": len(kernel),
+                      "basis": [[str(v) for v in b] for b in kernel],
+                      "statement": "L = const exactly on u + ker G: the minimizers over V form this affine space"}
+        rng = random.Random(self.seed)
+        tried, attained, weights = [], None, None
+        for attempt in range(3):
+            shift = [sum((Fraction(rng.randint(-3, 3)) * b[i] for b in kernel), Fraction(0)) if attempt else Fraction(0)
+                     for i in range(metric.n)]
+            point = tuple(u + s for u, s in zip(metric.center, shift))
+            stage("landscape", f"is a point of u + ker G reached? ({attempt + 1}/3)")
+            reach = reach_rational(self.arch, point, self.session, self.deadline, self.seed)
+            tried.append({"point": [str(v) for v in point], "reached": reach.member})
+            if reach.member:
+                attained, weights = True, reach.weights
+                break
+        minimizers["tried"] = tried
+        self.notes.append(f"rank G = {metric.rank} < {metric.n}: ‖·‖_G is a pseudometric (|S| = {len(self.dataset)} data "
+                          f"points); the critical points of L on V are not isolated: L is minimal on u + ker G, an affine "
+                          f"space of dimension {len(kernel)}")
+        counts = Counts(None, True, None, None, method="G singular: the critical points of L on V form u + ker G")
+        proved = ("proved: a point of u + ker G is reached by exact real weights, and L = const there, the minimum "
+                  "over V" if attained else "not decided: the points of u + ker G tried are not shown to be reached")
+        self.proved["infimum"] = proved
+        value = float(metric.constant)
+        infimum = Infimum(value if attained else None, str(metric.constant) if attained else None, attained,
+                          None, None, "u + ker G", value, value if attained else None, proved, "minimum over V", weights)
+        return counts, (), minimizers, infimum
+
+    # --- M is a proper subvariety -------------------------------------------------------------------------------
+
+    def variety(self, generators: list[Terms], dim: int,
+                metric: Metric) -> tuple[Counts, tuple[LandscapePoint, ...], Infimum]:
+        stage("landscape", "critical points on X (Lagrange ideal over QQ)")
+        started = time.perf_counter()
+        saturate = "auto" if metric.positive_definite else "never"
+        found = critical_set(self.session, generators, metric, seed=self.seed, timeout=self.deadline.remaining(),
+                             saturate=saturate)
+        self.timed("critical points", started)
+        started = time.perf_counter()
+        modular = tuple(self.modular(generators, metric, saturate))
+        self.timed("modular counts", started)
+        if found.dim != 0:
+            self.notes.append(f"the Lagrange ideal has dimension {found.dim}: the critical points of L on the smooth part of "
+                              "X are not isolated" + ("" if metric.positive_definite else
+                                                     f" (rank G = {metric.rank} < {metric.n}: L is constant along ker G)"))
+            counts = Counts(None, False, None, None, modular, method=METHOD_LAGRANGE)
+            infimum = Infimum(None, None, None, None, None, None, None, None,
+                              "not decided: the critical points are not isolated", "—")
+            return counts, (), infimum
+        numerical = self.numerical(generators, found, metric)
+        stage("landscape", "reachability of the real critical points")
+        started = time.perf_counter()
+        reaches = StratumReach(self.arch, self.session, self.deadline, self.seed).decide(
+            [p.point for p in found.points], generators, found.combinations, metric)
+        self.timed("reachability", started)
+        points = tuple(LandscapePoint.of(f, r) for f, r in zip(found.points, reaches))
+        counts = Counts(found.count, found.proved, found.degree, found.real_count, modular, numerical, METHOD_LAGRANGE)
+        self.proved["learning_degree"] = (
+            "proved: exact Lagrange ideal over QQ, zero-dimensional, distinct points = rank of Hermite's trace form"
+            if found.proved else "probabilistic: the Lagrange ideal was saturated by a random minor")
+        self.proved["real_points"] = (f"proved: {found.real_count} real (signature of the trace form and "
+                                      f"{found.real_count_method} on the eliminant); each checked exactly in its number field")
+        self.proved["type"] = "certified: inertia of the bordered Hessian by Descartes' rule on a ball characteristic polynomial"
+        started = time.perf_counter()
+        infimum = self.infimum_over_variety(generators, metric, found, reaches)
+        self.timed("infimum", started)
+        self.proved["infimum"] = infimum.proved
+        return counts, points, infimum
+
+    def modular(self, generators: list[Terms], metric: Metric, saturate: str) -> list[ModularCount]:
+        counts: list[ModularCount] = []
+        for prime in (*PRIMES, *EXTRA_PRIMES):
+            if len(counts) == 2:
+                break
+            if all(v.denominator % prime for row in metric.gram for v in row) and \
+                    all(v.denominator % prime for v in metric.center):
+                counts.append(modular_count(self.session, generators, metric.gram, metric.center, prime,
+                                            saturate=saturate, timeout=self.deadline.remaining()))
+        return counts
+
+    def numerical(self, generators: list[Terms], found: CriticalSet, metric: Metric) -> dict[str, Any] | None:
+        if found.count is None or found.count > NUMERIC_MAX_SOLUTIONS:
+            return {"status": f"not run (more than {NUMERIC_MAX_SOLUTIONS} critical points)"}
+        stage("landscape", "numerical check (monodromy)")
+        started = time.perf_counter()
+        try:
+            result = package.numerical_critical_count(self.session, self.arch, generators, found.combinations, metric.gram,
+                                                      metric.center, found.count, self.seed,
+                                                      timeout=self.deadline.remaining(NUMERIC_SECONDS))
+        except Macaulay2Timeout:
+            if self.deadline.expired():
+                raise
+            return {"status": f"not finished within {NUMERIC_SECONDS:g} s"}
+        finally:
+            self.timed("numerical check", started)
+        agrees = result.generic == result.on_variety == found.count
+        return {"status": "agrees" if agrees else "disagrees", "monodromy_solutions": result.generic,
+                "regular_endpoints": result.regular, "on_X": result.on_variety, "paths": result.paths,
+                "method": "MonodromySolver at a generic center, then tracked to u (floating point, heuristic)"}
+
+    def infimum_over_variety(self, generators: list[Terms], metric: Metric, found: CriticalSet,
+                             reaches: Sequence[Reach]) -> Infimum:
+        if not metric.positive_definite:
+            return Infimum(None, None, None, None, None, None, None, None, "not decided: G is singular", "—")
+        stage("landscape", "infimum: strata of X")
+        strata = stratification(self.session, generators, self.space.dim, "X", self.deadline)
+        top = StratumResult(strata[0], found.count, found.real_count,
+                            tuple(Candidate("X", f, r) for f, r in zip(found.points, reaches)))
+        return over_variety(self.arch, self.session, strata, metric, self.deadline, self.seed, first=top)
+
+    # --- generic data -------------------------------------------------------------------------------------------
+
+    def generic(self, generators: list[Terms], variety: Any) -> dict[str, Any]:
+        """Counts modulo two primes for random integer data (moment metric), a random symmetric metric and the unit
+        metric; for linear networks also Eckart–Young's number."""
+        stage("landscape", "generic counts modulo primes")
+        started = time.perf_counter()
+        rng = random.Random(self.seed + 1)
+        n, size = self.space.dim, len(self.space.monomials)
+        if variety.fills:
+            result: dict[str, Any] = {"learning_degree": 1, "method": "M fills V: one critical point for any data with Q "
+                                      "positive definite (|S| ≥ N generic points)"}
+            self.timed("generic", started)
+            return result
+        points = [[rng.randint(-GENERIC_HEIGHT, GENERIC_HEIGHT) for _ in range(self.space.n_inputs)] for _ in range(2 * size)]
+        a = [[_monomial(e, p) for e in self.space.monomials] for p in points]
+        q = [[Fraction(sum(row[i] * row[j] for row in a)) for j in range(size)] for i in range(size)]
+        moment = Metric.from_matrices(self.space, q, [[Fraction(rng.randint(-GENERIC_HEIGHT, GENERIC_HEIGHT))
+                                                       for _ in range(self.space.n_outputs)] for _ in range(size)])
+        upper = [[rng.randint(-GENERIC_HEIGHT, GENERIC_HEIGHT) for _ in range(n)] for _ in range(n)]
+        symmetric = [[Fraction(upper[min(i, j)][max(i, j)]) for j in range(n)] for i in range(n)]
+        unit = [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
+        center = [Fraction(rng.randint(-GENERIC_HEIGHT, GENERIC_HEIGHT)) for _ in range(n)]
+        metrics = {"moment": (moment.gram, moment.center), "generic_symmetric": (symmetric, center), "unit": (unit, center)}
+        result = {name: [modular_count(self.session, generators, g, c, p, timeout=self.deadline.remaining()).to_json()
+                         for p in PRIMES] for name, (g, c) in metrics.items()}
+        degrees = {name: {r["degree"] for r in rows} | ({"dim>0"} if any(r["dim"] for r in rows) else set())
+                   for name, rows in result.items()}
+        learning = degrees["moment"]
+        result["learning_degree"] = _single(learning)
+        result["ed_degree_generic_metric"] = _single(degrees["generic_symmetric"])
+        result["ed_degree_unit_metric"] = _single(degrees["unit"])
+        result["moment_equals_generic"] = result["learning_degree"] == result["ed_degree_generic_metric"]
+        if self.arch.monomial_degree == 1 and not self.arch.bias:
+            r, m = min(self.arch.widths), min(self.arch.input_dim, self.arch.output_dim)
+            result["eckart_young"] = comb(m, r) if r < m else 1
+        result["method"] = (f"probabilistic: random integer data (|S| = {2 * size} points, entries up to 2^20) and random "
+                            "metrics, Lagrange ideals modulo the primes " + ", ".join(map(str, PRIMES)) + " (F4); a count "
+                            "differs from the generic one only for data on a proper subvariety (a discriminant), or "
+                            "for finitely many unlucky primes")
+        self.proved["generic"] = result["method"]
+        self.timed("generic", started)
+        return result
+
+    # --- training -----------------------------------------------------------------------------------------------
+
+    def training(self, runs: int, max_steps: int, dim: int, points: Sequence[LandscapePoint],
+                 infimum: Infimum) -> tuple[tuple[Any, ...], Any]:
+        from neurom2.training.descent import classify, summarize, train
+
+        stage("landscape", f"training: {runs} runs")
+        started = time.perf_counter()
+        trained = train(self.arch, self.dataset, runs, seed=self.seed, max_steps=max_steps, deadline=self.deadline)
+        unattained = [infimum.argmin] if infimum.attained is False and infimum.argmin is not None else []
+        classified = classify(trained, [p.approximate for p in points], infimum.value, dim, attained=infimum.attained,
+                              unattained_points=unattained)
+        self.timed("training", started)
+        self.proved["training"] = ("numerical (float64): convergence, ranks of dμ and divergence are diagnosed, not proved "
+                                   "(see neurom2.training.descent)")
+        return tuple(classified), summarize(classified)
+
+
+METHOD_LAGRANGE = ("Lagrange ideal P + (G(c − u) − Σ l_i ∇g_i) over QQ (Macaulay2), g_i ∈ P; zero-dimensional, so exactly "
+                   "the critical points on the smooth part of X; real points by Hermite's trace form and Sturm/Arb")
+METHOD = ("critical points of L(c) = (c − u)ᵀG(c − u) + const, G = I ⊗ AᵀA, u = A⁺B, on the smooth part of the "
+          "neurovariety (Lagrange ideal in Macaulay2, exact over QQ, checked modulo primes and numerically); real "
+          "points classified by the bordered Hessian and decided reachable in covering charts; infimum over M(R) from "
+          "the strata of X or of the algebraic boundary of M(R)")
+
+
+def rational_facts(point: Sequence[Fraction], metric: Metric, kind: str, index: int | None) -> PointFacts:
+    """The facts of a rational point (the unconstrained minimizer u), exact."""
+    residues = tuple(flint.fmpq_poly([as_fmpq(v)]) for v in point)
+    real_point = RealPoint(flint.fmpq_poly([0, 1]), 0, residues, metric.n)
+    loss = metric.loss(point)
+    ball = flint.arb(as_fmpq(loss))
+    return PointFacts(real_point, tuple(str(v) for v in point), tuple(float(v) for v in point), float(loss), str(loss),
+                      ball, kind, index, metric.n, "exactly in QQ")
+
+
+def critical_estimate(degrees: Sequence[int], dim: int, ambient: int) -> Estimate:
+    """A size guard for the Lagrange ideal: the number of critical points is at most about
+    B = D^r · Σ_{i ≤ dim} (D − 1)^i (D the largest equation degree, r the codimension; the ED degree of a
+    generic complete intersection of that shape); the Gröbner basis costs about B² (n + r) operations."""
+    degree, r = max(degrees or [1]), ambient - dim
+    bound = degree**r * sum((degree - 1) ** i for i in range(dim + 1))
+    return Estimate(f"Lagrange ideal in {ambient + r} variables, up to ~{bound} critical points", bound * (ambient + r) * 1024.0,
+                    float(bound) ** 2 * (ambient + r))
+
+
+def _single(values: set) -> int | None:
+    """The count when both primes gave the same zero-dimensional degree, else None."""
+    return next(iter(values)) if len(values) == 1 and "dim>0" not in values else None
+
+
+def _monomial(exponents: Sequence[int], point: Sequence[int]) -> int:
+    value = 1
+    for x, e in zip(point, exponents):
+        value *= x**e
+    return value
+
+
+__all__ = ["Counts", "Landscape", "LandscapePoint", "interval_text", "landscape", "read_data", "resolve_dataset"]

@@ -1,0 +1,203 @@
+"""Whether real weights reach a real point of the neurovariety that is given exactly: rational, or algebraic
+(c = residues(α), α a real root of an irreducible m, as the critical points of :mod:`~neurom2.training.critical`).
+
+* One affine layer: every point of V is a network (its weights are its coefficients).
+* Linear networks without biases: X is the set of dL × d0 matrices of rank ≤ r = min(widths); a real point
+  of X is a real matrix of rank ≤ r and has a real rank factorization through the hidden widths, so it is
+  reached (proved; the weights printed are a numerical SVD factorization).
+* A rational point: :func:`neurom2.real.membership.decide_membership` (exact weights or a certificate).
+* The critical points of one stratum V(P), all at once (:class:`StratumReach`).  First, a test that does not
+  depend on the data: if in every covering chart the networks lying on V(P) lie in its singular locus
+  (Macaulay2 ``imageAvoidsSmoothPart``: saturations in the chart's weights), no smooth point of V(P) — in
+  particular no critical point on its smooth part — is a network, over C (proved).  Otherwise, for each chart of the
+  covering family (:func:`~neurom2.real.membership.covering_charts`, which meets every orbit of the weight
+  symmetries over R), Macaulay2 pulls the critical equations back to the weights (``pullbackReport``):
+  P(c(θ)) = 0 and G(c(θ) − u) = Σ l_i ∇g_i(c(θ)), an ideal in the free weights and the multipliers with
+  data-sized coefficients (unlike the points' own coordinates, whose exact descriptions can have thousands
+  of digits).  The real points of a zero-dimensional pullback are the real weights of the chart reaching
+  real critical points; c(θ) is evaluated in Arb ball arithmetic and matched to the one critical point
+  whose coordinate balls it meets (the critical points are the only points of V(J), so the match is exact
+  once the balls separate).  A chart whose pullback is the unit ideal or zero-dimensional contributes every
+  real weight it has; a positive-dimensional one is sliced by fixing a maximal independent set of weights to
+  random integers, where a real point proves reachability and none proves nothing.  Answer per point: True
+  (with weights, algebraic, printed to 15 digits), False (every chart settled without one), None (undecided).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import flint
+import numpy as np
+
+from neurom2.deadline import Deadline
+from neurom2.errors import Macaulay2Timeout
+from neurom2.m2 import package
+from neurom2.m2.parse import Terms
+from neurom2.m2.session import Macaulay2Session
+from neurom2.model.architecture import Architecture
+from neurom2.model.parametrization import Parametrization
+from neurom2.model.space import AmbientSpace
+from neurom2.model.target import Target
+from neurom2.rationals import fraction
+from neurom2.real.membership import decide_membership
+from neurom2.real.membership.charts import CoveringChart, covering_charts
+from neurom2.real.membership.zerodim import Solutions
+from neurom2.training.critical import Metric, NumberField, RealPoint, real_points
+
+SLICES = 3
+"""Random slices tried on a chart whose pulled-back ideal is positive-dimensional."""
+PULLBACK_SECONDS = 20.0
+"""Time allowed to one chart's pulled-back ideal; beyond it the chart is undecided."""
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Whether real weights reach a point: ``member`` True/False/None, how it was decided, and weights."""
+
+    member: bool | None
+    method: str
+    weights: tuple[str, ...] | None = None
+    exact: bool = False
+    """Whether the weights were verified exactly (over QQ or in a number field)."""
+    detail: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"reached": self.member, "method": self.method, "weights": list(self.weights) if self.weights else None,
+                "weights_exact": self.exact, "detail": self.detail}
+
+
+def reach_rational(arch: Architecture, coefficients: Sequence[Fraction], session: Macaulay2Session,
+                   deadline: Deadline, seed: int = 0) -> Reach:
+    """Membership of a rational point (exact, :func:`~neurom2.real.membership.decide_membership`)."""
+    structural = _structural(arch)
+    if structural is not None:
+        return structural
+    result = decide_membership(arch, Target.from_coefficients(coefficients, AmbientSpace.of(arch)), "real",
+                               session=session, timeout=deadline, seed=seed)
+    return Reach(result.member, result.method, result.weights, result.exact, result.reason or "")
+
+
+def _structural(arch: Architecture) -> Reach | None:
+    if arch.depth == 1:
+        return Reach(True, "single affine layer: every point of V is a network", exact=True)
+    if arch.monomial_degree == 1 and not arch.bias:
+        return Reach(True, "linear network: a real matrix of rank ≤ min(widths) has a real rank factorization "
+                     "through the hidden layers", exact=False)
+    return None
+
+
+class StratumReach:
+    """Which real critical points of one stratum V(P) real weights reach (module docstring), decided for all
+    of them at once: per covering chart, the real points of the pulled-back Lagrange ideal."""
+
+    def __init__(self, arch: Architecture, session: Macaulay2Session, deadline: Deadline, seed: int = 0) -> None:
+        self.arch, self.session, self.deadline = arch, package.ready(session), deadline
+        self.rng = random.Random(seed)
+        self.parametrization = Parametrization(arch)
+
+    def decide(self, points: Sequence[RealPoint], generators: Sequence[Terms], combinations: Sequence[Terms],
+               metric: Metric) -> list[Reach]:
+        """One :class:`Reach` per real critical point of V(P) (``points``, from :func:`~neurom2.training.critical.critical_set`
+        with these ``combinations``)."""
+        structural = _structural(self.arch)
+        if structural is not None:
+            return [structural for _ in points]
+        found: dict[int, Reach] = {}
+        complete, undecided = True, []
+        charts = covering_charts(self.arch)
+        meeting = [chart for chart in charts if not package.image_avoids_smooth_part(
+            self.session, self.arch, chart.values, generators, timeout=self.deadline.remaining())]
+        if not meeting:
+            return [Reach(False, "no network is a smooth point of this stratum",
+                          detail=f"in each of the {len(charts)} covering charts, the networks on V(P) lie in its singular "
+                                 "locus (saturations in the weights, exact; over C)") for _ in points]
+        for chart in meeting:
+            pulled = self.pullback(chart, generators, combinations, metric)
+            if pulled is None:
+                complete = False
+                undecided.append("timed out")
+                continue
+            if pulled.dim < 0:
+                continue
+            if pulled.dim == 0:
+                self.collect(points, chart, pulled, found, len(combinations))
+                continue
+            complete = False
+            undecided.append(f"positive-dimensional (dim {pulled.dim})")
+            for values in self.slices(chart, pulled):
+                sliced = self.pullback(values, generators, combinations, metric)
+                if sliced is not None and sliced.dim == 0:
+                    self.collect(points, values, sliced, found, len(combinations))
+        result = []
+        for k in range(len(points)):
+            if k in found:
+                result.append(found[k])
+            elif complete:
+                result.append(Reach(False, "no real weights in any covering chart",
+                                    detail=f"{len(charts)} chart(s): the pulled-back critical equations have no real "
+                                           "solution over this point (empty over C or zero-dimensional)"))
+            else:
+                result.append(Reach(None, "undecided", detail=f"charts not settled: {', '.join(undecided)}; no real "
+                                    f"point over it on {SLICES} random slices"))
+        return result
+
+    def pullback(self, chart: CoveringChart, generators: Sequence[Terms], combinations: Sequence[Terms],
+                 metric: Metric) -> package.Points | None:
+        try:
+            return package.pullback_points(self.session, self.arch, chart.values, generators, combinations,
+                                           metric.gram, metric.center, timeout=self.deadline.remaining(PULLBACK_SECONDS))
+        except Macaulay2Timeout:
+            if self.deadline.expired():
+                raise
+            return None
+
+    def slices(self, chart: CoveringChart, points: package.Points) -> list[CoveringChart]:
+        free = chart.free()
+        independent = [free[k] for k in points.independent or [] if k < len(free)]
+        return [chart.with_values({i: Fraction(self.rng.choice([-3, -2, -1, 1, 2, 3])) for i in independent})
+                for _ in range(SLICES)]
+
+    def collect(self, points: Sequence[RealPoint], chart: CoveringChart, pulled: package.Points,
+                found: dict[int, Reach], r: int) -> None:
+        """Match the real points of a zero-dimensional pullback to the critical points: c(θ) as Arb balls must
+        meet exactly one critical point's coordinate balls (the critical points are distinct, so their balls
+        separate at enough precision)."""
+        free = chart.free()
+        solutions = Solutions.from_points(CoveringChart((None,) * (len(free) + r)), pulled, self.rng)
+        if not solutions.real_count:
+            return
+        polynomials = [{monom: fraction(coeff) for monom, coeff in poly.terms()} for poly in self.parametrization.polynomials]
+        for bits in (256, 1024):
+            targets = [p.values(p.coordinates, bits) for p in points]
+            unresolved = False
+            for weights in real_points(solutions, len(free)):
+                theta = _chart_weights(chart, weights.coordinates)
+                field_ = NumberField(weights.modulus)
+                image = weights.values([field_.evaluate(t, theta) for t in polynomials], bits)
+                hits = [k for k, target in enumerate(targets) if all(a.overlaps(b) for a, b in zip(image, target))]
+                if len(hits) != 1:
+                    unresolved = True
+                    continue
+                if hits[0] not in found:
+                    values = weights.values(theta, bits)
+                    found[hits[0]] = Reach(True, "real weights in a covering chart (pulled-back critical equations)",
+                                           tuple(f"{float(v.mid()):.15g}" for v in values), True,
+                                           f"chart fixing {chart.fixed(self.arch.weight_names) or 'nothing'}; "
+                                           f"weights algebraic of degree {weights.modulus.degree()}")
+            if not unresolved:
+                return
+
+
+def _chart_weights(chart: CoveringChart, free: Sequence[flint.fmpq_poly]) -> list[flint.fmpq_poly]:
+    values = iter(free)
+    return [next(values) if v is None else flint.fmpq_poly([flint.fmpq(v.numerator, v.denominator)]) for v in chart.values]
+
+
+def weight_norm(weights: Sequence[str]) -> float:
+    """‖θ‖ of printed weights (decimals or rationals)."""
+    return float(np.linalg.norm([float(Fraction(w)) if "/" in w else float(w) for w in weights]))
