@@ -235,3 +235,88 @@ def format_filling(result: FillingResult) -> str:
                  "bound evaluations; "
                  f"{work.seconds:.1f} s")
     return "\n".join(lines)
+
+
+def format_landscape(result: Any) -> str:
+    """The ``landscape`` report: data, the learning degree and its checks, the real critical points, the
+    infimum over M(R) with what is proved, generic counts and the training runs."""
+    arch, space, counts, inf = result.architecture, result.space, result.counts, result.infimum
+    width = 110
+
+    def wrapped(label: str, text: str) -> list[str]:
+        return textwrap.wrap(text, width, initial_indent=f"  {label:<19}", subsequent_indent=" " * 21) or [f"  {label}"]
+
+    def vector(values: Sequence[float]) -> str:
+        return "(" + ", ".join(f"{v:.6g}" for v in values) + ")"
+
+    definite = "positive definite" if result.metric_rank == space.dim else "singular: a pseudometric"
+    lines = [f"loss landscape of {arch}"]
+    lines += wrapped("data", f"{result.dataset.to_json()['n_points']} points ({result.dataset.source or 'given'}); "
+                             f"G = I ⊗ AᵀA of rank {result.metric_rank} of {space.dim} ({definite})")
+    lines += wrapped("neuromanifold", f"dim {result.dim} in V = {space.describe()} (dim {space.dim})"
+                     + (": fills V" if result.fills else f"; ideal: {result.ideal.get('equations')} equation(s) of degree "
+                        f"{', '.join(map(str, result.ideal.get('degrees', [])))}"))
+    degree = counts.learning_degree
+    lines += wrapped("learning degree", (f"{degree} ({'proved' if counts.proved else 'probabilistic'}): "
+                                         if degree is not None else "not finite: ") + counts.method)
+    checks = [f"modulo {m.prime}: {m.degree if m.dim == 0 else f'dimension {m.dim}'}" for m in counts.modular]
+    if counts.numerical:
+        numerical = counts.numerical
+        checks.append("numerically: " + (f"{numerical['status']} (monodromy {numerical['monodromy_solutions']} solutions, "
+                                         f"{numerical['on_X']} tracked to the data)" if "monodromy_solutions" in numerical
+                                         else numerical["status"]))
+    if checks:
+        lines += wrapped("checks", "; ".join(checks))
+    if result.minimizers:
+        m = result.minimizers
+        lines += wrapped("minimizers", f"u + ker G, an affine space of dimension {m['dimension']} (basis in --json); "
+                         + ", ".join(f"{t['point'][:3]}...: {'reached' if t['reached'] else 'not shown reached'}" for t in m["tried"]))
+    lines += wrapped("critical points", f"{len(result.critical_points)} real" + (
+        f" of {degree}" if degree is not None else ""))
+    for k, p in enumerate(sorted(result.critical_points, key=lambda p: p.loss), start=1):
+        reached = {True: "reached by real weights", False: "not reached by real weights", None: "reachability undecided"}[p.reached]
+        kind = p.type + (f" (index {p.index})" if p.type == "saddle" else "")
+        loss = f"{p.loss:.12g} (exactly {p.loss_interval})" if "/" in p.loss_interval else p.loss_interval
+        lines.append(f"    {k}. {kind}, L = {loss}, {reached}")
+        lines += textwrap.wrap(f"c = {vector(p.approximate)}", width, initial_indent=" " * 7, subsequent_indent=" " * 9)
+        if p.weights:
+            lines += textwrap.wrap(f"weights {', '.join(p.weights)}", width, initial_indent=" " * 7, subsequent_indent=" " * 9)
+    if inf.value is not None:
+        status = {True: "attained", False: "NOT attained (only approached, as the weights go to infinity)",
+                  None: "attainment undecided"}[inf.attained]
+        lines += wrapped("infimum over M(R)", f"{inf.interval or inf.value}, {status}")
+    else:
+        bounds = f"between {inf.lower_bound:.10g} and {inf.upper_bound:.10g}" if inf.lower_bound is not None and \
+            inf.upper_bound is not None else (f"≥ {inf.lower_bound:.10g}" if inf.lower_bound is not None else "unknown")
+        lines += wrapped("infimum over M(R)", f"not decided: {bounds}")
+    if inf.argmin is not None:
+        lines += wrapped("argmin", f"on {inf.argmin_stratum}: c = {vector(inf.argmin)}"
+                         + (f"; weights {', '.join(inf.weights)}" if inf.weights else ""))
+    for step in inf.approach:
+        if step.get("reached"):
+            lines.append(f"    approach t = {step['t']}: L = {step['loss']:.12g} with exact real weights, ‖θ‖ = "
+                         f"{step['weight_norm']:.4g}")
+    lines += wrapped("proved", inf.proved)
+    if inf.strata:
+        lines += wrapped("strata", "; ".join(f"{s.stratum.label}: " + (f"{s.count} critical point(s), {s.real} real"
+                                                                         if s.count is not None else s.note) for s in inf.strata))
+    if result.generic:
+        g = result.generic
+        text = f"learning degree {g.get('learning_degree')}"
+        if "ed_degree_generic_metric" in g:
+            text += (f"; ED degree for a generic symmetric metric {g['ed_degree_generic_metric']}, for the unit metric "
+                     f"{g['ed_degree_unit_metric']}")
+        if "eckart_young" in g:
+            text += f"; Eckart–Young C(min(d0,dL), r) = {g['eckart_young']}"
+        lines += wrapped("generic data", f"{text} ({g['method']})")
+    for note in result.notes:
+        lines += wrapped("note", note)
+    if result.training is not None:
+        lines += wrapped("training", result.training.format())
+        for c in result.runs:
+            point = f", at critical point {c.critical_point + 1}" if c.critical_point is not None else ""
+            lines.append(f"    run {c.run.index + 1:>3}: {c.outcome:<10} L = {c.run.final_loss:.10g}, ‖θ‖ = "
+                         f"{c.run.weight_norms[-1] if c.run.weight_norms else float('nan'):.3g}, rank dμ "
+                         f"{c.run.jacobian_rank}{point}")
+    lines.append(f"  Macaulay2 {result.m2_version}, {result.seconds:.1f} s")
+    return "\n".join(lines)

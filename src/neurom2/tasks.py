@@ -351,6 +351,22 @@ def _prepare_member(architecture: Any, values: dict[str, Any]) -> dict[str, Any]
     return {**values, "target": str(target)}
 
 
+def _prepare_landscape(architecture: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """Exactly one of data and random_data; a data file is read (FILE:LINE errors), checked against the network
+    and named with its content's SHA-256 (``FILE#sha256=HEX``), so a job's key follows the data, not the file name
+    alone, and a changed file is refused."""
+    from neurom2.training.landscape import read_data
+
+    if (values["data"] is None) == (values["random_data"] is None):
+        raise InvalidOption("landscape needs data: --data FILE.csv or --random-data N (exactly one)", "data")
+    if values["data"] is None:
+        return values
+    dataset = read_data(values["data"])
+    dataset.check(architecture)
+    path = values["data"].partition("#sha256=")[0]
+    return {**values, "data": f"{path}#sha256={dataset.digest()}"}
+
+
 def _emit_m2(architecture: Any, values: Mapping[str, Any]) -> None:
     from neurom2.m2.package import standalone_script
 
@@ -428,6 +444,24 @@ TASKS: dict[str, Task] = {task.name: task for task in (
         formats=LATEX_FORMAT,
         details="Ranks prove filling exactly; proved upper bounds prove that every other width tuple does not fill, "
                 "region by region. A region no bound closes is reported open, with its best bound.",
+    ),
+    Task(
+        "landscape", "critical points of the loss on the neuromanifold, the infimum over M(R), and training runs",
+        compute="neurom2.training.landscape:landscape", report="neurom2.report:format_landscape",
+        options=(
+            Option("data", Text("a CSV file (header x1..,y1..)", optional=True), None,
+                   "data points: columns x1..x_d0, y1..y_dL, numbers read exactly", metavar="FILE.csv"),
+            Option("random_data", Integer(1, optional=True), None, "N random data points (small integers, from --seed)",
+                   metavar="N"),
+            Option("generic", Flag(), False, "also count critical points for generic data modulo two primes (probabilistic)"),
+            Option("train", Integer(), 0, "K gradient-based trainings from random weights, classified", metavar="K"),
+            Option("max_steps", Integer(1), 5000, "steps per training run", metavar="N"),
+            SEED, TIMEOUT, FORCE,
+        ),
+        prepare="neurom2.tasks:_prepare_landscape",
+        details="The data are --data FILE.csv or --random-data N. The learning degree is the number of complex critical "
+                "points of the loss on the smooth part of the neurovariety for these data; real critical points are "
+                "given exactly with their loss, type and whether real weights reach them.",
     ),
 )}
 """Every task, by name, in the order the command line lists them."""
