@@ -456,6 +456,7 @@ TASKS: dict[str, Task] = {task.name: task for task in (
             Option("generic", Flag(), False, "also count critical points for generic data modulo two primes (probabilistic)"),
             Option("train", Integer(), 0, "K gradient-based trainings from random weights, classified", metavar="K"),
             Option("max_steps", Integer(1), 5000, "steps per training run", metavar="N"),
+            Option("numerical", Flag(), True, "check the count numerically (monodromy)"),
             SEED, TIMEOUT, FORCE,
         ),
         prepare="neurom2.tasks:_prepare_landscape",

@@ -203,23 +203,23 @@ def read_data(reference: str) -> Dataset:
 
 def landscape(architecture: Architecture, dataset: Dataset | None = None, *, data: str | None = None,
               random_data: int | None = None, generic: bool = False, train: int = 0, max_steps: int = 5000,
-              seed: int = 0, timeout: Deadline | float | None = None, force: bool = False,
+              numerical: bool = True, seed: int = 0, timeout: Deadline | float | None = None, force: bool = False,
               session: Macaulay2Session | None = None) -> Landscape:
-    """The loss landscape of ``architecture`` on the data (module docstring).  ``timeout`` bounds the whole
-    computation; ``force`` runs what the size guard would refuse; ``seed`` seeds random data, random choices
-    and the training runs."""
+    """The loss landscape of ``architecture`` on the data (module docstring).  ``numerical`` runs the monodromy
+    check of the count; ``timeout`` bounds the whole computation; ``force`` runs what the size guard would
+    refuse; ``seed`` seeds random data, random choices and the training runs."""
     dataset = resolve_dataset(architecture, dataset, data, random_data, seed)
     deadline = Deadline.coerce(timeout)
     with deadline.enforced():
         return _Computation(architecture, dataset, package.ready(session or default_session()), deadline, seed,
-                            force).run(generic, train, max_steps)
+                            force, numerical).run(generic, train, max_steps)
 
 
 class _Computation:
     def __init__(self, arch: Architecture, dataset: Dataset, session: Macaulay2Session, deadline: Deadline, seed: int,
-                 force: bool) -> None:
+                 force: bool, numerical: bool = True) -> None:
         self.arch, self.dataset, self.session, self.deadline = arch, dataset, session, deadline
-        self.seed, self.force = seed, force
+        self.seed, self.force, self.run_numerical = seed, force, numerical
         self.space = AmbientSpace.of(arch)
         self.timings: dict[str, float] = {}
         self.notes: list[str] = []
@@ -376,6 +376,8 @@ class _Computation:
         return counts
 
     def numerical(self, generators: list[Terms], found: CriticalSet, metric: Metric) -> dict[str, Any] | None:
+        if not self.run_numerical:
+            return None
         if found.count is None or found.count > NUMERIC_MAX_SOLUTIONS:
             return {"status": f"not run (more than {NUMERIC_MAX_SOLUTIONS} critical points)"}
         stage("landscape", "numerical check (monodromy)")

@@ -1,0 +1,198 @@
+"""The loss landscape: critical points of the data loss on the neurovariety, checked against theory computed
+independently (Eckart–Young by numpy's SVD), against other counts (modulo primes, monodromy), and the infimum
+over M(R) of the slides' x³ example."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+from fractions import Fraction
+from math import comb
+
+import numpy as np
+import pytest
+import sympy
+
+from neurom2 import Architecture, implicitize
+from neurom2.cli import main
+from neurom2.errors import InvalidDataset, InvalidOption
+from neurom2.m2.parse import terms_from_polynomial
+from neurom2.model.parametrization import Parametrization
+from neurom2.model.space import AmbientSpace
+from neurom2.tasks import task
+from neurom2.training.critical import PRIMES, Metric, critical_set, modular_count
+from neurom2.training.dataset import Dataset
+from neurom2.training.landscape import landscape
+from neurom2.training.loss import dataset_with_target, loss
+
+pytestmark = pytest.mark.macaulay2
+
+LINEAR = ("2,1,2", "2,1,3", "3,1,2", "3,2,3", "3,1,3")
+"""Linear architectures (rank ≤ r matrices, r = min width) for Eckart–Young."""
+
+
+def generators(arch: Architecture, session):
+    return [terms_from_polynomial(eq) for eq in implicitize(arch, session=session).equations]
+
+
+def eckart_young_losses(arch: Architecture, data: Dataset) -> list[float]:
+    """Σ_{i ∉ S} σ_i² + const over the r-subsets S of the singular values of Q^{1/2} U (numpy, floating point)."""
+    space = AmbientSpace.of(arch)
+    a, b = (np.array([[float(a[i, j]) for j in range(a.ncols())] for i in range(a.nrows())]) for a in
+            (data.A(space), data.B(space)))
+    q = a.T @ a
+    u = np.linalg.lstsq(a, b, rcond=None)[0]
+    values, vectors = np.linalg.eigh(q)
+    root = vectors @ np.diag(np.sqrt(values)) @ vectors.T
+    sigma = np.linalg.svd(root @ u, compute_uv=False)
+    constant = float(np.sum((a @ u - b) ** 2))
+    r = min(arch.widths)
+    return sorted(float(np.sum(sigma**2) - sum(sigma[list(s)] ** 2)) + constant
+                  for s in itertools.combinations(range(len(sigma)), r))
+
+
+@pytest.mark.parametrize("widths", LINEAR)
+def test_linear_networks_have_the_eckart_young_critical_points(session, widths):
+    arch = Architecture.create(widths, "x")
+    space = AmbientSpace.of(arch)
+    data = Dataset.random(arch, 3 * space.n_inputs + 2, seed=len(widths))
+    found = critical_set(session, generators(arch, session), Metric.of(space, data))
+    m, r = min(arch.input_dim, arch.output_dim), min(arch.widths)
+    assert found.proved and found.count == comb(m, r) and found.real_count == found.count  # all real
+    assert sorted(p.type for p in found.points) == ["minimum"] + ["saddle"] * (found.count - 1)
+    losses = sorted(p.loss for p in found.points)
+    assert np.allclose(losses, eckart_young_losses(arch, data), rtol=1e-9)
+    minimum = next(p for p in found.points if p.type == "minimum")
+    assert minimum.loss == pytest.approx(losses[0])  # the local minimum is the global one: the top r singular values
+
+
+def test_generic_data_count_is_eckart_young_and_not_the_generic_metric_ed_degree(session):
+    arch = Architecture.create("3,2,3", "x")
+    result = landscape(arch, random_data=12, generic=True, numerical=False, session=session)
+    generic = result.generic
+    assert generic["learning_degree"] == generic["ed_degree_unit_metric"] == generic["eckart_young"] == 3
+    # a generic symmetric metric on the 9 coordinates is not of the form I ⊗ Q: the ED degree of the 3 × 3
+    # determinant is then 39, the moment metric of linear networks never reaches it
+    assert generic["ed_degree_generic_metric"] == 39 and not generic["moment_equals_generic"]
+    assert result.learning_degree == 3 and result.counts.proved
+    assert [m.degree for m in result.counts.modular] == [3, 3]
+    assert result.infimum.attained and result.infimum.value == pytest.approx(min(p.loss for p in result.critical_points))
+    # lower-rank strata: rank ≤ 1 (3 critical points, the partial SVDs of rank 1), then the origin
+    assert [(s.stratum.label, s.count) for s in result.infimum.strata] == [("X", 3), ("Sing X", 3), ("Sing Sing X", 1)]
+
+
+def test_count_is_checked_modulo_primes_and_numerically_and_points_satisfy_the_equations(session):
+    arch = Architecture.create("2,1,1", "x^2")  # quadratic forms of rank ≤ 1: a cone over a conic
+    space = AmbientSpace.of(arch)
+    data = Dataset.random(arch, 7, seed=3)
+    result = landscape(arch, data, session=session)
+    counts = result.counts
+    assert counts.proved and counts.learning_degree == counts.degree
+    assert [m.degree for m in counts.modular] == [counts.learning_degree] * 2
+    assert counts.numerical["status"] == "agrees", counts.numerical
+    (equation,) = implicitize(arch, session=session).equations
+    metric = Metric.of(space, data)
+    g = sympy.Matrix(metric.gram).applyfunc(float)
+    for point in result.critical_points:
+        c = np.array(point.approximate)
+        assert abs(float(equation.eval(dict(zip(equation.gens, c))))) < 1e-9
+        # G(c − u) is parallel to ∇F(c): the 2 × 2 minors of [∇F, G(c − u)] vanish (floating point, independently)
+        gradient = np.array([float(equation.diff(x).eval(dict(zip(equation.gens, c)))) for x in equation.gens])
+        normal = np.array(g * sympy.Matrix(c - np.array([float(v) for v in metric.center])), dtype=float).ravel()
+        assert np.allclose(np.cross(gradient, normal), 0, atol=1e-7 * np.linalg.norm(gradient) * np.linalg.norm(normal))
+        assert point.loss == pytest.approx(float(loss(space, data, [Fraction(v) for v in c])), rel=1e-9)
+
+
+def test_a_filling_network_has_learning_degree_one_and_reaches_u(session):
+    arch = Architecture.create("2,2,1", "x^2")  # fills R[x,y]_2 over the reals
+    data = Dataset.random(arch, 8, seed=1)
+    result = landscape(arch, data, session=session)
+    (point,) = result.critical_points
+    u = data.u(arch)
+    assert result.learning_degree == 1 and point.coefficients == tuple(str(u[i, 0]) for i in range(3))
+    assert point.type == "minimum" and point.reached and result.infimum.attained
+    # the weights reach u exactly: the network with them has the coefficients of u
+    weights = [sympy.nsimplify(w) if "/" in w or "." not in w else sympy.Float(w, 30) for w in point.weights]
+    reached = Parametrization(arch).coefficients_at([Fraction(str(w)) for w in weights]) if all(
+        w.is_Rational for w in weights) else None
+    if reached is not None:
+        assert reached == tuple(Fraction(str(u[i, 0])) for i in range(3))
+    assert result.infimum.value == pytest.approx(float(loss(arch, data, [Fraction(str(u[i, 0])) for i in range(3)])))
+
+
+def test_too_few_points_give_an_affine_space_of_minimizers(session):
+    arch = Architecture.create("2,2,1", "x^2")
+    data = Dataset.random(arch, 2, seed=2)  # |S| = 2 < N = 3: G has rank 2
+    result = landscape(arch, data, session=session)
+    minimizers = result.minimizers
+    a = data.A(arch)
+    assert result.metric_rank == a.rank() < 3 and result.learning_degree is None
+    assert minimizers["dimension"] == 3 - a.rank() == len(minimizers["basis"])
+    # the basis vectors are in ker A (computed here from the data matrix): L is constant along them
+    for basis in minimizers["basis"]:
+        assert all(sum(Fraction(str(a[i, j])) * Fraction(basis[j]) for j in range(3)) == 0 for i in range(2))
+    assert result.infimum.attained  # x² networks fill the reals: u itself is reached
+
+
+def test_x3_data_at_x3_minus_xy2_have_an_unattained_infimum(session):
+    arch = Architecture.create("2,2,1", "x^3")
+    space = AmbientSpace.of(arch)
+    data = dataset_with_target(space, Dataset.random(arch, 8, seed=5).inputs, [1, 0, -1, 0])  # A⁺B = x³ − xy²
+    result = landscape(arch, data, session=session)
+    (u,) = result.critical_points
+    assert u.coefficients == ("1", "0", "-1", "0") and u.reached is False
+    infimum = result.infimum
+    assert infimum.attained is False and infimum.argmin_stratum == "boundary"
+    # the argmin is a cubic with a double root: its discriminant vanishes (floating point, independently)
+    a, b, c, d = infimum.argmin
+    assert abs(b * b * c * c - 4 * a * c**3 - 4 * b**3 * d - 27 * a * a * d * d + 18 * a * b * c * d) < 1e-10
+    # the approach: exact real weights whose losses decrease to the infimum while their norms grow
+    steps = [s for s in infimum.approach if s["reached"]]
+    assert len(steps) >= 3
+    losses, norms = [s["loss"] for s in steps], [s["weight_norm"] for s in steps]
+    assert losses == sorted(losses, reverse=True) and losses[-1] - infimum.value < 1e-5 * infimum.value
+    assert norms[-1] > 10 * norms[0]
+    # the cubes on the boundary's singular locus are networks, but their loss is larger
+    cubes = [c for c in infimum.candidates if c.stratum == "Sing boundary"]
+    assert cubes and all(c.reach.member for c in cubes) and min(c.facts.loss for c in cubes) > infimum.value
+
+
+def test_command_line_json_has_the_documented_keys(tmp_path, capsys):
+    path = tmp_path / "data.csv"
+    rng = random.Random(4)
+    path.write_text("x1,x2,y1,y2\n" + "\n".join(",".join(str(rng.randint(-5, 5)) for _ in range(4))
+                                             for _ in range(8)) + "\n")
+    assert main(["landscape", "--widths", "2,1,2", "--activation", "x", "--data", str(path), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    for key in ("widths", "activation", "bias", "n_points", "metric_rank", "learning_degree", "critical_points",
+                "infimum", "method", "proved", "seconds"):
+        assert key in result
+    assert result["learning_degree"] == 2 and result["n_points"] == 8
+    for point in result["critical_points"]:
+        assert {"coefficients", "loss", "real", "type", "reached", "weights"} <= set(point)
+    assert {"value", "attained", "argmin"} <= set(result["infimum"])
+
+
+def test_bad_data_are_refused_with_exit_status_2(tmp_path, capsys):
+    path = tmp_path / "bad.csv"
+    path.write_text("x1,x2,y1\n1,2,3\n4,nan,6\n")
+    assert main(["landscape", "--widths", "2,2,1", "--activation", "x^3", "--data", str(path)]) == 2
+    assert f"{path}:3:" in capsys.readouterr().err
+    assert main(["landscape", "--widths", "2,2,1", "--activation", "x^3"]) == 2
+    assert "exactly one" in capsys.readouterr().err
+
+
+def test_a_data_file_is_part_of_the_job_identity_by_content(tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_text("x1,x2,y1\n1,2,3\n2,1,0\n")
+    spec = task("landscape")
+    arch = Architecture.create("2,2,1", "x^3")
+    values = spec.resolve(arch, {"data": str(path)})
+    assert values["data"] == f"{path}#sha256={Dataset.read_csv(path).digest()}"
+    assert spec.resolve(arch, values) == values  # a worker resolves the job again: unchanged
+    path.write_text("x1,x2,y1\n1,2,3\n2,1,1\n")
+    with pytest.raises(InvalidDataset, match="changed"):
+        spec.resolve(arch, values)
+    with pytest.raises(InvalidOption, match="exactly one"):
+        spec.resolve(arch, {"data": str(path), "random_data": 5})
