@@ -392,3 +392,91 @@ def _unimodal_conjecture(session: Macaulay2Session) -> Evidence:
             "neighbours": [{"widths": list(w), "upper_bound": b.value, "reason": b.reason, "rank": rank}
                            for w, b, rank in neighbours]}
     return Evidence(passed, summary, data)
+
+
+# --- the geometry of M shapes training (the loss landscape) -----------------------------------------------------
+
+
+@claim("landscape-x3-unattained",
+       "geometry of M affects the loss landscape: σ(x) = x³, widths (2,2,1), data with A⁺B = x³ − xy²: the best "
+       "function over M(R) is not attained — the infimum is a limit of networks whose weights go to infinity")
+def _landscape_x3(session: Macaulay2Session) -> Evidence:
+    from neurom2.training.dataset import Dataset
+    from neurom2.training.landscape import landscape
+
+    arch = Architecture.create("2,2,1", "x^3")
+    space = AmbientSpace.of(arch)
+    data = training.dataset_with_target(space, Dataset.random(arch, 8, seed=5).inputs, [1, 0, -1, 0])
+    result = landscape(arch, data, session=session)
+    (u,) = result.critical_points
+    infimum = result.infimum
+    steps = [s for s in infimum.approach if s.get("reached")]
+    growing = len(steps) >= 3 and steps[-1]["weight_norm"] > 10 * steps[0]["weight_norm"]
+    decreasing = [s["loss"] for s in steps] == sorted((s["loss"] for s in steps), reverse=True)
+    passed = (result.learning_degree == 1 and u.reached is False and infimum.attained is False and growing and decreasing
+              and infimum.argmin_stratum == "boundary")
+    summary = (f"the only critical point on V is u = x³ − xy² (L = {u.loss:.6g}), not reached by real weights; "
+               f"inf over M(R) = {infimum.interval}, attained: {infimum.attained}; argmin on the discriminant's smooth "
+               "part (cubics with a double root: no network, in any chart); exact real weights approach it: "
+               + ", ".join(f"L = {s['loss']:.9g} at ‖θ‖ = {s['weight_norm']:.4g}" for s in steps)
+               + f"; {infimum.proved.split(';')[0]}")
+    return Evidence(passed, summary, {"infimum": infimum.value, "approach": steps})
+
+
+@claim("landscape-pseudometric-minimizers",
+       "dist(f, g) = 0 is possible for f ≠ g: with |S| < dim V data points the minimizers of the loss form the "
+       "affine space u + ker AᵀA, of dimension dim V − rank A")
+def _landscape_pseudometric(session: Macaulay2Session) -> Evidence:
+    from neurom2.training.dataset import Dataset
+    from neurom2.training.landscape import landscape
+
+    arch = Architecture.create("2,2,1", "x^2")
+    data = Dataset.from_pairs([((1, 2), (3,)), ((2, -1), (1,))])
+    result = landscape(arch, data, session=session)
+    a = data.A(arch)
+    minimizers = result.minimizers or {}
+    basis = [[Fraction(v) for v in b] for b in minimizers.get("basis", [])]
+    in_kernel = all(sum(Fraction(str(a[i, j])) * b[j] for j in range(3)) == 0 for b in basis for i in range(a.nrows()))
+    center = [Fraction(v) for v in minimizers.get("point", [])]
+    constant = [training.loss(arch, data, [c + t * b[k] for k, c in enumerate(center)]) for b in basis for t in (0, 5, -7)]
+    passed = (minimizers.get("dimension") == 3 - a.rank() == 1 and in_kernel and len(set(constant)) == 1
+              and result.infimum.attained is True)
+    shown = ", ".join("(" + ", ".join(map(str, b)) + ")" for b in basis)
+    summary = (f"2 points, V = R[x,y]_2 (dim 3): rank AᵀA = {result.metric_rank}; minimizers u + span{{{shown}}} "
+               f"(dimension {minimizers.get('dimension')}), L = {constant[0] if constant else '?'} at u and along the "
+               f"line (exact); a point of it is reached by real weights: {result.infimum.attained}")
+    return Evidence(passed, summary, {"dimension": minimizers.get("dimension")})
+
+
+@claim("landscape-linear-eckart-young",
+       "linear networks: after whitening by AᵀA, the critical points on {rank ≤ r} are the C(min(d0,dL), r) partial "
+       "SVDs, all real, one local minimum; the lower-rank strata carry the critical points of rank < r")
+def _landscape_linear(session: Macaulay2Session) -> Evidence:
+    from neurom2.deadline import Deadline
+    from neurom2.m2.parse import terms_from_polynomial
+    from neurom2.training.critical import Metric, critical_set
+    from neurom2.training.dataset import Dataset
+    from neurom2.training.infimum import stratification
+
+    rows, passed = [], True
+    for widths in ("2,1,2", "3,2,3", "3,1,3", "2,1,3"):
+        arch = Architecture.create(widths, "x")
+        space = AmbientSpace.of(arch)
+        metric = Metric.of(space, Dataset.random(arch, 3 * arch.input_dim + 2, seed=7))
+        variety = implicitize(arch, session=session)
+        strata = stratification(session, [terms_from_polynomial(e) for e in variety.equations], space.dim, "X",
+                                Deadline(None))
+        m, r = min(arch.input_dim, arch.output_dim), min(arch.widths)
+        counts = []
+        for depth, stratum in enumerate(strata):
+            found = critical_set(session, stratum.generators, metric)
+            counts.append(found.count)
+            if depth == 0:
+                types = sorted(p.type for p in found.points)
+                passed &= found.real_count == found.count == comb(m, r) and types == ["minimum"] + ["saddle"] * (comb(m, r) - 1)
+        passed &= counts == [comb(m, r - k) for k in range(r + 1)]
+        rows.append({"widths": widths, "rank": r, "critical_points_by_rank": counts, "types": types})
+    summary = "; ".join(f"({row['widths']}) rank ≤ {row['rank']}: critical points on rank = {row['rank']}, ..., 0: "
+                        f"{row['critical_points_by_rank']} = C(m, k), types at full rank {row['types']}" for row in rows)
+    return Evidence(passed, summary + " (exact Lagrange ideals over QQ, random data)", {"cases": rows})
+
