@@ -67,14 +67,11 @@ def format_neurovariety(variety: Neurovariety) -> str:
         if len(variety.equations) > len(shown):
             lines.append(f"    ... and {len(variety.equations) - len(shown)} more (all of them with --json)")
     if variety.verification:
-        check = variety.verification
-        lines.append(
-            f"  verified           equations vanish at {check.samples} random rational networks; "
-            f"Jacobian rank {check.jacobian_rank} modulo {len(check.primes)} primes"
-        )
+        lines.append(f"  verified           {variety.verification.describe()}")
     else:
         lines.append("  verified           no (--no-verify)")
-    lines.append(f"  Macaulay2 {variety.m2_version}, {sum(variety.timings.values()):.2f} s")
+    macaulay2 = f"Macaulay2 {variety.m2_version}, " if variety.m2_version else "without Macaulay2, "
+    lines.append(f"  {macaulay2}{sum(variety.timings.values()):.2f} s")
     return "\n".join(lines)
 
 
@@ -300,6 +297,10 @@ def format_landscape(result: Any) -> str:
     if inf.strata:
         lines += wrapped("strata", "; ".join(f"{s.stratum.label}: " + (f"{s.count} critical point(s), {s.real} real"
                                                                          if s.count is not None else s.note) for s in inf.strata))
+        reached = {True: "a network", False: "not a network", None: "reachability undecided"}
+        for c in sorted(inf.candidates, key=lambda c: c.facts.loss):
+            kind = c.facts.type + (f" (index {c.facts.index})" if c.facts.type == "saddle" else "")
+            lines.append(f"    on {c.stratum}: {kind} on the stratum, L = {c.facts.loss_interval}, {reached[c.reach.member]}")
     if result.generic:
         g = result.generic
         text = f"learning degree {g.get('learning_degree')}"

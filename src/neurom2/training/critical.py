@@ -337,8 +337,9 @@ class CriticalSet:
 
 
 def critical_set(session: Macaulay2Session, generators: Sequence[Terms], metric: Metric, *, seed: int = 0,
-                 timeout: float | None = None, saturate: str = "auto") -> CriticalSet:
-    """The critical points of ``metric``'s loss on the smooth part of V(P), P = (generators) prime, over QQ."""
+                 timeout: float | None = None, saturate: str = "auto", describe_points: bool = True) -> CriticalSet:
+    """The critical points of ``metric``'s loss on the smooth part of V(P), P = (generators) prime, over QQ;
+    without ``describe_points`` only the counts (no real point is listed)."""
     report = package.critical_report(session, generators, metric.gram, metric.center, 0, saturate=saturate,
                                      timeout=timeout)
     if report.dim != 0 or report.points is None:
@@ -346,6 +347,9 @@ def critical_set(session: Macaulay2Session, generators: Sequence[Terms], metric:
     n, r = metric.n, report.codim
     chart = CoveringChart((None,) * (n + r))
     solutions = Solutions.from_points(chart, report.points, random.Random(seed))
+    if not describe_points:
+        return CriticalSet(r, 0, solutions.count, report.degree, solutions.real_count, report.saturated,
+                           tuple(report.combinations), (), solutions.real_count_method)
     points = tuple(describe(p, generators, report.combinations, metric) for p in real_points(solutions, n))
     if len(points) != solutions.real_count:
         raise VerificationError(f"{len(points)} real critical points listed, {solutions.real_count} counted")
