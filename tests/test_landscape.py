@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
+import time
 from fractions import Fraction
 from math import comb
 
@@ -191,3 +192,10 @@ def test_a_data_file_is_part_of_the_job_identity_by_content(tmp_path):
         spec.resolve(arch, values)
     with pytest.raises(InvalidOption, match="exactly one"):
         spec.resolve(arch, {"data": str(path), "random_data": 5})
+
+
+def test_the_timeout_is_the_whole_computations_budget(capsys):
+    started = time.monotonic()
+    assert main(["landscape", "--widths", "2,2,1", "--activation", "x^4", "--random-data", "15", "--timeout", "1"]) == 1
+    assert "time limit of 1 s" in capsys.readouterr().err
+    assert time.monotonic() - started < 15

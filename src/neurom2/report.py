@@ -297,10 +297,10 @@ def format_landscape(result: Any) -> str:
     if inf.strata:
         lines += wrapped("strata", "; ".join(f"{s.stratum.label}: " + (f"{s.count} critical point(s), {s.real} real"
                                                                          if s.count is not None else s.note) for s in inf.strata))
-        reached = {True: "a network", False: "not a network", None: "reachability undecided"}
+        network = {True: "a network", False: "not a network", None: "reachability undecided"}
         for c in sorted(inf.candidates, key=lambda c: c.facts.loss):
             kind = c.facts.type + (f" (index {c.facts.index})" if c.facts.type == "saddle" else "")
-            lines.append(f"    on {c.stratum}: {kind} on the stratum, L = {c.facts.loss_interval}, {reached[c.reach.member]}")
+            lines.append(f"    on {c.stratum}: {kind} on the stratum, L = {c.facts.loss_interval}, {network[c.reach.member]}")
     if result.generic:
         g = result.generic
         text = f"learning degree {g.get('learning_degree')}"

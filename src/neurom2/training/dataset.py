@@ -105,12 +105,12 @@ class Dataset:
         h = 3
         while (2 * h + 1) ** space.n_inputs < 2 * n:
             h += 1
-        inputs: list[tuple[int, ...]] = []
+        inputs: list[tuple[Fraction, ...]] = []
         while len(inputs) < n:
-            point = tuple(rng.randint(-h, h) for _ in range(space.n_inputs))
+            point = tuple(Fraction(rng.randint(-h, h)) for _ in range(space.n_inputs))
             if point not in inputs:
                 inputs.append(point)
-        outputs = tuple(tuple(rng.randint(-HEIGHT, HEIGHT) for _ in range(space.n_outputs)) for _ in range(n))
+        outputs = tuple(tuple(Fraction(rng.randint(-HEIGHT, HEIGHT)) for _ in range(space.n_outputs)) for _ in range(n))
         return cls(tuple(inputs), outputs, source=f"random data ({n} points, seed {seed})")
 
     @classmethod
