@@ -24,7 +24,9 @@ export {
     -- serialisations read by the Python package
     "neurom2Report", "parametrizationReport", "equationsReport",
     -- critical points of the loss on a variety (the loss landscape)
-    "criticalIdeal", "Combinations", "Saturate", "criticalReport", "singularPrimes", "pullbackReport", "imageAvoidsSmoothPart", "numericalCriticalCount", "SolutionCount"
+    "criticalIdeal", "Combinations", "Saturate", "criticalReport", "singularPrimes", "pullbackReport", "imageAvoidsSmoothPart", "numericalCriticalCount", "SolutionCount",
+    -- linear sections modulo primes (completeness certificates of interpolated ideals)
+    "linearSectionLength", "linearSectionEliminant"
     }
 
 -- Conventions (shared with the Python package neurom2, which checks them against its own construction):
@@ -312,11 +314,14 @@ distanceCriticalIdeals(Ideal, List) := List => (J, p) -> (
 -- (Python: neurom2.training.critical).  With r = codim P and g_1..g_r in P (P's generators when there are
 -- r of them, else random integer combinations of them), the Lagrange ideal is
 --     J = P + (Q(c - u) - sum_i l_i grad g_i(c))   in k[c_1..c_n, l_1..l_r].
--- If J is zero-dimensional, its points are exactly the critical points of L on the smooth part of X, each
--- with its unique multipliers: a point where the r gradients of g are dependent would carry an affine space
--- of multipliers of positive dimension; where they are independent, rank Jacobian(P) = r, so the point is
--- smooth on X and the gradients of g span its normal space.  Otherwise J is saturated by a random maximal
--- minor of the Jacobian of g (probabilistic: a critical point where that minor vanishes is lost).
+-- If J is zero-dimensional, each of its points is a critical point of L on the smooth part of X, with its
+-- unique multipliers: a point where the r gradients of g are dependent would carry an affine space of
+-- multipliers of positive dimension; where they are independent, rank Jacobian(P) = r, so the point is
+-- smooth on X and the gradients of g span its normal space.  Conversely every critical point is in V(J) when
+-- P is a complete intersection (g = P's generators); with random combinations, a critical point where they
+-- happen to have dependent gradients is missed (probabilistic: random integers in +-(1..9) over QQ, uniform
+-- in ZZ/p over ZZ/p).  If J is not zero-dimensional it is saturated by a random maximal minor of the Jacobian
+-- of g (probabilistic: a critical point where that minor vanishes is lost).
 
 lossRing := (kk, n, r) -> (
     (c, l) := (local c, local l);
@@ -336,7 +341,7 @@ criticalIdeal(Ideal, Matrix, Matrix) := Ideal => o -> (P, Q, u) -> (
     r := codim P;
     g := if o.Combinations =!= null then o.Combinations
          else if #G == r then G
-         else apply(r, i -> sum(G, f -> (-1)^(random 2) * random(1, 9) * f));
+         else apply(r, i -> sum(G, f -> (if char kk > 0 then random kk else (-1)^(random 2) * random(1, 9)) * f));
     T := lossRing(kk, n, r);
     toT := map(T, S, take(gens T, n));
     c := transpose matrix{take(gens T, n)};
@@ -467,6 +472,44 @@ numericalCriticalCount(NeuralNetwork, List, Matrix, Matrix) := String => o -> (N
         z := matrix{take((nag "coordinates") s, n)};
         all(gensP, f -> abs sub(f, z) < 1e-6 * (1 + norm z)^(first degree f))));
     toString {#solutions, #regular, #onX, if instance(paths, ZZ) then paths else -1})
+
+-- Linear sections modulo small primes, for the completeness certificate of interpolated ideals (Python:
+-- neurom2.geometry.certificate, which states what they prove).  J is given by integer polynomials in n
+-- coordinates; Lambda is cut out by the given linear forms; the last coordinate is the affine chart.
+
+sectionGenerators = (exps, polys, forms, p, order) -> (
+    -- the ring ZZ/p[x_1..x_n] with the given monomial order, and J + (forms) in it: J given by exps (exponent
+    -- vectors) and polys (lists of {index into exps, integer coefficient}), the forms by integer coefficients
+    n := #(first exps);
+    x := getSymbol "x";
+    S := (ZZ/p)(monoid[x_1..x_n, MonomialOrder => order]);
+    byExponent := hashTable flatten apply(unique apply(exps, sum), k ->
+        apply(flatten entries basis(k, S), m -> (first exponents m) => m));
+    monomials := apply(exps, e -> byExponent#e);
+    (S, apply(polys, f -> sum(f, t -> t#1 * monomials#(t#0))) | apply(forms, l -> sum(n, j -> l#j * S_j))))
+
+linearSectionLength = method()
+linearSectionLength(List, List, List, List) := String => (exps, polys, forms, primes) -> toString apply(primes, p -> (
+    -- per prime p < 2^15: {p, dim, length} of ZZ/p[x]/(J + forms + x_n), from grevlex lead terms (mathicgb's F4
+    -- behind groebnerBasis, fast below 2^16); length 0 when the dimension is positive
+    (S, F) := sectionGenerators(exps, polys, forms, p, GRevLex);
+    artinian := monomialIdeal leadTerm groebnerBasis(ideal(F | {S_(numgens S - 1)}), Strategy => "F4");
+    {p, dim artinian, if dim artinian == 0 then degree artinian else 0}))
+
+linearSectionEliminant = method()
+linearSectionEliminant(List, List, List, List) := String => (exps, polys, forms, primes) -> toString apply(primes, p -> (
+    -- per prime p < 2^15: {p, dim, size, eliminant} for A = ZZ/p[x]/(J + forms + (x_n - 1)): the lead terms of an
+    -- order eliminating x_1..x_(n-2) give dim and size (the dimension of A over ZZ/p when dim = 0), and the
+    -- eliminant is the Groebner basis element in x_(n-1) alone, the minimal polynomial of x_(n-1) on A
+    -- (coefficients ascending; {} if there is none)
+    n := #(first exps);
+    (T, F) := sectionGenerators(exps, polys, forms, p, {Eliminate(n - 2)});
+    G := groebnerBasis(ideal(F | {T_(n - 1) - 1}), Strategy => "F4");
+    affine := monomialIdeal leadTerm G;
+    eliminant := select(flatten entries G, g -> support g == {T_(n - 2)});
+    {p, dim affine, if dim affine == 0 then degree affine else 0,
+     if #eliminant == 1 then apply(first degree first eliminant + 1, k -> lift(coefficient(T_(n - 2)^k, first eliminant), ZZ))
+     else {}}))
 
 beginDocumentation()
 
@@ -1068,6 +1111,56 @@ TEST ///
   M = neuralNetwork({2,2,1}, {0,0,0,1}); C = M#CoordinateRing;
   disc = C_1^2*C_2^2 - 4*C_0*C_2^3 - 4*C_1^3*C_3 + 18*C_0*C_1*C_2*C_3 - 27*C_0^2*C_3^2;
   assert imageAvoidsSmoothPart(M, {1,null,1,null,null,null}, {listForm disc})
+///
+
+doc ///
+  Key
+    linearSectionLength
+    (linearSectionLength, List, List, List, List)
+    linearSectionEliminant
+    (linearSectionEliminant, List, List, List, List)
+  Headline
+    a linear section of the variety of given equations, modulo small primes
+  Usage
+    linearSectionLength(exponents, polynomials, forms, primes)
+    linearSectionEliminant(exponents, polynomials, forms, primes)
+  Inputs
+    exponents:List
+      of exponent vectors (one entry per coordinate x_1..x_n)
+    polynomials:List
+      each a list of pairs {index into exponents, integer coefficient}: the generators of J
+    forms:List
+      of linear forms, each a list of n integers
+    primes:List
+      of primes below 2^15
+  Outputs
+    :String
+      per prime, linearSectionLength: {p, dim, length} of ZZ/p[x]/(J + forms + x_n); linearSectionEliminant:
+      {p, dim, dimension over ZZ/p} of A = ZZ/p[x]/(J + forms + (x_n - 1)) and the coefficients (ascending) of
+      the minimal polynomial of x_(n-1) on A
+  Description
+    Text
+      Groebner bases over ZZ/p (groebnerBasis with Strategy => "F4"): grevlex for the first ring, an
+      elimination order for A, whose basis then contains a polynomial in x_(n-1) alone.  The Python package
+      neurom2 factors it to find how the points of the section split into orbits of Frobenius, the input of
+      its completeness certificate.
+    Example
+      -- the twisted cubic cone ac - b^2, ad - bc, bd - c^2 and the form a + 2b - 3c + 5d: 3 points
+      e = {{1,0,1,0},{0,2,0,0},{1,0,0,1},{0,1,1,0},{0,1,0,1},{0,0,2,0}}; f = {{{0,1},{1,-1}}, {{2,1},{3,-1}}, {{4,1},{5,-1}}};
+      linearSectionLength(e, f, {{1,2,-3,5}}, {32003})
+      linearSectionEliminant(e, f, {{1,2,-3,5}}, {32003})
+///
+
+TEST ///
+  -- the twisted cubic cone (s^3, s^2 t, s t^2, t^3) cut by a + 2b - 3c + 5d = 0: 3 points, none with d = 0;
+  -- at d = 1 the reported cubic vanishes at c
+  e = {{1,0,1,0},{0,2,0,0},{1,0,0,1},{0,1,1,0},{0,1,0,1},{0,0,2,0}}; f = {{{0,1},{1,-1}}, {{2,1},{3,-1}}, {{4,1},{5,-1}}};
+  assert(value linearSectionLength(e, f, {{1,2,-3,5}}, {32003, 32009}) == {{32003, 0, 3}, {32009, 0, 3}})
+  report = value linearSectionEliminant(e, f, {{1,2,-3,5}}, {32003});
+  assert(take(report#0, 3) == {32003, 0, 3} and #(report#0#3) == 4)
+  R = (ZZ/32003)[a,b,c,d];
+  J = ideal(a*c - b^2, a*d - b*c, b*d - c^2, a + 2*b - 3*c + 5*d, d - 1);
+  assert(sum(4, k -> report#0#3#k * c^k) % J == 0)
 ///
 
 end--

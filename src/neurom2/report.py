@@ -254,8 +254,8 @@ def format_landscape(result: Any) -> str:
                      + (": fills V" if result.fills else f"; ideal: {result.ideal.get('equations')} equation(s) of degree "
                         f"{', '.join(map(str, result.ideal.get('degrees', [])))}"))
     degree = counts.learning_degree
-    lines += wrapped("learning degree", (f"{degree} ({'proved' if counts.proved else 'probabilistic'}): "
-                                         if degree is not None else "not finite: ") + counts.method)
+    status = "proved" if counts.proved else "a proved lower bound, equal with high probability"
+    lines += wrapped("learning degree", (f"{degree} ({status}): " if degree is not None else "not finite: ") + counts.method)
     checks = [f"modulo {m.prime}: {m.degree if m.dim == 0 else f'dimension {m.dim}'}" for m in counts.modular]
     if counts.numerical:
         numerical = counts.numerical

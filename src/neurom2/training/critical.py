@@ -9,14 +9,18 @@ point* of L on X is a smooth point c of X with ∇L(c) = 2G(c − u) in the norm
 
 **The Lagrange ideal** (Macaulay2 ``criticalIdeal``; see :func:`neurom2.m2.package.critical_report`).  With
 g_1..g_r ∈ P (P's generators when it has r, else random integer combinations of them),
-J = P + (G(c − u) − Σ_i l_i ∇g_i) ⊂ QQ[c, l_1..l_r].  *If J is zero-dimensional, its points are exactly the
-critical points of L on the smooth part of X*, each with its unique multipliers: at a point where the ∇g_i
-are dependent the multipliers would form an affine space of positive dimension; where they are
-independent, rank Jacobian(P) ≥ r, so the point is smooth and the ∇g_i span the normal space.  This holds
-for every choice of the g_i, so no saturation is needed: it is proved, not probable.  When J is not
-zero-dimensional (a positive-dimensional family of critical points, e.g. when G is singular, or points
-where the ∇g_i drop rank), it is saturated by a random maximal minor of (∇g_i) — a critical point where
-that minor vanishes would be lost, so such counts are labelled probabilistic.
+J = P + (G(c − u) − Σ_i l_i ∇g_i) ⊂ QQ[c, l_1..l_r].  *If J is zero-dimensional, each of its points is a
+critical point of L on the smooth part of X*, with its unique multipliers: at a point where the ∇g_i are
+dependent the multipliers would form an affine space of positive dimension; where they are independent,
+rank Jacobian(P) ≥ r, so the point is smooth and the ∇g_i span the normal space.  This holds for every
+choice of the g_i, so no saturation is needed.  *When P is a complete intersection* (r generators, e.g. a
+hypersurface), every critical point is a point of J, so the count is proved.  Otherwise a critical point at
+which the random combinations happen to have dependent gradients would be missed: the count is a proved
+lower bound, and equal to the true count unless the combinations were unlucky (they are drawn anew for each
+count modulo a prime, uniformly in ZZ/p, and the counts must agree).  When J is not zero-dimensional (a
+positive-dimensional family of critical points, e.g. when G is singular, or points where the ∇g_i drop
+rank), it is saturated by a random maximal minor of (∇g_i) — a critical point where that minor vanishes
+would be lost, so such counts are labelled probabilistic.
 
 **Counting.**  Over QQ, Macaulay2 gives a monomial basis of QQ[c, l]/J and the multiplication matrices; the
 number of distinct complex points is the rank of Hermite's trace form and the number of real ones its
@@ -330,10 +334,13 @@ class CriticalSet:
     combinations: tuple[Terms, ...]
     points: tuple[PointFacts, ...] = ()
     real_count_method: str | None = None
+    complete_intersection: bool = True
+    """Whether P has codim P generators (then g = them and no critical point can be missed)."""
 
     @property
     def proved(self) -> bool:
-        return self.count is not None and not self.saturated
+        """Whether the count is proved exact (else, when known, a proved lower bound)."""
+        return self.count is not None and not self.saturated and self.complete_intersection
 
 
 def critical_set(session: Macaulay2Session, generators: Sequence[Terms], metric: Metric, *, seed: int = 0,
@@ -342,19 +349,21 @@ def critical_set(session: Macaulay2Session, generators: Sequence[Terms], metric:
     without ``describe_points`` only the counts (no real point is listed)."""
     report = package.critical_report(session, generators, metric.gram, metric.center, 0, saturate=saturate,
                                      timeout=timeout)
+    intersection = len(generators) == report.codim
     if report.dim != 0 or report.points is None:
-        return CriticalSet(report.codim, report.dim, None, report.degree, None, report.saturated, tuple(report.combinations))
+        return CriticalSet(report.codim, report.dim, None, report.degree, None, report.saturated, tuple(report.combinations),
+                           complete_intersection=intersection)
     n, r = metric.n, report.codim
     chart = CoveringChart((None,) * (n + r))
     solutions = Solutions.from_points(chart, report.points, random.Random(seed))
     if not describe_points:
         return CriticalSet(r, 0, solutions.count, report.degree, solutions.real_count, report.saturated,
-                           tuple(report.combinations), (), solutions.real_count_method)
+                           tuple(report.combinations), (), solutions.real_count_method, intersection)
     points = tuple(describe(p, generators, report.combinations, metric) for p in real_points(solutions, n))
     if len(points) != solutions.real_count:
         raise VerificationError(f"{len(points)} real critical points listed, {solutions.real_count} counted")
     return CriticalSet(r, 0, solutions.count, report.degree, solutions.real_count, report.saturated,
-                       tuple(report.combinations), points, solutions.real_count_method)
+                       tuple(report.combinations), points, solutions.real_count_method, intersection)
 
 
 def describe(point: RealPoint, generators: Sequence[Terms], combinations: Sequence[Terms], metric: Metric) -> PointFacts:

@@ -102,10 +102,12 @@ class StratumResult:
     real: int | None
     candidates: tuple[Candidate, ...]
     note: str = ""
+    exact: bool = True
+    """Whether the critical set is proved complete (a complete intersection; else complete with high probability)."""
 
     def to_json(self) -> dict[str, Any]:
         return {"label": self.stratum.label, "equations": len(self.stratum.generators), "critical_points": self.count,
-                "real": self.real, "note": self.note}
+                "real": self.real, "complete": "proved" if self.exact else "with high probability", "note": self.note}
 
 
 def stratum_candidates(arch: Architecture, session: Macaulay2Session, stratum: Stratum, metric: Metric,
@@ -118,13 +120,13 @@ def stratum_candidates(arch: Architecture, session: Macaulay2Session, stratum: S
         if deadline.expired():
             raise
         return StratumResult(stratum, None, None, (), f"not computed within {STRATUM_SECONDS:g} s")
-    if found.dim != 0 or not found.proved:
+    if found.dim != 0 or found.count is None or found.saturated:
         return StratumResult(stratum, None, None, (), f"the Lagrange ideal has dimension {found.dim}")
     stage("infimum", f"reachability on {stratum.label}")
     reaches = StratumReach(arch, session, deadline, seed).decide([p.point for p in found.points], stratum.generators,
                                                                    found.combinations, metric)
     candidates = tuple(Candidate(stratum.label, p, r) for p, r in zip(found.points, reaches))
-    return StratumResult(stratum, found.count, found.real_count, candidates)
+    return StratumResult(stratum, found.count, found.real_count, candidates, exact=found.proved)
 
 
 @dataclass(frozen=True)
@@ -198,7 +200,8 @@ def over_variety(arch: Architecture, session: Macaulay2Session, strata: Sequence
         return Infimum(point.facts.loss, point.facts.loss_interval, True, point.facts.approximate,
                        point.facts.coefficients, point.stratum, lower, lower,
                        "proved: the least loss over X(R) (exact critical points on every stratum) is attained at a point "
-                       "reached by real weights, and M(R) ⊆ X(R)", method, point.reach.weights, strata=results)
+                       "reached by real weights, and M(R) ⊆ X(R)" + caveat(results), method, point.reach.weights,
+                       strata=results)
     upper = _upper(results)
     unknown = any(c.reach.member is None for c in bottom)
     return Infimum(None, None, None, best.facts.approximate, best.facts.coefficients, best.stratum,
@@ -206,7 +209,17 @@ def over_variety(arch: Architecture, session: Macaulay2Session, strata: Sequence
                    "not decided: the least loss over X(R) is a proved lower bound; its argmin is "
                    + ("of undecided reachability" if unknown else "not reached by real weights")
                    + "; the least loss of a reached candidate is a proved upper bound; the boundary of M(R) inside "
-                   "X(R) is not computed", method, strata=results)
+                   "X(R) is not computed" + caveat(results), method, strata=results)
+
+
+CAVEAT = ("; the strata {} are not complete intersections: their critical points, found with random combinations of "
+          "their equations, are complete with high probability, not proved")
+
+
+def caveat(results: Sequence[StratumResult]) -> str:
+    """The caveat for strata whose critical sets are complete only with high probability ('' if none)."""
+    labels = [r.stratum.label for r in results if not r.exact]
+    return CAVEAT.format(", ".join(labels)) if labels else ""
 
 
 def _upper(results: Sequence[StratumResult]) -> float | None:
@@ -255,8 +268,8 @@ def over_boundary(arch: Architecture, session: Macaulay2Session, metric: Metric,
         point = reached[0]
         return Infimum(point.facts.loss, point.facts.loss_interval, True, point.facts.approximate, point.facts.coefficients,
                        point.stratum, point.facts.loss, point.facts.loss,
-                       f"attained at a point reached by exact real weights (proved upper bound); it is the infimum {granted}",
-                       method, point.reach.weights, strata=results, boundary=boundary)
+                       f"attained at a point reached by exact real weights (proved upper bound); it is the infimum {granted}"
+                       + caveat(results), method, point.reach.weights, strata=results, boundary=boundary)
     if any(c.reach.member is None for c in bottom):
         return Infimum(best.facts.loss, best.facts.loss_interval, None, best.facts.approximate, best.facts.coefficients,
                        best.stratum, best.facts.loss, _upper(results),
@@ -268,7 +281,8 @@ def over_boundary(arch: Architecture, session: Macaulay2Session, metric: Metric,
     return Infimum(best.facts.loss, best.facts.loss_interval, False, best.facts.approximate, best.facts.coefficients,
                    best.stratum, best.facts.loss, _upper(results),
                    f"the value is the infimum {granted}; not attained: no candidate of least loss is reached by real "
-                   f"weights (exact, every covering chart), so it is only approached, as the weights go to infinity{evidence}",
+                   f"weights (exact, every covering chart), so it is only approached, as the weights go to infinity{evidence}"
+                   + caveat(results),
                    method, approach=tuple(approach), strata=results, boundary=boundary)
 
 

@@ -352,9 +352,14 @@ class _Computation:
         self.timed("reachability", started)
         points = tuple(LandscapePoint.of(f, r) for f, r in zip(found.points, reaches))
         counts = Counts(found.count, found.proved, found.degree, found.real_count, modular, numerical, METHOD_LAGRANGE)
+        agree = all(m.dim == 0 and m.degree == found.count for m in modular) and len(modular) == 2
         self.proved["learning_degree"] = (
-            "proved: exact Lagrange ideal over QQ, zero-dimensional, distinct points = rank of Hermite's trace form"
-            if found.proved else "probabilistic: the Lagrange ideal was saturated by a random minor")
+            "proved: exact Lagrange ideal over QQ of a complete intersection, zero-dimensional, distinct points = rank "
+            "of Hermite's trace form" if found.proved else
+            "probabilistic: the Lagrange ideal was saturated by a random minor" if found.saturated else
+            f"proved ≥ {found.count} (every point of the zero-dimensional Lagrange ideal over QQ is a critical point); "
+            "equality unless the random combinations of the equations missed a critical point"
+            + (" — confirmed by the counts modulo two primes with independent combinations" if agree else ""))
         self.proved["real_points"] = (f"proved: {found.real_count} real (signature of the trace form and "
                                       f"{found.real_count_method} on the eliminant); each checked exactly in its number field")
         self.proved["type"] = "certified: inertia of the bordered Hessian by Descartes' rule on a ball characteristic polynomial"
@@ -469,8 +474,9 @@ class _Computation:
         return tuple(classified), summarize(classified)
 
 
-METHOD_LAGRANGE = ("Lagrange ideal P + (G(c − u) − Σ l_i ∇g_i) over QQ (Macaulay2), g_i ∈ P; zero-dimensional, so exactly "
-                   "the critical points on the smooth part of X; real points by Hermite's trace form and Sturm/Arb")
+METHOD_LAGRANGE = ("Lagrange ideal P + (G(c − u) − Σ l_i ∇g_i) over QQ (Macaulay2), g_i ∈ P (P's generators, or random "
+                   "combinations when P is not a complete intersection); zero-dimensional, so its points are critical "
+                   "points on the smooth part of X; distinct points by Hermite's trace form, real ones by Sturm/Arb")
 METHOD = ("critical points of L(c) = (c − u)ᵀG(c − u) + const, G = I ⊗ AᵀA, u = A⁺B, on the smooth part of the "
           "neurovariety (Lagrange ideal in Macaulay2, exact over QQ, checked modulo primes and numerically); real "
           "points classified by the bordered Hessian and decided reachable in covering charts; infimum over M(R) from "
