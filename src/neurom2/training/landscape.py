@@ -341,8 +341,13 @@ class _Computation:
                               "X are not isolated" + ("" if metric.positive_definite else
                                                      f" (rank G = {metric.rank} < {metric.n}: L is constant along ker G)"))
             counts = Counts(None, False, None, None, modular, method=METHOD_LAGRANGE)
-            infimum = Infimum(None, None, None, None, None, None, None, None,
-                              "not decided: the critical points are not isolated", "—")
+            low = float(metric.constant)
+            explained = ("not decided: the critical points are not isolated" if metric.positive_definite else
+                         f"not decided: L ≥ {low:.10g} = its minimum over V (proved), with equality exactly on "
+                         "u + ker G; the infimum over M(R) is that value iff M(R) meets u + ker G or comes arbitrarily "
+                         "close to it, which is not decided here")
+            infimum = Infimum(None, None, None, None, None, None, low, None, explained, "—")
+            self.proved["infimum"] = explained
             return counts, (), infimum
         numerical = self.numerical(generators, found, metric)
         stage("landscape", "reachability of the real critical points")
