@@ -1,25 +1,27 @@
 """Implicit equations of neuromanifolds through the real Macaulay2, each fact checked independently.
 
-Every result is also verified by neurom2 itself (equations vanish at exact random networks; dimension
-equals the generic Jacobian rank modulo two primes).  The tests add a third view: float Jacobian
-ranks, equations evaluated at float network outputs, and classical descriptions (determinants,
-catalecticants, Gram matrices) built here from the coordinates.
+Every result is also verified by neurom2 itself (equations vanish at random networks modulo a prime of its
+own, and exactly at a rational one).  The tests add more views: float Jacobian ranks, equations evaluated at
+float network outputs, and classical descriptions (determinants, catalecticants, Gram matrices, the ideals
+of secant and subspace varieties) built here from the coordinates and compared in Macaulay2.
 """
 
+import itertools
 from math import comb
 
 import sympy
+from conftest import assert_vanish_numerically, float_points_on_manifold, float_rank, proportional
 
 from neurom2 import Architecture, implicitize
 from neurom2.geometry.implicitization import coordinate_symbols
-
-from conftest import assert_vanish_numerically, float_points_on_manifold, float_rank, proportional
+from neurom2.m2 import package
+from neurom2.m2.parse import terms_from_polynomial
 
 
 def compute(widths: str, activation: str, bias: bool = False):
     arch = Architecture.create(widths, activation, bias)
     variety = implicitize(arch, timeout=120)
-    assert variety.verification is not None and variety.verification.jacobian_rank == variety.dim
+    assert variety.verification is not None and variety.verification.samples == (3 if variety.equations else 0)
     assert variety.dim == float_rank(arch)
     assert_vanish_numerically(variety.equations, float_points_on_manifold(arch, 3))
     return variety
@@ -87,7 +89,8 @@ def test_biases_x_squared_on_2_1_1_has_a_rank_one_quadratic_part():
     assert variety.dim == 4 and variety.expected_dim == 4
     c = symbols_by_coordinate(variety)
     discriminant = c[(1, (1, 1))] ** 2 - 4 * c[(1, (2, 0))] * c[(1, (0, 2))]
-    basis = sympy.groebner([eq.as_expr() for eq in variety.equations], *coordinate_symbols(variety.space), order="grevlex", domain="QQ")
+    basis = sympy.groebner([eq.as_expr() for eq in variety.equations], *coordinate_symbols(variety.space),
+                           order="grevlex", domain="QQ")
     assert basis.reduce(discriminant)[1] == 0          # v (w.x + b)^2 + b2: the quadratic part has rank 1
     assert basis.reduce(c[(1, (0, 0))])[1] != 0        # the constant term is free
 
@@ -133,3 +136,39 @@ def test_depth_three_x_squared_on_2_2_1_1_has_a_defect():
     variety = compute("2,2,1,1", "x^2")
     assert (variety.dim, variety.expected_dim, variety.defect) == (3, 4, 1)
     assert set(variety.equation_degrees) == {3}
+
+
+def same_ideal_in_macaulay2(session, variety, generators) -> bool:
+    return package.same_ideal(session, variety.architecture, [terms_from_polynomial(eq) for eq in variety.equations],
+                              [terms_from_polynomial(sympy.Poly(g, *coordinate_symbols(variety.space))) for g in generators])
+
+
+def test_x_eighth_on_2_3_1_is_the_third_secant_of_the_rational_normal_octic(session):
+    # binary octics that are sums of 3 eighth powers: the 4x4 minors of the 4x6 Hankel matrix of
+    # f = sum binom(8,i) a_i x^(8-i) y^i, a variety of degree binom(6,3) = 20 (Eagon-Northcott)
+    variety = compute("2,3,1", "x^8")
+    assert variety.complete and variety.strategy == "interpolate" and "linear section certificate" in variety.proof
+    c = symbols_by_coordinate(variety)
+    a = [c[(1, (8 - i, i))] / comb(8, i) for i in range(9)]
+    hankel = sympy.Matrix(4, 6, lambda i, j: a[i + j])
+    minors = [hankel.extract(list(range(4)), list(cols)).det() for cols in itertools.combinations(range(6), 4)]
+    assert same_ideal_in_macaulay2(session, variety, minors)
+    assert (variety.dim, variety.degree, set(variety.equation_degrees)) == (6, comb(6, 3), {4})
+
+
+def test_x_squared_on_3_2_2_1_is_the_subspace_variety_of_ternary_quartics(session):
+    # quartics in 3 variables that depend on 2 linear forms: the 3x3 minors of the 3x10 matrix of the
+    # coefficients of the first partial derivatives (the first catalecticant)
+    variety = compute("3,2,2,1", "x^2")
+    assert variety.complete and "linear section certificate" in variety.proof
+    x = sympy.symbols("x1:4")
+    c = symbols_by_coordinate(variety)
+    f = sum(s * sympy.prod(v ** k for v, k in zip(x, e)) for (_, e), s in c.items())
+    cubics = [sympy.Poly(sympy.diff(f, v), *x) for v in x]
+    monomials = sorted({m for q in cubics for m in q.monoms()})
+    flattening = sympy.Matrix(3, len(monomials), lambda i, j: cubics[i].coeff_monomial(monomials[j]))
+    minors = [flattening.extract([0, 1, 2], list(cols)).det()
+              for cols in itertools.combinations(range(len(monomials)), 3)]
+    assert same_ideal_in_macaulay2(session, variety, [m for m in minors if m != 0])
+    assert (variety.dim, len(variety.equations), set(variety.equation_degrees)) == (7, 120, {3})
+    assert variety.degree == 45

@@ -387,8 +387,7 @@ def neurovariety_summary(variety: Neurovariety, style: Style) -> Summary:
                  f"({variety.strategy}): {variety.proof}")
     degree = "—" if variety.fills else str(variety.degree) if variety.degree is not None else "unknown"
     check = variety.verification
-    verified = (f"the equations vanish exactly at {check.samples} random rational networks; Jacobian rank "
-                f"{check.jacobian_rank} modulo {len(check.primes)} primes" if check else "not run")
+    verified = check.describe() if check else "not run"
     rows = (
         *_ambient_rows(space, style),
         Row("parameters", (str(variety.architecture.n_params),)),

@@ -10,53 +10,85 @@ Strategies (``strategy=``), and what each proves:
 ``truncated``
     The same graph ideal, weighted-homogeneous (coordinates get the degree of their polynomials), with a
     Gröbner basis truncated at degree ``max_degree`` in the coordinates.  Proves: all equations up to
-    that degree.  Needs a homogeneous parametrization (monomial σ, no biases).
+    that degree; the complete ideal when the linear section certificate succeeds.
 ``interpolate``
-    :mod:`neurom2.geometry.interpolation`, degree by degree, modulo primes, lifted to QQ; each lifted equation is
-    checked symbolically in Macaulay2 (F(c(θ)) = 0 on the chart).  Proves: all equations up to
-    ``max_degree``; and the complete ideal when M is a hypersurface: the first equation found is then
-    the generator (I(M) is principal and prime, and no equation of lower degree exists).
+    :mod:`neurom2.geometry.interpolation`, degree by degree, modulo primes, lifted to QQ; each lifted
+    equation is proved to vanish on M exactly (:mod:`neurom2.geometry.vanishing`).  Proves: all equations up
+    to the degree reached.  Complete when M is a hypersurface (the first equation generates the principal
+    prime ideal I(M)) or when the linear section certificate (:mod:`neurom2.geometry.certificate`) proves
+    that the equations found generate I(M); interpolation stops at the first degree where that succeeds.
 ``auto``
     The dimension first (:mod:`neurom2.geometry.dimension`): a neuromanifold that fills V has the zero ideal,
-    proved by the rank.  A hypersurface is interpolated.  Otherwise ``eliminate``; if Macaulay2 runs
-    past ``timeout``, ``interpolate`` up to ``max_degree`` instead.
+    proved by the rank.  Otherwise ``interpolate`` with certificates, when its cost estimate is within the
+    size guard; ``eliminate`` when interpolation is refused by the guard, and as a last resort, within
+    :data:`AUTO_ELIMINATION_SECONDS` (or the time budget), when no certificate was found.
+
+Cost: :func:`neurom2.geometry.interpolation.interpolation_estimate` is checked before every degree
+(:func:`neurom2.cost.guard`, ``force`` to override); stages are shown on a terminal (:mod:`neurom2.progress`).
+Macaulay2 is started only when a strategy needs it (hypersurfaces and filling networks do not).
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
 
 import sympy
 
 from neurom2 import progress
-from neurom2.model.architecture import Architecture
-from neurom2.geometry.dimension import Dimension, dimension
+from neurom2.cost import guard
 from neurom2.deadline import Deadline
-from neurom2.errors import InvalidOption, Macaulay2OutputError, Macaulay2Timeout, VerificationError
-from neurom2.geometry.interpolation import DegreePiece, equations_of_degree
+from neurom2.errors import InterpolationFailed, InvalidOption, Macaulay2OutputError, Macaulay2Timeout, TooExpensive
+from neurom2.geometry.certificate import Certificate, certify
+from neurom2.geometry.dimension import Dimension, dimension
+from neurom2.geometry.interpolation import DegreePiece, Sampler, equations_of_degree, interpolation_estimate, minimal_generators
+from neurom2.geometry.neurovariety import Neurovariety
+from neurom2.geometry.vanishing import ChartImage
+from neurom2.geometry.verification import verify as verify_result
 from neurom2.m2 import package
 from neurom2.m2.parse import polynomial_from_terms
 from neurom2.m2.session import Macaulay2Session, default_session
-from neurom2.geometry.neurovariety import Neurovariety
-from neurom2.model.parametrization import Parametrization
-from neurom2.model.space import AmbientSpace
+from neurom2.model.architecture import Architecture
+from neurom2.model.space import AmbientSpace, Exponents
 from neurom2.tasks import STRATEGIES
-from neurom2.geometry.verification import verify as verify_result
+
+Terms = Mapping[Exponents, Fraction]
 
 DEFAULT_MAX_DEGREE = 4
+"""Degree bound of ``interpolate`` and ``truncated`` when none is given."""
+AUTO_MAX_DEGREE = 8
+"""``auto`` interpolates at most up to this degree (fewer when the size guard stops it)."""
 HYPERSURFACE_MAX_DEGREE = 12
 AUTO_ELIMINATION_SECONDS = 60.0
-"""Without a user timeout, ``auto`` gives elimination this long before it interpolates instead."""
+"""Without a time budget, ``auto``'s last-resort elimination gets this long."""
 DEGREE_SECONDS = 20.0
 """The slice count for the degree of an incomplete ideal gets at most this long (then: not computed)."""
+
+
+class _Macaulay2:
+    """The Macaulay2 session, started (and the package loaded) only when first needed."""
+
+    def __init__(self, session: Macaulay2Session | None) -> None:
+        self.given = session
+        self.session: Macaulay2Session | None = None
+
+    def __call__(self) -> Macaulay2Session:
+        if self.session is None:
+            self.session = package.ready(self.given or default_session())
+        return self.session
+
+    @property
+    def version(self) -> str | None:
+        return self.session.version if self.session is not None else None
 
 
 @dataclass(frozen=True)
 class _Ideal:
     """What one strategy found, before verification."""
 
-    equations: tuple[sympy.Poly, ...]
+    equations: tuple[Terms, ...]
     dim: int
     degree: int | None
     degree_method: str | None
@@ -64,6 +96,9 @@ class _Ideal:
     up_to_degree: int | None
     proof: str
     strategy: str
+    m2_dim: int | None = None
+    """The dimension Macaulay2 computed from the ideal itself (``eliminate``), for verification."""
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def implicitize(
@@ -80,8 +115,8 @@ def implicitize(
     """Compute the ideal, dimension and degree of the neurovariety of ``architecture``.
 
     ``strategy`` is one of :data:`STRATEGIES` (see the module docstring); ``max_degree`` bounds the
-    degree of the equations for ``truncated`` and ``interpolate``; ``timeout`` is the time budget of the
-    whole computation in seconds (:mod:`neurom2.deadline`); ``verify`` runs the independent checks of
+    degree of the equations for ``truncated``, ``interpolate`` and ``auto``; ``timeout`` is the time budget
+    of the whole computation in seconds (:mod:`neurom2.deadline`); ``verify`` runs the independent checks of
     :mod:`neurom2.geometry.verification`; ``force`` runs computations that a size guard would refuse.
     """
     if strategy not in STRATEGIES:
@@ -90,47 +125,46 @@ def implicitize(
         raise InvalidOption(f"max_degree must be at least 1, got {max_degree}", "max_degree")
     deadline = Deadline.coerce(timeout)
     with deadline.enforced():
-        return _implicitize(architecture, strategy, max_degree, package.ready(session or default_session()), deadline,
-                            verify, seed, force)
+        return _implicitize(architecture, strategy, max_degree, _Macaulay2(session), deadline, verify, seed, force)
 
 
-def _implicitize(architecture: Architecture, strategy: str, max_degree: int | None, session: Macaulay2Session,
+def _implicitize(architecture: Architecture, strategy: str, max_degree: int | None, m2: _Macaulay2,
                  deadline: Deadline, verify: bool, seed: int, force: bool) -> Neurovariety:
     space = AmbientSpace.of(architecture)
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    progress.stage("dimension", "exact Jacobian ranks modulo primes")
+    progress.stage("implicit", "Jacobian rank")
     dim = dimension(architecture, seed=seed, timeout=deadline, force=force)
     timings["dimension"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    ideal = _run_strategy(architecture, space, dim, strategy, max_degree, session, deadline, seed)
-    timings[ideal.strategy] = time.perf_counter() - started
+    ideal = _run_strategy(architecture, space, dim, strategy, max_degree, m2, deadline, seed, force)
+    timings[ideal.strategy] = time.perf_counter() - started - sum(ideal.timings.values())
+    timings.update(ideal.timings)
 
     degree, degree_method = ideal.degree, ideal.degree_method
     if not ideal.complete and ideal.dim < space.dim:
         started = time.perf_counter()
-        progress.stage("degree", "points of a random linear slice over ZZ/p (Macaulay2)")
-        degree, degree_method = _witness_degree(architecture, ideal.dim, session, deadline, seed)
+        degree, degree_method = _witness_degree(architecture, ideal.dim, m2, deadline, seed)
         timings["degree"] = time.perf_counter() - started
 
     verification = None
     if verify:
         deadline.check()
+        progress.stage("implicit", "independent verification")
         started = time.perf_counter()
-        progress.stage("verification", "the equations at random rational networks; Jacobian rank")
-        verification = verify_result(ideal.equations, ideal.dim, Parametrization(architecture), seed=seed)
+        verification = verify_result(ideal.equations, architecture, jacobian_rank=dim.dim, m2_dimension=ideal.m2_dim,
+                                     seed=seed)
         timings["verification"] = time.perf_counter() - started
-    elif ideal.dim != dim.dim:
-        raise VerificationError(f"Macaulay2 reports dimension {ideal.dim}, the Jacobian rank is {dim.dim}")
+    symbols = coordinate_symbols(space)
     return Neurovariety(
         architecture=architecture,
         space=space,
         dim=ideal.dim,
         degree=degree,
         degree_method=degree_method,
-        equations=ideal.equations,
-        m2_version=session.version,
+        equations=tuple(polynomial_from_terms(dict(f), symbols) for f in ideal.equations),
+        m2_version=m2.version,
         strategy=ideal.strategy,
         complete=ideal.complete,
         up_to_degree=ideal.up_to_degree,
@@ -141,98 +175,148 @@ def _implicitize(architecture: Architecture, strategy: str, max_degree: int | No
     )
 
 
-def _run_strategy(
-    arch: Architecture,
-    space: AmbientSpace,
-    dim: Dimension,
-    strategy: str,
-    max_degree: int | None,
-    session: Macaulay2Session,
-    deadline: Deadline,
-    seed: int,
-) -> _Ideal:
+def _run_strategy(arch: Architecture, space: AmbientSpace, dim: Dimension, strategy: str, max_degree: int | None,
+                  m2: _Macaulay2, deadline: Deadline, seed: int, force: bool) -> _Ideal:
     if strategy == "auto":
-        if dim.fills:
-            return _Ideal((), dim.dim, None, None, True, None, "fills V: the Jacobian has full rank dim V", "rank")
-        if dim.dim == space.dim - 1:
-            return _interpolate(arch, space, dim, max_degree or HYPERSURFACE_MAX_DEGREE, session, deadline, seed)
-        try:
-            limit = None if deadline.seconds is not None else AUTO_ELIMINATION_SECONDS
-            return _eliminate(arch, space, session, deadline.remaining(limit), None, dim.dim)
-        except Macaulay2Timeout:
-            if deadline.expired():
-                raise
-            return _interpolate(arch, space, dim, max_degree or DEFAULT_MAX_DEGREE, session, deadline, seed)
+        return _auto(arch, space, dim, max_degree, m2, deadline, seed, force)
     if strategy == "eliminate":
-        return _eliminate(arch, space, session, deadline.remaining(), None, dim.dim)
+        return _eliminate(arch, space, m2, deadline.remaining())
     if strategy == "truncated":
         if arch.bias or not arch.activation.is_monomial:
             raise InvalidOption("strategy 'truncated' needs a homogeneous parametrization: a monomial activation and "
                                 "no biases", "strategy")
-        return _eliminate(arch, space, session, deadline.remaining(), max_degree or DEFAULT_MAX_DEGREE, dim.dim)
-    return _interpolate(arch, space, dim, max_degree or DEFAULT_MAX_DEGREE, session, deadline, seed)
+        return _truncated(arch, space, dim, max_degree or DEFAULT_MAX_DEGREE, m2, deadline, seed)
+    return _interpolate(arch, space, dim, max_degree or DEFAULT_MAX_DEGREE, m2, deadline, seed, force)
 
 
-def _eliminate(
-    arch: Architecture, space: AmbientSpace, session: Macaulay2Session, timeout: float | None, degree_limit: int | None, jacobian_dim: int
-) -> _Ideal:
-    progress.stage("ideal", "Gröbner basis of the graph ideal in Macaulay2" + (f" up to degree {degree_limit}" if degree_limit else ""))
-    report = package.neuromanifold_ideal(session, arch, degree_limit=degree_limit, fix_symmetries=degree_limit is None,
-                                         timeout=timeout)
-    _check_coordinates(report.coordinates, space)
-    symbols = coordinate_symbols(space)
-    equations = tuple(polynomial_from_terms(terms, symbols) for terms in report.generators)
-    if degree_limit is None:
-        method = "Hilbert polynomial of the ideal (Macaulay2)" if equations else None
-        return _Ideal(equations, report.dim, report.degree, method, True, None, "full Gröbner basis of the graph ideal (elimination)", "eliminate")
-    proof = f"Gröbner basis of the homogeneous graph ideal truncated at degree {degree_limit}"
-    return _Ideal(equations, jacobian_dim, None, None, False, degree_limit, proof, "truncated")
-
-
-def _interpolate(
-    arch: Architecture,
-    space: AmbientSpace,
-    dim: Dimension,
-    max_degree: int,
-    session: Macaulay2Session,
-    deadline: Deadline,
-    seed: int,
-) -> _Ideal:
-    progress.stage("ideal", f"interpolation modulo primes, degree by degree up to {max_degree}")
+def _auto(arch: Architecture, space: AmbientSpace, dim: Dimension, max_degree: int | None, m2: _Macaulay2,
+          deadline: Deadline, seed: int, force: bool) -> _Ideal:
+    """Rank, then interpolation with certificates, then elimination (see the module docstring)."""
+    if dim.fills:
+        return _Ideal((), dim.dim, None, None, True, None, "fills V: the Jacobian has full rank dim V", "rank")
     hypersurface = dim.dim == space.dim - 1
+    top = max_degree or (HYPERSURFACE_MAX_DEGREE if hypersurface else AUTO_MAX_DEGREE)
+    try:
+        found = _interpolate(arch, space, dim, top, m2, deadline, seed, force, stop_when_too_expensive=True)
+    except TooExpensive as refused:
+        progress.stage("implicit", "interpolation refused by the size guard; eliminating with Macaulay2")
+        try:
+            return _eliminate(arch, space, m2, deadline.remaining())
+        except Macaulay2Timeout:
+            if deadline.expired():
+                raise
+            raise refused from None
+    if found.complete or max_degree is not None:
+        return found
+    progress.stage("implicit", f"no certificate up to degree {found.up_to_degree}; eliminating with Macaulay2")
+    try:
+        limit = None if deadline.seconds is not None else AUTO_ELIMINATION_SECONDS
+        return _eliminate(arch, space, m2, deadline.remaining(limit))
+    except Macaulay2Timeout:
+        if deadline.expired():
+            raise
+        limit_text = f"{AUTO_ELIMINATION_SECONDS:g} s" if deadline.seconds is None else "the time budget"
+        return _Ideal(found.equations, found.dim, None, None, False, found.up_to_degree,
+                      found.proof + f"; elimination did not finish within {limit_text}", found.strategy,
+                      timings=found.timings)
+
+
+def _eliminate(arch: Architecture, space: AmbientSpace, m2: _Macaulay2, timeout: float | None) -> _Ideal:
+    progress.stage("implicit", "elimination in Macaulay2 (Gröbner basis of the graph ideal)")
+    report = package.neuromanifold_ideal(m2(), arch, timeout=timeout)
+    _check_coordinates(report.coordinates, space)
+    equations = tuple(report.generators)
+    method = "Hilbert polynomial of the ideal (Macaulay2)" if equations else None
+    return _Ideal(equations, report.dim, report.degree if equations else None, method, True, None,
+                  "full Gröbner basis of the graph ideal (elimination)", "eliminate", m2_dim=report.dim)
+
+
+def _truncated(arch: Architecture, space: AmbientSpace, dim: Dimension, degree_limit: int, m2: _Macaulay2,
+               deadline: Deadline, seed: int) -> _Ideal:
+    progress.stage("implicit", f"truncated Gröbner basis in Macaulay2, degree ≤ {degree_limit}")
+    report = package.neuromanifold_ideal(m2(), arch, degree_limit=degree_limit, fix_symmetries=False,
+                                         timeout=deadline.remaining())
+    _check_coordinates(report.coordinates, space)
+    equations = tuple(report.generators)
+    proof = f"Gröbner basis of the homogeneous graph ideal truncated at degree {degree_limit}"
+    if equations:
+        started = time.perf_counter()
+        certificate = certify(equations, dim.dim, space.dim, m2(), deadline, seed)
+        timings = {"certificate": time.perf_counter() - started}
+        if certificate.proved:
+            return _Ideal(equations, dim.dim, certificate.degree, "linear section certificate (proved)", True, None,
+                          f"{proof}; {certificate.text}", "truncated", timings=timings)
+        proof += f"; {certificate.text}"
+        return _Ideal(equations, dim.dim, None, None, False, degree_limit, proof, "truncated", timings=timings)
+    return _Ideal(equations, dim.dim, None, None, False, degree_limit, proof, "truncated")
+
+
+def _interpolate(arch: Architecture, space: AmbientSpace, dim: Dimension, max_degree: int, m2: _Macaulay2,
+                 deadline: Deadline, seed: int, force: bool, stop_when_too_expensive: bool = False) -> _Ideal:
+    """Interpolate degree by degree up to ``max_degree``; stop at the first complete answer."""
+    hypersurface = dim.dim == space.dim - 1
+    sampler = Sampler(arch, seed)
+    chart = ChartImage(arch)
     pieces: list[DegreePiece] = []
+    timings = {"certificate": 0.0}
+    certificate: Certificate | None = None
+    equations: Sequence[Terms] = []
     for degree in range(1, max_degree + 1):
         deadline.check()
-        pieces.append(equations_of_degree(arch, degree, seed=seed))
-        if hypersurface and pieces[-1].basis:
+        try:
+            guard(interpolation_estimate(arch, [degree]), force)
+        except TooExpensive:
+            if not (stop_when_too_expensive and pieces):
+                raise
             break
-    candidates = [poly for piece in pieces for poly in piece.basis]
-    report = package.equations_report(session, arch, candidates, space.dim, timeout=deadline.remaining())
-    ideal_dim, ideal_degree = report.dim, report.degree
-    symbols = coordinate_symbols(space)
-    equations = tuple(polynomial_from_terms(terms, symbols) for terms in report.generators)
-    if not all(report.vanish):
-        bad = [str(eq.as_expr()) for eq, ok in zip(equations, report.vanish) if not ok]
-        raise VerificationError(f"interpolated equations that do not vanish on the neuromanifold: {bad[:3]}")
-    found = pieces[-1]
-    if hypersurface and found.basis and found.kernel_dim == 1:
-        proof = (
-            f"hypersurface: no equation of degree < {found.degree} (trivial kernels modulo primes), a unique one of "
-            f"degree {found.degree}, verified to vanish on M symbolically; I(M) is principal and prime"
-        )
-        return _Ideal(equations, ideal_dim, ideal_degree, "degree of the generating equation", True, None, proof, "interpolate")
-    proof = (
-        f"interpolation modulo primes, degrees 1..{found.degree}: the kernels bound each degree's equations "
-        "from above; the lifted equations vanish on M (verified symbolically)"
-    )
-    return _Ideal(equations, dim.dim, None, None, False, found.degree, proof, "interpolate")
+        progress.stage("implicit", f"interpolating the equations of degree {degree}")
+        piece = equations_of_degree(arch, degree, seed=seed, sampler=sampler)
+        pieces.append(piece)
+        if not piece.basis:
+            continue
+        _prove_vanishing(chart, piece.basis)
+        equations = minimal_generators(space, pieces)
+        if hypersurface:
+            return _hypersurface(piece, equations, dim)
+        progress.stage("implicit", f"linear section certificate for {len(equations)} equations of degree ≤ {degree}")
+        started = time.perf_counter()
+        certificate = certify(equations, dim.dim, space.dim, m2(), deadline, seed)
+        timings["certificate"] += time.perf_counter() - started
+        if certificate.proved:
+            return _Ideal(tuple(equations), dim.dim, certificate.degree, "linear section certificate (proved)", True,
+                          None, f"all equations up to degree {degree} (interpolation); {certificate.text}",
+                          "interpolate", timings=timings)
+    reached = pieces[-1].degree if pieces else 0
+    proof = (f"interpolation modulo primes, degrees 1..{reached}: the kernels bound each degree's equations "
+             "from above; the lifted equations are proved to vanish on M (exactly, over QQ)")
+    if certificate is not None:
+        proof += f"; {certificate.text}"
+    return _Ideal(tuple(equations), dim.dim, None, None, False, reached, proof, "interpolate", timings=timings)
 
 
-def _witness_degree(arch: Architecture, dim: int, session: Macaulay2Session, deadline: Deadline, seed: int) -> tuple[int | None, str]:
+def _hypersurface(piece: DegreePiece, equations: Sequence[Terms], dim: Dimension) -> _Ideal:
+    if piece.kernel_dim != 1:
+        raise InterpolationFailed(  # impossible for a prime principal ideal: unlucky primes
+            f"{piece.kernel_dim} equations of degree {piece.degree} on a hypersurface; please report this")
+    proof = (f"hypersurface: no equation of degree < {piece.degree} (trivial kernels modulo primes), a unique one of "
+             f"degree {piece.degree}, proved to vanish on M exactly; I(M) is principal and prime")
+    return _Ideal(tuple(equations), dim.dim, piece.degree, "degree of the generating equation", True, None, proof,
+                  "interpolate")
+
+
+def _prove_vanishing(chart: ChartImage, polynomials: Sequence[Terms]) -> None:
+    """Each lifted polynomial must vanish on M exactly; otherwise the lift was wrong (an unlucky prime)."""
+    failed = [f for f, zero in zip(polynomials, chart.vanishes(polynomials)) if not zero]
+    if failed:
+        raise InterpolationFailed(f"{len(failed)} lifted equations do not vanish on M exactly; please report this")
+
+
+def _witness_degree(arch: Architecture, dim: int, m2: _Macaulay2, deadline: Deadline, seed: int) -> tuple[int | None, str]:
     """deg M by counting the points of a random linear slice over ZZ/p (see ``neuromanifoldDegree``)."""
     method = "points of a random linear slice over ZZ/p divided by the generic fiber degree (probabilistic)"
+    progress.stage("implicit", "degree by a linear slice modulo p (probabilistic)")
     try:
-        return package.neuromanifold_degree(session, arch, dim, seed, timeout=deadline.remaining(DEGREE_SECONDS)), method
+        return package.neuromanifold_degree(m2(), arch, dim, seed, timeout=deadline.remaining(DEGREE_SECONDS)), method
     except Macaulay2Timeout:
         if deadline.expired():
             raise
@@ -250,3 +334,4 @@ def _check_coordinates(coordinates: list, space: AmbientSpace) -> None:
             "Macaulay2's package uses different coordinates than neurom2's Python side "
             f"(first differences: {coordinates[:3]} vs {expected[:3]}): are the two from the same version?"
         )
+

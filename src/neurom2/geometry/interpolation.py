@@ -4,71 +4,103 @@ The ideal I(M) is homogeneous (M is a cone: scaling the last layer scales the ou
 sum of its graded pieces I(M)_k.  For one degree k:
 
 1. sample points c(θ_s) of M modulo a prime p, without symbolic expansion: the network is evaluated at
-   random inputs a_j and the coefficients are recovered by inverting the Veronese matrix modulo p;
+   random inputs a_j and the coefficients are recovered by inverting the Veronese matrix modulo p (one
+   :class:`Sampler` per architecture keeps the points of each prime, so all degrees share them);
 2. evaluate all monomials of degree k in the coordinates at the samples (more samples than monomials)
    and compute the kernel of that matrix in reduced row echelon form (canonical, so comparable across
-   primes);
+   primes), one multidegree class at a time (:func:`multidegree_classes`);
 3. lift the kernel to QQ by Chinese remaindering over several primes and rational reconstruction,
    until the lift is stable.
 
 What this proves.  If G is a nonzero equation of M of degree k with coprime integer coefficients, its
 reduction modulo p is nonzero and vanishes at every sample, so it lies in the kernel: the kernel's
 dimension bounds dim I(M)_k from *above*, deterministically (a trivial kernel proves there is no
-equation of degree k).  Each lifted polynomial is then checked to vanish on M (see
-:mod:`neurom2.geometry.implicitization`), which bounds dim I(M)_k from *below*; when the two agree, the lifted
+equation of degree k).  Each lifted polynomial is then proved to vanish on M (exactly, by
+:mod:`neurom2.geometry.vanishing`), which bounds dim I(M)_k from *below*; when the two agree, the lifted
 polynomials span I(M)_k exactly.
+
+Cost (:func:`interpolation_estimate`): per prime, one dense matrix of (s + 10) × s residues and its kernel
+for every multidegree class of s monomials, and the sample points themselves.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
-from math import isqrt
-from typing import Sequence
+from math import comb, isqrt
 
 import flint
 import numpy as np
-import sympy
 
+from neurom2.cost import Estimate
 from neurom2.errors import InterpolationFailed
 from neurom2.model.architecture import Architecture
 from neurom2.model.jacobian import ModularArithmetic, modular_matrix, network_values
 from neurom2.model.space import AmbientSpace, Exponents, monomials_of_degree
 
-MAX_MONOMIALS = 6000
-"""Largest multidegree class of monomials that neurom2 interpolates (a dense square system)."""
+EXTRA_SAMPLES = 10
+"""Samples beyond the size of a class: a random point set this large is almost surely generic."""
+MAX_PRIMES = 12
+"""Primes tried before the lift of a degree is declared unstable (:class:`InterpolationFailed`)."""
+ENUMERATED_MONOMIALS = 2_000_000
+"""Above this many monomials of one degree the classes are not listed; the estimate uses the total count."""
 
 
-def interpolation_primes(count: int, below: int = 2**31) -> list[int]:
-    """``count`` primes just below ``below`` (2^31, so that residues multiply in int64)."""
-    primes = [int(sympy.prevprime(below))]
-    while len(primes) < count:
-        primes.append(int(sympy.prevprime(primes[-1])))
+def primes_below(bound: int, count: int) -> list[int]:
+    """The ``count`` largest primes below ``bound``."""
+    primes: list[int] = []
+    candidate = bound - 1
+    while len(primes) < count and candidate > 1:
+        if flint.fmpz(candidate).is_prime():
+            primes.append(candidate)
+        candidate -= 1
     return primes
 
 
-def sample_points(arch: Architecture, p: int, count: int, rng: np.random.Generator) -> np.ndarray:
-    """``count`` points c(θ) of M modulo p at random θ, as rows in neurom2's coordinate order."""
-    space = AmbientSpace.of(arch)
-    m = len(space.monomials)
-    arith = ModularArithmetic(p)
-    while True:
-        inputs = rng.integers(0, p, size=(m, arch.input_dim), dtype=np.int64)
-        veronese = np.ones((m, m), dtype=np.int64)
-        for col, exponents in enumerate(space.monomials):
-            for i, power in enumerate(exponents):
-                for _ in range(power):
-                    veronese[:, col] = arith.mul(veronese[:, col], inputs[:, i])
-        matrix = modular_matrix(veronese, p)
-        if matrix.det() != 0:
-            break
-    inverse = np.array(matrix.inv().tolist(), dtype=object).astype(np.int64)
-    rows = []
-    for _ in range(count):
-        theta = rng.integers(0, p, size=arch.n_params).tolist()
-        values = network_values(arch, theta, inputs, arith)        # (m, dL): values = V · C
-        rows.append(arith.matmul(inverse, values).T.ravel())       # C, output-major
-    return np.array(rows, dtype=np.int64)
+INTERPOLATION_PRIMES: tuple[int, ...] = tuple(primes_below(2**31, MAX_PRIMES))
+"""Primes just below 2^31, so that residues multiply in int64."""
+
+
+class Sampler:
+    """Points of M modulo primes, for one architecture: fixed random inputs per prime (an invertible
+    Veronese matrix), and as many random networks as asked for, kept for later degrees."""
+
+    def __init__(self, arch: Architecture, seed: int = 0) -> None:
+        self.architecture = arch
+        self.space = AmbientSpace.of(arch)
+        self.seed = seed
+        self._state: dict[int, tuple[np.random.Generator, np.ndarray, np.ndarray, list[np.ndarray]]] = {}
+
+    def _start(self, p: int) -> tuple[np.random.Generator, np.ndarray, np.ndarray, list[np.ndarray]]:
+        arch, space = self.architecture, self.space
+        rng = np.random.default_rng([self.seed, p])
+        m = len(space.monomials)
+        arith = ModularArithmetic(p)
+        while True:
+            inputs = rng.integers(0, p, size=(m, arch.input_dim), dtype=np.int64)
+            veronese = np.ones((m, m), dtype=np.int64)
+            for col, exponents in enumerate(space.monomials):
+                for i, power in enumerate(exponents):
+                    for _ in range(power):
+                        veronese[:, col] = arith.mul(veronese[:, col], inputs[:, i])
+            matrix = modular_matrix(veronese, p)
+            if matrix.det() != 0:
+                break
+        inverse = np.array(matrix.inv().tolist(), dtype=object).astype(np.int64)
+        return rng, inputs, inverse, []
+
+    def points(self, p: int, count: int) -> np.ndarray:
+        """``count`` points c(θ_s) of M modulo p (rows, in neurom2's coordinate order), at random θ_s."""
+        if p not in self._state:
+            self._state[p] = self._start(p)
+        rng, inputs, inverse, rows = self._state[p]
+        arith = ModularArithmetic(p)
+        while len(rows) < count:
+            theta = rng.integers(0, p, size=self.architecture.n_params).tolist()
+            values = network_values(self.architecture, theta, inputs, arith)  # (m, dL): values = V · C
+            rows.append(arith.matmul(inverse, values).T.ravel())             # C, output-major
+        return np.array(rows[:count], dtype=np.int64)
 
 
 def monomial_matrix(points: np.ndarray, exponents: Sequence[Exponents], p: int) -> np.ndarray:
@@ -133,18 +165,33 @@ def multidegree_classes(space: AmbientSpace, degree: int) -> list[tuple[Exponent
     diag(s)·(W_L, b_L)), so I(M) is homogeneous for the grading that gives the coordinate c_{k,e}
     the degree (e, unit vector k) ∈ Z^{d0} × Z^{dL}: each class can be interpolated on its own.
     """
-    keys = [(c.exponents, c.output) for c in space.coordinates]
     classes: dict[tuple, list[Exponents]] = {}
     for mu in monomials_of_degree(space.dim, degree):
-        inputs = [0] * space.n_inputs
-        outputs = [0] * space.n_outputs
-        for j, power in enumerate(mu):
-            if power:
-                exponents, output = keys[j]
-                inputs = [a + power * b for a, b in zip(inputs, exponents)]
-                outputs[output - 1] += power
-        classes.setdefault((tuple(inputs), tuple(outputs)), []).append(mu)
+        classes.setdefault(class_key(space, mu), []).append(mu)
     return [tuple(group) for group in classes.values()]
+
+
+def class_sizes(space: AmbientSpace, degree: int) -> list[int]:
+    """The sizes of :func:`multidegree_classes` (one class of all monomials when there are too many to list)."""
+    total = comb(space.dim + degree - 1, degree)
+    if total > ENUMERATED_MONOMIALS:
+        return [total]
+    return [len(c) for c in multidegree_classes(space, degree)]
+
+
+def interpolation_estimate(arch: Architecture, degrees: Sequence[int]) -> Estimate:
+    """The cost of interpolating the given degrees with two primes (the usual number for a stable lift):
+    per class of s monomials an (s + 10) × s matrix of int64 residues and its kernel (s³ operations)."""
+    space = AmbientSpace.of(arch)
+    sizes = [s for k in degrees for s in class_sizes(space, k)]
+    largest = max(sizes, default=0)
+    samples = largest + EXTRA_SAMPLES
+    memory = 8 * (samples * (largest + space.dim) + 2 * largest * largest)
+    per_point = space.monomial_count * (sum(a * b for a, b in arch.weight_shapes) + space.monomial_count)
+    operations = 2 * (sum(s ** 3 + samples * s for s in sizes) + samples * per_point)
+    top = max(degrees, default=0)
+    return Estimate(f"interpolation up to degree {top}: {sum(sizes)} monomials in {space.dim} coordinates, "
+                    f"largest multidegree class {largest}", memory, operations)
 
 
 @dataclass
@@ -153,8 +200,8 @@ class _ClassLift:
 
     exponents: tuple[Exponents, ...]
     pivots: tuple[int, ...] | None = None
-    residues: list[np.ndarray] | None = None
-    primes: list[int] | None = None
+    residues: list[np.ndarray] = field(default_factory=list)
+    primes: list[int] = field(default_factory=list)
     lifted: list[list[Fraction]] | None = None
     stable: bool = False
 
@@ -174,30 +221,26 @@ class _ClassLift:
         self.lifted = lifted
 
 
-def equations_of_degree(arch: Architecture, degree: int, seed: int = 0, max_primes: int = 12) -> DegreePiece:
+def equations_of_degree(arch: Architecture, degree: int, seed: int = 0, sampler: Sampler | None = None) -> DegreePiece:
     """Interpolate I(M)_degree (see the module docstring), one multidegree class at a time."""
-    space = AmbientSpace.of(arch)
-    classes = [_ClassLift(group) for group in multidegree_classes(space, degree)]
+    sampler = sampler or Sampler(arch, seed)
+    classes = [_ClassLift(group) for group in multidegree_classes(sampler.space, degree)]
     largest = max(len(c.exponents) for c in classes)
-    if largest > MAX_MONOMIALS:
-        raise InterpolationFailed(
-            f"a multidegree class of {largest} monomials of degree {degree} in {space.dim} coordinates: too large"
-        )
-    rng = np.random.default_rng(seed)
     primes_used: list[int] = []
-    for p in interpolation_primes(max_primes):
-        points = sample_points(arch, p, largest + 10, rng)
+    for p in INTERPOLATION_PRIMES:
+        points = sampler.points(p, largest + EXTRA_SAMPLES)
         primes_used.append(p)
         for cls in classes:
             if not cls.stable:
-                cls.add(*kernel_modulo(monomial_matrix(points, cls.exponents, p), p), p)
+                rows = points[:len(cls.exponents) + EXTRA_SAMPLES]
+                cls.add(*kernel_modulo(monomial_matrix(rows, cls.exponents, p), p), p)
         if all(c.stable for c in classes):
             basis = tuple(
                 {c.exponents[j]: q for j, q in enumerate(row) if q != 0} for c in classes for row in (c.lifted or [])
             )
             monomials = sum(len(c.exponents) for c in classes)
             return DegreePiece(degree, monomials, len(basis), basis, tuple(primes_used))
-    raise InterpolationFailed(f"the equations of degree {degree} did not lift to QQ with {max_primes} primes")
+    raise InterpolationFailed(f"the equations of degree {degree} did not lift to QQ with {MAX_PRIMES} primes")
 
 
 def _lift(residues: list[np.ndarray], primes: list[int]) -> list[list[Fraction]] | None:
@@ -214,6 +257,83 @@ def _lift(residues: list[np.ndarray], primes: list[int]) -> list[list[Fraction]]
         values = [rational_reconstruction(int(v), modulus) for v in row]
         if any(v is None for v in values):
             return None
-        rows.append(values)
+        rows.append([v for v in values if v is not None])
     return rows
 
+
+def minimal_generators(space: AmbientSpace, pieces: Sequence[DegreePiece]) -> list[dict[Exponents, Fraction]]:
+    """A minimal generating set, over QQ, of the ideal spanned by the pieces (consecutive degrees from 1, each
+    basis all of I(M)_k), chosen among their basis elements.
+
+    In degree k the products x_i·g of the previous degree's basis span S_1·I(M)_{k-1}; a basis element is kept
+    when it is independent of them and of the elements kept before, decided by ranks modulo a prime p.  A
+    rank modulo p is at most the rank over QQ, and all these vectors lie in I(M)_k: when the ranks modulo p
+    reach dim I(M)_k, the kept elements and the products span I(M)_k over QQ, and the kept elements are
+    independent modulo S_1·I(M)_{k-1} over QQ (a rational relation would reduce to one modulo p).
+    """
+    p = INTERPOLATION_PRIMES[0]
+    kept: list[dict[Exponents, Fraction]] = []
+    previous: tuple[dict[Exponents, Fraction], ...] = ()
+    for piece in pieces:
+        if piece.basis and previous:
+            products = [{tuple(a + (j == i) for j, a in enumerate(e)): c for e, c in g.items()}
+                        for g in previous for i in range(space.dim)]
+            kept += _independent(space, products, list(piece.basis), p)
+        else:
+            kept += list(piece.basis)
+        previous = piece.basis
+    return kept
+
+
+def _independent(space: AmbientSpace, span: list[dict[Exponents, Fraction]],
+                 candidates: list[dict[Exponents, Fraction]], p: int) -> list[dict[Exponents, Fraction]]:
+    """The candidates not in the span of ``span`` and of the candidates kept before them (ranks modulo p),
+    one multidegree class at a time (both families are homogeneous for that grading)."""
+    def residue(c: Fraction) -> int:
+        if c.denominator % p == 0:
+            raise InterpolationFailed(f"a coefficient {c} has a denominator divisible by {p}")
+        return c.numerator * pow(c.denominator, -1, p) % p
+
+    groups: dict[tuple, tuple[list, list]] = {}
+    for family, polynomials in enumerate((span, candidates)):
+        for f in polynomials:
+            groups.setdefault(class_key(space, next(iter(f))), ([], []))[family].append(f)
+    kept = []
+    for products, members in groups.values():
+        if not members:
+            continue
+        monomials = sorted({e for f in products + members for e in f})
+        column = {e: j for j, e in enumerate(monomials)}
+        basis = [_vector(f, column, residue) for f in products]
+        rank = _rank(basis, len(monomials), p)
+        for f in members:
+            vector = _vector(f, column, residue)
+            larger = _rank(basis + [vector], len(monomials), p)
+            if larger > rank:
+                basis.append(vector)
+                rank = larger
+                kept.append(f)
+    return kept
+
+
+def _vector(f: dict[Exponents, Fraction], column: dict[Exponents, int], residue) -> list[int]:
+    vector = [0] * len(column)
+    for e, c in f.items():
+        vector[column[e]] = residue(c)
+    return vector
+
+
+def _rank(rows: list[list[int]], columns: int, p: int) -> int:
+    return flint.nmod_mat(len(rows), columns, [v for row in rows for v in row], p).rank() if rows else 0
+
+
+def class_key(space: AmbientSpace, monomial: Exponents) -> tuple:
+    """The multidegree (input exponents, output counts) of a monomial in the coordinates (see
+    :func:`multidegree_classes`)."""
+    inputs = [0] * space.n_inputs
+    outputs = [0] * space.n_outputs
+    for coordinate, power in zip(space.coordinates, monomial):
+        if power:
+            inputs = [a + power * b for a, b in zip(inputs, coordinate.exponents)]
+            outputs[coordinate.output - 1] += power
+    return tuple(inputs), tuple(outputs)

@@ -14,23 +14,10 @@ from typing import Any
 import sympy
 
 from neurom2.display import Typeset
-from neurom2.model.architecture import Architecture
 from neurom2.geometry.dimension import DimensionFacts
+from neurom2.geometry.verification import Verification
+from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
-
-
-@dataclass(frozen=True)
-class Verification:
-    """Independent checks passed by a result (see :mod:`neurom2.geometry.verification`)."""
-
-    samples: int
-    """Random rational networks whose coefficient vectors annihilate every equation, exactly."""
-    jacobian_rank: int
-    """Generic rank of the parametrization's Jacobian modulo primes; equals ``dim``."""
-    primes: tuple[int, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        return {"samples": self.samples, "jacobian_rank": self.jacobian_rank, "primes": list(self.primes)}
 
 
 @dataclass(frozen=True)
@@ -46,7 +33,8 @@ class Neurovariety(DimensionFacts, Typeset):
     """How ``degree`` was obtained (from the ideal, or a probabilistic slice count without it)."""
     equations: tuple[sympy.Poly, ...]
     """Minimal generators of the ideal over QQ, as polynomials in the coordinate symbols."""
-    m2_version: str
+    m2_version: str | None
+    """None when the computation did not need Macaulay2 (filling networks, hypersurfaces)."""
     strategy: str
     complete: bool
     """Whether the equations are proved to generate the whole ideal (see ``proof``)."""
