@@ -11,17 +11,16 @@ Each case runs in a freshly started session, so its peak memory and its time are
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Sequence
 
 import sympy
 
 from neurom2 import Architecture
 from neurom2.errors import Macaulay2Timeout
-from neurom2.geometry.implicitization import _render
-from neurom2.m2 import codegen
-from neurom2.m2.parse import parse_value
+from neurom2.m2 import codegen, package
+from neurom2.m2.parse import parse_value, terms_from_polynomial
 from neurom2.m2.session import Macaulay2Session
 
 RING = "benchS"
@@ -75,7 +74,7 @@ def run_baseline(session: Macaulay2Session, arch: Architecture, timeout: float) 
     session.restart()
     session.load_package(codegen.package_file())
     build = (
-        f"benchN = {codegen.network(arch)}; benchR = benchN#WeightRing; {RING} = benchN#CoordinateRing; "
+        f"benchN = {package.network(arch)}; benchR = benchN#WeightRing; {RING} = benchN#CoordinateRing; "
         "benchn = numgens benchR; benchT = QQ[gens benchR | gens " + RING + "]; "
         "benchToT = map(benchT, benchR, take(gens benchT, benchn)); "
         f"benchJ = ideal apply(numgens {RING}, j -> benchT_(benchn + j) - benchToT((benchN#Parametrization) {RING}_j)); "
@@ -110,10 +109,11 @@ def same_ideal(session: Macaulay2Session, equations: Sequence[sympy.Poly]) -> bo
     The equations are sent as exponent vectors and rational coefficients in the baseline's coordinate
     ring, whose variables are in neurom2's coordinate order.
     """
-    rendered = ", ".join(_render(_as_dict(poly), RING) for poly in equations)
+    rendered = ", ".join(_render(terms_from_polynomial(poly)) for poly in equations)
     code = f"print(if ideal({{{rendered}}} | {{0_{RING}}}) == benchI then 1 else 0)"
     return session.run(code).strip() == "1"
 
 
-def _as_dict(poly: sympy.Poly) -> dict[tuple[int, ...], Fraction]:
-    return {tuple(e): Fraction(int(c.p), int(c.q)) for e, c in zip(poly.monoms(), poly.coeffs())}
+def _render(terms: dict[tuple[int, ...], Fraction]) -> str:
+    """A polynomial in the baseline's ring, from numbers only."""
+    return " + ".join(f"({codegen.rational(c)}) * {RING}_{codegen.integer_list(e)}" for e, c in terms.items()) or f"0_{RING}"

@@ -352,7 +352,7 @@ def test_dask_wall_timeout_counts_from_the_start_and_restarts_the_stuck_worker(t
     stuck = [Job.create("implicit", [3, 3, 3, 1], "x^2", strategy="eliminate", seed=seed, timeout=60, wall_timeout=2)
              for seed in (0, 1)]
     queued = [Job.create("dim", [2, width, 1], "x^2", wall_timeout=3) for width in (1, 2, 3, 4)]
-    queued.append(Job.create("implicit", [3, 2, 1], "x^2", wall_timeout=30))  # a fresh Macaulay2 on a fresh worker
+    queued.append(Job.create("implicit", [4, 2, 4], "x", wall_timeout=30))  # a fresh Macaulay2 on a fresh worker
     log = io.StringIO()
     with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
         with distributed.Client(cluster) as client:
@@ -383,7 +383,7 @@ def test_dask_wall_timeout_counts_from_the_start_and_restarts_the_stuck_worker(t
         assert re.match(r"no answer within wall_timeout = 2 s after Dask worker tcp://\S+ started it; the future "
                         r"was cancelled and the worker is restarted", row.error), row.error
     assert all(row.status == "done" for row in rest)
-    assert rest[-1].result["dim"] == 5 and rest[-1].m2_version == "1.21"
+    assert rest[-1].result["dim"] == 12 and rest[-1].m2_version == "1.21"
     timed_out = max(datetime.datetime.fromisoformat(row.finished) for row in hard)
     waited = [(datetime.datetime.fromisoformat(row.started) - timed_out).total_seconds() for row in rest]
     assert min(waited) > 3, waited  # submitted when the stuck jobs timed out, started on a restarted worker

@@ -91,7 +91,7 @@ def test_dim_in_the_container_ternary_quadrics_of_rank_two_have_dimension_5(cont
 def test_implicit_in_the_container_linear_323_is_the_determinant_cubic(container):
     variety = container["result"]["implicit"]
     assert (variety["dim"], variety["degree"], variety["equation_degrees"]) == (8, 3, [3])
-    assert variety["verified"] is True and variety["m2_version"] == "1.21"
+    assert variety["verified"] is True and variety["m2_version"] is None  # a hypersurface: no Macaulay2 needed
 
 
 def sweep_size() -> int:

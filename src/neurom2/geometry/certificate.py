@@ -46,13 +46,11 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import reduce
-from math import gcd, lcm
 
 import flint
 
 from neurom2.deadline import Deadline
-from neurom2.geometry.interpolation import primes_below
+from neurom2.geometry.interpolation import normalized, primes_below
 from neurom2.m2 import package
 from neurom2.m2.session import Macaulay2Session
 from neurom2.model.space import Exponents
@@ -80,14 +78,6 @@ class Certificate:
     """Per prime, the degrees k_i of the fields in A_p (the cycle type of Frobenius on X ∩ Λ)."""
     text: str
     """What was proved, or the exact reason why not."""
-
-
-def primitive_integer(polynomial: Mapping[Exponents, Fraction]) -> dict[Exponents, int]:
-    """The polynomial scaled to integer coefficients without common factor."""
-    denominator = lcm(*(c.denominator for c in polynomial.values()))
-    scaled = {e: int(c * denominator) for e, c in polynomial.items()}
-    content = reduce(gcd, scaled.values())
-    return {e: v // content for e, v in scaled.items()}
 
 
 def _common_sums(cycles: Sequence[tuple[int, ...]], total: int) -> int:
@@ -170,7 +160,7 @@ def certify(equations: Sequence[Mapping[Exponents, Fraction]], d: int, n: int, s
     (a) for a minimal set of those primes (a prime whose length differs is dropped, and the search goes on)."""
     rng = random.Random(f"linear section {seed}")
     forms = [[rng.randint(-FORM_HEIGHT, FORM_HEIGHT) for _ in range(n)] for _ in range(d - 1)]
-    search = _Search([primitive_integer(f) for f in equations], forms, session, deadline)
+    search = _Search([{e: int(c) for e, c in normalized(dict(f)).items()} for f in equations], forms, session, deadline)
     batch = 3
     while search.untried:
         started = time.perf_counter()

@@ -19,8 +19,12 @@ Strategies (``strategy=``), and what each proves:
     that the equations found generate I(M); interpolation stops at the first degree where that succeeds.
 ``auto``
     The dimension first (:mod:`neurom2.geometry.dimension`): a neuromanifold that fills V has the zero ideal,
-    proved by the rank.  Otherwise ``interpolate`` with certificates, when its cost estimate is within the
-    size guard; ``eliminate`` when interpolation is refused by the guard, and as a last resort, within
+    proved by the rank.  A hypersurface is interpolated (no Macaulay2 needed).  A linear network (affine
+    layers, σ(x) = a·x) is eliminated: on the symmetry chart its graph ideal is that of a product of
+    matrices in echelon form, and Macaulay2 eliminates it faster than the certificate's Gröbner bases modulo
+    primes run (0.08 s against 0.24 s for widths (4,2,4), 0.6 s against 2 s for (5,2,5)).  Otherwise
+    ``interpolate`` with certificates, degree by degree while its cost estimate is within the size guard;
+    ``eliminate`` when interpolation is refused by the guard, and as a last resort, within
     :data:`AUTO_ELIMINATION_SECONDS` (or the time budget), when no certificate was found.
 
 Cost: :func:`neurom2.geometry.interpolation.interpolation_estimate` is checked before every degree
@@ -195,6 +199,8 @@ def _auto(arch: Architecture, space: AmbientSpace, dim: Dimension, max_degree: i
     if dim.fills:
         return _Ideal((), dim.dim, None, None, True, None, "fills V: the Jacobian has full rank dim V", "rank")
     hypersurface = dim.dim == space.dim - 1
+    if arch.monomial_degree == 1 and not hypersurface:
+        return _eliminate(arch, space, m2, deadline.remaining())
     top = max_degree or (HYPERSURFACE_MAX_DEGREE if hypersurface else AUTO_MAX_DEGREE)
     try:
         found = _interpolate(arch, space, dim, top, m2, deadline, seed, force, stop_when_too_expensive=True)
@@ -275,9 +281,12 @@ def _interpolate(arch: Architecture, space: AmbientSpace, dim: Dimension, max_de
         if not piece.basis:
             continue
         _prove_vanishing(chart, piece.basis)
+        generated = len(equations)
         equations = minimal_generators(space, pieces)
         if hypersurface:
             return _hypersurface(piece, equations, dim)
+        if len(equations) == generated:
+            continue  # no new generator: the same ideal J, whose certificate was already tried
         progress.stage("implicit", f"linear section certificate for {len(equations)} equations of degree ≤ {degree}")
         started = time.perf_counter()
         certificate = certify(equations, dim.dim, space.dim, m2(), deadline, seed)

@@ -28,7 +28,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from math import comb, isqrt
+from functools import reduce
+from math import comb, gcd, isqrt, lcm
 
 import flint
 import numpy as np
@@ -36,7 +37,7 @@ import numpy as np
 from neurom2.cost import Estimate
 from neurom2.errors import InterpolationFailed
 from neurom2.model.architecture import Architecture
-from neurom2.model.jacobian import ModularArithmetic, modular_matrix, network_values
+from neurom2.model.jacobian import ModularArithmetic, modular_matrix
 from neurom2.model.space import AmbientSpace, Exponents, monomials_of_degree
 
 EXTRA_SAMPLES = 10
@@ -95,12 +96,36 @@ class Sampler:
         if p not in self._state:
             self._state[p] = self._start(p)
         rng, inputs, inverse, rows = self._state[p]
-        arith = ModularArithmetic(p)
-        while len(rows) < count:
-            theta = rng.integers(0, p, size=self.architecture.n_params).tolist()
-            values = network_values(self.architecture, theta, inputs, arith)  # (m, dL): values = V · C
-            rows.append(arith.matmul(inverse, values).T.ravel())             # C, output-major
+        missing = count - len(rows)
+        if missing > 0:
+            arith = ModularArithmetic(p)
+            thetas = rng.integers(0, p, size=(missing, self.architecture.n_params), dtype=np.int64)
+            values = _network_values(self.architecture, thetas, inputs, arith)     # (S, m, dL): values = V · C
+            coefficients = arith.matmul(inverse, values)                           # C, per sample
+            rows.extend(coefficients.transpose(0, 2, 1).reshape(missing, -1))     # output-major
         return np.array(rows[:count], dtype=np.int64)
+
+
+def _network_values(arch: Architecture, thetas: np.ndarray, inputs: np.ndarray, arith: ModularArithmetic) -> np.ndarray:
+    """f_θ(a_j) modulo p for every row θ of ``thetas`` (residues) and input a_j (rows of ``inputs``), shape
+    (samples, points, d_L): one forward pass for all samples."""
+    samples = thetas.shape[0]
+    sigma = [int(c.numerator * pow(c.denominator, -1, arith.p) % arith.p) for c in arch.activation.coefficients]
+    values = np.broadcast_to(inputs.T, (samples, *inputs.T.shape))
+    position = 0
+    for layer, (rows, cols) in enumerate(arch.weight_shapes, start=1):
+        matrix = thetas[:, position:position + rows * cols].reshape(samples, rows, cols)
+        position += rows * cols
+        values = arith.matmul(matrix, values)
+        if arch.bias:
+            values = arith.add(values, thetas[:, position:position + rows, None])
+            position += rows
+        if layer < arch.depth:
+            acc = np.full_like(values, sigma[-1])
+            for c in sigma[-2::-1]:
+                acc = (acc * values + c) % arith.p
+            values = acc
+    return values.transpose(0, 2, 1)
 
 
 def monomial_matrix(points: np.ndarray, exponents: Sequence[Exponents], p: int) -> np.ndarray:
@@ -165,10 +190,18 @@ def multidegree_classes(space: AmbientSpace, degree: int) -> list[tuple[Exponent
     diag(s)·(W_L, b_L)), so I(M) is homogeneous for the grading that gives the coordinate c_{k,e}
     the degree (e, unit vector k) ∈ Z^{d0} × Z^{dL}: each class can be interpolated on its own.
     """
-    classes: dict[tuple, list[Exponents]] = {}
-    for mu in monomials_of_degree(space.dim, degree):
-        classes.setdefault(class_key(space, mu), []).append(mu)
+    monomials = monomials_of_degree(space.dim, degree)
+    labels = np.array(monomials, dtype=np.int64).reshape(len(monomials), space.dim) @ _grading(space)
+    classes: dict[bytes, list[Exponents]] = {}
+    for mu, label in zip(monomials, labels):
+        classes.setdefault(label.tobytes(), []).append(mu)
     return [tuple(group) for group in classes.values()]
+
+
+def _grading(space: AmbientSpace) -> np.ndarray:
+    """Row j: the multidegree (input exponents, unit output vector) of the j-th coordinate."""
+    return np.array([list(c.exponents) + [int(k == c.output) for k in range(1, space.n_outputs + 1)]
+                     for c in space.coordinates], dtype=np.int64)
 
 
 def class_sizes(space: AmbientSpace, degree: int) -> list[int]:
@@ -230,10 +263,18 @@ def equations_of_degree(arch: Architecture, degree: int, seed: int = 0, sampler:
     for p in INTERPOLATION_PRIMES:
         points = sampler.points(p, largest + EXTRA_SAMPLES)
         primes_used.append(p)
-        for cls in classes:
-            if not cls.stable:
-                rows = points[:len(cls.exponents) + EXTRA_SAMPLES]
-                cls.add(*kernel_modulo(monomial_matrix(rows, cls.exponents, p), p), p)
+        powers = _powers(points, degree, p)
+        pending = [c for c in classes if not c.stable]
+        singles = [c for c in pending if len(c.exponents) == 1]
+        if singles:  # one monomial: an equation exactly when it vanishes at every sample
+            values = _monomial_values(powers, [c.exponents[0] for c in singles], EXTRA_SAMPLES + 1, p)
+            for cls, vanishes in zip(singles, (~values.any(axis=0)).tolist()):
+                cls.add(np.ones((1, 1), dtype=np.int64) if vanishes else np.zeros((0, 1), dtype=np.int64),
+                        (0,) if vanishes else (), p)
+        for cls in pending:
+            if len(cls.exponents) > 1:
+                matrix = _monomial_values(powers, cls.exponents, len(cls.exponents) + EXTRA_SAMPLES, p)
+                cls.add(*kernel_modulo(matrix, p), p)
         if all(c.stable for c in classes):
             basis = tuple(
                 {c.exponents[j]: q for j, q in enumerate(row) if q != 0} for c in classes for row in (c.lifted or [])
@@ -241,6 +282,23 @@ def equations_of_degree(arch: Architecture, degree: int, seed: int = 0, sampler:
             monomials = sum(len(c.exponents) for c in classes)
             return DegreePiece(degree, monomials, len(basis), basis, tuple(primes_used))
     raise InterpolationFailed(f"the equations of degree {degree} did not lift to QQ with {MAX_PRIMES} primes")
+
+
+def _powers(points: np.ndarray, degree: int, p: int) -> np.ndarray:
+    """powers[e] = points^e entrywise modulo p, e = 0..degree: shape (degree + 1, samples, coordinates)."""
+    table = [np.ones_like(points)]
+    for _ in range(degree):
+        table.append(table[-1] * points % p)
+    return np.stack(table)
+
+
+def _monomial_values(powers: np.ndarray, exponents: Sequence[Exponents], samples: int, p: int) -> np.ndarray:
+    """The monomials at the first ``samples`` points modulo p: shape (samples, monomials)."""
+    matrix = np.array(exponents, dtype=np.int64)
+    values = np.ones((samples, len(exponents)), dtype=np.int64)
+    for j in np.flatnonzero(matrix.any(axis=0)):
+        values = values * powers[matrix[:, j], :samples, j].T % p
+    return values
 
 
 def _lift(residues: list[np.ndarray], primes: list[int]) -> list[list[Fraction]] | None:
@@ -261,6 +319,17 @@ def _lift(residues: list[np.ndarray], primes: list[int]) -> list[list[Fraction]]
     return rows
 
 
+def normalized(polynomial: dict[Exponents, Fraction]) -> dict[Exponents, Fraction]:
+    """The polynomial with coprime integer coefficients and a positive leading coefficient in the graded
+    reverse lexicographic order of the coordinates (Macaulay2's normalization of generators over QQ)."""
+    denominator = lcm(*(c.denominator for c in polynomial.values()))
+    scaled = {e: int(c * denominator) for e, c in polynomial.items()}
+    content = reduce(gcd, scaled.values())
+    leading = max(scaled, key=lambda e: (sum(e), tuple(-a for a in reversed(e))))
+    sign = 1 if scaled[leading] > 0 else -1
+    return {e: Fraction(sign * v // content) for e, v in scaled.items()}
+
+
 def minimal_generators(space: AmbientSpace, pieces: Sequence[DegreePiece]) -> list[dict[Exponents, Fraction]]:
     """A minimal generating set, over QQ, of the ideal spanned by the pieces (consecutive degrees from 1, each
     basis all of I(M)_k), chosen among their basis elements.
@@ -269,7 +338,8 @@ def minimal_generators(space: AmbientSpace, pieces: Sequence[DegreePiece]) -> li
     when it is independent of them and of the elements kept before, decided by ranks modulo a prime p.  A
     rank modulo p is at most the rank over QQ, and all these vectors lie in I(M)_k: when the ranks modulo p
     reach dim I(M)_k, the kept elements and the products span I(M)_k over QQ, and the kept elements are
-    independent modulo S_1·I(M)_{k-1} over QQ (a rational relation would reduce to one modulo p).
+    independent modulo S_1·I(M)_{k-1} over QQ (a rational relation would reduce to one modulo p).  They are
+    returned :func:`normalized`.
     """
     p = INTERPOLATION_PRIMES[0]
     kept: list[dict[Exponents, Fraction]] = []
@@ -282,7 +352,7 @@ def minimal_generators(space: AmbientSpace, pieces: Sequence[DegreePiece]) -> li
         else:
             kept += list(piece.basis)
         previous = piece.basis
-    return kept
+    return [normalized(f) for f in kept]
 
 
 def _independent(space: AmbientSpace, span: list[dict[Exponents, Fraction]],
@@ -294,7 +364,7 @@ def _independent(space: AmbientSpace, span: list[dict[Exponents, Fraction]],
             raise InterpolationFailed(f"a coefficient {c} has a denominator divisible by {p}")
         return c.numerator * pow(c.denominator, -1, p) % p
 
-    groups: dict[tuple, tuple[list, list]] = {}
+    groups: dict[bytes, tuple[list, list]] = {}
     for family, polynomials in enumerate((span, candidates)):
         for f in polynomials:
             groups.setdefault(class_key(space, next(iter(f))), ([], []))[family].append(f)
@@ -327,13 +397,6 @@ def _rank(rows: list[list[int]], columns: int, p: int) -> int:
     return flint.nmod_mat(len(rows), columns, [v for row in rows for v in row], p).rank() if rows else 0
 
 
-def class_key(space: AmbientSpace, monomial: Exponents) -> tuple:
-    """The multidegree (input exponents, output counts) of a monomial in the coordinates (see
-    :func:`multidegree_classes`)."""
-    inputs = [0] * space.n_inputs
-    outputs = [0] * space.n_outputs
-    for coordinate, power in zip(space.coordinates, monomial):
-        if power:
-            inputs = [a + power * b for a, b in zip(inputs, coordinate.exponents)]
-            outputs[coordinate.output - 1] += power
-    return tuple(inputs), tuple(outputs)
+def class_key(space: AmbientSpace, monomial: Exponents) -> bytes:
+    """The multidegree of a monomial in the coordinates (see :func:`multidegree_classes`), as a hashable key."""
+    return (np.array(monomial, dtype=np.int64) @ _grading(space)).tobytes()

@@ -97,3 +97,29 @@ class ChartImage:
     def vanishes(self, polynomials: Sequence[Terms]) -> list[bool]:
         """For each F: whether F(c(θ)) = 0 exactly, i.e. F vanishes on M."""
         return [self.compose(f).is_zero() for f in polynomials]
+
+
+def network_coefficients(arch: Architecture, weights: Sequence[Fraction]) -> list[flint.fmpq]:
+    """c(θ) for rational θ, exactly, by running the network on QQ[x] (FLINT); V's coordinate order."""
+    space = AmbientSpace.of(arch)
+    ring = flint.fmpq_mpoly_ctx.get(tuple(f"x{i}" for i in range(1, arch.input_dim + 1)), "lex")
+    outputs = forward(arch, [ring.constant(fmpq(w)) for w in weights], ring.gens())
+    coefficients: list[flint.fmpq] = []
+    for output in outputs:
+        terms = {tuple(e): c for e, c in output.to_dict().items()}
+        if not set(terms) <= set(space.monomials):
+            raise AssertionError("network output has monomials outside the ambient space")
+        coefficients += [terms.get(e, flint.fmpq(0)) for e in space.monomials]
+    return coefficients
+
+
+def evaluate(polynomial: Terms, point: Sequence[flint.fmpq]) -> flint.fmpq:
+    """F(point), exactly."""
+    total = flint.fmpq(0)
+    for monomial, c in polynomial.items():
+        term = fmpq(c)
+        for x, k in zip(point, monomial):
+            if k:
+                term *= x ** k
+        total += term
+    return total

@@ -10,8 +10,9 @@ did.  Each check runs only where it can say something; the result lists exactly 
    polynomials, Macaulay2 or the interpolation.  An equation F that does not vanish on M gives a nonzero
    polynomial F(c(θ)) of degree D ≤ deg F · deg_θ c; if it stays nonzero modulo p, all samples vanish with
    probability at most (D/p)^SAMPLES (Schwartz–Zippel), the stated ``error_bound``.
-2. **Equations exactly over QQ** at one random rational network, when the equations have at most
-   :data:`EXACT_TERMS` terms in all (this also covers an F(c(θ)) that vanishes modulo p but not over QQ).
+2. **Equations exactly over QQ** at one random rational network (its coefficients from running the network on
+   QQ[x]), when the equations have at most :data:`EXACT_TERMS` terms in all (this also covers an F(c(θ)) that
+   vanishes modulo p but not over QQ).
 3. **Dimension**, only when Macaulay2 computed the dimension of the ideal itself (``eliminate``): it must
    equal the Jacobian rank of the dimension step.  Elsewhere the reported dimension *is* that rank (or is
    proved with the ideal), and comparing it with itself would check nothing.
@@ -32,8 +33,9 @@ import numpy as np
 from neurom2.errors import VerificationError
 from neurom2.geometry.dimension import weight_degree
 from neurom2.geometry.interpolation import Sampler, monomial_matrix, primes_below
+from neurom2.geometry.vanishing import evaluate, network_coefficients
 from neurom2.model.architecture import Architecture
-from neurom2.model.parametrization import Parametrization, random_rational_weights
+from neurom2.model.parametrization import random_rational_weights
 from neurom2.model.space import Exponents
 
 VERIFICATION_PRIME: int = primes_below(2**30, 1)[0]
@@ -104,9 +106,9 @@ def verify(equations: Sequence[Mapping[Exponents, Fraction]], arch: Architecture
         bound = min(1.0, degree / p) ** SAMPLES
         if sum(len(f) for f in equations) <= EXACT_TERMS:
             weights = random_rational_weights(arch, random.Random(f"verify {seed}"))
-            point = Parametrization(arch).coefficients_at(weights)
+            point = network_coefficients(arch, weights)
             for f in equations:
-                value = sum((c * _power_product(point, e) for e, c in f.items()), Fraction(0))
+                value = evaluate(f, point)
                 if value != 0:
                     raise VerificationError(
                         f"an equation does not vanish on the network with weights {[str(w) for w in weights]} "
@@ -116,11 +118,3 @@ def verify(equations: Sequence[Mapping[Exponents, Fraction]], arch: Architecture
         raise VerificationError(f"Macaulay2 reports dimension {m2_dimension} but the Jacobian of the parametrization "
                                 f"has rank {jacobian_rank}: the computed ideal is wrong")
     return Verification(samples, VERIFICATION_PRIME if samples else None, exact, m2_dimension, bound)
-
-
-def _power_product(point: Sequence[Fraction], exponents: Exponents) -> Fraction:
-    value = Fraction(1)
-    for x, k in zip(point, exponents):
-        if k:
-            value *= x ** k
-    return value
