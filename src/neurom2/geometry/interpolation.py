@@ -268,7 +268,8 @@ def equations_of_degree(arch: Architecture, degree: int, seed: int = 0, sampler:
         singles = [c for c in pending if len(c.exponents) == 1]
         if singles:  # one monomial: an equation exactly when it vanishes at every sample
             values = _monomial_values(powers, [c.exponents[0] for c in singles], EXTRA_SAMPLES + 1, p)
-            for cls, vanishes in zip(singles, (~values.any(axis=0)).tolist()):
+            for column, cls in enumerate(singles):
+                vanishes = not values[:, column].any()
                 cls.add(np.ones((1, 1), dtype=np.int64) if vanishes else np.zeros((0, 1), dtype=np.int64),
                         (0,) if vanishes else (), p)
         for cls in pending:
