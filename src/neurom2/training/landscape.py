@@ -69,7 +69,7 @@ NUMERIC_SECONDS = 60.0
 """Time allowed to the numerical (monodromy) count."""
 NUMERIC_MAX_SOLUTIONS = 100
 """The numerical count is tried only up to this many critical points."""
-EXTRA_PRIMES = (2147483579, 2147483563, 2147483549, 2147483543)
+EXTRA_PRIMES = (65497, 65479, 65449, 65447)
 """Further primes, used when the data are not integral at one of :data:`~neurom2.training.critical.PRIMES`."""
 GENERIC_HEIGHT = 2**20
 """Random integer data for ``generic``: entries in [−GENERIC_HEIGHT, GENERIC_HEIGHT]."""
