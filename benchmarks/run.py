@@ -96,7 +96,9 @@ SWEEP_MEDIAN_TARGET = 0.05
 SUBSTANTIAL_SECONDS = 0.1
 """Supplementary speed-up statistic over the cases where elimination takes at least this long."""
 REPEATS_BELOW = 2.0
-"""Calls faster than this many seconds are repeated three times and the median is reported."""
+"""Calls faster than this many seconds are repeated and the median is reported (the baseline's too)."""
+REPEATS = 5
+"""Runs of such a call (the machine is shared: a median of several damps other jobs' load)."""
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -109,13 +111,13 @@ def timed(call: Callable[[], Any]) -> tuple[float, float, Any]:
 
 
 def median_timed(call: Callable[[], Any]) -> tuple[float, float, Any, int]:
-    """Like :func:`timed`, repeated three times (median) when the first call is quick."""
+    """Like :func:`timed`, repeated :data:`REPEATS` times (median) when the first call is quick."""
     first = timed(call)
     if first[0] >= REPEATS_BELOW:
         return (*first, 1)
-    runs = [first, timed(call), timed(call)]
+    runs = [first] + [timed(call) for _ in range(REPEATS - 1)]
     runs.sort(key=lambda run: run[0])
-    return (*runs[1], 3)
+    return (*runs[REPEATS // 2], REPEATS)
 
 
 def geometric_mean(values: Sequence[float]) -> float | None:
@@ -224,7 +226,7 @@ def implicit_case(widths: str, activation: str, ours: Macaulay2Session, base: Ma
         wall, cpu, variety, runs = median_timed(call(True))
     wall_fast, _, _, _ = median_timed(call(False))
     arch = variety.architecture
-    baseline = run_baseline(base, arch, timeout)
+    baseline = run_baseline(base, arch, timeout, repeats_below=REPEATS_BELOW, repeats=REPEATS)
     agreement = None
     if baseline.finished:
         agreement = "identical" if same_ideal(base, variety.equations) else "DIFFERENT"
@@ -506,8 +508,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("1. Implicit equations: neurom2 against plain `eliminate` over QQ", implicit_markdown(implicit), implicit,
          "Baseline: `eliminate(weights, graph ideal)` of the expanded parametrization in QQ[weights, coordinates], "
          f"timed inside one Macaulay2 process (startup excluded), timeout {timeout:g} s. neurom2: "
-         "`implicitize(arch, strategy=\"auto\")` on a warm session, wall time (median of 3 when under "
-         f"{REPEATS_BELOW:g} s), with its default verification and without. Ratio = baseline / neurom2. "
+         f"`implicitize(arch, strategy=\"auto\")` on a warm session, wall time (median of {REPEATS} when under "
+         f"{REPEATS_BELOW:g} s), with its default verification and without. The baseline is also the median of {REPEATS} "
+         f"runs when under {REPEATS_BELOW:g} s. Ratio = baseline / neurom2. "
          "Agreement: equality of the two ideals decided by Macaulay2."),
         ("2. Dimensions: neurom2 against the published Macaulay2 dimension code", dimension_markdown(dims), dims,
          f"The {REFERENCE} are CPU times of the published code (Jacobian rank over two primes, greedy sample "

@@ -265,17 +265,21 @@ def equations_of_degree(arch: Architecture, degree: int, seed: int = 0, sampler:
         primes_used.append(p)
         powers = _powers(points, degree, p)
         pending = [c for c in classes if not c.stable]
-        singles = [c for c in pending if len(c.exponents) == 1]
-        if singles:  # one monomial: an equation exactly when it vanishes at every sample
-            values = _monomial_values(powers, [c.exponents[0] for c in singles], EXTRA_SAMPLES + 1, p)
-            for column, cls in enumerate(singles):
-                vanishes = not values[:, column].any()
-                cls.add(np.ones((1, 1), dtype=np.int64) if vanishes else np.zeros((0, 1), dtype=np.int64),
-                        (0,) if vanishes else (), p)
-        for cls in pending:
-            if len(cls.exponents) > 1:
-                matrix = _monomial_values(powers, cls.exponents, len(cls.exponents) + EXTRA_SAMPLES, p)
-                cls.add(*kernel_modulo(matrix, p), p)
+        for chunk in _chunks(pending):
+            exponents = [e for c in chunk for e in c.exponents]
+            rows = max(len(c.exponents) for c in chunk) + EXTRA_SAMPLES
+            values = _monomial_values(powers, exponents, rows, p)
+            start = 0
+            for cls in chunk:
+                size = len(cls.exponents)
+                matrix = values[:size + EXTRA_SAMPLES, start:start + size]
+                start += size
+                if size == 1:  # one monomial: an equation exactly when it vanishes at every sample
+                    vanishes = not matrix.any()
+                    cls.add(np.ones((1, 1), dtype=np.int64) if vanishes else np.zeros((0, 1), dtype=np.int64),
+                            (0,) if vanishes else (), p)
+                else:
+                    cls.add(*kernel_modulo(matrix, p), p)
         if all(c.stable for c in classes):
             basis = tuple(
                 {c.exponents[j]: q for j, q in enumerate(row) if q != 0} for c in classes for row in (c.lifted or [])
@@ -283,6 +287,25 @@ def equations_of_degree(arch: Architecture, degree: int, seed: int = 0, sampler:
             monomials = sum(len(c.exponents) for c in classes)
             return DegreePiece(degree, monomials, len(basis), basis, tuple(primes_used))
     raise InterpolationFailed(f"the equations of degree {degree} did not lift to QQ with {MAX_PRIMES} primes")
+
+
+CHUNK_ENTRIES = 4_000_000
+"""Monomial values computed at once (samples × monomials), at most: about 32 MB of int64."""
+
+
+def _chunks(classes: list[_ClassLift]) -> list[list[_ClassLift]]:
+    """The classes, smallest first, in groups whose monomial values (samples × monomials, samples = largest
+    class + 10) fit in :data:`CHUNK_ENTRIES`."""
+    chunks: list[list[_ClassLift]] = []
+    columns = 0
+    for cls in sorted(classes, key=lambda c: len(c.exponents)):
+        size = len(cls.exponents)
+        if not chunks or (size + EXTRA_SAMPLES) * (columns + size) > CHUNK_ENTRIES:
+            chunks.append([])
+            columns = 0
+        chunks[-1].append(cls)
+        columns += size
+    return chunks
 
 
 def _powers(points: np.ndarray, degree: int, p: int) -> np.ndarray:
