@@ -97,7 +97,7 @@ def run_baseline(session: Macaulay2Session, arch: Architecture, timeout: float, 
         return BaselineResult(False, None, None, peak_rss_kib=peak, restarted=timeout_error.restarted)
     peak = peak_rss_kib(pid)
     wall, cpu = (float(x) for x in output.strip().strip("{}").split(","))
-    if wall < repeats_below and repeats > 1:
+    if wall < repeats_below and repeats > 1 and 2 * wall * (repeats - 1) < timeout:
         again = (
             f"print concatenate between(\";\", apply({repeats - 1}, i -> (benchC0 = cpuTime(); "
             "benchT1 = (elapsedTiming eliminate(benchW, ideal flatten entries gens benchJ))#0; "
