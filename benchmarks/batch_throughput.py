@@ -26,12 +26,13 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
-
-from neurom2.batch import Outcome, ResultStore, parse_jobs, run_batch
+from typing import Any
 
 from run import load_average, machine_facts
+
+from neurom2.batch import Outcome, ResultStore, parse_jobs, run_batch
 
 SWEEP = """
 [[grid]]

@@ -181,7 +181,7 @@ def write(out: Path, rows: list[dict[str, Any]], suite: list[dict[str, Any]], qu
          "result": "NOT RUN" if quick else ("PASS" if len(in_time) == len(suite) else "MISS")},
     ]
     commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
-    facts = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    facts = {"date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
              "python": platform.python_version(), "commit": commit, "quick": quick,
              "geometric_mean_count": mean_count, "geometric_mean_exact": mean_exact}
     out.mkdir(parents=True, exist_ok=True)

@@ -9,9 +9,9 @@ import pytest
 import sympy
 
 from neurom2 import Architecture
-from neurom2.model.jacobian import coefficient_jacobian
 from neurom2.errors import Macaulay2NotFound
 from neurom2.m2.session import default_session, find_m2
+from neurom2.model.jacobian import coefficient_jacobian
 from neurom2.model.parametrization import forward
 from neurom2.model.space import AmbientSpace
 

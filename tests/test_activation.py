@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import sympy
 
-from neurom2.model.activation import MAX_DEGREE, Activation, horner
 from neurom2.errors import InvalidActivation, InvalidArchitecture
+from neurom2.model.activation import MAX_DEGREE, Activation, horner
 
 
 def coeffs(*values: int | str) -> tuple[F, ...]:
@@ -297,7 +297,7 @@ def test_horner_on_explicit_coefficients() -> None:
 def test_from_coefficients_accepts_ints_fractions_and_strings_and_trims_zeros() -> None:
     sigma = Activation.from_coefficients([0, F(1, 2), "-1/3", "0.25", " 2 ", 0, 0])
     assert sigma.coefficients == coeffs(0, "1/2", "-1/3", "1/4", 2)
-    assert Activation.from_coefficients((n for n in [1, 1])) == Activation.parse("x + 1")
+    assert Activation.from_coefficients(n for n in [1, 1]) == Activation.parse("x + 1")
     assert Activation.from_coefficients(np.array([0, 0, 3])) == Activation.parse("3*x^2")
     assert Activation.from_coefficients([0, sympy.Rational(2, 3)]) == Activation.parse("2/3*x")
 

@@ -3,13 +3,12 @@
 import json
 
 import pytest
+from conftest import float_rank
 
 from neurom2 import Architecture, Neurom2Error, implicitize
-from neurom2.geometry import dimension as dimension_module
 from neurom2.cli import main
+from neurom2.geometry import dimension as dimension_module
 from neurom2.geometry.dimension import dimension, expected_dimension, weight_degree
-
-from conftest import float_rank
 
 SMALL = [
     ("2,2,1", "x^2", False), ("3,2,1", "x^2", False), ("2,2,1", "x^4", False), ("3,2,3", "x", False),

@@ -17,16 +17,15 @@ from fractions import Fraction
 
 import pytest
 import sympy
+from conftest import float_rank
 
 from neurom2 import Architecture
 from neurom2.cli import main
 from neurom2.errors import TooExpensive
-from neurom2.real.membership import FiberSearch, covering_chart_count, covering_charts, decide_membership
 from neurom2.model.parametrization import Parametrization, forward
 from neurom2.model.space import AmbientSpace
 from neurom2.model.target import InvalidTarget, Target
-
-from conftest import float_rank
+from neurom2.real.membership import FiberSearch, covering_chart_count, covering_charts, decide_membership
 
 X, Y = sympy.symbols("x y")
 CUBIC = Architecture.create("2,2,1", "x^3")
@@ -421,6 +420,7 @@ def test_too_many_charts_are_refused_with_the_estimate_unless_forced():
 
 def test_real_roots_are_counted_alike_by_sturm_arb_and_sympy():
     import flint
+
     from neurom2.real.membership import count_real_roots, sturm_count
 
     rng = random.Random(2)

@@ -7,6 +7,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 import sympy
+from test_descent import partial_svds
 
 from neurom2.cli import main
 from neurom2.geometry.implicitization import coordinate_symbols
@@ -15,7 +16,6 @@ from neurom2.model.space import AmbientSpace
 from neurom2.picture import MarkedPoint, _Loss, landscape_picture, plane_through, region_of
 from neurom2.training.descent import classify, train
 from neurom2.training.loss import loss, random_dataset
-from test_descent import partial_svds
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

@@ -7,8 +7,23 @@ from fractions import Fraction
 import pytest
 
 from neurom2.errors import Neurom2Error
-from neurom2.model.polyparse import (MAX_BITS, MAX_DEGREE, MAX_NESTING, MAX_TERMS, PolynomialParser, Token, add,
-                               as_constant, bits, constant, degree, gen, multiply, quote, scale)
+from neurom2.model.polyparse import (
+    MAX_BITS,
+    MAX_DEGREE,
+    MAX_NESTING,
+    MAX_TERMS,
+    PolynomialParser,
+    Token,
+    add,
+    as_constant,
+    bits,
+    constant,
+    degree,
+    gen,
+    multiply,
+    quote,
+    scale,
+)
 
 
 class InvalidExample(Neurom2Error, ValueError):

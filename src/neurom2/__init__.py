@@ -69,9 +69,21 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:
     from neurom2.errors import (
-        InvalidActivation, InvalidArchitecture, InvalidDataset, InvalidInput, InvalidOption, InvalidTarget,
-        Macaulay2Crashed, Macaulay2Error, Macaulay2NotFound, Macaulay2OutputError, Macaulay2Timeout, Neurom2Error,
-        TimeLimitExceeded, TooExpensive, VerificationError,
+        InvalidActivation,
+        InvalidArchitecture,
+        InvalidDataset,
+        InvalidInput,
+        InvalidOption,
+        InvalidTarget,
+        Macaulay2Crashed,
+        Macaulay2Error,
+        Macaulay2NotFound,
+        Macaulay2OutputError,
+        Macaulay2Timeout,
+        Neurom2Error,
+        TimeLimitExceeded,
+        TooExpensive,
+        VerificationError,
     )
     from neurom2.geometry.dimension import Dimension, dimension
     from neurom2.geometry.implicitization import implicitize

@@ -9,27 +9,28 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from math import comb
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from flint import fmpq_mat
 from sympy.polys.domains import QQ
 from sympy.polys.rings import ring
 
 from neurom2 import progress
-from neurom2.training import loss as training
-from neurom2.model.architecture import Architecture
-from neurom2.rationals import fmpq_matrix
-from neurom2.real.boundary import algebraic_boundary
 from neurom2.geometry.implicitization import implicitize
 from neurom2.m2 import package
 from neurom2.m2.parse import terms_from_polynomial
-from neurom2.real.membership import decide_membership
 from neurom2.m2.session import Macaulay2Session, default_session
+from neurom2.model.architecture import Architecture
 from neurom2.model.parametrization import Parametrization, forward, random_rational_weights
 from neurom2.model.space import AmbientSpace
+from neurom2.rationals import fmpq_matrix
+from neurom2.real.boundary import algebraic_boundary
+from neurom2.real.membership import decide_membership
+from neurom2.training import loss as training
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,9 @@ import json
 import math
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from neurom2 import __version__
 from neurom2.errors import InvalidInput, InvalidOption, Neurom2Error

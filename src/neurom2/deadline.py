@@ -15,8 +15,8 @@ whether it was the internal limit (go on) or the whole budget (stop).
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from neurom2.errors import Macaulay2Timeout, TimeLimitExceeded
 
@@ -29,7 +29,7 @@ class Deadline:
         self.started = time.monotonic()
 
     @classmethod
-    def coerce(cls, value: "Deadline | float | None") -> "Deadline":
+    def coerce(cls, value: Deadline | float | None) -> Deadline:
         """A Deadline as is; a number of seconds or None as a new Deadline starting now."""
         return value if isinstance(value, Deadline) else cls(value)
 
@@ -54,7 +54,7 @@ class Deadline:
             raise TimeLimitExceeded(self.seconds)
 
     @contextmanager
-    def enforced(self) -> Iterator["Deadline"]:
+    def enforced(self) -> Iterator[Deadline]:
         """Report a Macaulay2 timeout inside as the budget's: when the budget is spent, the error names the
         whole ``seconds``, not the remainder the last call was given."""
         try:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
+from collections.abc import Iterator
 from contextvars import ContextVar
-from typing import Iterator, TextIO
+from typing import TextIO
 
 REDRAW_SECONDS = 0.1
 

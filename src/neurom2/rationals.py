@@ -6,8 +6,9 @@ module converts through these functions.  Floats are read as the exact binary ra
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from fractions import Fraction
-from typing import Any, Iterable
+from typing import Any
 
 import flint
 

@@ -22,8 +22,9 @@ import datetime
 import socket
 import time
 import traceback
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from neurom2 import __version__
 from neurom2.batch.jobs import resolve_description
@@ -34,7 +35,7 @@ STATUSES = ("done", "failed", "timeout")
 
 def now() -> str:
     """The current time, UTC, ISO 8601 with microseconds (the store's timestamp format)."""
-    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="microseconds")
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="microseconds")
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class Outcome:
     """The Macaulay2 version that computed the result; None when the job did not call Macaulay2."""
 
     @classmethod
-    def lost(cls, status: str, error: str, started_monotonic: float, started: str) -> "Outcome":
+    def lost(cls, status: str, error: str, started_monotonic: float, started: str) -> Outcome:
         """An outcome decided by the scheduler for a job that did not answer (worker died, wall timeout)."""
         return cls(status, None, error, time.monotonic() - started_monotonic, started, now(), socket.gethostname())
 

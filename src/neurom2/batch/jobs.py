@@ -48,14 +48,16 @@ import json
 import math
 import re
 import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from neurom2.errors import InvalidActivation, InvalidArchitecture, InvalidJob, InvalidOption, JobFileError
 from neurom2.model.activation import Activation
 from neurom2.model.architecture import Architecture
-from neurom2.tasks import TASKS, Flag, Option, Seconds, task as find_task
+from neurom2.tasks import TASKS, Flag, Option, Seconds
+from neurom2.tasks import task as find_task
 
 DEFAULT_ACTIVATION = "x^2"
 DEFAULT_TIMEOUT = 300.0
@@ -113,7 +115,7 @@ class Job:
         wall_timeout: float | None = None,
         origin: str = "",
         **options: Any,
-    ) -> "Job":
+    ) -> Job:
         """Validate and normalize; raises :class:`InvalidJob` naming the field."""
         try:
             spec = find_task(task)
@@ -311,7 +313,7 @@ class _Problems:
             self.items.append((line, reason))
 
 
-def load_jobs(path: str | Path) -> list["Job"]:
+def load_jobs(path: str | Path) -> list[Job]:
     """Read, validate and expand a job file: the jobs in file order (grids in expansion order).
 
     Raises :class:`JobFileError` listing every problem as ``FILE:LINE: reason``; nothing is run before.
@@ -329,7 +331,7 @@ def load_jobs(path: str | Path) -> list["Job"]:
     return parse_jobs(text, name)
 
 
-def parse_jobs(text: str, name: str = "<jobs>") -> list["Job"]:
+def parse_jobs(text: str, name: str = "<jobs>") -> list[Job]:
     """:func:`load_jobs` on the text of a job file; ``name`` is used in the messages."""
     try:
         document = tomllib.loads(text)

@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -34,9 +35,9 @@ from neurom2 import progress
 from neurom2.cost import Estimate, guard
 from neurom2.deadline import Deadline
 from neurom2.display import Typeset
-from neurom2.model.architecture import Architecture
 from neurom2.errors import Neurom2Error
 from neurom2.geometry.bounds import Bound, upper_bound
+from neurom2.model.architecture import Architecture
 from neurom2.model.jacobian import FloatArithmetic, ModularArithmetic, evaluation_jacobian, modular_rank
 from neurom2.model.space import AmbientSpace
 
@@ -206,7 +207,7 @@ def dimension(
             found.append(rank_modulo(arch, p, rng, count))
         return tuple(found)
 
-    for attempt in range(3):
+    for _attempt in range(3):
         ranks = ranks_at(few)
         if few < monomials and min(ranks) < bound.value:
             few = monomials

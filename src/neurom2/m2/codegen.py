@@ -7,10 +7,9 @@ and never pasted into M2, which can run shell commands.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from fractions import Fraction
 from pathlib import Path
-from typing import Iterable
-
 
 PACKAGE_NAME = "Neurom2"
 _M2_ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', **{c: f"\\{c:03o}" for c in [*range(32), 127]}}

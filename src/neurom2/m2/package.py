@@ -19,9 +19,10 @@ Every function takes the session first and a ``timeout`` in seconds for this one
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Mapping, Protocol, Sequence
+from typing import Any, Protocol
 
 from neurom2.errors import Macaulay2OutputError
 from neurom2.m2.codegen import PACKAGE_NAME, integer_list, m2_string, package_file, rational, rational_list

@@ -14,12 +14,13 @@ Lists become Python lists, pairs tuples, numbers ``int`` or ``Fraction``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from fractions import Fraction
-from typing import Any, Sequence, Union
+from typing import Any
 
 from neurom2.errors import Macaulay2OutputError
 
-Value = Union[int, Fraction, list, tuple]
+Value = int | Fraction | list | tuple
 
 _TOKEN = re.compile(r"\s*(?:(?P<number>-?[0-9]+(?:/[0-9]+)?)|(?P<punct>[{}(),]))")
 

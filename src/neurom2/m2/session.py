@@ -37,7 +37,6 @@ from pathlib import Path
 
 import pexpect
 
-from neurom2.m2.codegen import m2_string
 from neurom2.errors import (
     Macaulay2Crashed,
     Macaulay2Error,
@@ -45,6 +44,7 @@ from neurom2.errors import (
     Macaulay2OutputError,
     Macaulay2Timeout,
 )
+from neurom2.m2.codegen import m2_string
 
 M2_FLAGS = ["--no-readline", "--silent", "-q", "--no-debug", "--no-backtrace"]
 INSTALL_HINT = (

@@ -25,14 +25,23 @@ from fractions import Fraction
 from typing import Any, Union
 
 from neurom2.errors import InvalidActivation, Neurom2Error
-from neurom2.model.polyparse import MAX_DEGREE  # noqa: F401  (part of this module's API: the bound stated above)
-from neurom2.model.polyparse import MAX_BITS, NON_POLYNOMIAL, NUMBER, PolynomialParser, Token, bits, degree, quote
+from neurom2.model.polyparse import (
+    MAX_BITS,
+    MAX_DEGREE,  # noqa: F401  (part of this module's API: the bound stated above)
+    NON_POLYNOMIAL,
+    NUMBER,
+    PolynomialParser,
+    Token,
+    bits,
+    degree,
+    quote,
+)
 
 _HINT = "neurom2 needs a polynomial activation like x^2 or x^3 + x"
 _RATIONAL = re.compile(rf"\s*([+-]?)\s*({NUMBER})(?:\s*/\s*([0-9]+))?\s*")
 
 Coefficients = tuple[Fraction, ...]  # ascending powers, no trailing zeros; () is the zero polynomial
-ActivationLike = Union["Activation", str, Iterable[Union[int, Fraction, str]]]
+ActivationLike = Union["Activation", str, Iterable[int | Fraction | str]]
 
 
 def _trim(coefficients: Iterable[Fraction]) -> Coefficients:

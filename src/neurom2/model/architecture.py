@@ -16,13 +16,12 @@ the entries of ``W_l`` row by row and then, with biases, the entries of ``b_l``.
 from __future__ import annotations
 
 import re
-from math import comb
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from math import comb
 
-from neurom2.model.activation import Activation
 from neurom2.errors import InvalidArchitecture
-
+from neurom2.model.activation import Activation
 
 MAX_WIDTH = 100_000
 
@@ -42,7 +41,7 @@ class Architecture:
             raise InvalidArchitecture(f"bias must be true or false, got {self.bias!r}")
 
     @classmethod
-    def create(cls, widths: str | Iterable[int], activation: Activation | str | Sequence, bias: bool = False) -> "Architecture":
+    def create(cls, widths: str | Iterable[int], activation: Activation | str | Sequence, bias: bool = False) -> Architecture:
         """Build from user input: widths as ``"2,2,1"`` or a sequence, activation as a string or coefficients."""
         if isinstance(widths, str):
             widths = _parse_widths(widths)

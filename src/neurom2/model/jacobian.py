@@ -10,15 +10,16 @@ Modulo a prime p every quantity is an exact residue in [0, p) held in int64 (p <
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Sequence
 
 import flint
 import numpy as np
 
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
+
 
 class FloatArithmetic:
     """Floating-point numpy arithmetic."""

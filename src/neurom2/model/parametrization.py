@@ -10,17 +10,17 @@ and numpy arrays of inputs it evaluates the network at points.  Conventions for 
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from fractions import Fraction
 from functools import cached_property
-from typing import Sequence
 
 import sympy
 from sympy.polys.domains import QQ
 from sympy.polys.rings import PolyElement, PolyRing, ring
 
 from neurom2.model.architecture import Architecture
-from neurom2.rationals import fraction
 from neurom2.model.space import AmbientSpace
+from neurom2.rationals import fraction
 
 
 def forward(architecture: Architecture, weights: Sequence, inputs: Sequence) -> list:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import combinations_with_replacement
 from math import comb
+
 import numpy as np
 
 from neurom2.model.architecture import Architecture
@@ -58,7 +59,7 @@ class AmbientSpace:
     n_outputs: int
 
     @classmethod
-    def of(cls, architecture: Architecture) -> "AmbientSpace":
+    def of(cls, architecture: Architecture) -> AmbientSpace:
         return cls(architecture.input_dim, architecture.output_degrees, architecture.output_dim)
 
     @cached_property

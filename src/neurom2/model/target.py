@@ -15,9 +15,9 @@ names the offending monomial.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Iterable, Sequence
 
 from neurom2.errors import InvalidTarget, Neurom2Error
 from neurom2.model.polyparse import NON_POLYNOMIAL, Exponents, Polynomial, PolynomialParser, Token, quote
@@ -133,7 +133,7 @@ class Target:
             raise InvalidTarget(f"a target in {self.space.describe()} needs {self.space.dim} Fraction coefficients")
 
     @classmethod
-    def parse(cls, text: str | Sequence[str], space: AmbientSpace) -> "Target":
+    def parse(cls, text: str | Sequence[str], space: AmbientSpace) -> Target:
         """From text ``"p1; p2"`` or a list of strings, one polynomial per output."""
         if isinstance(text, str):
             polynomials = parse_polynomials(text, space.n_inputs)
@@ -157,7 +157,7 @@ class Target:
         return cls(space, tuple(coefficients))
 
     @classmethod
-    def from_coefficients(cls, values: Iterable[int | Fraction | str], space: AmbientSpace) -> "Target":
+    def from_coefficients(cls, values: Iterable[int | Fraction | str], space: AmbientSpace) -> Target:
         """From a coefficient vector in V's coordinate order (ints, Fractions or strings like ``"-1/2"``)."""
         coefficients = []
         for value in values:

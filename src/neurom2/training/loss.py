@@ -40,7 +40,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
-from typing import Union
 
 import numpy as np
 from flint import fmpq, fmpq_mat
@@ -53,8 +52,8 @@ from neurom2.rationals import fmpq as as_fmpq
 from neurom2.rationals import fmpq_matrix, fraction
 from neurom2.training.dataset import Dataset
 
-SpaceLike = Union[Architecture, AmbientSpace]
-Coefficients = Union[fmpq_mat, Sequence]
+SpaceLike = Architecture | AmbientSpace
+Coefficients = fmpq_mat | Sequence
 
 
 # --- data ---------------------------------------------------------------------------------------------------

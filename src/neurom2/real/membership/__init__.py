@@ -80,8 +80,8 @@ Modules: :mod:`~.linear` (steps 1, 2), :mod:`~.charts` (the covering family of s
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Sequence
 
 from neurom2.cost import Estimate, guard
 from neurom2.deadline import Deadline

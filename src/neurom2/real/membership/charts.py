@@ -10,11 +10,11 @@ elimination, where a dense subset is enough.)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations_with_replacement, product
 from math import comb, prod
-from typing import Sequence
 
 from neurom2.model.architecture import Architecture
 
@@ -31,7 +31,7 @@ class CoveringChart:
     def free(self) -> list[int]:
         return [i for i, v in enumerate(self.values) if v is None]
 
-    def with_values(self, values: dict[int, Fraction]) -> "CoveringChart":
+    def with_values(self, values: dict[int, Fraction]) -> CoveringChart:
         return CoveringChart(tuple(values.get(i, v) for i, v in enumerate(self.values)))
 
 

@@ -9,9 +9,10 @@ quotient data) is checked or used here in exact arithmetic.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from neurom2 import progress
 from neurom2.deadline import Deadline
@@ -71,7 +72,7 @@ class FiberSearch:
         self.names = arch.weight_names
         self.parametrization = Parametrization(arch)
 
-    def fiber(self, chart: CoveringChart, limit: float | None = None) -> "ChartResult":
+    def fiber(self, chart: CoveringChart, limit: float | None = None) -> ChartResult:
         """dim and points of the chart's fiber ideal; its generators are checked against Python's."""
         found = package.fiber(self.session, self.arch, self.target.coefficients, chart.values,
                               timeout=self.deadline.remaining(limit))

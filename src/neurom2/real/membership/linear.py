@@ -19,7 +19,6 @@ from neurom2.real.membership.result import METHOD_AFFINE, METHOD_RANK, Membershi
 from neurom2.real.membership.weights import verify_rational
 
 
-
 def _linear_part(arch: Architecture, target: Target) -> tuple[flint.fmpq_mat, list[Fraction]]:
     """t as (A, b): A[k][j] the coefficient of x_(j+1) in output k, b[k] its constant term (0 without biases)."""
     space = target.space

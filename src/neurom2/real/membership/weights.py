@@ -4,8 +4,9 @@ verification c(θ) = t, and their printing as decimals checked to a tolerance (m
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
-from typing import Any, Sequence
+from typing import Any
 
 import flint
 import mpmath
@@ -15,10 +16,20 @@ from neurom2.errors import VerificationError
 from neurom2.model.architecture import Architecture
 from neurom2.model.parametrization import Parametrization
 from neurom2.model.target import Target
-from neurom2.rationals import fmpq as as_fmpq, fraction
+from neurom2.rationals import fmpq as as_fmpq
+from neurom2.rationals import fraction
 from neurom2.real.membership.result import TOLERANCE
 from neurom2.real.membership.zerodim import (
-    BITS, PRECISION, Point, U, arb_fraction, integral, precision, real_roots, simple_interval, sympy_poly,
+    BITS,
+    PRECISION,
+    Point,
+    U,
+    arb_fraction,
+    integral,
+    precision,
+    real_roots,
+    simple_interval,
+    sympy_poly,
 )
 
 DESCRIBE_DEGREE = 16

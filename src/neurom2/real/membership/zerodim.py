@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import flint
 import sympy
@@ -57,7 +58,7 @@ class Solutions:
     real_count_method: str         # how they were counted (:func:`count_real_roots`)
 
     @classmethod
-    def from_points(cls, chart: CoveringChart, points: Points, rng: random.Random) -> "Solutions":
+    def from_points(cls, chart: CoveringChart, points: Points, rng: random.Random) -> Solutions:
         """From Macaulay2's quotient data of a zero-dimensional ideal (``points.dim == 0``)."""
         free = chart.free()
         exponents, matrices = points.basis, points.multiplication
@@ -117,7 +118,7 @@ class Solutions:
             "eliminant": integral(self.eliminant, U),
         }
 
-    def points(self) -> list["Point"]:
+    def points(self) -> list[Point]:
         """One point per irreducible factor of χ and root class: all of them, simplest first."""
         result = []
         _, factors = self.eliminant.factor()
