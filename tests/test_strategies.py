@@ -83,3 +83,20 @@ def test_auto_interpolates_and_certifies_instead_of_eliminating_first():
 def test_a_hypersurface_needs_no_macaulay2():
     variety = implicitize(Architecture.create("2,2,1", "x^4"))
     assert variety.complete and variety.m2_version is None and "hypersurface" in variety.proof
+
+
+@pytest.mark.parametrize("widths, activation, bias", [
+    ("2,1,3", "x", False),          # 3×2 of rank ≤ 1: the Segre variety P¹×P², of degree 3
+    ("4,3,2,5", "2*x", False),      # 5×4 of rank ≤ 2 through two hidden layers
+    ("3,2,3", "x + 1", True),       # affine σ with biases: W of rank ≤ 2 and a free constant
+    ("3,1,2,2", "x", True),
+])
+def test_auto_writes_a_linear_networks_ideal_down_and_elimination_agrees(session, widths, activation, bias):
+    arch = Architecture.create(widths, activation, bias)
+    minors = implicitize(arch)
+    assert minors.strategy == "determinantal" and minors.complete and minors.m2_version is None
+    full = implicitize(arch, strategy="eliminate", timeout=120)
+    assert same_ideal(session, arch, full.equations, minors.equations)
+    # dim and degree from the formulas against Macaulay2's Hilbert polynomial of the eliminated ideal
+    assert (minors.dim, minors.degree) == (full.dim, full.degree)
+    assert len(minors.equations) == len(full.equations)  # the minors are minimal generators

@@ -19,10 +19,9 @@ Strategies (``strategy=``), and what each proves:
     that the equations found generate I(M); interpolation stops at the first degree where that succeeds.
 ``auto``
     The dimension first (:mod:`neurom2.geometry.dimension`): a neuromanifold that fills V has the zero ideal,
-    proved by the rank.  A hypersurface is interpolated (no Macaulay2 needed).  A linear network (affine
-    layers, σ(x) = a·x) is eliminated: on the symmetry chart its graph ideal is that of a product of
-    matrices in echelon form, and Macaulay2 eliminates it faster than the certificate's Gröbner bases modulo
-    primes run (0.08 s against 0.24 s for widths (4,2,4), 0.6 s against 2 s for (5,2,5)).  Otherwise
+    proved by the rank.  A linear network (monomial degree 1) is a determinantal variety: its ideal is written
+    down, the minors of its matrix, complete by a classical theorem (:mod:`neurom2.geometry.determinantal`;
+    strategy ``determinantal``).  A hypersurface is interpolated (no Macaulay2 needed).  Otherwise
     ``interpolate`` with certificates, degree by degree while its cost estimate is within the size guard;
     ``eliminate`` when interpolation is refused by the guard, and as a last resort, within
     :data:`AUTO_ELIMINATION_SECONDS` (or the time budget), when no certificate was found.
@@ -44,10 +43,25 @@ import sympy
 from neurom2 import progress
 from neurom2.cost import guard
 from neurom2.deadline import Deadline
-from neurom2.errors import InterpolationFailed, InvalidOption, Macaulay2OutputError, Macaulay2Timeout, TooExpensive
+from neurom2.errors import (
+    InterpolationFailed,
+    InvalidOption,
+    Macaulay2OutputError,
+    Macaulay2Timeout,
+    Neurom2Error,
+    TooExpensive,
+)
+from neurom2.geometry import determinantal
 from neurom2.geometry.certificate import Certificate, certify
 from neurom2.geometry.dimension import Dimension, dimension
-from neurom2.geometry.interpolation import DegreePiece, Sampler, equations_of_degree, interpolation_estimate, minimal_generators
+from neurom2.geometry.interpolation import (
+    DegreePiece,
+    Sampler,
+    equations_of_degree,
+    interpolation_estimate,
+    minimal_generators,
+    normalized,
+)
 from neurom2.geometry.neurovariety import Neurovariety
 from neurom2.geometry.vanishing import ChartImage
 from neurom2.geometry.verification import verify as verify_result
@@ -198,9 +212,9 @@ def _auto(arch: Architecture, space: AmbientSpace, dim: Dimension, max_degree: i
     """Rank, then interpolation with certificates, then elimination (see the module docstring)."""
     if dim.fills:
         return _Ideal((), dim.dim, None, None, True, None, "fills V: the Jacobian has full rank dim V", "rank")
+    if arch.monomial_degree == 1:
+        return _determinantal(arch, space, dim, force)
     hypersurface = dim.dim == space.dim - 1
-    if arch.monomial_degree == 1 and not hypersurface:
-        return _eliminate(arch, space, m2, deadline.remaining())
     top = max_degree or (HYPERSURFACE_MAX_DEGREE if hypersurface else AUTO_MAX_DEGREE)
     try:
         found = _interpolate(arch, space, dim, top, m2, deadline, seed, force, stop_when_too_expensive=True)
@@ -225,6 +239,18 @@ def _auto(arch: Architecture, space: AmbientSpace, dim: Dimension, max_degree: i
         return _Ideal(found.equations, found.dim, None, None, False, found.up_to_degree,
                       found.proof + f"; elimination did not finish within {limit_text}", found.strategy,
                       timings=found.timings)
+
+
+def _determinantal(arch: Architecture, space: AmbientSpace, dim: Dimension, force: bool) -> _Ideal:
+    """A linear network's ideal: the minors of its matrix (:mod:`neurom2.geometry.determinantal`)."""
+    progress.stage("implicit", "linear network: the minors of its matrix")
+    guard(determinantal.minors_estimate(arch), force)
+    if determinantal.dimension(arch) != dim.dim:  # the theorem against the rank: a bug, never bad luck
+        raise Neurom2Error(f"the Jacobian rank {dim.dim} differs from the dimension {determinantal.dimension(arch)} "
+                           "of the determinantal variety; please report this")
+    equations = tuple(normalized(f) for f in determinantal.minors(arch, space))
+    return _Ideal(equations, dim.dim, determinantal.degree(arch), "degree of the determinantal variety (formula)",
+                  True, None, determinantal.proof(arch), "determinantal")
 
 
 def _eliminate(arch: Architecture, space: AmbientSpace, m2: _Macaulay2, timeout: float | None) -> _Ideal:
