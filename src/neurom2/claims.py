@@ -117,7 +117,10 @@ def _linear_221(session: Macaulay2Session) -> Evidence:
     arch = Architecture.create("2,2,1", "x")
     variety = implicitize(arch, session=session)
     rng = random.Random(1)
-    targets = [(Fraction(rng.randint(-9, 9), rng.randint(1, 9)), Fraction(rng.randint(-9, 9), rng.randint(1, 9))) for _ in range(5)]
+    targets = [
+        (Fraction(rng.randint(-9, 9), rng.randint(1, 9)), Fraction(rng.randint(-9, 9), rng.randint(1, 9)))
+        for _ in range(5)
+    ]
     param = Parametrization(arch)
     # real weights for each target: W1 = [[a, b], [1, 0]], W2 = [1, 0]
     reached = all(param.coefficients_at([a, b, 1, 0, 1, 0]) == (a, b) for a, b in targets)
@@ -128,7 +131,9 @@ def _linear_221(session: Macaulay2Session) -> Evidence:
 @claim("linear-2-1-2", "σ(x) = x, widths (2,1,2): M = {W ∈ R^{2×2} : rk W ≤ 1}")
 def _linear_212(session: Macaulay2Session) -> Evidence:
     agrees, dim, expected = _determinantal_ideal_agrees(session, Architecture.create("2,1,2", "x"))
-    return Evidence(agrees and dim == expected, f"ideal = 2×2 minors (Macaulay2 ideal equality); dim {dim} = {expected}", {"dim": dim})
+    return Evidence(
+        agrees and dim == expected, f"ideal = 2×2 minors (Macaulay2 ideal equality); dim {dim} = {expected}", {"dim": dim}
+    )
 
 
 LINEAR_ARCHITECTURES = ("3,2,3", "4,2,4", "3,4,2,4,3", "4,3,2,3,4", "2,3,1,3,2", "3,1,3", "4,2,3,4", "3,5,3")
@@ -141,13 +146,21 @@ def _linear_determinantal(session: Macaulay2Session) -> Evidence:
         agrees, dim, expected = _determinantal_ideal_agrees(session, Architecture.create(widths, "x"))
         passed &= agrees and dim == expected
         rows.append({"widths": widths, "rank_bound": min(map(int, widths.split(","))), "ideal_equal": agrees, "dim": dim})
-    summary = "; ".join(f"({r['widths']}) rk≤{r['rank_bound']}: {'=' if r['ideal_equal'] else '≠'} minors, dim {r['dim']}" for r in rows)
+    summary = "; ".join(
+        f"({r['widths']}) rk≤{r['rank_bound']}: {'=' if r['ideal_equal'] else '≠'} minors, dim {r['dim']}" for r in rows
+    )
     return Evidence(passed, summary, {"architectures": rows})
 
 
 # --- polynomial networks live in a finite-dimensional space ---------------------------------------------------
 
-AMBIENT_CASES = (("2,2,1", "x^2 + x", True), ("2,3,2,1", "x^3 - x", True), ("1,2,2,2", "1/2*x^2 - 3", True), ("3,2,2,1", "x^2", False), ("2,2,2,2,1", "x^2 + 1", False))
+AMBIENT_CASES = (
+    ("2,2,1", "x^2 + x", True),
+    ("2,3,2,1", "x^3 - x", True),
+    ("1,2,2,2", "1/2*x^2 - 3", True),
+    ("3,2,2,1", "x^2", False),
+    ("2,2,2,2,1", "x^2 + 1", False),
+)
 
 
 @claim("polynomial-ambient", "polynomial σ of degree s: M ⊆ (R[x1..x_d0]_{≤ s^(L-1)})^{dL}")
@@ -164,7 +177,9 @@ def _polynomial_ambient(session: Macaulay2Session) -> Evidence:
         ]
         passed &= max(degrees) == bound
         rows.append({"widths": widths, "activation": activation, "bias": bias, "bound": bound, "observed": max(degrees)})
-    summary = "; ".join(f"({r['widths']}) {r['activation']}{' +bias' if r['bias'] else ''}: degree {r['observed']} = {r['bound']}" for r in rows)
+    summary = "; ".join(
+        f"({r['widths']}) {r['activation']}{' +bias' if r['bias'] else ''}: degree {r['observed']} = {r['bound']}" for r in rows
+    )
     return Evidence(passed, "random networks run on QQ[x]: " + summary, {"cases": rows})
 
 
@@ -205,12 +220,18 @@ def _training_distance(session: Macaulay2Session) -> Evidence:
         for size in (n - 2, n + 7):
             data = training.random_dataset(space, size, rng)
             for f in (random_rational_weights(arch, rng), None):
-                coefficients = Parametrization(arch).coefficients_at(f) if f else [Fraction(rng.randint(-9, 9), 7) for _ in range(space.dim)]
-                direct = sum(sum((v - b) ** 2 for v, b in zip(forward(arch, f, a) if f else _evaluate(space, coefficients, a), b_)) for a, b_ in zip(data.inputs, data.outputs))
+                coefficients = (Parametrization(arch).coefficients_at(f) if f
+                                else [Fraction(rng.randint(-9, 9), 7) for _ in range(space.dim)])
+                direct = sum(
+                    sum((v - b) ** 2 for v, b in zip(forward(arch, f, a) if f else _evaluate(space, coefficients, a), b_))
+                    for a, b_ in zip(data.inputs, data.outputs)
+                )
                 parts = training.loss_decomposition(space, data, coefficients)
                 passed &= direct == training.loss(space, data, coefficients) == parts.total
         rows.append({"widths": widths, "sizes": [n - 2, n + 7]})
-    return Evidence(passed, "exact equality over QQ for networks and arbitrary f ∈ V, |S| below and above N, dL = 1 and 2", {"cases": rows})
+    return Evidence(
+        passed, "exact equality over QQ for networks and arbitrary f ∈ V, |S| below and above N, dL = 1 and 2", {"cases": rows}
+    )
 
 
 def _positive_definite(matrix: fmpq_mat) -> bool:
@@ -242,7 +263,8 @@ def _gram_inputs(session: Macaulay2Session) -> Evidence:
     same = training.gram_matrix(space, data) == training.gram_matrix(space, other)
     ranks = {size: training.gram_rank(space, training.random_dataset(space, size, rng)) for size in (3, 5, 6, 10)}
     passed = same and all(rank == min(size, space.dim) for size, rank in ranks.items())
-    summary = f"same Q for two output sets; rank Q for |S| = {', '.join(f'{s}: {r}' for s, r in ranks.items())} (dim V = {space.dim})"
+    listed = ", ".join(f"{s}: {r}" for s, r in ranks.items())
+    summary = f"same Q for two output sets; rank Q for |S| = {listed} (dim V = {space.dim})"
     return Evidence(passed, summary, {"ranks": ranks})
 
 
@@ -260,7 +282,8 @@ def _gram_moment(session: Macaulay2Session) -> Evidence:
     upper = fmpq_mat([[5 * (i == j) + (i + 2 * j) % 3 if i <= j else 0 for j in range(6)] for i in range(6)])
     symmetric = upper + upper.transpose()
     target = [Fraction(rng.randint(-9, 9), 5) for _ in range(plane.dim)]
-    reach = training.target_coefficients(plane, training.dataset_with_target(plane, training.random_dataset(plane, 12, rng).inputs, target))
+    inputs = training.random_dataset(plane, 12, rng).inputs
+    reach = training.target_coefficients(plane, training.dataset_with_target(plane, inputs, target))
     passed = (
         hankel_ok and training.moment_pattern(hankel).dim == 7 and pattern.dim == 15 and pattern.symmetric_dim == 21
         and training.is_moment_matrix(gram, plane) and _positive_definite(gram)
@@ -272,7 +295,8 @@ def _gram_moment(session: Macaulay2Session) -> Evidence:
         f"d0=2, D=2: moment space dim {pattern.dim} of {pattern.symmetric_dim} symmetric; a PD matrix outside it exists; "
         "A⁺B equals a prescribed random vector"
     )
-    return Evidence(passed, summary, {"hankel_dim": training.moment_pattern(hankel).dim, "moment_dim": pattern.dim, "symmetric_dim": pattern.symmetric_dim})
+    dims = {"hankel_dim": training.moment_pattern(hankel).dim, "moment_dim": pattern.dim, "symmetric_dim": pattern.symmetric_dim}
+    return Evidence(passed, summary, dims)
 
 
 @claim("loss-landscape", "the loss landscape decouples Θ → M → R: ∇_θ L(f_θ) = J(θ)ᵀ ∇_c L(c(θ))")
@@ -284,13 +308,18 @@ def _loss_landscape(session: Macaulay2Session) -> Evidence:
     theta = random_rational_weights(arch, rng)
     chain = training.parameter_gradient(arch, theta, data)
     direct = _direct_gradient(arch, theta, data)
-    return Evidence(chain == direct, "chain rule through function space = exact derivative of the loss polynomial in θ, at a random rational θ", {"n_params": arch.n_params})
+    return Evidence(
+        chain == direct,
+        "chain rule through function space = exact derivative of the loss polynomial in θ, at a random rational θ",
+        {"n_params": arch.n_params},
+    )
 
 
 def _direct_gradient(arch: Architecture, theta, data) -> tuple[Fraction, ...]:
     polynomial = training.loss_polynomial(arch, data)
     values = [QQ(w.numerator, w.denominator) for w in theta]
-    return tuple(Fraction(int(g.numerator), int(g.denominator)) for g in (polynomial.diff(x)(*values) for x in polynomial.ring.gens))
+    gradient = (polynomial.diff(x)(*values) for x in polynomial.ring.gens)
+    return tuple(Fraction(int(g.numerator), int(g.denominator)) for g in gradient)
 
 
 

@@ -120,8 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
     picture.set_defaults(handler=_picture)
     _add_landscape_picture(picture.add_subparsers(dest="picture", metavar="[landscape]"))
 
-    doctor = commands.add_parser("doctor", help="check Macaulay2, the Python dependencies and the results store; say how to fix what is wrong")
-    doctor.add_argument("--db", type=Path, default=None, metavar="FILE", help="results store to check (default: results.sqlite here, if there is one)")
+    doctor = commands.add_parser("doctor", help="check Macaulay2, the Python dependencies and the results store; "
+                                 "say how to fix what is wrong")
+    doctor.add_argument("--db", type=Path, default=None, metavar="FILE",
+                        help="results store to check (default: results.sqlite here, if there is one)")
     doctor.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     doctor.set_defaults(handler=_doctor)
 
@@ -159,7 +161,8 @@ def _picture(args: argparse.Namespace) -> int:
 
     with reporting(not args.quiet):
         result = cubic_slice_picture(args.out)
-    decided = ", ".join(f"({b},{c}): {'reached' if m else 'not reached' if m is False else 'undecided'}" for b, c, m in result.decided)
+    decided = ", ".join(f"({b},{c}): {'reached' if m else 'not reached' if m is False else 'undecided'}"
+                        for b, c, m in result.decided)
     print(f"wrote {result.path}: slice x^3 + B x^2 y + C x y^2, boundary {result.boundary} = 0; decided exactly: {decided}")
     return 0
 
@@ -205,7 +208,8 @@ def _add_batch_commands(commands: argparse._SubParsersAction) -> None:
     batch.add_argument("jobs", type=Path, metavar="JOBS.toml", help="job file (see examples/README.md)")
     batch.add_argument("--db", type=Path, default=DEFAULT_DB, metavar="FILE", help=f"results store (default: {DEFAULT_DB})")
     where = batch.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=_positive_int, default=None, metavar="N", help="local worker processes (default: one per CPU)")
+    where.add_argument("--workers", type=_positive_int, default=None, metavar="N",
+                       help="local worker processes (default: one per CPU)")
     where.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on the Dask cluster of this scheduler instead")
     batch.add_argument("--retry-failed", action="store_true", help="run again the jobs stored as failed")
     batch.add_argument("--retry-timeout", action="store_true", help="run again the jobs stored as timeout")
@@ -229,7 +233,8 @@ def _add_batch_commands(commands: argparse._SubParsersAction) -> None:
     formats.add_argument("--json", action="store_true", help="a JSON array of rows")
     formats.add_argument("--csv", action="store_true", help="CSV, as export --format csv")
     show.set_defaults(handler=_results_show)
-    export.add_argument("--format", choices=("jsonl", "csv", "json"), required=True, help="jsonl: one JSON object per line; csv: flat columns")
+    export.add_argument("--format", choices=("jsonl", "csv", "json"), required=True,
+                        help="jsonl: one JSON object per line; csv: flat columns")
     export.add_argument("--output", type=Path, default=None, metavar="FILE", help="write to FILE (default: standard output)")
     export.set_defaults(handler=_results_export)
     _add_results_plot(actions)
@@ -340,7 +345,8 @@ def _add_results_plot(actions: argparse._SubParsersAction) -> None:
                       help="the picture: .png, .svg or .pdf (default: results.png)")
     plot.add_argument("--value", choices=VALUES, default="defect",
                       help="defect (expected − computed dimension), dim (coloured by dim M / dim V) or fills (default: defect)")
-    plot.add_argument("--axes", type=_axes, default=(1, 2), metavar="I,J", help="hidden layers on the x and y axes (default: 1,2)")
+    plot.add_argument("--axes", type=_axes, default=(1, 2), metavar="I,J",
+                      help="hidden layers on the x and y axes (default: 1,2)")
     plot.add_argument("--input", type=_positive_int, metavar="D0", help="only input width D0")
     plot.add_argument("--output", type=_positive_int, metavar="DL", help="only output width DL")
     plot.add_argument("--activation", help="only this activation, e.g. x^2")

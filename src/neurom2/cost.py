@@ -67,7 +67,8 @@ class Estimate:
         return self.operations / OPERATIONS_PER_SECOND
 
     def describe(self) -> str:
-        return f"{self.what}: about {size(self.memory)} of memory and {self.operations:.2g} operations (~{duration(self.seconds)})"
+        return (f"{self.what}: about {size(self.memory)} of memory and {self.operations:.2g} operations "
+                f"(~{duration(self.seconds)})")
 
     def to_json(self) -> dict[str, object]:
         return {"what": self.what, "memory_bytes": self.memory, "operations": self.operations,

@@ -47,23 +47,27 @@ def format_dimension(result: Dimension) -> str:
 def format_neurovariety(variety: Neurovariety) -> str:
     space = variety.space
     kind = "homogeneous part" if space.is_homogeneous else "all degrees " + ",".join(map(str, space.degrees))
+    fills = "yes: the Zariski closure is V (the ideal is zero); real points may still be missed" if variety.fills else "no"
     lines = [
         f"neuromanifold of {variety.architecture}",
         f"  ambient space V    {space.describe()}  (dim {space.dim}; {kind}; coordinates c<output>_<exponents>)",
         f"  parameters         {variety.architecture.n_params}",
         f"  dimension          {variety.dim}  (expected {variety.expected_dim}, defect {variety.defect})",
-        f"  fills V over C     {'yes: the Zariski closure is V (the ideal is zero); real points may still be missed' if variety.fills else 'no'}",
+        f"  fills V over C     {fills}",
     ]
     if variety.complete:
         lines.append(f"  ideal              complete ({variety.strategy}): {variety.proof}")
     else:
-        lines.append(f"  ideal              all equations up to degree {variety.up_to_degree}, not proved complete ({variety.strategy}): {variety.proof}")
+        lines.append(f"  ideal              all equations up to degree {variety.up_to_degree}, "
+                     f"not proved complete ({variety.strategy}): {variety.proof}")
     if variety.equations:
         counts = Counter(variety.equation_degrees)
         degrees = ", ".join(f"{d}" if n == 1 else f"{d} (x{n})" for d, n in sorted(counts.items()))
         shown = variety.equations[:MAX_SHOWN]
-        lines.append(f"  degree             {variety.degree if variety.degree is not None else 'unknown'} ({variety.degree_method})")
-        lines.append(f"  equations          {len(variety.equations)} minimal generator{'s' if len(variety.equations) > 1 else ''} over QQ, of degree {degrees}")
+        degree = variety.degree if variety.degree is not None else "unknown"
+        plural = "s" if len(variety.equations) > 1 else ""
+        lines.append(f"  degree             {degree} ({variety.degree_method})")
+        lines.append(f"  equations          {len(variety.equations)} minimal generator{plural} over QQ, of degree {degrees}")
         lines += [f"    {eq.as_expr()} = 0" for eq in shown]
         if len(variety.equations) > len(shown):
             lines.append(f"    ... and {len(variety.equations) - len(shown)} more (all of them with --json)")
@@ -85,7 +89,8 @@ def format_outcomes(outcomes) -> str:
         lines += textwrap.wrap(outcome.claim.statement, width, initial_indent="      slide:    ", subsequent_indent=" " * 16)
         lines += textwrap.wrap(outcome.evidence.summary, width, initial_indent="      evidence: ", subsequent_indent=" " * 16)
     passed = sum(o.evidence.passed for o in outcomes)
-    lines.append(f"{passed}/{len(outcomes)} claims PASS" + ("" if passed == len(outcomes) else f", {len(outcomes) - passed} FAIL"))
+    failed = len(outcomes) - passed
+    lines.append(f"{passed}/{len(outcomes)} claims PASS" + ("" if failed == 0 else f", {failed} FAIL"))
     return "\n".join(lines)
 
 
@@ -267,12 +272,13 @@ def format_landscape(result: Any) -> str:
         lines += wrapped("checks", "; ".join(checks))
     if result.minimizers:
         m = result.minimizers
-        lines += wrapped("minimizers", f"u + ker G, an affine space of dimension {m['dimension']} (basis in --json); "
-                         + ", ".join(f"{t['point'][:3]}...: {'reached' if t['reached'] else 'not shown reached'}" for t in m["tried"]))
+        tried = ", ".join(f"{t['point'][:3]}...: {'reached' if t['reached'] else 'not shown reached'}" for t in m["tried"])
+        lines += wrapped("minimizers", f"u + ker G, an affine space of dimension {m['dimension']} (basis in --json); " + tried)
     lines += wrapped("critical points", f"{len(result.critical_points)} real" + (
         f" of {degree}" if degree is not None else ""))
     for k, p in enumerate(sorted(result.critical_points, key=lambda p: p.loss), start=1):
-        reached = {True: "reached by real weights", False: "not reached by real weights", None: "reachability undecided"}[p.reached]
+        reached = {True: "reached by real weights", False: "not reached by real weights",
+                   None: "reachability undecided"}[p.reached]
         kind = p.type + (f" (index {p.index})" if p.type == "saddle" else "")
         loss = f"{p.loss:.12g} (exactly {p.loss_interval})" if "/" in p.loss_interval else p.loss_interval
         lines.append(f"    {k}. {kind}, L = {loss}, {reached}")

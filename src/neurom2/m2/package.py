@@ -232,9 +232,11 @@ def _points(value: Any, nfree: int) -> Points:
     if dim == 0:
         exponents, matrices = _list(data, 2, "{basis exponents, multiplication matrices}")
         n = len(exponents) if isinstance(exponents, list) else -1
-        good = (n > 0 and all(isinstance(e, list) and len(e) == nfree and all(isinstance(a, int) for a in e) for e in exponents)
+        good = (n > 0
+                and all(isinstance(e, list) and len(e) == nfree and all(isinstance(a, int) for a in e) for e in exponents)
                 and isinstance(matrices, list) and len(matrices) == nfree
-                and all(isinstance(m, list) and len(m) == n and all(isinstance(r, list) and len(r) == n for r in m) for m in matrices)
+                and all(isinstance(m, list) and len(m) == n and all(isinstance(r, list) and len(r) == n for r in m)
+                        for m in matrices)
                 and all(isinstance(v, (int, Fraction)) for m in matrices for r in m for v in r))
         if not good:
             raise Macaulay2OutputError("malformed quotient data for a zero-dimensional ideal")
@@ -354,7 +356,8 @@ def image_avoids_smooth_part(session: Macaulay2Session, net: Network, chart: Cha
                              timeout: float | None = None) -> bool:
     """``imageAvoidsSmoothPart``: whether every network of ``chart`` lying on V(generators) lies in its singular
     locus (then no smooth point of V(P) is a network of this chart, over C)."""
-    code = f"print(if imageAvoidsSmoothPart({network(net)}, {_chart_literal(chart)}, {_polynomials_literal(generators)}) then 1 else 0)"
+    code = (f"print(if imageAvoidsSmoothPart({network(net)}, {_chart_literal(chart)}, {_polynomials_literal(generators)}) "
+            "then 1 else 0)")
     answer = ready(session).run(code, timeout=timeout).strip()
     if answer not in ("0", "1"):
         raise Macaulay2OutputError(f"expected 0 or 1 from imageAvoidsSmoothPart, got {answer[:100]!r}")

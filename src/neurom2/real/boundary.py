@@ -56,7 +56,8 @@ def sign(expr: sympy.Expr, space: AmbientSpace, point) -> int:
     return int(sympy.sign(expr.subs(dict(zip(coordinate_symbols(space), point)))))
 
 
-def algebraic_boundary(arch: Architecture, session: Macaulay2Session, seed: int = 0, samples: int = 20) -> list[BoundaryComponent]:
+def algebraic_boundary(arch: Architecture, session: Macaulay2Session, seed: int = 0,
+                       samples: int = 20) -> list[BoundaryComponent]:
     """The candidates that separate reached from unreached real targets (see the module docstring)."""
     space = AmbientSpace.of(arch)
     rng = random.Random(seed)

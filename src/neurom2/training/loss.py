@@ -28,8 +28,8 @@ J = ∂c/∂θ and ∇_c L = 2Q(C − A⁺B) = 2(QC − AᵀB), flattened in coo
 (:func:`parameter_gradient`).
 
 Arithmetic: matrices are python-flint ``fmpq_mat`` over QQ (exact; the pseudoinverse of a 40 × 28 data
-matrix takes about 50 ms, against 0.6 s with sympy's ``Matrix.pinv``); scalars and vectors handed back are ``fractions.Fraction``, like
-:meth:`Parametrization.coefficients_at`.  Inputs may be ints, Fractions, sympy Rationals, flint
+matrix takes about 50 ms, against 0.6 s with sympy's ``Matrix.pinv``); scalars and vectors handed back are
+``fractions.Fraction``, like :meth:`Parametrization.coefficients_at`.  Inputs may be ints, Fractions, sympy Rationals, flint
 ``fmpq``, decimal strings such as ``"1/3"``, or floats (read as the exact binary rational they denote).
 """
 
@@ -340,7 +340,8 @@ def parameter_gradient(architecture: Architecture | Parametrization, weights: Se
     return tuple(fraction(grad[i, 0]) for i in range(grad.nrows()))
 
 
-def parameter_gradient_float(architecture: Architecture, weights: Sequence, data: Dataset, rng: np.random.Generator) -> np.ndarray:
+def parameter_gradient_float(architecture: Architecture, weights: Sequence, data: Dataset,
+                             rng: np.random.Generator) -> np.ndarray:
     """The same chain rule with J in floating point, from :func:`neurom2.model.jacobian.coefficient_jacobian`
     (no expansion of c(θ) in θ, so it scales to networks whose polynomials are too large to expand);
     ∇_c L is exact at c(θ), θ read as exact binary rationals."""

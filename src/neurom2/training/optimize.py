@@ -12,8 +12,9 @@ No knowledge of networks here: an objective is a function θ ↦ (f(θ), ∇f(θ
 
 A minimization stops when the gradient is exactly zero; when the function is flat at rounding level
 (the line search finds no step with sufficient decrease, or ``STALL_STEPS`` steps in a row decrease f by
-less than 8 units in the last place of f); when ‖θ‖ passes ``norm_limit``; or after ``max_steps`` steps.  Deciding whether the end point is critical is the caller's
-business: the meaning of "small gradient" depends on the problem's scales.
+less than 8 units in the last place of f); when ‖θ‖ passes ``norm_limit``; or after ``max_steps`` steps.
+Deciding whether the end point is critical is the caller's business: the meaning of "small gradient"
+depends on the problem's scales.
 """
 
 from __future__ import annotations
