@@ -47,7 +47,8 @@ def pytest_collection_modifyitems(config, items):
                 or (doctest and item.name in M2_DOCTESTS)):
             item.add_marker(marker)
     if M2 is None and not IN_CI:
-        skip = pytest.mark.skip(reason="needs Macaulay2, which is not installed (apt-get install --no-install-recommends macaulay2)")
+        skip = pytest.mark.skip(
+            reason="needs Macaulay2, which is not installed (apt-get install --no-install-recommends macaulay2)")
         for item in items:
             if item.get_closest_marker("macaulay2"):
                 item.add_marker(skip)
@@ -140,5 +141,6 @@ def executed_tutorial(tmp_path_factory):
 
     notebook = nbformat.read(Path(__file__).parents[1] / "docs" / "tutorial.ipynb", as_version=4)
     started = time.perf_counter()
-    NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path_factory.mktemp("tutorial"))}}).execute()
+    workdir = tmp_path_factory.mktemp("tutorial")
+    NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}).execute()
     return notebook, time.perf_counter() - started

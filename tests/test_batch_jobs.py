@@ -111,7 +111,8 @@ INVALID = [
      "grid 1: activation: 'tanh(x)' is not a polynomial"),
     ('[[job]]\ntask = "dim"\n\nwidths = [2, 0, 1]\n', 4, "job 1: widths must be positive integers, got 0"),
     ('[[job]]\ntask = "dim"\nwidths = [2, 1]\nwidht = 3\n', 4, "job 1: unknown field 'widht' (did you mean 'widths'?)"),
-    ('[[job]]\ntask = "dim"\nwidths = [2, 1]\nstrategy = "eliminate"\n', 4, "job 1: strategy applies only to implicit jobs, not to dim"),
+    ('[[job]]\ntask = "dim"\nwidths = [2, 1]\nstrategy = "eliminate"\n', 4,
+     "job 1: strategy applies only to implicit jobs, not to dim"),
     ('[[grid]]\ntask = "dim"\ninput = 2\nhidden = [2, 3]\noutput = 1\n', 4, "write [[2, 3]] for one network"),
     ('[[grid]]\ntask = "dim"\ninput = 2\nhidden = {min = 3, max = 2, depth = 1}\noutput = 1\n', 4, "max 2 is below min 3"),
     ('[[grid]]\ntask = "dim"\nwidths = [2, 1]\nactivation = []\n', 4, "grid 1: activation is an empty list"),
@@ -123,8 +124,10 @@ INVALID = [
     ('[[job]]\ntask = "implicit"\nwidths = [2, 2, 1]\nstrategy = "fast"\n', 4, "unknown strategy 'fast' (choose auto, eliminate"),
     ('[[job]]\ntask = "dim"\nwidths = [2, 1]\n\n[jobs]\ntask = "dim"\n', 5, "unknown table 'jobs' (did you mean 'job'?)"),
     ('[job]\ntask = "dim"\nwidths = [2, 1]\n', 1, "job must be written as tables [[job]]"),
-    ('[defaults]\nseeed = 1\n[[job]]\ntask = "dim"\nwidths = [2, 1]\n', 2, "defaults: unknown field 'seeed' (did you mean 'seed'?)"),
-    ('[[grid]]\ntask = "dim"\ninput = 2\nhidden = {min = 1, max = 20, depth = 4}\noutput = 1\nseed = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]\n',
+    ('[defaults]\nseeed = 1\n[[job]]\ntask = "dim"\nwidths = [2, 1]\n', 2,
+     "defaults: unknown field 'seeed' (did you mean 'seed'?)"),
+    ('[[grid]]\ntask = "dim"\ninput = 2\nhidden = {min = 1, max = 20, depth = 4}\noutput = 1\n'
+     'seed = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]\n',
      1, "more than 1,000,000"),
 ]
 

@@ -21,7 +21,13 @@ def m2(session):
 
 @pytest.mark.parametrize(
     "widths, activation, bias",
-    [("2,2,1", "x^3", False), ("3,2,3", "x", False), ("2,2,1", "x^2", True), ("2,3,2,1", "1/2*x^2 - x + 3", True), ("1,2,2", "x^2+x", False)],
+    [
+        ("2,2,1", "x^3", False),
+        ("3,2,3", "x", False),
+        ("2,2,1", "x^2", True),
+        ("2,3,2,1", "1/2*x^2 - x + 3", True),
+        ("1,2,2", "x^2+x", False),
+    ],
 )
 def test_macaulay2_builds_the_same_parametrization_as_python(m2, widths, activation, bias):
     arch = Architecture.create(widths, activation, bias)

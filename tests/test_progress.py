@@ -33,8 +33,10 @@ def run(monkeypatch, args: list[str], terminal: bool = True) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("args, stages", [
-    (["implicit", "--widths", "3,2,1", "--activation", "x^2"], ["Jacobian rank", "interpolating the equations of degree 3", "independent verification"]),
-    (["implicit", "--widths", "2,1,2", "--activation", "x", "--strategy", "eliminate"], ["elimination in Macaulay2 (Gröbner basis of the graph ideal)"]),
+    (["implicit", "--widths", "3,2,1", "--activation", "x^2"],
+     ["Jacobian rank", "interpolating the equations of degree 3", "independent verification"]),
+    (["implicit", "--widths", "2,1,2", "--activation", "x", "--strategy", "eliminate"],
+     ["elimination in Macaulay2 (Gröbner basis of the graph ideal)"]),
     (["member", "--widths", "2,2,1", "--activation", "x^3", "--target", "x^3 - x*y^2"], ["chart 1 of 3"]),
     (["reproduce", "--only", "linear-2-1-2", "--only", "x2-fills-reals"], ["claim 1 of 2", "claim 2 of 2"]),
 ])

@@ -138,7 +138,8 @@ def test_gram_matrix_depends_only_on_the_inputs_while_the_target_depends_on_both
     rng = random.Random(1)
     data = random_dataset(PLANE_QUADRICS, 9, rng)
     relabelled = Dataset(data.inputs, tuple((rational(rng),) for _ in data.inputs))
-    assert gram_matrix(PLANE_QUADRICS, data) == gram_matrix(PLANE_QUADRICS, relabelled) == gram_matrix(PLANE_QUADRICS, data.inputs)
+    gram = gram_matrix(PLANE_QUADRICS, data)
+    assert gram == gram_matrix(PLANE_QUADRICS, relabelled) == gram_matrix(PLANE_QUADRICS, data.inputs)
     assert target_coefficients(PLANE_QUADRICS, data) != target_coefficients(PLANE_QUADRICS, relabelled)
 
 
@@ -375,8 +376,10 @@ def test_exact_coefficient_jacobian_agrees_with_exact_directional_derivatives():
     assert (jac.nrows(), jac.ncols()) == (param.space.dim, arch.n_params)
     t = sympy.Symbol("t")
     direction = [rational(rng) for _ in theta]
-    curve = [sympy.Rational(w.numerator, w.denominator) + t * sympy.Rational(d.numerator, d.denominator) for w, d in zip(theta, direction)]
-    derivative = [sympy.diff(p.as_expr().subs(dict(zip(sympy.symbols(arch.weight_names), curve))), t).subs(t, 0) for p in param.polynomials]
+    curve = [sympy.Rational(w.numerator, w.denominator) + t * sympy.Rational(d.numerator, d.denominator)
+             for w, d in zip(theta, direction)]
+    on_curve = dict(zip(sympy.symbols(arch.weight_names), curve))
+    derivative = [sympy.diff(p.as_expr().subs(on_curve), t).subs(t, 0) for p in param.polynomials]
     product = jac * fmpq_mat(len(direction), 1, [to_fmpq(d) for d in direction])
     assert [product[i, 0] for i in range(product.nrows())] == [fmpq(int(v.p), int(v.q)) for v in derivative]
 
