@@ -212,6 +212,15 @@ def test_a_missing_or_old_required_module_fails_with_a_pip_command(monkeypatch):
     assert checks["pexpect"].status == OK
 
 
+def test_an_installed_version_without_a_release_number_fails_with_a_reinstall_command(monkeypatch):
+    real = doctor._import_version
+    monkeypatch.setattr(doctor, "_import_version", lambda m, d: "unknown" if m == "sympy" else real(m, d))
+    checks = by_name(check_dependencies())
+    assert checks["sympy"].status == FAIL and "'unknown' does not start with a release number" in checks["sympy"].detail
+    assert "--force-reinstall 'sympy>=1.12'" in checks["sympy"].fix
+    assert checks["numpy"].status == OK
+
+
 @pytest.mark.parametrize(
     "version, specifier, meets",
     [("1.14.0", ">=1.12", True), ("1.9", ">=1.12", False), ("2.0rc1", ">=2.0", True), ("0.9.0", "", True),

@@ -77,21 +77,28 @@ def check_python() -> Check:
 
 def _requirements() -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
     """The installed neurom2's required distributions as (name, specifier), and each extra's requirements."""
-    required, extras = [], {}
+    required: list[tuple[str, str]] = []
+    extras: dict[str, list[str]] = {}
     for line in importlib.metadata.requires("neurom2") or ():
         requirement, _, marker = (part.strip() for part in line.partition(";"))
         extra = re.search(r"""extra\s*==\s*['"]([^'"]+)['"]""", marker)
         if extra:
             extras.setdefault(extra.group(1), []).append(requirement)
         elif not marker:  # a platform condition would need evaluating; neurom2 declares none
-            name, specifier = re.fullmatch(r"([A-Za-z0-9._-]+)\s*(?:\[[^\]]*\])?\s*(.*)", requirement).groups()
+            parsed = re.fullmatch(r"([A-Za-z0-9._-]+)\s*(?:\[[^\]]*\])?\s*(.*)", requirement)
+            if parsed is None:
+                raise Neurom2Error(f"neurom2's metadata lists a requirement that is not a distribution name: {requirement!r}")
+            name, specifier = parsed.groups()
             required.append((name, specifier))
     return required, extras
 
 
 def _release(version: str) -> tuple[int, ...]:
     """The leading numeric release of a version string: ``"1.14.0rc1"`` → (1, 14, 0)."""
-    return tuple(int(part) for part in re.match(r"\d+(?:\.\d+)*", version).group().split("."))
+    release = re.match(r"\d+(?:\.\d+)*", version)
+    if release is None:
+        raise Neurom2Error(f"version {version!r} does not start with a release number")
+    return tuple(int(part) for part in release.group().split("."))
 
 
 def _meets(version: str, specifier: str) -> bool:
@@ -122,6 +129,8 @@ def check_dependencies() -> list[Check]:
     except importlib.metadata.PackageNotFoundError:
         return [Check("neurom2", FAIL, f"not installed: imported from {Path(__file__).parent} without metadata",
                       "install it from a clone: bash scripts/setup.sh, or pip install -e .")]
+    except Neurom2Error as error:
+        return [Check("neurom2", FAIL, str(error), "reinstall it from a clone: bash scripts/setup.sh, or pip install -e .")]
     checks = []
     pip = f"{sys.executable} -m pip install"
     for distribution, specifier in required:
@@ -132,7 +141,13 @@ def check_dependencies() -> list[Check]:
             checks.append(Check(module, FAIL, f"required ({distribution}{specifier}) but {error}",
                                 f"{pip} '{distribution}{specifier}'"))
             continue
-        if not _meets(version, specifier):
+        try:
+            new_enough = _meets(version, specifier)
+        except Neurom2Error as error:
+            checks.append(Check(module, FAIL, f"{error}: cannot compare it with the required {specifier}",
+                                f"{pip} --force-reinstall '{distribution}{specifier}'"))
+            continue
+        if not new_enough:
             checks.append(Check(module, FAIL, f"{version}, older than required ({specifier})",
                                 f"{pip} --upgrade '{distribution}{specifier}'"))
         else:
