@@ -464,13 +464,13 @@ def _function_space_facts(architecture: Architecture, dataset, deadline, session
     result = landscape(architecture, dataset, timeout=deadline.remaining(), session=session)
     marked = []
     infimum = result.infimum
-    if infimum.argmin is not None:
-        label = "argmin" if infimum.attained else "limit, not attained"
-        marked.append(MarkedPoint(tuple(float(v) for v in infimum.argmin), "infimum", f"{label}, L = {float(infimum.value):.6g}"))
+    if infimum.argmin is not None and infimum.value is not None:  # no value: the argmin is only of a lower bound
+        label = {True: "argmin", False: "limit, not attained", None: "attainment undecided"}[infimum.attained]
+        marked.append(MarkedPoint(tuple(float(v) for v in infimum.argmin), "infimum", f"{label}, L = {infimum.value:.6g}"))
     for point in sorted((p for p in result.critical_points if p.real), key=lambda p: float(p.loss)):
         coefficients = tuple(float(v) for v in point.approximate)
         marked.append(MarkedPoint(coefficients, "critical", f"{point.type}, L = {float(point.loss):.6g}"))
-    return _Facts(marked, float(infimum.value), infimum.attained, result.dim)
+    return _Facts(marked, infimum.value, infimum.attained, result.dim)
 
 
 def picture_dataset(architecture: Architecture, data: Path | None, random_data: int, seed: int):
