@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up neurom2 on Debian/Ubuntu (Macaulay2 from the distribution, neurom2 in ./.venv), then act:
 #   bash scripts/setup.sh          set up, then run the main job on its built-in default
-#   bash scripts/setup.sh test     set up, then run the test suite
+#   bash scripts/setup.sh test     set up, then run the linter, the type checker and the test suite (stops at the first failure)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-demo}"
@@ -24,6 +24,9 @@ echo "setup: $(M2 --version 2>/dev/null | head -1 | sed 's/^/Macaulay2 /'), $(.v
 
 case "$mode" in
     demo) exec .venv/bin/neurom2 reproduce ;;
-    test) exec .venv/bin/python -m pytest -q ;;
+    test)
+        .venv/bin/ruff check src tests benchmarks
+        .venv/bin/mypy
+        exec .venv/bin/python -m pytest -q ;;
     *) echo "usage: bash scripts/setup.sh [demo|test]" >&2; exit 2 ;;
 esac
