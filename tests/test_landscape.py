@@ -201,3 +201,19 @@ def test_the_timeout_is_the_whole_computations_budget(capsys):
     assert main(["landscape", "--widths", "2,2,1", "--activation", "x^4", "--random-data", "15", "--timeout", "1"]) == 1
     assert "time limit of 1 s" in capsys.readouterr().err
     assert time.monotonic() - started < 15
+
+
+def test_a_landscape_job_in_a_batch_stores_what_the_python_call_computes(tmp_path, capsys):
+    from neurom2.batch.results import answer
+    from neurom2.batch.store import ResultStore
+
+    jobs = tmp_path / "jobs.toml"
+    jobs.write_text('[[job]]\ntask = "landscape"\nwidths = [2, 1, 2]\nactivation = "x"\nrandom_data = 6\n')
+    db = tmp_path / "results.sqlite"
+    assert main(["batch", str(jobs), "--db", str(db), "--workers", "1", "--quiet"]) == 0
+    with ResultStore(db, write=False) as store:
+        (row,) = store.rows(task="landscape")
+    direct = landscape(Architecture.create("2,1,2", "x"), random_data=6)
+    assert row.status == "done" and row.result["learning_degree"] == direct.learning_degree == 2  # Eckart–Young: C(2,1)
+    assert row.result["infimum"]["value"] == pytest.approx(direct.infimum.value, rel=1e-12)
+    assert answer(row) == f"learning degree 2, inf L = {direct.infimum.value:.6g} attained"

@@ -75,6 +75,8 @@ def answer(row: ResultRow) -> str:
     if row.task == "member":
         said = {True: "yes", False: "no", None: "undecided"}[r.get("member")]
         return f"member: {said} ({r.get('field')}, {r.get('method')})"
+    if row.task == "landscape":
+        return _landscape_answer(r)
     text = f"dim {r.get('dim')} of {r.get('ambient_dim')}"
     if r.get("fills"):
         text += ", fills V"
@@ -83,6 +85,17 @@ def answer(row: ResultRow) -> str:
     if row.task == "implicit" and not r.get("fills"):
         equations = len(r.get("equations") or [])
         text += f", degree {r.get('degree')}, {equations} equation{'s' if equations != 1 else ''}"
+    return text
+
+
+def _landscape_answer(r: dict[str, Any]) -> str:
+    """``learning degree 2, inf L = 207.131 attained``: the count and the infimum, as the result states them."""
+    degree = r.get("learning_degree")
+    infimum = r.get("infimum") or {}
+    value, attained = infimum.get("value"), infimum.get("attained")
+    text = f"learning degree {degree if degree is not None else 'unknown'}"
+    if value is not None:
+        text += f", inf L = {value:.6g} " + {True: "attained", False: "not attained", None: "(attainment undecided)"}[attained]
     return text
 
 
