@@ -366,8 +366,11 @@ def _draw_runs(plt, axes, plane: Plane, runs: Sequence, outcomes: Sequence[str])
 
 
 def _draw_points(plt, axes, points: Sequence[DrawnPoint]) -> list[tuple[object, str]]:
-    """The marked points by kind (gid = the kind), filled when on the plane, hollow when projected."""
+    """The marked points by kind (gid = the kind), filled when on the plane, hollow when projected; labels of
+    points at one place (the infimum at a critical point) stacked, not overprinted."""
     legend = []
+    labelled: list[tuple[float, float]] = []
+    span = max((abs(p.s) + abs(p.t) for p in points), default=1.0) or 1.0
     for kind, (marker, colour, size, name) in POINT_STYLES.items():
         chosen = [p for p in points if p.kind == kind]
         if not chosen:
@@ -376,7 +379,9 @@ def _draw_points(plt, axes, points: Sequence[DrawnPoint]) -> list[tuple[object, 
         axes.scatter([p.s for p in chosen], [p.t for p in chosen], marker=marker, s=size, zorder=5, linewidths=1.4,
                      facecolors=filled, edgecolors=colour, gid=kind)
         for p in chosen:
-            axes.annotate(p.label, (p.s, p.t), textcoords="offset points", xytext=(6, 5), fontsize=7)
+            below = sum(1 for s, t in labelled if abs(s - p.s) + abs(t - p.t) <= 0.02 * span)
+            axes.annotate(p.label, (p.s, p.t), textcoords="offset points", xytext=(6, 5 - 9 * below), fontsize=7)
+            labelled.append((p.s, p.t))
         legend.append((plt.Line2D([], [], marker=marker, color=colour, linestyle=""), name))
     return legend
 
