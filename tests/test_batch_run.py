@@ -354,7 +354,7 @@ def test_dask_wall_timeout_counts_from_the_start_and_restarts_the_stuck_worker(t
     stuck = [Job.create("implicit", [3, 3, 3, 1], "x^2", strategy="eliminate", seed=seed, timeout=60, wall_timeout=2)
              for seed in (0, 1)]
     queued = [Job.create("dim", [2, width, 1], "x^2", wall_timeout=3) for width in (1, 2, 3, 4)]
-    queued.append(Job.create("implicit", [4, 2, 4], "x", wall_timeout=30))  # a fresh Macaulay2 on a fresh worker
+    queued.append(Job.create("implicit", [4, 2, 4], "x", strategy="eliminate", wall_timeout=30))  # a fresh Macaulay2
     log = io.StringIO()
     with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
         with distributed.Client(cluster) as client:

@@ -73,8 +73,8 @@ def test_interpolate_refuses_up_front_and_runs_with_force(monkeypatch):
 
 def test_auto_eliminates_when_interpolation_is_refused(monkeypatch):
     huge_interpolation(monkeypatch)
-    variety = implicitize(Architecture.create("3,2,3", "x"))
-    assert variety.strategy == "eliminate" and variety.complete and variety.degree == 3
+    variety = implicitize(Architecture.create("3,2,1", "x^3"))  # codimension 4: neither linear nor a hypersurface
+    assert variety.strategy == "eliminate" and variety.complete and variety.degree == 15
 
 
 def test_cli_refusal_exits_2_without_a_traceback(monkeypatch, capsys):
