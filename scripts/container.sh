@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build and run the neurom2 Docker image on a machine with a docker client but no running engine and no
-# reachable registry (the tested recipe of shared/CONTAINER.md).  Needs root, Debian's archive and PyPI.
+# reachable registry (a private engine and a locally made base image).  Needs root, Debian's archive and PyPI.
 #
 #   bash scripts/container.sh [test]   build the image with a private engine, run it, stop the engine
 #   eval "$(bash scripts/container.sh start)"    start a private engine, keep it running, and set
@@ -8,7 +8,7 @@
 #                                      `docker build --network host` and `docker run` commands work
 #   bash scripts/container.sh stop     stop that engine and delete its folder (images included)
 #
-# The steps (CONTAINER.md, 1-6): apt-get install docker.io debootstrap; a dockerd in a short temporary
+# The steps: apt-get install docker.io debootstrap; a dockerd in a short temporary
 # folder with no host networking (bridge, iptables, forwarding all off); the classic builder
 # (DOCKER_BUILDKIT=0, the client has no buildx); the base image debian:bookworm-slim made locally by
 # debootstrap --variant=minbase, slimmed like the official image (its dpkg excludes included, so that

@@ -1,6 +1,6 @@
 """The Docker image, built and run for real by ``scripts/container.sh test``.
 
-The script follows ``shared/CONTAINER.md``: a private dockerd, a locally made ``debian:bookworm-slim``,
+The script runs a private dockerd, a locally made ``debian:bookworm-slim``,
 ``docker build`` of this checkout's Dockerfile, then neurom2 run inside containers without network.
 It needs root, Debian's archive and PyPI, and about 3-4 minutes.  Elsewhere the test is skipped, but not
 under CI (CI=true, as root): there a missing requirement is a failure, since the image must be built.
