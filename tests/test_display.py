@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import math
 import random
 import re
 import subprocess
@@ -292,3 +293,182 @@ def test_job_files_have_no_output_format():
 
     with pytest.raises(JobFileError, match="format"):
         parse_jobs('[[job]]\ntask = "implicit"\nwidths = [2, 2, 1]\nformat = "latex"\n')
+
+
+# --- the loss landscape ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cubic_landscape():
+    """σ = x³ on (2,2,1), 8 random points whose least-squares cubic u = A⁺B is not a real network: M fills V,
+    the infimum over M(R) is on the discriminant, not attained; three training runs."""
+    from neurom2.training.landscape import landscape
+
+    return landscape(Architecture.create("2,2,1", "x^3"), random_data=8, seed=2, train=3)
+
+
+@pytest.fixture(scope="module")
+def linear_landscape():
+    """Linear (2,1,2): 2×2 matrices of rank ≤ 1, 8 random points (Eckart–Young: two critical points), and the
+    counts for generic data."""
+    from neurom2.training.landscape import landscape
+
+    return landscape(Architecture.create("2,1,2", "x"), random_data=8, seed=0, generic=True)
+
+
+def text_of(cell: ET.Element) -> str:
+    return "".join(cell.itertext())
+
+
+def read_point(formulas_shown: list[str], space: AmbientSpace) -> list[float]:
+    """The coordinates (V's order) of a point typeset as ``\\[f = ...\\]`` or ``\\[f_{k} \\approx ...\\]`` per output."""
+    variables = sympy.symbols(" ".join(f"x_{{{i}}}" for i in range(1, space.n_inputs + 1)), seq=True)
+    values = []
+    for text in formulas_shown:
+        body = re.split(r" (?:=|\\approx) ", text.removeprefix("\\[").removesuffix("\\]"), maxsplit=1)[1]
+        poly = sympy.Poly(parse_latex(body), *variables)
+        values += [float(poly.coeff_monomial(tuple(e))) for e in space.monomials]
+    return values
+
+
+def shown_loss(text: str) -> tuple[float, float]:
+    """The loss a cell states, as an interval: ``L \\in [lo, hi]``, ``L = p/q`` or ``L \\approx v`` (12 digits)."""
+    interval = re.search(r"\\in \[([^,\]]+), ([^\]]+)\]", text)
+    if interval:
+        return tuple(float(parse_latex(side)) for side in interval.groups())  # type: ignore[return-value]
+    exact = re.search(r"L = (.+?)\\\)", text)
+    if exact:
+        value = float(parse_latex(exact[1]))
+        return value, value
+    value = float(parse_latex(re.search(r"\\approx (.+?)\\\)", text)[1]))
+    return value * (1 - 1e-11), value * (1 + 1e-11)
+
+
+def monomial_matrix(inputs, space: AmbientSpace):
+    import numpy as np
+
+    return np.array([[np.prod([x**e for x, e in zip(point, exponents)]) for exponents in space.monomials] for point in inputs])
+
+
+def network_loss(architecture: Architecture, weights, inputs, outputs) -> float:
+    """Σ_j ‖f_θ(a_j) − b_j‖² by a forward pass in numpy (θ: W_1, b_1, W_2, ... row by row)."""
+    import numpy as np
+
+    theta, position, h = [float(sympy.sympify(w)) for w in weights], 0, inputs.T
+    for layer, (rows, cols) in enumerate(architecture.weight_shapes):
+        h = np.array(theta[position:position + rows * cols]).reshape(rows, cols) @ h
+        position += rows * cols
+        if architecture.bias:
+            h = h + np.array(theta[position:position + rows])[:, None]
+            position += rows
+        if layer < len(architecture.weight_shapes) - 1:
+            h = sum(float(c) * h**k for k, c in enumerate(architecture.activation.coefficients))
+    return float(np.sum((h.T - outputs) ** 2))
+
+
+def test_landscape_display_of_a_filling_network_shows_least_squares_and_the_unattained_infimum(cubic_landscape):
+    """Checked against numpy: the critical point shown is the least-squares cubic with its loss; the infimum
+    shown lies above it and below the loss of every shown approach network (their weights run in numpy),
+    and no training run ends below it."""
+    import numpy as np
+
+    result, space = cubic_landscape, cubic_landscape.space
+    caption, cells = html_rows(result._repr_html_())
+    assert caption.startswith("Loss landscape of widths (2,2,1)")
+    assert text_of(cells["learning degree"]) == f"{result.learning_degree} (proved)" == "1 (proved)"
+    assert text_of(cells["neuromanifold"]).endswith("fills V") and result.fills
+
+    inputs, outputs = result.dataset.as_float()
+    a = monomial_matrix(inputs, space)
+    u, residual, rank, _ = np.linalg.lstsq(a, outputs[:, 0], rcond=None)
+    assert rank == space.dim and text_of(cells["data"]).endswith(f"of rank {rank} of {space.dim} (positive definite)")
+    points = [label for label in cells if label.startswith("critical point ")]
+    assert len(points) == len(result.critical_points) == result.counts.real == 1
+    shown = [div.text for div in cells["critical point 1"].iter("div")]
+    assert read_point(shown, space) == pytest.approx(list(u), rel=1e-5)
+    lo, hi = shown_loss(text_of(cells["critical point 1"]))
+    assert lo <= float(residual[0]) * (1 + 1e-9) and float(residual[0]) * (1 - 1e-9) <= hi
+    assert "not reached by real weights" in text_of(cells["critical point 1"])
+
+    infimum = text_of(cells["infimum over M(R)"])
+    assert result.infimum.attained is False and infimum.endswith("NOT attained: only approached, as the weights go to infinity")
+    low, high = shown_loss(infimum)
+    assert low > float(residual[0])  # u is not reached, so the infimum is above the minimum over V
+    approach = [s for s in result.infimum.approach if s.get("reached")]
+    assert approach and text_of(cells["approached"]).count("‖θ‖ = ") == len(approach)
+    for step in approach:  # each shown approach network, run in numpy, has the loss shown, above the infimum
+        loss = network_loss(result.architecture, step["weights"], inputs, outputs)
+        assert f"L = {step['loss']:.12g}" in text_of(cells["approached"]) and loss == pytest.approx(step["loss"], rel=1e-9)
+        assert loss >= low
+    argmin = read_point([div.text for div in cells["argmin"].iter("div")], space)
+    assert argmin == pytest.approx(list(result.infimum.argmin), rel=1e-5)
+    assert float(np.sum((a @ np.array(argmin) - outputs[:, 0]) ** 2)) == pytest.approx((low + high) / 2, rel=1e-5)
+    assert text_of(cells["proved (infimum)"]) == result.infimum.proved and "granting" in result.infimum.proved
+
+    outcomes = [c.outcome for c in result.runs]
+    assert text_of(cells["training"]).startswith(f"{len(outcomes)} runs: {outcomes.count('infimum')} reached the infimum, "
+                                                 f"{outcomes.count('spurious')} stopped at a spurious point, "
+                                                 f"{outcomes.count('diverging')} diverging")
+    assert min(c.run.final_loss for c in result.runs) >= low * (1 - 1e-9)  # no network does better than the infimum
+    assert "$$" + result.to_latex(max_equations=DISPLAY_EQUATIONS, max_terms=20) + "$$" == result._repr_latex_()
+    render_with_mathtext(result.to_latex())
+    render_with_mathtext(result.typeset(names="letters").latex())
+
+
+def test_landscape_display_of_a_linear_network_shows_the_eckart_young_points(linear_landscape):
+    """(2,1,2): whitened by Q = AᵀA = RᵀR, the critical points of rank one are R⁻¹·σ_i u_i v_iᵀ for the SVD of
+    R·U (U the least-squares matrix, by numpy), with loss const + σ_j² (j ≠ i); the display shows exactly these."""
+    import numpy as np
+
+    result, space = linear_landscape, linear_landscape.space
+    _, cells = html_rows(result._repr_html_())
+    assert text_of(cells["learning degree"]) == f"{result.learning_degree} (proved)" == "2 (proved)"
+    assert text_of(cells["neuromanifold"]).startswith(f"\\(\\dim \\mathcal{{M}} = {result.dim}\\) in dim V = 4; ideal: 1")
+
+    inputs, outputs = result.dataset.as_float()
+    least, residual, _, _ = np.linalg.lstsq(inputs, outputs, rcond=None)  # U, of shape (d0, dL): f(x) = Uᵀx
+    r = np.linalg.cholesky(inputs.T @ inputs).T
+    left, sigma, right = np.linalg.svd(r @ least)
+    constant = float(np.sum(residual))
+    expected = [(np.linalg.solve(r, sigma[i] * np.outer(left[:, i], right[i])).T.reshape(-1), constant + sigma[1 - i] ** 2)
+                for i in range(2)]
+    rows = [label for label in cells if label.startswith("critical point ")]
+    assert len(rows) == result.counts.real == len(expected)
+    shown = []
+    for label in rows:
+        point = read_point([div.text for div in cells[label].iter("div")], space)
+        lo, hi = shown_loss(text_of(cells[label]))
+        shown.append((point, lo, hi))
+    for point, loss in expected:
+        (match,) = [s for s in shown if s[0] == pytest.approx(list(point), rel=1e-5, abs=1e-9)]
+        assert match[1] * (1 - 1e-9) <= loss <= match[2] * (1 + 1e-9)
+    kinds = [text_of(cells[label]).split(",")[0] for label in sorted(rows, key=lambda label: shown[rows.index(label)][1])]
+    assert kinds == ["minimum", "saddle (index 1)"]  # Eckart–Young: the best rank-one approximation is the minimum
+    low, _ = shown_loss(text_of(cells["infimum over M(R)"]))
+    assert low == pytest.approx(min(loss for _, loss in expected), rel=1e-9)
+    assert text_of(cells["infimum over M(R)"]).endswith(", attained")
+    assert text_of(cells["generic learning degree"]) == str(math.comb(2, 1))  # C(min(d0, dL), r), r = 1
+    assert text_of(cells["Eckart–Young"]).endswith(f"= {math.comb(2, 1)}\\)")
+    render_with_mathtext(result.to_latex())
+
+
+def test_landscape_display_of_a_pseudometric_shows_the_affine_space_of_minimizers():
+    """Two data points for cubics (dim V = 4): G has the rank of A (numpy), the minimizers u + ker G have
+    dimension dim V − rank, and the infimum shown is numpy's least-squares residual."""
+    import numpy as np
+
+    from neurom2.training.landscape import landscape
+
+    result = landscape(Architecture.create("2,2,1", "x^3"), random_data=2, seed=0)
+    _, cells = html_rows(result._repr_html_())
+    inputs, outputs = result.dataset.as_float()
+    a = monomial_matrix(inputs, result.space)
+    rank = int(np.linalg.matrix_rank(a))
+    assert text_of(cells["data"]).endswith(f"of rank {rank} of 4 (singular: a pseudometric)")
+    assert text_of(cells["learning degree"]) == "not finite"
+    assert f"an affine space of dimension {4 - rank}" in text_of(cells["minimizers"])
+    assert "critical point 1" not in cells
+    _, residual, _, _ = np.linalg.lstsq(a, outputs[:, 0], rcond=None)
+    low, high = shown_loss(text_of(cells["infimum over M(R)"]))
+    assert low - 1e-9 <= float(np.sum(residual)) <= high + 1e-9
+    render_with_mathtext(result.to_latex())

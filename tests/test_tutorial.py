@@ -7,6 +7,7 @@ formulas, the three pictures, and the exact checks it prints come out true.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -41,4 +42,7 @@ def test_every_cell_runs_and_shows_tables_formulas_and_pictures(executed_tutoria
     assert "L(f) = distance + const, exactly over QQ: True" in printed
     assert "A^T A is a moment matrix: True" in printed
     assert "x^2 - y^2    yes" in printed and "-x^2 - y^2   yes" in printed  # the slides: every real quadric
+    # section 7's landscape: u not reached, the infimum not attained, runs diverging (as its text says)
+    diverging = re.search(r"u reached by real weights: False; infimum attained: False; runs diverging: (\d+) of (\d+)", printed)
+    assert diverging and int(diverging[1]) >= 1
     assert seconds < BUDGET_SECONDS, f"the tutorial took {seconds:.0f} s, more than its budget"
