@@ -40,7 +40,7 @@ from neurom2.m2 import codegen, package
 from neurom2.m2.parse import parse_value, terms_from_polynomial
 from neurom2.m2.session import Macaulay2Session
 from neurom2.model.space import AmbientSpace
-from neurom2.training.critical import PRIMES, Metric, critical_set, modular_count
+from neurom2.training.critical import PRIMES, Metric, critical_set, modular_counts
 from neurom2.training.dataset import Dataset
 
 REPO = Path(__file__).resolve().parents[1]
@@ -112,8 +112,8 @@ def neurom2_count(session: Macaulay2Session, arch: Architecture, metric: Metric,
                 found = critical_set(session, generators, metric, timeout=left, describe_points=False)
                 count, how = found.count, "Hermite rank over QQ"
             else:
-                degrees = {modular_count(session, generators, metric.gram, metric.center, p, timeout=left).degree
-                           for p in PRIMES}
+                degrees = {m.degree if m.dim == 0 else None
+                           for m in modular_counts(session, generators, metric.gram, metric.center, PRIMES, timeout=left)}
                 count, how = (degrees.pop() if len(degrees) == 1 else None), "degree modulo two primes"
     except Macaulay2Timeout:
         session.restart()

@@ -24,7 +24,7 @@ export {
     -- serialisations read by the Python package
     "neurom2Report", "parametrizationReport", "equationsReport",
     -- critical points of the loss on a variety (the loss landscape)
-    "criticalIdeal", "Combinations", "Saturate", "criticalReport", "singularPrimes", "pullbackReport", "imageAvoidsSmoothPart", "numericalCriticalCount", "SolutionCount",
+    "criticalIdeal", "Combinations", "Saturate", "criticalReport", "criticalCounts", "singularPrimes", "pullbackReport", "imageAvoidsSmoothPart", "numericalCriticalCount", "SolutionCount",
     -- linear sections modulo primes (completeness certificates of interpolated ideals)
     "linearSectionLength", "linearSectionEliminant"
     }
@@ -354,22 +354,34 @@ criticalIdeal(Ideal, Matrix, Matrix) := Ideal => o -> (P, Q, u) -> (
     J.cache#"saturated" = saturated;
     J)
 
-criticalReport = method(Options => {Saturate => "auto"})
-criticalReport(List, Matrix, Matrix, ZZ) := String => o -> (generators, Q, u, p) -> (
-    -- {codim, saturated (0/1), dim J, degree J, listForms of the g_i, pointsReport J or {}} for the Lagrange
-    -- ideal J of the prime ideal given by listForms in n = numcols Q variables, over QQ (p = 0; then with
-    -- pointsReport J when J is zero-dimensional) or over ZZ/p; Q (n x n) and u (n x 1) over QQ
+lagrangeOver := (generators, Q, u, p, saturation) -> (
+    -- (P, criticalIdeal P) for the prime ideal P given by listForms in n = numcols Q variables over QQ (p = 0) or ZZ/p
     n := numcols Q;
     if numrows Q != n or numrows u != n or numcols u != 1 then error "criticalReport: Q must be n x n and u n x 1";
     kk := if p == 0 then QQ else ZZ/p;
     x := local x;
     S := kk(monoid[x_1..x_n]);
     P := ideal(apply(generators, f -> fromListForm(S, f)) | {0_S});
-    J := criticalIdeal(P, sub(Q, kk), sub(u, kk), Saturate => o.Saturate);
+    (P, criticalIdeal(P, sub(Q, kk), sub(u, kk), Saturate => saturation)))
+
+criticalReport = method(Options => {Saturate => "auto"})
+criticalReport(List, Matrix, Matrix, ZZ) := String => o -> (generators, Q, u, p) -> (
+    -- {codim, saturated (0/1), dim J, degree J, listForms of the g_i, pointsReport J or {}} for the Lagrange
+    -- ideal J of the prime ideal given by listForms in n = numcols Q variables, over QQ (p = 0; then with
+    -- pointsReport J when J is zero-dimensional) or over ZZ/p; Q (n x n) and u (n x 1) over QQ
+    (P, J) := lagrangeOver(generators, Q, u, p, o.Saturate);
     d := dim J;
     points := if d == 0 and p == 0 then value pointsReport J else {};
     toString {codim P, if J.cache#"saturated" then 1 else 0, d, degree J, apply(J.cache#"combinations", listForm),
               points})
+
+criticalCounts = method(Options => {Saturate => "auto"})
+criticalCounts(List, Matrix, Matrix, List) := String => o -> (generators, Q, u, primes) -> (
+    -- {{p, saturated (0/1), dim J, degree J} for each prime p in primes}: the Lagrange ideal J of criticalReport
+    -- modulo each prime (F4, independent random combinations for each), in one call
+    toString apply(primes, p -> (
+        J := last lagrangeOver(generators, Q, u, p, o.Saturate);
+        {p, if J.cache#"saturated" then 1 else 0, dim J, degree J})))
 
 singularPrimes = method()
 singularPrimes(ZZ, List) := String => (n, generators) -> (
@@ -931,11 +943,15 @@ doc ///
     criticalReport
     (criticalReport, List, Matrix, Matrix, ZZ)
     [criticalReport, Saturate]
+    criticalCounts
+    (criticalCounts, List, Matrix, Matrix, List)
+    [criticalCounts, Saturate]
   Headline
     critical points of a quadratic loss on the smooth part of a variety (Lagrange ideal)
   Usage
     J = criticalIdeal(P, Q, u)
     criticalReport(generators, Q, u, p)
+    criticalCounts(generators, Q, u, primes)
   Inputs
     P:Ideal
       a prime ideal in a polynomial ring over QQ or ZZ/p with n variables
@@ -960,11 +976,14 @@ doc ///
       Groebner bases use F4.  J.cache#"combinations" holds g and J.cache#"saturated" whether J was saturated.
       criticalReport is the serialisation read by the Python package: {codim P, saturated, dim J, degree J,
       listForms of g, pointsReport J (over QQ, p = 0, when J is zero-dimensional)} for the prime ideal given by
-      the listForms of its generators, over QQ or ZZ/p.
+      the listForms of its generators, over QQ or ZZ/p.  criticalCounts gives, in one call, {p, saturated, dim J,
+      degree J} of the Lagrange ideal modulo each prime p of a list (independent random combinations for each): the
+      modular check of a count over QQ.
     Example
       S = QQ[x,y]; P = ideal(x^2 + y^2 - 1);
       J = criticalIdeal(P, id_(QQ^2), matrix{{2},{0}})
       (dim J, degree J)
+      criticalCounts({listForm(x^2 + y^2 - 1)}, id_(QQ^2), matrix{{2},{0}}, {101, 103})
 ///
 
 doc ///
@@ -1096,6 +1115,7 @@ TEST ///
   assert(isSubset(ideal(T_0^2 - 1, T_1), J))
   report = value criticalReport({listForm(x^2 + y^2 - 1)}, id_(QQ^2), matrix{{2},{0}}, 101);
   assert(report#2 == 0 and report#3 == 2)
+  assert(value criticalCounts({listForm(x^2 + y^2 - 1)}, id_(QQ^2), matrix{{2},{0}}, {101, 103}) == {{101, 0, 0, 2}, {103, 0, 0, 2}})
 ///
 
 TEST ///

@@ -330,6 +330,31 @@ def critical_report(session: Macaulay2Session, generators: Sequence[Terms], gram
     return CriticalReport(codim, saturated == 1, dim, _int(degree, "degree"), _terms_list(combinations, n, "g"), quotient)
 
 
+@dataclass(frozen=True)
+class ModularLagrange:
+    """One entry of ``criticalCounts``: the Lagrange ideal J of :func:`critical_report` over ZZ/prime."""
+
+    prime: int
+    saturated: bool
+    dim: int
+    degree: int
+
+
+def critical_counts(session: Macaulay2Session, generators: Sequence[Terms], gram: Sequence[Sequence[Fraction]],
+                    center: Sequence[Fraction], primes: Sequence[int], *, saturate: str = "auto",
+                    timeout: float | None = None) -> list[ModularLagrange]:
+    """``criticalCounts``: the dimension and degree of the Lagrange ideal of :func:`critical_report` modulo each
+    of ``primes`` (F4; fresh random combinations for each prime), in one Macaulay2 call."""
+    code = (f"criticalCounts({_polynomials_literal(generators)}, {_matrix_literal(gram)}, {_column_literal(center)}, "
+            f"{{{', '.join(str(int(p)) for p in primes)}}}, Saturate => {m2_string(saturate)})")
+    rows = _list(_value(session, code, timeout), len(primes), "one {p, saturated, dim, degree} per prime")
+    result = []
+    for row in rows:
+        prime, saturated, dim, degree = (_int(v, "criticalCounts entry") for v in _list(row, 4, "{p, saturated, dim, degree}"))
+        result.append(ModularLagrange(prime, saturated == 1, dim, degree))
+    return result
+
+
 def singular_primes(session: Macaulay2Session, generators: Sequence[Terms], nvars: int,
                     timeout: float | None = None) -> list[list[Terms]]:
     """``singularPrimes``: the minimal primes of the singular locus of the prime ideal of ``generators``

@@ -166,7 +166,7 @@ class Macaulay2Session:
             executable, M2_FLAGS, encoding="utf-8", codec_errors="replace", echo=False,
             maxread=1 << 20, preexec_fn=_prepare_child,
         )
-        child.delaybeforesend = None
+        child.delaybeforesend = child.delayafterread = None  # no sleeps around each exchange (select waits)
         prompt = 'ZZ#{Standard,Core#"private dictionary"#"%s"} = lineno -> %s; '
         child.sendline(
             prompt % ("InputPrompt", m2_string(self._prompt))

@@ -27,7 +27,7 @@ number of distinct complex points is the rank of Hermite's trace form and the nu
 signature, also the number of real roots of the eliminant χ of a separating linear form (Sturm or Arb) —
 :class:`~neurom2.real.membership.zerodim.Solutions`.  That count is exact (proved).  Over ZZ/p (F4) the
 degree of J is a check; it equals the count over QQ except for finitely many primes, and for random data
-modulo a large prime it is the generic count with high probability (:func:`modular_count`).
+modulo a large prime it is the generic count with high probability (:func:`modular_counts`).
 
 **Real points, exactly.**  Each real point is (c, l) = (g_x(α)/g_1(α))_x at a real root α of an
 irreducible factor m of χ (Rouillier's rational univariate representation).  It is checked *exactly* in
@@ -479,12 +479,13 @@ class ModularCount:
         return {"prime": self.prime, "dim": self.dim, "degree": self.degree, "saturated": self.saturated}
 
 
-def modular_count(session: Macaulay2Session, generators: Sequence[Terms], gram: Sequence[Sequence[Fraction]],
-                  center: Sequence[Fraction], prime: int, *, saturate: str = "auto",
-                  timeout: float | None = None) -> ModularCount:
-    """The Lagrange ideal of (gram, center) modulo ``prime`` (F4); the data must be p-integral."""
-    report = package.critical_report(session, generators, gram, center, prime, saturate=saturate, timeout=timeout)
-    return ModularCount(prime, report.dim, report.degree, report.saturated)
+def modular_counts(session: Macaulay2Session, generators: Sequence[Terms], gram: Sequence[Sequence[Fraction]],
+                   center: Sequence[Fraction], primes: Sequence[int] = PRIMES, *, saturate: str = "auto",
+                   timeout: float | None = None) -> tuple[ModularCount, ...]:
+    """The Lagrange ideal of (gram, center) modulo each of ``primes`` (F4, independent random combinations for
+    each), in one Macaulay2 call; the data must be p-integral."""
+    reports = package.critical_counts(session, generators, gram, center, primes, saturate=saturate, timeout=timeout)
+    return tuple(ModularCount(r.prime, r.dim, r.degree, r.saturated) for r in reports)
 
 
 def p_integral(values: Sequence[Fraction], prime: int) -> bool:
