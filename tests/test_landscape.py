@@ -17,12 +17,14 @@ import sympy
 
 from neurom2 import Architecture, implicitize
 from neurom2.cli import main
+from neurom2.deadline import Deadline
 from neurom2.errors import InvalidDataset, InvalidOption
-from neurom2.m2.parse import terms_from_polynomial
+from neurom2.m2.parse import polynomial_from_terms, terms_from_polynomial
 from neurom2.model.space import AmbientSpace
 from neurom2.tasks import task
-from neurom2.training.critical import Metric, critical_set
+from neurom2.training.critical import PRIMES, Metric, critical_set, modular_counts
 from neurom2.training.dataset import Dataset
+from neurom2.training.infimum import determinantal_stratification, stratification
 from neurom2.training.landscape import landscape
 from neurom2.training.loss import dataset_with_target, loss
 
@@ -117,6 +119,43 @@ def test_a_filling_network_has_learning_degree_one_and_reaches_u(session):
     assert result.infimum.weights == point.weights and len(point.weights) == arch.n_params
     # the infimum is the loss at u, computed here directly from the data (exact)
     assert result.infimum.interval == str(loss(arch, data, [Fraction(str(u[i, 0])) for i in range(3)]))
+
+
+def test_a_filling_linear_network_is_settled_without_macaulay2():
+    arch = Architecture.create("2,2,2", "x")  # 2 × 2 matrices of rank ≤ 2: all of V
+    data = Dataset.random(arch, 5, seed=3)
+    result = landscape(arch, data)  # no session given: one would be started only if a step needed Macaulay2
+    (point,) = result.critical_points
+    u = data.u(arch)
+    assert result.learning_degree == 1 and point.reached and result.m2_version is None
+    assert point.coefficients == tuple(str(u[i, k]) for k in range(2) for i in range(2))
+
+
+def test_counts_modulo_two_primes_in_one_call_agree_with_the_count_over_qq(session):
+    arch = Architecture.create("2,1,3", "x")  # rank ≤ 1 in 3 × 2 matrices: codim 2, three 2 × 2 minors (not a c.i.)
+    space = AmbientSpace.of(arch)
+    metric = Metric.of(space, Dataset.random(arch, 6, seed=4))
+    equations = generators(arch, session)
+    modular = modular_counts(session, equations, metric.gram, metric.center, PRIMES)
+    assert [m.prime for m in modular] == list(PRIMES) and all(m.dim == 0 and not m.saturated for m in modular)
+    exact = critical_set(session, equations, metric, describe_points=False)
+    assert {m.degree for m in modular} == {exact.count} == {comb(2, 1)}  # Eckart–Young: C(min(3, 2), 1)
+
+
+@pytest.mark.parametrize("bias", [False, True])
+def test_linear_strata_are_the_singular_loci_macaulay2_computes(session, bias):
+    arch = Architecture.create("2,1,3", "x", bias=bias)  # 3 × 2 matrices of rank ≤ 1 (times 3 constants)
+    space = AmbientSpace.of(arch)
+    equations = generators(arch, session)
+    classical = determinantal_stratification(arch, equations, "X")
+    computed = stratification(session, equations, space.dim, "X", Deadline.coerce(None))  # minimal primes in Macaulay2
+    assert [s.label for s in classical] == [s.label for s in computed] == ["X", "Sing X"]
+    symbols = sympy.symbols(f"c0:{space.dim}")
+    for ours, theirs in zip(classical, computed):  # the same ideals: each generating set reduces the other to 0
+        first, second = ([polynomial_from_terms(g, symbols).as_expr() for g in s.generators] for s in (ours, theirs))
+        for left, right in ((first, second), (second, first)):
+            basis = sympy.groebner(left, *symbols, order="grevlex")
+            assert all(basis.reduce(f)[1] == 0 for f in right)
 
 
 def test_too_few_points_give_an_affine_space_of_minimizers(session):

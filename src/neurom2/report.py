@@ -326,5 +326,5 @@ def format_landscape(result: Any) -> str:
             lines.append(f"    run {c.run.index + 1:>3}: {c.outcome:<10} L = {c.run.final_loss:.10g}, ‖θ‖ = "
                          f"{c.run.weight_norms[-1] if c.run.weight_norms else float('nan'):.3g}, rank dμ "
                          f"{c.run.jacobian_rank}{point}")
-    lines.append(f"  Macaulay2 {result.m2_version}, {result.seconds:.1f} s")
+    lines.append(f"  {f'Macaulay2 {result.m2_version}' if result.m2_version else 'without Macaulay2'}, {result.seconds:.1f} s")
     return "\n".join(lines)

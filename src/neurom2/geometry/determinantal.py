@@ -49,10 +49,11 @@ def minors_estimate(arch: Architecture) -> Estimate:
                     memory=terms * (8 * dim_v + 200), operations=terms * dim_v)
 
 
-def minors(arch: Architecture, space: AmbientSpace) -> list[dict[Exponents, Fraction]]:
-    """The (r+1)-minors of W in V's coordinates, rows and columns in lexicographic order of their index sets;
-    each with the sign of the permutation expansion (its diagonal product has coefficient +1)."""
-    size = rank_bound(arch) + 1
+def minors(arch: Architecture, space: AmbientSpace, rank: int | None = None) -> list[dict[Exponents, Fraction]]:
+    """The (k+1)-minors of W in V's coordinates, k = ``rank`` (default r: the ideal of M), rows and columns in
+    lexicographic order of their index sets; each with the sign of the permutation expansion (its diagonal
+    product has coefficient +1)."""
+    size = (rank_bound(arch) if rank is None else rank) + 1
     position = {(c.output, c.exponents): i for i, c in enumerate(space.coordinates)}
     units = [tuple(int(i == j) for i in range(arch.input_dim)) for j in range(arch.input_dim)]
     entry = [[position[(k + 1, units[j])] for j in range(arch.input_dim)] for k in range(arch.output_dim)]

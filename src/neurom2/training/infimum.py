@@ -40,6 +40,7 @@ import sympy
 
 from neurom2.deadline import Deadline
 from neurom2.errors import Macaulay2Timeout
+from neurom2.geometry import determinantal
 from neurom2.m2 import package
 from neurom2.m2.parse import Terms
 from neurom2.m2.session import Macaulay2Session
@@ -81,6 +82,18 @@ def stratification(session: Macaulay2Session, generators: Sequence[Terms], nvars
         queue += [Stratum(name if len(primes) == 1 else f"{name} [{k}]", tuple(p), stratum.depth + 1)
                   for k, p in enumerate(primes, start=1)]
     return result
+
+
+def determinantal_stratification(arch: Architecture, generators: Sequence[Terms], label: str) -> list[Stratum]:
+    """The same strata for a linear network without computation: X = {rank ≤ r} (``generators``, its ideal) and
+    {rank ≤ k} for k = r − 1, …, 0, each the prime ideal of the (k+1)-minors (Eagon–Hochster), since
+    Sing{rank ≤ k} = {rank ≤ k − 1} for 0 < k < min(m, n) (classical: Bruns–Vetter, *Determinantal Rings*,
+    Theorem 2.6) and {rank ≤ 0} is a linear space (smooth); with biases, times the free constants."""
+    space = AmbientSpace.of(arch)
+    lower = range(determinantal.rank_bound(arch) - 1, -1, -1)
+    return [Stratum(label, tuple(generators), 0)] + [
+        Stratum("Sing " * depth + label, tuple(determinantal.minors(arch, space, k)), depth)
+        for depth, k in enumerate(lower, start=1)]
 
 
 @dataclass(frozen=True)

@@ -53,13 +53,15 @@ from neurom2.training.critical import (
     RealPoint,
     critical_set,
     interval_text,
-    modular_count,
+    modular_counts,
+    p_integral,
 )
 from neurom2.training.dataset import Dataset
 from neurom2.training.infimum import (
     Candidate,
     Infimum,
     StratumResult,
+    determinantal_stratification,
     over_boundary,
     over_variety,
     stratification,
@@ -213,19 +215,27 @@ def landscape(architecture: Architecture, dataset: Dataset | None = None, *, dat
     dataset = resolve_dataset(architecture, dataset, data, random_data, seed)
     deadline = Deadline.coerce(timeout)
     with deadline.enforced():
-        return _Computation(architecture, dataset, package.ready(session or default_session()), deadline, seed,
-                            force, numerical).run(generic, train, max_steps)
+        return _Computation(architecture, dataset, session, deadline, seed, force, numerical).run(generic, train, max_steps)
 
 
 class _Computation:
-    def __init__(self, arch: Architecture, dataset: Dataset, session: Macaulay2Session, deadline: Deadline, seed: int,
-                 force: bool, numerical: bool = True) -> None:
-        self.arch, self.dataset, self.session, self.deadline = arch, dataset, session, deadline
+    def __init__(self, arch: Architecture, dataset: Dataset, session: Macaulay2Session | None, deadline: Deadline,
+                 seed: int, force: bool, numerical: bool = True) -> None:
+        self.arch, self.dataset, self.given, self.deadline = arch, dataset, session, deadline
+        self.started: Macaulay2Session | None = None
         self.seed, self.force, self.run_numerical = seed, force, numerical
         self.space = AmbientSpace.of(arch)
         self.timings: dict[str, float] = {}
         self.notes: list[str] = []
         self.proved: dict[str, str] = {}
+
+    @property
+    def session(self) -> Macaulay2Session:
+        """Macaulay2 (the given session or the shared one), started and loaded only when a step needs it: a filling
+        network's critical point, a linear network's ideal and its reachability need none."""
+        if self.started is None:
+            self.started = package.ready(self.given or default_session())
+        return self.started
 
     def timed(self, name: str, started: float) -> None:
         self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - started
@@ -234,7 +244,7 @@ class _Computation:
         begin = time.perf_counter()
         stage("landscape", "the neurovariety")
         started = time.perf_counter()
-        variety = implicitize(self.arch, session=self.session, timeout=self.deadline, seed=self.seed, force=self.force)
+        variety = implicitize(self.arch, session=self.given, timeout=self.deadline, seed=self.seed, force=self.force)
         self.timed("ideal", started)
         generators = [terms_from_polynomial(eq) for eq in variety.equations]
         started = time.perf_counter()
@@ -255,7 +265,8 @@ class _Computation:
         runs, summary = self.training(train, max_steps, variety.dim, points, infimum) if train else ((), None)
         return Landscape(self.arch, self.dataset, self.space, variety.dim, variety.fills, metric.rank, counts, points,
                          infimum, minimizers, tuple(self.notes), self.proved, METHOD, time.perf_counter() - begin,
-                         self.timings, generic_counts, runs, summary, self.session.version, ideal)
+                         self.timings, generic_counts, runs, summary,
+                         self.started.version if self.started else variety.m2_version, ideal)
 
     # --- M fills V ----------------------------------------------------------------------------------------------
 
@@ -265,7 +276,7 @@ class _Computation:
             return self.pseudometric(metric)
         stage("landscape", "is u = A⁺B reached by real weights?")
         started = time.perf_counter()
-        reach = reach_rational(self.arch, u, self.session, self.deadline, self.seed)
+        reach = reach_rational(self.arch, u, self.given, self.deadline, self.seed)
         self.timed("membership", started)
         facts = rational_facts(u, metric, "minimum", 0)
         point = LandscapePoint.of(facts, reach)
@@ -307,7 +318,7 @@ class _Computation:
                      for i in range(metric.n)]
             point = tuple(u + s for u, s in zip(metric.center, shift))
             stage("landscape", f"is a point of u + ker G reached? ({attempt + 1}/3)")
-            reach = reach_rational(self.arch, point, self.session, self.deadline, self.seed)
+            reach = reach_rational(self.arch, point, self.given, self.deadline, self.seed)
             tried.append({"point": [str(v) for v in point], "reached": reach.member})
             if reach.member:
                 attained, weights = True, reach.weights
@@ -336,7 +347,7 @@ class _Computation:
                              saturate=saturate)
         self.timed("critical points", started)
         started = time.perf_counter()
-        modular = tuple(self.modular(generators, metric, saturate))
+        modular = self.modular(generators, metric, saturate)
         self.timed("modular counts", started)
         if found.dim != 0:
             self.notes.append(f"the Lagrange ideal has dimension {found.dim}: the critical points of L on the smooth part of "
@@ -376,16 +387,12 @@ class _Computation:
         self.proved["infimum"] = infimum.proved
         return counts, points, infimum
 
-    def modular(self, generators: list[Terms], metric: Metric, saturate: str) -> list[ModularCount]:
-        counts: list[ModularCount] = []
-        for prime in (*PRIMES, *EXTRA_PRIMES):
-            if len(counts) == 2:
-                break
-            if all(v.denominator % prime for row in metric.gram for v in row) and \
-                    all(v.denominator % prime for v in metric.center):
-                counts.append(modular_count(self.session, generators, metric.gram, metric.center, prime,
-                                            saturate=saturate, timeout=self.deadline.remaining()))
-        return counts
+    def modular(self, generators: list[Terms], metric: Metric, saturate: str) -> tuple[ModularCount, ...]:
+        """The counts modulo the first two primes at which the data are integral, in one Macaulay2 call."""
+        values = [*(v for row in metric.gram for v in row), *metric.center]
+        primes = [p for p in (*PRIMES, *EXTRA_PRIMES) if p_integral(values, p)][:2]
+        return modular_counts(self.session, generators, metric.gram, metric.center, primes, saturate=saturate,
+                              timeout=self.deadline.remaining()) if primes else ()
 
     def numerical(self, generators: list[Terms], found: CriticalSet, metric: Metric) -> dict[str, Any] | None:
         if not self.run_numerical:
@@ -414,7 +421,8 @@ class _Computation:
         if not metric.positive_definite:
             return Infimum(None, None, None, None, None, None, None, None, "not decided: G is singular", "—")
         stage("landscape", "infimum: strata of X")
-        strata = stratification(self.session, generators, self.space.dim, "X", self.deadline)
+        strata = (determinantal_stratification(self.arch, generators, "X") if self.arch.monomial_degree == 1 else
+                  stratification(self.session, generators, self.space.dim, "X", self.deadline))
         top = StratumResult(strata[0], found.count, found.real_count,
                             tuple(Candidate("X", f, r) for f, r in zip(found.points, reaches)))
         return over_variety(self.arch, self.session, strata, metric, self.deadline, self.seed, first=top)
@@ -443,8 +451,9 @@ class _Computation:
         unit = [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
         center = [Fraction(rng.randint(-GENERIC_HEIGHT, GENERIC_HEIGHT)) for _ in range(n)]
         metrics = {"moment": (moment.gram, moment.center), "generic_symmetric": (symmetric, center), "unit": (unit, center)}
-        result = {name: [modular_count(self.session, generators, g, c, p, timeout=self.deadline.remaining()).to_json()
-                         for p in PRIMES] for name, (g, c) in metrics.items()}
+        result = {name: [m.to_json() for m in modular_counts(self.session, generators, g, c, PRIMES,
+                                                             timeout=self.deadline.remaining())]
+                  for name, (g, c) in metrics.items()}
         degrees = {name: {r["degree"] for r in rows} | ({"dim>0"} if any(r["dim"] for r in rows) else set())
                    for name, rows in result.items()}
         learning = degrees["moment"]

@@ -71,9 +71,10 @@ class Reach:
                 "weights_exact": self.exact, "detail": self.detail}
 
 
-def reach_rational(arch: Architecture, coefficients: Sequence[Fraction], session: Macaulay2Session,
+def reach_rational(arch: Architecture, coefficients: Sequence[Fraction], session: Macaulay2Session | None,
                    deadline: Deadline, seed: int = 0) -> Reach:
-    """Membership of a rational point (exact, :func:`~neurom2.real.membership.decide_membership`)."""
+    """Membership of a rational point (exact, :func:`~neurom2.real.membership.decide_membership`; ``session``
+    None: the shared one, started only if the membership test needs Macaulay2)."""
     structural = _structural(arch)
     if structural is not None:
         return structural
