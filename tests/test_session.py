@@ -202,3 +202,45 @@ def test_default_session_is_shared_and_not_inherited_by_a_fork():
             os._exit(2)
     assert os.waitpid(child, 0)[1] == 0
     assert session.run("print 12") == "12\n"
+
+
+@pytest.mark.parametrize("computation", [UNINTERRUPTIBLE, "R = QQ[x_1..x_9]; gb ideal random(R^1, R^{6:-4})"])
+def test_macaulay2_dies_with_the_process_that_started_it_even_by_sigkill(computation):
+    """A batch worker killed at its wall timeout must not leave its Macaulay2 computing.  Its pty alone does
+    not ensure that: here a forked process keeps the pty open (as an inherited descriptor can), so no
+    SIGHUP comes; Macaulay2 must still die with the process that started it."""
+    import subprocess
+
+    code = ("import os, time\n"
+            "from neurom2.m2.session import Macaulay2Session\n"
+            "s = Macaulay2Session()\n"
+            "m2 = int(s.run('print processID()'))\n"
+            "holder = os.fork()\n"
+            "if holder == 0:\n"
+            "    time.sleep(60)\n"
+            "    os._exit(0)\n"
+            "print(m2, holder, flush=True)\n"
+            f"s.run({computation!r})\n")
+    python = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    pid, holder = map(int, python.stdout.readline().split())
+    try:
+        time.sleep(1.0)  # Macaulay2 is computing now
+        assert _alive(pid)
+        python.kill()
+        python.wait(10)
+        deadline = time.monotonic() + 5
+        while _alive(pid):
+            assert time.monotonic() < deadline, "Macaulay2 outlived the process that started it"
+            time.sleep(0.05)
+    finally:
+        for orphan in (holder, pid):
+            if _alive(orphan):
+                os.kill(orphan, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie waiting for its parent counts as gone)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

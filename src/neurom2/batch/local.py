@@ -21,12 +21,10 @@ computation behind.
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import os
 import signal
 import socket
-import sys
 import time
 from collections import deque
 from collections.abc import Generator, Iterable
@@ -34,6 +32,7 @@ from multiprocessing.connection import Connection, wait
 
 from neurom2.batch.execute import Outcome, now, run_job
 from neurom2.batch.jobs import Job
+from neurom2.m2.session import die_with_parent
 
 POLL_SECONDS = 1.0
 """Longest wait between checks of the wall-clock deadlines."""
@@ -41,21 +40,10 @@ STOP_SECONDS = 2.0
 """How long idle workers get to exit after being told to stop, before they are killed."""
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to SIGKILL this process when its parent exits (a no-op elsewhere)."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-
-
 def _serve(connection: Connection) -> None:
     """A worker's main loop: receive a job description, send back its :class:`Outcome`; ``None`` stops."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _die_with_parent()
+    die_with_parent()
     while True:
         try:
             description = connection.recv()

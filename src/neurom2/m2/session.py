@@ -24,6 +24,7 @@ Protocol (measured on Macaulay2 1.21, Debian bookworm):
 
 from __future__ import annotations
 
+import ctypes
 import itertools
 import math
 import os
@@ -31,6 +32,8 @@ import re
 import resource
 import secrets
 import shutil
+import signal
+import sys
 import termios
 import threading
 from pathlib import Path
@@ -68,13 +71,28 @@ def find_m2() -> str:
     return path
 
 
+def die_with_parent() -> None:
+    """Ask Linux to SIGKILL this process when the thread that started it exits (a no-op elsewhere)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+
+
 def _prepare_child() -> None:
     """Run in the child before exec.
 
     The pty: non-canonical, so no 4095-byte line limit; ISIG kept, so Ctrl-C interrupts; ONLCR off, so
     output keeps M2's ``\\n``.  The stack: M2's parser recurses once per operator, and with the usual
-    8 MiB a sum of about 45,000 terms kills it with SIGSEGV.
+    8 MiB a sum of about 45,000 terms kills it with SIGSEGV.  The lifetime: Macaulay2 is killed when the
+    Python thread that started it exits in any way (SIGKILL included: a batch worker killed at its wall
+    timeout, a Dask worker restarted), since a Gröbner basis in progress does not notice that its pty is
+    gone; so a session must be used from threads that outlive it (the main thread, or a pool's).
     """
+    die_with_parent()
     attrs = termios.tcgetattr(0)
     attrs[1] &= ~termios.ONLCR
     attrs[3] &= ~termios.ICANON
