@@ -276,7 +276,8 @@ def format_landscape(result: Any) -> str:
         lines += wrapped("minimizers", f"u + ker G, an affine space of dimension {m['dimension']} (basis in --json); " + tried)
     lines += wrapped("critical points", f"{len(result.critical_points)} real" + (
         f" of {degree}" if degree is not None else ""))
-    for k, p in enumerate(sorted(result.critical_points, key=lambda p: p.loss), start=1):
+    # listed by loss, numbered as in .critical_points (the numbers the training lines refer to)
+    for k, p in sorted(enumerate(result.critical_points, start=1), key=lambda item: item[1].loss):
         reached = {True: "reached by real weights", False: "not reached by real weights",
                    None: "reachability undecided"}[p.reached]
         kind = p.type + (f" (index {p.index})" if p.type == "saddle" else "")
