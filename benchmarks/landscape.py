@@ -11,8 +11,9 @@ multipliers, no prime field.
 
 **neurom2** (warm session, timed in Python): :func:`~neurom2.geometry.implicitization.implicitize` (auto), then
 
-* ``count``: the Lagrange ideal P + (G(c − u) − Σ l_i ∇g_i) modulo two primes below 2¹⁶ (F4) — the count is
-  probabilistic (unlucky primes), it is what ``landscape`` reports first;
+* ``count``: the Lagrange ideal P + (G(c − u) − Σ l_i ∇g_i) modulo two primes below 2¹⁶ (F4), both in one
+  Macaulay2 call (``criticalCounts``, as ``landscape`` checks its count) — the count is probabilistic (unlucky
+  primes; None unless both ideals are zero-dimensional of the same degree);
 * ``exact``: the same ideal over QQ and the rank of Hermite's trace form — the proved count.
 
 Both see the same data: :meth:`Dataset.random` with 2N + 2 points (small integers, seed 0).  When both finish,
