@@ -205,7 +205,7 @@ def test_default_session_is_shared_and_not_inherited_by_a_fork():
 
 
 @pytest.mark.parametrize("computation", [UNINTERRUPTIBLE, "R = QQ[x_1..x_9]; gb ideal random(R^1, R^{6:-4})"])
-def test_macaulay2_dies_with_the_process_that_started_it_even_by_sigkill(computation):
+def test_macaulay2_dies_with_the_process_that_started_it_even_by_sigkill(computation, tmp_path):
     """A batch worker killed at its wall timeout must not leave its Macaulay2 computing.  Its pty alone does
     not ensure that: here a forked process keeps the pty open (as an inherited descriptor can), so no
     SIGHUP comes; Macaulay2 must still die with the process that started it."""
@@ -221,7 +221,8 @@ def test_macaulay2_dies_with_the_process_that_started_it_even_by_sigkill(computa
             "    os._exit(0)\n"
             "print(m2, holder, flush=True)\n"
             f"s.run({computation!r})\n")
-    python = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    # in tmp_path: a factorization killed midway leaves its sieve file (*siqs.dat) in the working directory
+    python = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=tmp_path)
     pid, holder = map(int, python.stdout.readline().split())
     try:
         time.sleep(1.0)  # Macaulay2 is computing now
