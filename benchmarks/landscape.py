@@ -19,7 +19,9 @@ multipliers, no prime field.
 Both see the same data: :meth:`Dataset.random` with 2N + 2 points (small integers, seed 0).  When both finish,
 the counts must agree.  Goals: a geometric mean of at least 10× (plain / neurom2 count) over the cases the plain
 formulation finishes, and the learning degree of every case of the classical-ideal suite of the implicit
-benchmark (``IMPLICIT_CASES`` of ``benchmarks/run.py``) within 60 s.  Results: ``OUT/landscape.{json,md}``.
+benchmark (``IMPLICIT_CASES`` of ``benchmarks/run.py``) within 60 s.  Results: ``OUT/landscape.{json,md}``, written
+after every case (marked partial until the run completes); a case whose Macaulay2 crashed is recorded as not
+finished, with the error.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from neurom2 import Architecture, implicitize
-from neurom2.errors import Macaulay2Timeout
+from neurom2.errors import Macaulay2Timeout, Neurom2Error
 from neurom2.m2 import codegen, package
 from neurom2.m2.parse import parse_value, terms_from_polynomial
 from neurom2.m2.session import Macaulay2Session
@@ -119,6 +121,9 @@ def neurom2_count(session: Macaulay2Session, arch: Architecture, metric: Metric,
     except Macaulay2Timeout:
         session.restart()
         return {"finished": False, "seconds": None, "count": None}
+    except Neurom2Error as error:  # e.g. Macaulay2 crashed: recorded, the run goes on
+        session.restart()
+        return {"finished": False, "seconds": None, "count": None, "error": str(error)[:300]}
     return {"finished": True, "seconds": time.perf_counter() - started, "count": count, "how": how}
 
 
@@ -153,6 +158,7 @@ def main() -> None:
             row[f"ratio_{name}"] = (baseline["seconds"] / row[name]["seconds"]
                                     if baseline["finished"] and row[name]["finished"] else None)
         rows.append(row)
+        write(args.out, rows, [], args.quick, complete=False)
         print(f"({widths}) {activation}: plain {seconds_text(baseline['seconds'])} -> {baseline['count']}, neurom2 count "
               f"{seconds_text(count['seconds'])} -> {count['count']}, exact {seconds_text(exact['seconds'])} -> "
               f"{exact['count']}", flush=True)
@@ -162,11 +168,13 @@ def main() -> None:
         _, metric = data_for(arch)
         result = neurom2_count(session, arch, metric, SUITE_SECONDS, exact=False)
         suite.append({"widths": widths, "activation": activation, **result})
+        write(args.out, rows, suite, args.quick, complete=False)
         print(f"suite ({widths}) {activation}: {seconds_text(result['seconds'])} -> {result['count']}", flush=True)
-    write(args.out, rows, suite, args.quick)
+    write(args.out, rows, suite, args.quick, complete=True)
 
 
-def write(out: Path, rows: list[dict[str, Any]], suite: list[dict[str, Any]], quick: bool) -> None:
+def write(out: Path, rows: list[dict[str, Any]], suite: list[dict[str, Any]], quick: bool, complete: bool) -> None:
+    """The results so far (written after every case, so an interrupted run leaves them, marked partial)."""
     finished = [r for r in rows if r["ratio_count"] is not None]
     mean_count = geometric_mean([r["ratio_count"] for r in finished])
     mean_exact = geometric_mean([r["ratio_exact"] for r in rows if r["ratio_exact"] is not None])
@@ -179,19 +187,20 @@ def write(out: Path, rows: list[dict[str, Any]], suite: list[dict[str, Any]], qu
          "result": "PASS" if all(r["same"] for r in rows) else "MISS"},
         {"target": f"learning degree of every classical-ideal case within {SUITE_SECONDS:g} s",
          "measured": f"{len(in_time)}/{len(suite)}",
-         "result": "NOT RUN" if quick else ("PASS" if len(in_time) == len(suite) else "MISS")},
+         "result": "NOT RUN" if quick else ("PASS" if len(in_time) == len(suite) == len(implicit_suite()) else "MISS")},
     ]
     commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
     facts = {"date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-             "python": platform.python_version(), "commit": commit, "quick": quick,
+             "python": platform.python_version(), "commit": commit, "quick": quick, "complete": complete,
              "geometric_mean_count": mean_count, "geometric_mean_exact": mean_exact}
     out.mkdir(parents=True, exist_ok=True)
     (out / "landscape.json").write_text(json.dumps({"facts": facts, "cases": rows, "suite": suite, "targets": targets},
                                                    indent=2) + "\n")
     lines = ["# Learning degree: neurom2 against the plain Macaulay2 formulation", "",
-             f"{facts['date']}, commit {commit[:12]}{' (quick)' if quick else ''}. Plain: elimination without chart + ED "
-             "correspondence by minors, saturated, over QQ. neurom2 count: Lagrange ideal modulo two primes (F4); exact: "
-             "over QQ (Hermite rank).", "",
+             f"{facts['date']}, commit {commit[:12]}{' (quick)' if quick else ''}"
+             f"{'' if complete else ' (PARTIAL: the run was interrupted or is still going)'}. Plain: elimination without "
+             "chart + ED correspondence by minors, saturated, over QQ. neurom2 count: Lagrange ideal modulo two primes "
+             "(F4), one call; exact: over QQ (Hermite rank).", "",
              "| case | plain | neurom2 count | neurom2 exact | learning degree | ratio (count) | ratio (exact) |",
              "|---|---|---|---|---|---|---|"]
     for r in rows:
@@ -208,7 +217,8 @@ def write(out: Path, rows: list[dict[str, Any]], suite: list[dict[str, Any]], qu
                   f"{s['count']} |" for s in suite]
     lines += ["", "## Targets", ""] + [f"- **{t['result']}** {t['target']}: {t['measured']}" for t in targets]
     (out / "landscape.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines[-len(targets):]))
+    if complete:
+        print("\n".join(lines[-len(targets):]))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ Protocol (measured on Macaulay2 1.21, Debian bookworm):
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import itertools
 import math
@@ -251,10 +252,17 @@ class Macaulay2Session:
         return False
 
     def _discard(self) -> None:
-        """Kill the process, if any, and forget it; the next call starts a new one."""
+        """Kill the process, if any, and forget it; the next call starts a new one.  pexpect gives up on a process
+        that outlives its SIGKILL grace (a busy machine): it is then killed again and reaped here."""
         if self._child is not None:
-            self._child.close(force=True)
-            self._child = None
+            child, self._child = self._child, None
+            try:
+                child.close(force=True)
+            except pexpect.ExceptionPexpect:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(child.pid, signal.SIGKILL)
+                with contextlib.suppress(ChildProcessError):
+                    os.waitpid(child.pid, 0)
 
 
 _sessions: dict[int, Macaulay2Session] = {}
