@@ -27,10 +27,8 @@ independent of the machine; committed in docs/).
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import os
-import platform
 import re
 import subprocess
 import sys
@@ -38,6 +36,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from run import load_average, machine_facts
 
 import neurom2
 from neurom2.filling import minimal_filling
@@ -65,22 +65,6 @@ QUICK_BEYOND = [(2, 2, "x^2", [2, 3, 4]), (2, 1, "x^3", [2, 3, 4])]
 
 def _progress(message: str) -> None:
     print(f"  … {message}", file=sys.stderr, flush=True)
-
-
-def machine() -> dict[str, Any]:
-    def git(*args: str) -> str:
-        try:
-            return subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True, check=True).stdout.strip()
-        except (OSError, subprocess.CalledProcessError):
-            return ""
-
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor())
-    dirty = git("status", "--porcelain", "--", "src")
-    return {"date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"), "cpu_model": model,
-            "cores": os.cpu_count(), "python": platform.python_version(), "neurom2_version": neurom2.__version__,
-            "neurom2_commit": git("rev-parse", "HEAD") + (" + uncommitted changes in src/" if dirty else ""),
-            "load_average_at_start": " / ".join(f"{x:.2f}" for x in os.getloadavg())}
 
 
 def run_case(d0: int, dL: int, activation: str, depth: int, workers: int, **options: Any) -> FillingResult:
@@ -325,13 +309,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--proved", type=Path, default=REPO / "docs" / "filling_results.json",
                         help="where to write the proved lists (machine-independent)")
     args = parser.parse_args(argv)
-    facts = machine()
+    facts = machine_facts()
     started = time.perf_counter()
     published = published_section(args.workers)
     beyond = beyond_section(args.workers, args.quick, args.beyond_limit)
     sweep = sweep_section()
     mfa = mfa_section(args.mfa_cache, args.m2_limit, args.workers, args.quick)
-    facts.update(load_average_at_end=" / ".join(f"{x:.2f}" for x in os.getloadavg()),
+    facts.update(load_average_at_end=load_average(),
                  run_seconds=round(time.perf_counter() - started, 1), quick=args.quick, workers=args.workers)
 
     text = "\n".join([
