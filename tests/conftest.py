@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import subprocess
 
 import numpy as np
 import pytest
@@ -67,6 +69,32 @@ def pytest_terminal_summary(terminalreporter):
     if _skipped_for_m2:
         terminalreporter.write_line(f"{len(_skipped_for_m2)} tests SKIPPED because Macaulay2 is not installed; "
                                     "they did not run", red=True)
+
+
+UNMARKED_M2 = "/nonexistent/test-without-the-macaulay2-marker/M2"
+"""What a test without the ``macaulay2`` marker finds as Macaulay2: nothing (see :func:`macaulay2_only_when_marked`)."""
+
+
+@pytest.fixture(autouse=True)
+def macaulay2_only_when_marked(request, monkeypatch):
+    """A test that starts Macaulay2 must carry the ``macaulay2`` marker (or be in M2_MODULES, or use the
+    ``session`` fixture): otherwise it would fail, instead of being skipped, where Macaulay2 is missing.
+    Unmarked tests run with ``NEUROM2_M2`` pointing at no file and without the process-wide session, so one that
+    starts Macaulay2 fails here too, whatever machine runs it.  A test may still point ``NEUROM2_M2`` at a fake."""
+    if request.node.get_closest_marker("macaulay2") is None:
+        from neurom2.m2 import session as session_module
+
+        monkeypatch.setenv("NEUROM2_M2", UNMARKED_M2)
+        monkeypatch.setattr(session_module, "_sessions", {})
+
+
+def installed_m2_version() -> str:
+    """The version the installed Macaulay2 reports (``M2 --version``), read independently of neurom2."""
+    assert M2 is not None, "needs Macaulay2"
+    out = subprocess.run([M2, "--version"], capture_output=True, text=True, timeout=60, check=True).stdout
+    match = re.search(r"\d+(?:\.\d+)+", out)
+    assert match, out
+    return match.group(0)
 
 
 @pytest.fixture(scope="session")

@@ -71,6 +71,7 @@ def test_interpolate_refuses_up_front_and_runs_with_force(monkeypatch):
     assert implicitize(arch, strategy="interpolate", force=True).complete
 
 
+@pytest.mark.macaulay2
 def test_auto_eliminates_when_interpolation_is_refused(monkeypatch):
     huge_interpolation(monkeypatch)
     variety = implicitize(Architecture.create("3,2,1", "x^3"))  # codimension 4: neither linear nor a hypersurface

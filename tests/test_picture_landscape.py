@@ -38,6 +38,7 @@ def test_the_plane_through_the_target_is_orthonormal_for_q_and_the_loss_on_it_is
     assert exact(c) == pytest.approx(exact.constant + s * s + t * t, rel=1e-9)
 
 
+@pytest.mark.macaulay2
 def test_linear_picture_draws_the_partial_svds_on_the_determinant_and_every_run_end(tmp_path):
     arch = Architecture.create("2,1,2", "x")  # M: 2x2 matrices of rank <= 1, the hypersurface det = 0
     data = random_dataset(arch, 12, random.Random(3))
@@ -66,6 +67,7 @@ def test_linear_picture_draws_the_partial_svds_on_the_determinant_and_every_run_
     np.testing.assert_allclose(ends, np.repeat(drawn[:1], 5, axis=0), rtol=1e-6, atol=1e-6)  # all at Eckart–Young
 
 
+@pytest.mark.macaulay2
 def test_picture_landscape_command_for_the_cubic_network(tmp_path, capsys):
     out = tmp_path / "x3.png"
     assert main(["picture", "landscape", "--widths", "2,2,1", "--activation", "x^3", "--random-data", "20", "--seed", "1",
