@@ -208,7 +208,7 @@ def _monomials(n: int, degree: int, arithmetic: Arithmetic) -> Value:
     return arithmetic.named(monomials(n, degree), "N", (n, degree))
 
 
-def parameters(widths: tuple[int, ...], bias: bool, rescaled: bool, arithmetic: Arithmetic) -> Value:
+def _parameters(widths: tuple[int, ...], bias: bool, rescaled: bool, arithmetic: Arithmetic) -> Value:
     """Σ w_l·w_(l−1) weights (w_l·(w_(l−1) + 1) with biases), minus one rescaling for each hidden neuron when
     ``rescaled`` (σ of monomial degree ≥ 2)."""
     weights = arithmetic.total(arithmetic.quantity(b) * (arithmetic.quantity(a) + 1 if bias else a)
@@ -306,7 +306,7 @@ class MonomialBounds:
         if rule == "ambient":
             return self.ambient(w, arithmetic)
         if rule == "parameters":
-            return parameters(w, False, True, arithmetic)
+            return _parameters(w, False, True, arithmetic)
         if rule == "composition":
             return self._sub(w[:k + 1], arithmetic) + self._sub(w[k:], arithmetic) - w[k]
         term = self._span_term(w, choice, arithmetic)
@@ -427,7 +427,7 @@ def _simple_bounds(arch: Architecture, space: AmbientSpace) -> Bound:
     w = arch.widths
     ambient = Bound.of(_dim_v(space), rule="ambient", widths=w, prose=_AMBIENT)
     rescaled = arch.symmetry_dim > 0
-    weights = Bound.of(Term.of(parameters(w, arch.bias, rescaled, TERMS)), rule="parameters", widths=w,
+    weights = Bound.of(Term.of(_parameters(w, arch.bias, rescaled, TERMS)), rule="parameters", widths=w,
                        prose="weights − one rescaling for each hidden neuron" if rescaled
                        else "weights (no continuous symmetry used)")
     return min((ambient, weights), key=lambda b: b.value)
@@ -513,4 +513,4 @@ def upper_bound(arch: Architecture) -> Bound:
     return _simple_bounds(arch, space)
 
 
-__all__ = ["RULES", "Bound", "MonomialBounds", "hilbert_bound", "monomial_bounds", "monomials", "parameters", "upper_bound"]
+__all__ = ["RULES", "Bound", "MonomialBounds", "hilbert_bound", "monomial_bounds", "monomials", "upper_bound"]

@@ -5,7 +5,7 @@ texts are generated from the same tree, so a text always evaluates to the value:
 
 * :attr:`~Term.numbers` writes every leaf as its integer: what a reader recomputes by hand;
 * :attr:`~Term.formula` writes a leaf that has a label by its label, a quantity named in the notation of
-  :mod:`neurom2.geometry.bounds` (``N(2, 9)``, ``H(8, 9, 1)``, ``D(2,3,8)``): what each number is;
+  :mod:`neurom2.geometry.bounds` (``N(2, 9)``, ``H(8, 9, 1)``, ``D(2, 3, 8)``): what each number is;
 * :meth:`~Term.equation` joins them: ``formula = numbers = value``.
 
 Conventions of the texts: ``·`` is multiplication, ``−`` subtraction, ``min(…)`` and ``max(…)`` take two or
@@ -116,8 +116,8 @@ def evaluate(x: Value) -> int:
 class Arithmetic(Protocol):
     """How the bounds of :mod:`neurom2.geometry.bounds` compute: with ints or with terms."""
 
-    def quantity(self, value: int, label: str | None = None) -> Value:
-        """A number (with the name of the quantity it is, if any)."""
+    def quantity(self, value: int) -> Value:
+        """A number, as this arithmetic computes with it."""
 
     def named(self, value: int, function: str, arguments: tuple[int, ...]) -> Value:
         """The number ``value`` = function(arguments), e.g. N(2, 9) = 10 (the name is only written by terms)."""
@@ -136,7 +136,7 @@ class Arithmetic(Protocol):
 class Integers:
     """Plain ints: the values only."""
 
-    def quantity(self, value: int, label: str | None = None) -> Value:
+    def quantity(self, value: int) -> Value:
         return value
 
     def named(self, value: int, function: str, arguments: tuple[int, ...]) -> Value:
@@ -160,8 +160,8 @@ class Integers:
 class Terms:
     """:class:`Term` trees: the values with their texts."""
 
-    def quantity(self, value: int, label: str | None = None) -> Value:
-        return Term(value, label=label)
+    def quantity(self, value: int) -> Value:
+        return Term(value)
 
     def named(self, value: int, function: str, arguments: tuple[int, ...]) -> Value:
         return Term(value, label=f"{function}({', '.join(map(str, arguments))})")
