@@ -3,16 +3,24 @@ and the Hilbert bound checked against the algebra it bounds."""
 
 from __future__ import annotations
 
+import ast
 import itertools
 import json
+import operator
+import re
+from math import comb
+from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from neurom2 import Architecture
 from neurom2.cli import main
 from neurom2.geometry.bounds import hilbert_bound, monomial_bounds, monomials, upper_bound
 from neurom2.geometry.dimension import dimension
+from neurom2.geometry.terms import TERMS, Term
 from neurom2.model.jacobian import modular_rank
 
 P = 2_147_483_647
@@ -143,3 +151,128 @@ def test_cubes_of_combinations_of_three_cubes_satisfy_the_cubic_relation_of_thei
     arch = Architecture((2, 3, 8, 11), "x^3")
     assert upper_bound(arch).value == dimension(arch, seed=0).dim == 99
     assert hilbert_bound(2, 3, 3, 3) == 9
+
+
+# --- certificate texts that add up --------------------------------------------------------------------------------
+#
+# Every reason ends with an equation "formula = numbers = value": the formula names quantities N(n, e) (monomials,
+# recomputed here with math.comb), H(s, e, E) (Hilbert bounds, n = the number of inputs) and D(widths) (the bound of
+# a smaller network), the numbers are integers under +, −, ·, min and max.  A width cap first says to which widths
+# the layers are narrowed, each cap with its own equation, then "; then " the reason of the narrowed network.
+# The texts are parsed and evaluated here by a small evaluator on Python's ast (never eval of the text).
+
+
+def _evaluate(text: str, functions: dict) -> int:
+    """The integer value of ``text``: integers, +, −, ·, parentheses and calls of ``functions`` only."""
+    operations = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul}
+
+    def value(node: ast.AST) -> int:
+        if isinstance(node, ast.Constant) and type(node.value) is int:
+            return node.value
+        if isinstance(node, ast.BinOp) and type(node.op) in operations:
+            return operations[type(node.op)](value(node.left), value(node.right))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions \
+                and not node.keywords:
+            return functions[node.func.id](*map(value, node.args))
+        raise ValueError(f"not an arithmetic expression: {ast.dump(node)} in {text!r}")
+
+    return value(ast.parse(text.replace("·", "*").replace("−", "-"), mode="eval").body)
+
+
+ARITHMETIC = {"min": min, "max": max}
+
+
+def _quantities(arch: Architecture) -> dict:
+    """min, max and the named quantities of the reasons of ``arch``, each computed on its own."""
+    return {**ARITHMETIC, "N": lambda n, e: comb(n + e - 1, e),
+            "H": lambda s, e, E: hilbert_bound(arch.input_dim, s, e, E),
+            "D": lambda *widths: upper_bound(Architecture(widths, arch.activation, arch.bias)).value}
+
+
+def _check_equation(equation: str, functions: dict) -> int:
+    """Every side of ``formula = numbers = value`` has the same value, the one before the value written in integers
+    only; returns it."""
+    *sides, value = equation.split(" = ")
+    assert sides, equation
+    for side in sides:
+        assert _evaluate(side, functions) == int(value), (side, equation)
+    return int(value)
+
+
+def _checked_reason(reason: str, arch: Architecture) -> int:
+    """The value the reason of a bound of ``arch`` proves, after checking every equation in it."""
+    functions = _quantities(arch)
+    if reason.startswith("width cap: "):
+        cap, reason = reason.removeprefix("width cap: ").split("; then ", 1)
+        narrowing, equation = cap.rsplit(": ", 1)
+        caps = re.findall(r"layer \d+ from (\d+) to (min\(.*?\) = min\(.*?\) = \d+)", narrowing)
+        assert caps and len(caps) == narrowing.count("layer"), narrowing
+        for width, cap_equation in caps:
+            assert _check_equation(cap_equation, functions) < int(width), narrowing
+        narrowed = _checked_reason(reason, arch)
+        assert _check_equation(equation, functions) == narrowed
+        return narrowed
+    rule, equation = reason.rsplit(": ", 1)
+    assert _evaluate(equation.split(" = ")[-2], ARITHMETIC) == int(equation.split(" = ")[-1]), reason  # integers only
+    return _check_equation(equation, functions)
+
+
+def _sweep() -> list[Architecture]:
+    """The 672 architectures of the dimension sweep of benchmarks/run.py: d0 ∈ {2,3}, dL = 1, σ = x², x³, one to three
+    hidden layers of widths 1..4, without and with biases."""
+    return [Architecture((d0, *hidden, 1), f"x^{r}", bias) for bias in (False, True) for d0 in (2, 3) for r in (2, 3)
+            for depth in (2, 3, 4) for hidden in itertools.product(range(1, 5), repeat=depth - 1)]
+
+
+def test_every_reason_of_the_sweep_recomputes_to_its_bound():
+    """The 672 architectures of the sweep: each reason, parsed and evaluated independently, gives the bound."""
+    architectures = _sweep()
+    assert len(architectures) == 672
+    for arch in architectures:
+        bound = upper_bound(arch)
+        assert _checked_reason(bound.reason, arch) == bound.value, (arch.widths, arch.activation, arch.bias, bound.reason)
+
+
+@pytest.mark.parametrize("widths, activation, bias", [
+    ((2, 2, 7, 6, 15, 8, 1), "x^3", False), ((3, 8, 15, 46, 39, 23, 13, 1), "x^2", False),
+    ((2, 10, 28, 82, 244, 1), "x^3", False), ((3, 4, 15, 45, 153, 561, 1), "x^2", False), ((3, 4), "x^2", True),
+    ((2, 3, 1), "x^2 + x", False), ((2, 3, 1), "x^3 + x", True), ((4, 3, 2), "x", False), ((4, 3, 2), "x", True)])
+def test_reasons_beyond_the_sweep_recompute_to_their_bounds(widths, activation, bias):
+    """Width caps, filling corners with hundreds of neurons, non-monomial and linear activations."""
+    arch = Architecture(widths, activation, bias)
+    bound = upper_bound(arch)
+    assert _checked_reason(bound.reason, arch) == bound.value
+    for part in bound.parts:  # the derivation: each step's reason adds up as well
+        assert _checked_reason(part.reason, Architecture(part.widths, activation, bias)) == part.value
+
+
+def test_the_cubic_relation_certificate_shows_the_term_that_gives_99(capsys):
+    """Issue 17: (2,3,8,11), σ = x³, printed 'min(8·(10−8), 27−8) + min(88, 11·H = 88)' = 104 for the bound 99; the
+    missing term is the span of the pre-activations: 3 + 8·(9 − 8) = 11 (three cubes, one cubic relation)."""
+    assert main(["dim", "--widths", "2,3,8,11", "--activation", "x^3", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    arch = Architecture((2, 3, 8, 11), "x^3")
+    assert _checked_reason(data["upper_bound_reason"], arch) == data["upper_bound"] == 99
+    assert "min(8·(10 − 8), 27 − 8, min(3·(4 − 3), 27 − 8·3) + 8·(min(10, 9) − 8))" in data["upper_bound_reason"]
+
+
+def test_the_reasons_in_the_published_filling_results_recompute():
+    """docs/filling_results.json: the reason of every open region gives its best bound."""
+    results = json.loads((Path(__file__).parents[1] / "docs" / "filling_results.json").read_text(encoding="utf-8"))
+    checked = 0
+    for case in results["results"]:
+        for region in case["open_regions"]:
+            arch = Architecture((case["input"], *region["corner"], case["output"]), case["activation"])
+            assert _checked_reason(region["best_bound_reason"], arch) == region["best_bound"]
+            checked += 1
+    assert checked >= 1
+
+
+@given(st.recursive(st.integers(0, 30).map(Term), lambda inner: st.one_of(
+    st.tuples(inner, inner).map(lambda pair: pair[0] + pair[1]), st.tuples(inner, inner).map(lambda pair: pair[0] - pair[1]),
+    st.tuples(inner, inner).map(lambda pair: pair[0] * pair[1]),
+    st.lists(inner, min_size=1, max_size=3).map(lambda terms: TERMS.minimum(*terms)),
+    st.lists(inner, min_size=1, max_size=3).map(lambda terms: TERMS.maximum(*terms))), max_leaves=12))
+def test_a_term_writes_exactly_the_parentheses_its_value_needs(term):
+    """Random expressions: the text, evaluated independently, is the value (a − (b − c), a·(b + c), …)."""
+    assert _evaluate(Term.of(term).numbers, ARITHMETIC) == Term.of(term).value

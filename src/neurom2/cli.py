@@ -67,7 +67,7 @@ def _add_task(commands: argparse._SubParsersAction, task: Task) -> None:
     for option in task.options:
         if isinstance(option.kind, Flag):
             action = "store_false" if option.default is True else "store_true"
-            parser.add_argument(option.flag, dest=option.name, action=action, help=option.help)
+            parser.add_argument(option.flag, dest=option.name, action=action, help=option.flag_help)
             continue
         default = None if option.required else option.default
         shown = "" if option.required or option.default is None else f" (default: {option.default})"

@@ -222,7 +222,11 @@ REQUIRED = object()
 class Option:
     """One option of a task.  ``identity``: part of a job's identity (its key); limits are not.
     ``jobs``: allowed in job files.  ``argument``: passed to the compute function (else used by the
-    command line only)."""
+    command line only).
+
+    ``help`` says what the option does (for a flag: when true, as in job files).  A flag that defaults to true is
+    written ``--no-NAME`` on the command line, which turns it off; ``negated_help`` says what that does, and such a
+    flag must have one (so that no help of ``--no-NAME`` describes the opposite)."""
 
     name: str
     kind: Kind
@@ -232,16 +236,32 @@ class Option:
     jobs: bool = True
     argument: bool = True
     metavar: str | None = None
+    negated_help: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.negated != (self.negated_help is not None):
+            raise ValueError(f"option {self.name}: negated_help is {'required' if self.negated else 'only'} for a flag "
+                             "that defaults to true")
 
     @property
     def required(self) -> bool:
         return self.default is REQUIRED
 
     @property
+    def negated(self) -> bool:
+        """Whether the command line spells this option ``--no-NAME`` (a flag that defaults to true)."""
+        return isinstance(self.kind, Flag) and self.default is True
+
+    @property
     def flag(self) -> str:
         """The command-line spelling: ``--max-degree``; ``--no-verify`` for a flag that defaults to true."""
         dashed = self.name.replace("_", "-")
-        return f"--no-{dashed}" if isinstance(self.kind, Flag) and self.default is True else f"--{dashed}"
+        return f"--no-{dashed}" if self.negated else f"--{dashed}"
+
+    @property
+    def flag_help(self) -> str:
+        """The help of :attr:`flag`: :attr:`negated_help` for ``--no-NAME``, else :attr:`help`."""
+        return self.negated_help if self.negated_help is not None else self.help
 
 
 def _load(reference: str) -> Callable[..., Any]:
@@ -395,7 +415,8 @@ TASKS: dict[str, Task] = {task.name: task for task in (
             Option("strategy", Choice(STRATEGIES), "auto", "how to compute the ideal (see README)"),
             Option("max_degree", Integer(1, optional=True), None, "degree bound for the truncated and interpolate strategies",
                    metavar="K"),
-            Option("verify", Flag(), True, "run the independent verification"),
+            Option("verify", Flag(), True, "run the independent verification",
+                   negated_help="skip the independent verification (the output then says 'verified no')"),
             Option("emit_m2", OutputFile("a Macaulay2 script to write", optional=True), None,
                    "also write the computation as a standalone Macaulay2 script", identity=False, jobs=False,
                    argument=False, metavar="FILE"),
@@ -457,7 +478,8 @@ TASKS: dict[str, Task] = {task.name: task for task in (
             Option("generic", Flag(), False, "also count critical points for generic data modulo two primes (probabilistic)"),
             Option("train", Integer(), 0, "K gradient-based trainings from random weights, classified", metavar="K"),
             Option("max_steps", Integer(1), 5000, "steps per training run", metavar="N"),
-            Option("numerical", Flag(), True, "check the count numerically (monodromy)"),
+            Option("numerical", Flag(), True, "check the count numerically (monodromy)",
+                   negated_help="skip the numerical check of the count (monodromy); the checks modulo primes still run"),
             SEED, TIMEOUT, FORCE,
         ),
         prepare="neurom2.tasks:_prepare_landscape",

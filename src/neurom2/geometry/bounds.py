@@ -98,6 +98,14 @@ plane curve of degree ≤ e traced by three binary forms (its nodes impose condi
 quartic (Steiner) surface of four quadrics.
 
 All bounds are computed recursively with memoization; :func:`upper_bound` returns the smallest.
+
+**The texts.**  Every :class:`Bound` states its reason as prose ending in an equation ``formula = numbers = value``
+(:meth:`neurom2.geometry.terms.Term.equation`): the formula names the quantities N(n, e), H(s, e, E) (n = w_0) and
+D(widths), the bound of a smaller network (its own line in :meth:`Bound.explain`); the numbers are integers under
++, −, ·, min and max, every term shown.  A width cap writes each cap c_j as its equation.  The value and the text
+come from one computation: each rule is one function over an :class:`~neurom2.geometry.terms.Arithmetic`, run with
+ints to find the best bound and with terms for the text of the bound found.  For the span rules, the text is the
+term of the maximizing s (the prose names it); the other values of s give at most that term.
 """
 
 from __future__ import annotations
@@ -107,6 +115,7 @@ from functools import lru_cache
 from math import comb
 from typing import Any
 
+from neurom2.geometry.terms import INTEGERS, TERMS, Arithmetic, Term, Value, evaluate
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
 
@@ -127,6 +136,7 @@ RULES: dict[str, str] = {
 """Every rule of this module, in words (the module docstring has the proofs)."""
 
 
+@lru_cache(maxsize=4096)
 def monomials(n: int, degree: int) -> int:
     """N(n, e) = C(n + e − 1, e): the number of monomials of degree e in n variables."""
     return comb(n + degree - 1, degree)
@@ -144,7 +154,9 @@ def hilbert_bound(n_inputs: int, s: int, e: int, E: int) -> int:
 
 @dataclass(frozen=True)
 class Bound:
-    """dim M(widths) ≤ value, by ``rule`` (a key of :data:`RULES`), from the sub-bounds ``parts``."""
+    """dim M(widths) ≤ value, by ``rule`` (a key of :data:`RULES`), from the sub-bounds ``parts``.
+
+    ``detail`` ends with the equation that computes ``value`` (module docstring, *The texts*)."""
 
     value: int
     rule: str
@@ -167,6 +179,12 @@ class Bound:
         lines += [part.explain(indent + "  ") for part in self.parts]
         return "\n".join(lines)
 
+    @classmethod
+    def of(cls, term: Term, *, rule: str, widths: tuple[int, ...], prose: str, parts: tuple[Bound, ...] = (),
+           exact: bool = False) -> Bound:
+        """The bound ``term`` with the detail ``prose: formula = numbers = value`` (:meth:`Term.equation`)."""
+        return cls(term.value, rule, widths, f"{prose}: {term.equation()}", parts, exact)
+
     def to_json(self) -> dict[str, Any]:
         return {"value": self.value, "rule": self.rule, "widths": list(self.widths), "detail": self.detail,
                 "exact": self.exact, "parts": [part.to_json() for part in self.parts]}
@@ -176,16 +194,34 @@ def _widths(w: tuple[int, ...]) -> str:
     return "(" + ",".join(map(str, w)) + ")"
 
 
+_AMBIENT = "dim V (outputs × monomials)"
+
+
 # --- σ = x^r without biases: the recursive engine ---------------------------------------------------------------
 
 _Choice = tuple[str, int, int]
 """(rule, layer k or hidden index j, s): how a value was obtained."""
 
 
+def _monomials(n: int, degree: int, arithmetic: Arithmetic) -> Value:
+    """N(n, e) as a quantity of ``arithmetic``."""
+    return arithmetic.named(monomials(n, degree), "N", (n, degree))
+
+
+def _parameters(widths: tuple[int, ...], bias: bool, rescaled: bool, arithmetic: Arithmetic) -> Value:
+    """Σ w_l·w_(l−1) weights (w_l·(w_(l−1) + 1) with biases), minus one rescaling for each hidden neuron when
+    ``rescaled`` (σ of monomial degree ≥ 2)."""
+    weights = arithmetic.total(arithmetic.quantity(b) * (arithmetic.quantity(a) + 1 if bias else a)
+                               for a, b in zip(widths, widths[1:]))
+    return weights - arithmetic.total(widths[1:-1]) if rescaled and len(widths) > 2 else weights
+
+
 class MonomialBounds:
     """Upper bounds for σ = x^r (r ≥ 2) without biases, for every width tuple, memoized.
 
-    :meth:`value` is the bound (an int, fast); :meth:`derive` rebuilds its :class:`Bound` tree.
+    :meth:`value` is the bound (an int, fast); :meth:`derive` rebuilds its :class:`Bound` tree.  Each rule is
+    one function over an :class:`~neurom2.geometry.terms.Arithmetic` (:meth:`_rule_bound`): computed with ints
+    to find the best bound, and again with terms for the text of the bound found.
     """
 
     def __init__(self, r: int) -> None:
@@ -193,23 +229,32 @@ class MonomialBounds:
             raise ValueError(f"MonomialBounds needs r ≥ 2, got {r}")
         self.r = r
         self._best: dict[tuple[int, ...], tuple[int, _Choice]] = {}
+        self._known_caps: dict[tuple[int, ...], tuple[int, ...]] = {}
+        self._known_pre_spans: dict[tuple[tuple[int, ...], Arithmetic], list[tuple[Value, Value]]] = {}
 
     # the width cap
 
     def caps(self, w: tuple[int, ...]) -> tuple[int, ...]:
         """c_1..c_{m−1} of the *width cap* rule (running: each cap uses the capped previous width)."""
+        known = self._known_caps.get(w)
+        if known is None:
+            known = self._known_caps[w] = tuple(map(evaluate, self._caps(w, INTEGERS)))
+        return known
+
+    def _caps(self, w: tuple[int, ...], arithmetic: Arithmetic) -> tuple[Value, ...]:
         found, previous = [], w[0]
         for j in range(1, len(w) - 1):
-            cap = min(monomials(w[0], self.r ** j), monomials(previous, self.r))
+            cap = arithmetic.minimum(_monomials(w[0], self.r ** j, arithmetic), _monomials(previous, self.r, arithmetic))
             found.append(cap)
-            previous = min(w[j], cap)
+            previous = min(w[j], evaluate(cap))
         return tuple(found)
 
     def capped(self, w: tuple[int, ...]) -> tuple[int, ...]:
         return (w[0], *(min(width, cap) for width, cap in zip(w[1:-1], self.caps(w))), w[-1])
 
-    def ambient(self, w: tuple[int, ...]) -> int:
-        return w[-1] * monomials(w[0], self.r ** (len(w) - 2))
+    def ambient(self, w: tuple[int, ...], arithmetic: Arithmetic = INTEGERS) -> Value:
+        """dim V = w_m·N(w_0, r^(m−1))."""
+        return arithmetic.quantity(w[-1]) * _monomials(w[0], self.r ** (len(w) - 2), arithmetic)
 
     # the bounds
 
@@ -223,53 +268,99 @@ class MonomialBounds:
             known = self._best[w] = self._compute(w)
         return known
 
+    def _sub(self, widths: tuple[int, ...], arithmetic: Arithmetic) -> Value:
+        """D(widths) ≤ the best bound, as a quantity named D(widths)."""
+        return arithmetic.named(self.value(widths), "D", widths)
+
     def _compute(self, w: tuple[int, ...]) -> tuple[int, _Choice]:
         m = len(w) - 1
         if m == 1:
-            return w[0] * w[1], ("affine map", 0, 0)
-        narrowed = self.capped(w)
-        if narrowed != w:
-            return self._solve(narrowed)[0], ("width cap", 0, 0)
-        best = (self.ambient(w), ("ambient", 0, 0))
-        weights = sum(w[i - 1] * w[i] for i in range(1, m + 1)) - sum(w[1:-1])
-        best = min(best, (weights, ("parameters", 0, 0)))
-        for k in range(1, m):
-            best = min(best, self._composition(w, k), self._span_after(w, k))
-            before = self._span_before(w, k)
-            if before is not None:
-                best = min(best, before)
-        return best
+            choices: list[_Choice] = [("affine map", 0, 0)]
+        elif self.capped(w) != w:
+            choices = [("width cap", 0, 0)]
+        else:
+            choices = [("ambient", 0, 0), ("parameters", 0, 0)]
+            for k in range(1, m):
+                choices += [("composition", k, 0), self._widest(w, "span after activation", k),
+                            self._widest(w, "span before activation", k)]
+        return min((self._rule_value(w, choice), choice) for choice in choices if choice[2] >= 0)
 
-    def _composition(self, w: tuple[int, ...], k: int) -> tuple[int, _Choice]:
-        return self.value(w[:k + 1]) + self.value(w[k:]) - w[k], ("composition", k, 0)
+    def _rule_value(self, w: tuple[int, ...], choice: _Choice) -> int:
+        return evaluate(self._rule_bound(w, choice, INTEGERS))
 
-    def _pre_spans(self, block: tuple[int, ...]) -> list[tuple[int, int]]:
+    def _widest(self, w: tuple[int, ...], rule: str, k: int) -> _Choice:
+        """The span rule at layer k: the s that gives the maximum over s (s = −1: the rule does not apply)."""
+        terms = ((self._span_term(w, (rule, k, s), INTEGERS), s) for s in self._span_range(w, rule, k))
+        return rule, k, max(((evaluate(term), s) for term, s in terms if term is not None), default=(0, -1))[1]
+
+    def _span_range(self, w: tuple[int, ...], rule: str, k: int) -> range:
+        return range(1, w[k] + 1) if rule == "span after activation" else self._span_before_range(w, k)
+
+    def _rule_bound(self, w: tuple[int, ...], choice: _Choice, arithmetic: Arithmetic) -> Value:
+        """The bound that ``choice`` gives for D(w) (see the module docstring for each rule)."""
+        rule, k, _s = choice
+        if rule == "affine map":
+            return arithmetic.quantity(w[1]) * w[0]
+        if rule == "width cap":
+            return self._sub(self.capped(w), arithmetic)
+        if rule == "ambient":
+            return self.ambient(w, arithmetic)
+        if rule == "parameters":
+            return _parameters(w, False, True, arithmetic)
+        if rule == "composition":
+            return self._sub(w[:k + 1], arithmetic) + self._sub(w[k:], arithmetic) - w[k]
+        term = self._span_term(w, choice, arithmetic)
+        assert term is not None, choice  # _widest chose an s for which the rule applies
+        return term
+
+    def _pre_spans(self, block: tuple[int, ...], arithmetic: Arithmetic) -> list[tuple[Value, Value]]:
         """For the last layer k of ``block`` (widths w_0..w_k): (h, d) for each possible generic dimension t of
         the span U of z^(k), where d bounds dim{U} (as in *span before activation*) and h bounds the dimension of
-        the span of {ℓ^r : ℓ ∈ U} (a Hilbert bound)."""
-        w, k = block, len(block) - 1
+        the span of {ℓ^r : ℓ ∈ U} (a Hilbert bound).  Memoized (the same for every s of *span after activation*)."""
+        known = self._known_pre_spans.get((block, arithmetic))
+        if known is None:
+            known = self._known_pre_spans[block, arithmetic] = self._compute_pre_spans(block, arithmetic)
+        return known
+
+    def _compute_pre_spans(self, block: tuple[int, ...], arithmetic: Arithmetic) -> list[tuple[Value, Value]]:
+        w, k, r = block, len(block) - 1, self.r
+        e = r ** (k - 1)
         if k == 1:
             t = min(w[0], w[1])
-            return [(min(monomials(w[0], self.r), hilbert_bound(w[0], t, 1, self.r)), t * (w[0] - t))]
-        found, left, e = [], self.value(block), self.r ** (k - 1)
-        for t in self._span_before_range(block + (1,), k):
-            spans = min(t * (monomials(w[0], e) - t), left - w[k] * t)
-            found.append((min(monomials(w[0], self.r * e), hilbert_bound(w[0], t, e, self.r)), spans))
-        return found
+            spans: list[tuple[int, Value]] = [(t, t * (arithmetic.quantity(w[0]) - t))]
+        else:
+            left = self._sub(block, arithmetic)
+            spans = [(t, arithmetic.minimum(t * (_monomials(w[0], e, arithmetic) - t), left - arithmetic.quantity(w[k]) * t))
+                     for t in self._span_before_range(block + (1,), k)]
+        return [(self._spanned_powers(w[0], t, e, arithmetic), d) for t, d in spans]
 
-    def _span_after_term(self, w: tuple[int, ...], k: int, s: int) -> int | None:
-        m, left = len(w) - 1, self.value(w[:k + 1])
-        inside = [d + s * (h - s) for h, d in self._pre_spans(w[:k + 1]) if h >= s]
-        if not inside:
-            return None  # no span of the pre-activations leaves room for s independent activations
-        spans = min(s * (monomials(w[0], self.r ** k) - s), left - w[k], max(inside))
-        rest = min(self.value((s, *w[k + 1:])), w[-1] * hilbert_bound(w[0], s, self.r ** k, self.r ** (m - k - 1)))
-        return max(spans, 0) + rest
+    def _spanned_powers(self, n: int, t: int, e: int, arithmetic: Arithmetic) -> Value:
+        """h(t) = min(N(n, r·e), H(t, e, r)): the r-th powers of a t-dimensional space of forms of degree e span
+        at most this."""
+        return arithmetic.minimum(_monomials(n, self.r * e, arithmetic), self._hilbert(n, t, e, self.r, arithmetic))
 
-    def _span_after(self, w: tuple[int, ...], k: int) -> tuple[int, _Choice]:
-        terms = [(term, ("span after activation", k, s)) for s in range(1, w[k] + 1)
-                 if (term := self._span_after_term(w, k, s)) is not None]
-        return max(terms)
+    @staticmethod
+    def _hilbert(n: int, s: int, e: int, E: int, arithmetic: Arithmetic) -> Value:
+        return arithmetic.named(hilbert_bound(n, s, e, E), "H", (s, e, E))
+
+    def _span_term(self, w: tuple[int, ...], choice: _Choice, arithmetic: Arithmetic) -> Value | None:
+        """The term at s of *span after activation* or *span before activation* at layer k (``choice``);
+        None when no span of the pre-activations leaves room for s independent activations."""
+        rule, k, s = choice
+        m, r = len(w) - 1, self.r
+        if rule == "span after activation":
+            e, E, block, rest = r ** k, r ** (m - k - 1), w[:k + 1], (s, *w[k + 1:])
+            inside = [d + s * (h - s) for h, d in self._pre_spans(block, arithmetic) if evaluate(h) >= s]
+            if not inside:
+                return None
+            spans = arithmetic.minimum(s * (_monomials(w[0], e, arithmetic) - s), self._sub(block, arithmetic) - w[k],
+                                       arithmetic.maximum(*inside))
+        else:
+            e, E, block, rest = r ** (k - 1), r ** (m - k), w[:k + 1], (s, *w[k:])
+            spans = arithmetic.minimum(s * (_monomials(w[0], e, arithmetic) - s),
+                                       self._sub(block, arithmetic) - arithmetic.quantity(w[k]) * s)
+        hilbert = arithmetic.quantity(w[-1]) * self._hilbert(w[0], s, e, E, arithmetic)
+        return arithmetic.nonnegative(spans) + arithmetic.minimum(self._sub(rest, arithmetic), hilbert)
 
     def _span_before_range(self, w: tuple[int, ...], k: int) -> range:
         if k == 1:
@@ -278,57 +369,39 @@ class MonomialBounds:
         left = self.value(w[:k + 1])
         return range(1, min(w[k], previous, left // w[k]) + 1)
 
-    def _span_before_term(self, w: tuple[int, ...], k: int, s: int) -> int:
-        m = len(w) - 1
-        spans = min(s * (monomials(w[0], self.r ** (k - 1)) - s), self.value(w[:k + 1]) - w[k] * s)
-        rest = min(self.value((s, *w[k:])), w[-1] * hilbert_bound(w[0], s, self.r ** (k - 1), self.r ** (m - k)))
-        return max(spans, 0) + rest
-
-    def _span_before(self, w: tuple[int, ...], k: int) -> tuple[int, _Choice] | None:
-        choices = self._span_before_range(w, k)
-        if not choices:
-            return None
-        return max((self._span_before_term(w, k, s), ("span before activation", k, s)) for s in choices)
-
     # the derivation
 
     def derive(self, w: tuple[int, ...]) -> Bound:
         """The :class:`Bound` of :meth:`value` with its derivation."""
         w = tuple(w)
-        value, (rule, k, s) = self._solve(w)
-        m, r = len(w) - 1, self.r
+        _, choice = self._solve(w)
+        rule, k, s = choice
+        term = Term.of(self._rule_bound(w, choice, TERMS))
         if rule == "affine map":
-            return Bound(value, rule, w, f"all {w[1]} × {w[0]} matrices", exact=True)
+            return Bound.of(term, rule=rule, widths=w, prose=f"all {w[1]} × {w[0]} matrices", exact=True)
         if rule == "width cap":
-            narrowed = self.capped(w)
-            changed = ", ".join(f"layer {j} from {a} to {b}" for j, (a, b) in enumerate(zip(w, narrowed)) if a != b)
-            return Bound(value, rule, w, f"M{_widths(w)} = M{_widths(narrowed)} ({changed})", (self.derive(narrowed),))
+            return Bound.of(term, rule=rule, widths=w, prose=self._cap_prose(w), parts=(self.derive(self.capped(w)),))
         if rule == "ambient":
-            return Bound(value, rule, w, f"dim V = {w[-1]}·N({w[0]}, {r ** (m - 1)}) = {value}")
+            return Bound.of(term, rule=rule, widths=w, prose=_AMBIENT)
         if rule == "parameters":
-            weights = sum(w[i - 1] * w[i] for i in range(1, m + 1))
-            return Bound(value, rule, w, f"{weights} weights − {sum(w[1:-1])} rescalings = {value}")
-        left = self.derive(w[:k + 1])
+            return Bound.of(term, rule=rule, widths=w, prose="weights − one rescaling for each hidden neuron")
         if rule == "composition":
-            right = self.derive(w[k:])
-            return Bound(value, rule, w, f"through layer {k} (width {w[k]}): {left.value} + {right.value} − {w[k]}",
-                         (left, right))
-        if rule == "span after activation":
-            e, E, n = r ** k, r ** (m - k - 1), monomials(w[0], r ** k)
-            right = self.derive((s, *w[k + 1:]))
-            hilbert = w[-1] * hilbert_bound(w[0], s, e, E)
-            return Bound(value, rule, w,
-                         f"the activations of layer {k} span s ≤ {w[k]} of the {n} forms of degree {e}; the maximum over s "
-                         f"is at s = {s}: min({s}·({n}−{s}), {left.value}−{w[k]}) + min({right.value}, {w[-1]}·H = {hilbert})",
-                         (left, right))
-        e, E, n = r ** (k - 1), r ** (m - k), monomials(w[0], r ** (k - 1))
-        right = self.derive((s, *w[k:]))
-        hilbert = w[-1] * hilbert_bound(w[0], s, e, E)
-        return Bound(value, rule, w,
-                     f"the pre-activations of layer {k} span s ≤ {self._span_before_range(w, k)[-1]} of the {n} forms of "
-                     f"degree {e}; the maximum over s is at s = {s}: min({s}·({n}−{s}), {left.value}−{w[k]}·{s}) + "
-                     f"min({right.value}, {w[-1]}·H = {hilbert})",
-                     (left, right))
+            return Bound.of(term, rule=rule, widths=w, prose=f"through layer {k} (width {w[k]})",
+                            parts=(self.derive(w[:k + 1]), self.derive(w[k:])))
+        r = self.r
+        after = rule == "span after activation"
+        e, what, rest = (r ** k, "activations", (s, *w[k + 1:])) if after else (r ** (k - 1), "pre-activations", (s, *w[k:]))
+        largest = self._span_range(w, rule, k)[-1]
+        prose = (f"the {what} of layer {k} span s ≤ {largest} of the N({w[0]}, {e}) forms of degree {e}; "
+                 f"the maximum over s is at s = {s}")
+        return Bound.of(term, rule=rule, widths=w, prose=prose, parts=(self.derive(w[:k + 1]), self.derive(rest)))
+
+    def _cap_prose(self, w: tuple[int, ...]) -> str:
+        """M(w) = M(w') (layer j from a to c_j = min(N(w_0, r^j), N(previous, r)) = …)."""
+        narrowed, caps = self.capped(w), self._caps(w, TERMS)
+        changed = ", ".join(f"layer {j} from {a} to {Term.of(caps[j - 1]).equation()}"
+                            for j, (a, b) in enumerate(zip(w, narrowed)) if a != b)
+        return f"M{_widths(w)} = M{_widths(narrowed)} ({changed})"
 
 
 @lru_cache(maxsize=8)
@@ -340,12 +413,23 @@ def monomial_bounds(r: int) -> MonomialBounds:
 # --- every architecture ---------------------------------------------------------------------------------------
 
 
+def _dim_v(space: AmbientSpace) -> Term:
+    """dim V = outputs × monomials of each output: N(n + 1, D) for all degrees ≤ D, else Σ N(n, e) over the degrees."""
+    degrees, n = space.degrees, space.n_inputs
+    if len(degrees) > 1 and degrees == tuple(range(len(degrees))):
+        per_output = TERMS.named(space.monomial_count, "N", (n + 1, degrees[-1]))
+    else:
+        per_output = TERMS.total(_monomials(n, e, TERMS) for e in degrees)
+    return space.n_outputs * Term.of(per_output)
+
+
 def _simple_bounds(arch: Architecture, space: AmbientSpace) -> Bound:
     w = arch.widths
-    ambient = Bound(space.dim, "ambient", w, f"dim V = {space.dim}")
-    detail = f"{arch.n_params} weights − {arch.symmetry_dim} rescalings = {arch.n_params - arch.symmetry_dim}" \
-        if arch.symmetry_dim else f"{arch.n_params} weights (no continuous symmetry used)"
-    weights = Bound(arch.n_params - arch.symmetry_dim, "parameters", w, detail)
+    ambient = Bound.of(_dim_v(space), rule="ambient", widths=w, prose=_AMBIENT)
+    rescaled = arch.symmetry_dim > 0
+    weights = Bound.of(Term.of(_parameters(w, arch.bias, rescaled, TERMS)), rule="parameters", widths=w,
+                       prose="weights − one rescaling for each hidden neuron" if rescaled
+                       else "weights (no continuous symmetry used)")
     return min((ambient, weights), key=lambda b: b.value)
 
 
@@ -357,21 +441,27 @@ def _biased_bound(arch: Architecture, memo: dict[tuple[int, ...], Bound]) -> Bou
     space = AmbientSpace.of(arch)
     w = arch.widths
     if arch.depth == 1:
-        best = Bound(space.dim, "affine map", w, f"all affine maps R^{w[0]} → R^{w[1]}", exact=True)
+        best = Bound.of(_dim_v(space), rule="affine map", widths=w, prose=f"all affine maps R^{w[0]} → R^{w[1]}",
+                        exact=True)
     else:
         best = _simple_bounds(arch, space)
         for k in range(1, arch.depth):
             left = _biased_bound(Architecture(w[:k + 1], arch.activation, arch.bias), memo)
             right = _biased_bound(Architecture(w[k:], arch.activation, arch.bias), memo)
-            value = left.value + right.value - w[k]
-            if value < best.value:
-                best = Bound(value, "composition", w, f"through layer {k} (width {w[k]}): {left.value} + "
-                                                      f"{right.value} − {w[k]}", (left, right))
+            term = _named(left) + _named(right) - w[k]
+            if term.value < best.value:
+                best = Bound.of(term, rule="composition", widths=w, prose=f"through layer {k} (width {w[k]})",
+                                parts=(left, right))
             before = _affine_span_before(arch, k, left, memo)
             if before is not None and before.value < best.value:
                 best = before
     memo[w] = best
     return best
+
+
+def _named(bound: Bound) -> Term:
+    """The value of a sub-bound, named D(widths)."""
+    return Term.of(TERMS.named(bound.value, "D", bound.widths))
 
 
 def _affine_span_before(arch: Architecture, k: int, left: Bound, memo: dict[tuple[int, ...], Bound]) -> Bound | None:
@@ -380,7 +470,8 @@ def _affine_span_before(arch: Architecture, k: int, left: Bound, memo: dict[tupl
     the outputs (absorbed by W_k, b_k) have orbits of dimension w_k(s + 1), and f is the network (s, w_k..w_m)
     with biases applied to a basis of Z modulo constants (its first layer absorbs z = B v + c)."""
     w, r = arch.widths, arch.monomial_degree or 1
-    spaces = monomials(w[0] + 1, r ** (k - 1)) - 1
+    polynomials = _monomials(w[0] + 1, r ** (k - 1), TERMS)
+    spaces = evaluate(polynomials) - 1
     if k == 1:
         choices = range(w[1], w[1] + 1) if w[1] < w[0] else range(0)
     else:
@@ -390,13 +481,14 @@ def _affine_span_before(arch: Architecture, k: int, left: Bound, memo: dict[tupl
         if w[k] * (s + 1) > left.value:
             continue  # impossible: the orbit would be larger than the block
         rest = _biased_bound(Architecture((s, *w[k:]), arch.activation, arch.bias), memo)
-        terms.append((min(s * (spaces - s), left.value - w[k] * (s + 1)) + rest.value, s, rest))
+        spans = TERMS.minimum(s * (polynomials - 1 - s), _named(left) - w[k] * (Term(s) + 1))
+        terms.append((Term.of(spans + _named(rest)), s, rest))
     if not terms:
         return None
-    value, s, rest = max(terms, key=lambda t: t[0])
-    return Bound(value, "span before activation", w,
-                 f"the pre-activations of layer {k} and 1 span s + 1 affine functions; the maximum over s is at s = {s}: "
-                 f"min({s}·({spaces}−{s}), {left.value}−{w[k]}·{s + 1}) + {rest.value}", (left, rest))
+    term, s, rest = max(terms, key=lambda t: t[0].value)
+    return Bound.of(term, rule="span before activation", widths=w,
+                    prose=f"the pre-activations of layer {k} and 1 span s + 1 of the N({w[0] + 1}, {r ** (k - 1)}) "
+                          f"polynomials of degree ≤ {r ** (k - 1)}; the maximum over s is at s = {s}", parts=(left, rest))
 
 
 def upper_bound(arch: Architecture) -> Bound:
@@ -404,13 +496,16 @@ def upper_bound(arch: Architecture) -> Bound:
     space = AmbientSpace.of(arch)
     w = arch.widths
     if arch.depth == 1:
-        return Bound(space.dim, "affine map", w, f"all {'affine' if arch.bias else 'linear'} maps", exact=True)
+        return Bound.of(_dim_v(space), rule="affine map", widths=w,
+                        prose=f"all {'affine' if arch.bias else 'linear'} maps", exact=True)
     r = arch.monomial_degree
     if r == 1:
         rank = min(w)
-        value = min(space.dim, rank * (w[0] + w[-1] - rank) + (w[-1] if arch.bias else 0))
-        return Bound(value, "linear", w, f"matrices of rank ≤ {rank}" + (" plus a translation" if arch.bias else ""),
-                     exact=True)
+        by_rank = rank * (Term(w[0]) + w[-1] - rank)
+        if arch.bias:
+            by_rank = by_rank + w[-1]
+        return Bound.of(Term.of(TERMS.minimum(_dim_v(space), by_rank)), rule="linear", widths=w,
+                        prose=f"matrices of rank ≤ {rank}" + (" plus a translation" if arch.bias else ""), exact=True)
     if r is not None and not arch.bias and arch.activation.is_monomial:
         return monomial_bounds(r).derive(w)
     if r is not None:
