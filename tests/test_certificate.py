@@ -1,5 +1,6 @@
 """Completeness certificates prove J = I(M) only when it holds; exact vanishing; cost guards for implicit."""
 
+import random
 from fractions import Fraction
 
 import pytest
@@ -9,11 +10,14 @@ from neurom2 import Architecture, Parametrization, TooExpensive, implicitize
 from neurom2.cli import main
 from neurom2.cost import Estimate
 from neurom2.deadline import Deadline
+from neurom2.errors import Macaulay2Timeout
 from neurom2.geometry import implicitization
-from neurom2.geometry.certificate import certify
-from neurom2.geometry.interpolation import equations_of_degree, interpolation_estimate
+from neurom2.geometry.certificate import CERTIFICATE_PRIMES, MAX_PRIMES, certify
+from neurom2.geometry.dimension import dimension
+from neurom2.geometry.interpolation import equations_of_degree, interpolation_estimate, normalized
 from neurom2.geometry.vanishing import ChartImage
 from neurom2.m2 import package
+from neurom2.model.space import AmbientSpace
 
 QUARTIC_CONE = Architecture.create("2,1,1,1", "x^2")   # (a x + b y)^4 up to scale: the rational normal quartic cone
 
@@ -38,6 +42,22 @@ def test_an_ideal_with_an_embedded_component_is_not_certified(session):
     products = [{tuple(a + (j == i) for j, a in enumerate(e)): c for e, c in q.items()} for q in quadrics() for i in range(5)]
     found = certify(products, 2, 5, package.ready(session), Deadline(60))
     assert not found.proved
+
+
+def test_a_deadline_inside_the_linear_section_step_is_a_timeout_and_the_session_goes_on(session):
+    """The 609 cubics of (3,2,1) x^5 cut by random forms: over a second per prime, nearly all in mathicgb's F4, where
+    the alarm surfaces as "computation was interrupted" (before the fix: a Macaulay2Error in 5 runs out of 5)."""
+    arch = Architecture.create("3,2,1", "x^5")
+    cubics = [{e: int(c) for e, c in normalized(dict(f)).items()} for f in equations_of_degree(arch, 3).basis]
+    rng = random.Random(17)
+    forms = [[rng.randint(-9, 9) for _ in range(AmbientSpace.of(arch).dim)] for _ in range(dimension(arch).dim - 1)]
+    primes = list(CERTIFICATE_PRIMES[:MAX_PRIMES])
+    m2 = package.ready(session)
+    before = package.linear_section_lengths(m2, cubics, forms, primes[:1])  # warm, so the alarm falls in F4
+    with pytest.raises(Macaulay2Timeout) as caught:
+        package.linear_section_eliminants(m2, cubics, forms, primes, timeout=1)
+    assert caught.value.seconds == 1
+    assert package.linear_section_lengths(m2, cubics, forms, primes[:1]) == before
 
 
 def test_exact_vanishing_agrees_with_sympy_composition():

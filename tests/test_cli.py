@@ -1,8 +1,8 @@
 """The ``neurom2`` command line, against the real Macaulay2.
 
 Bad input is checked in-process through ``neurom2.cli.main`` (fast); the exit status of the real
-program, the JSON of a full run, a missing Macaulay2 and the ``--emit-m2`` scripts (run with
-``M2 --script``) are checked through subprocesses.
+program, the JSON of a full run and a missing Macaulay2 are checked through subprocesses; the ``--format m2``
+scripts are run with ``M2 --script``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import sympy
 
 import neurom2
 from neurom2.cli import main
-from neurom2.m2.parse import parse_value, polynomial_from_listform
 
 M2 = shutil.which(os.environ.get("NEUROM2_M2") or "M2")
 SUBPROCESS_TIMEOUT = 120
@@ -36,17 +35,6 @@ def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
 def run_m2_script(path: Path) -> subprocess.CompletedProcess:
     assert M2 is not None, "Macaulay2 is required by these tests"
     return subprocess.run([M2, "--script", str(path)], capture_output=True, text=True, timeout=SUBPROCESS_TIMEOUT)
-
-
-def report_of_script(path: Path) -> list:
-    """Run an emitted script with the real M2 and parse its ``report: `` line."""
-    result = run_m2_script(path)
-    assert result.returncode == 0, result.stderr
-    lines = [line for line in result.stdout.splitlines() if line.startswith("report: ")]
-    assert len(lines) == 1, result.stdout
-    report = parse_value(lines[0][len("report: "):])
-    assert isinstance(report, list) and len(report) == 4
-    return report
 
 
 def assert_one_line_error(err: str, *fragments: str) -> None:
@@ -83,6 +71,7 @@ BAD_INPUTS = [
     pytest.param(["--widths", "2,a,1"], ("positive integers", "'a'"), id="letter-width"),
     pytest.param(["--widths", "2"], ("at least two widths",), id="one-width"),
     pytest.param(["--timeout", "-1"], ("--timeout: must be a positive number",), id="negative-timeout"),
+    pytest.param(["--emit-m2", "ideal.m2"], ("--emit-m2 was removed", "--format m2 > FILE"), id="removed-emit-m2"),
 ]
 
 
@@ -132,22 +121,21 @@ def test_negative_seed_is_a_usage_error(capsys):
     assert_one_line_error(err, "seed")
 
 
-# --- a full run as a subprocess: JSON, with the emitted script run by M2 -----------------------------------
+# --- a full run as a subprocess: JSON -----------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def linear_323(tmp_path_factory):
-    """``neurom2 implicit --widths 3,2,3 --activation x --json --emit-m2 FILE`` as a real program."""
-    script = tmp_path_factory.mktemp("emit") / "linear_323.m2"
-    result = run_cli("implicit", "--widths", "3,2,3", "--activation", "x", "--json", "--emit-m2", str(script))
+def linear_323():
+    """``neurom2 implicit --widths 3,2,3 --activation x --json`` as a real program."""
+    result = run_cli("implicit", "--widths", "3,2,3", "--activation", "x", "--json")
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
-    return json.loads(result.stdout), script
+    return json.loads(result.stdout)
 
 
 @pytest.mark.macaulay2
 def test_json_of_linear_323_has_the_documented_keys_and_values(linear_323):
-    data, _ = linear_323
+    data = linear_323
     for key in ["widths", "activation", "bias", "ambient_dim", "coordinates", "dim", "expected_dim", "fills",
                 "degree", "equations", "m2_version", "seconds", "verified"]:
         assert key in data, key
@@ -173,7 +161,7 @@ def test_json_of_linear_323_has_the_documented_keys_and_values(linear_323):
 
 @pytest.mark.macaulay2
 def test_equation_of_linear_323_is_the_determinant_of_the_3x3_coefficient_matrix(linear_323):
-    data, _ = linear_323
+    data = linear_323
     symbol = {(c["output"], tuple(c["exponents"])): sympy.Symbol(c["name"]) for c in data["coordinates"]}
     unit = [tuple(int(i == j) for j in range(3)) for i in range(3)]
     determinant = sympy.Matrix(3, 3, lambda k, i: symbol[(k + 1, unit[i])]).det()
@@ -182,33 +170,33 @@ def test_equation_of_linear_323_is_the_determinant_of_the_3x3_coefficient_matrix
     assert sympy.expand(equation - determinant) == 0 or sympy.expand(equation + determinant) == 0
 
 
-@pytest.mark.macaulay2
-def test_emitted_script_of_linear_323_reports_the_same_variety_in_macaulay2(linear_323):
-    data, script = linear_323
-    assert script.is_file()
-    coordinates, dim, degree, generators = report_of_script(script)
-    assert (dim, degree) == (data["dim"], data["degree"]) == (8, 3)
-    assert len(generators) == len(data["equations"]) == 1
-    assert coordinates == [[c["output"], *c["exponents"]] for c in data["coordinates"]]
+# --- --format m2: the ideal neurom2 computed, checked by Macaulay2 against an independent kernel -------------
+
+SHALLOW_KERNEL = """
+-- Independent of neurom2: the kernel of the coefficient map of x -> sum_j b_j (a_j . x)^{r}, widths ({n},{h},1),
+-- each variable c_(1,e) of R sent to the coefficient of x^e.
+W = QQ[a_(1,1)..a_({h},{n}), b_1..b_{h}];
+X = W[x_1..x_{n}];
+f = sum({h}, j -> b_(j+1) * (sum({n}, i -> a_(j+1,i+1) * x_(i+1)))^{r});
+images = apply(gens R, v -> coefficient(product({n}, i -> x_(i+1)^((last baseName v)#(i+1))), f));
+print("same ideal " | toString(I == kernel map(W, R, images)));
+"""
 
 
 @pytest.mark.macaulay2
-def test_emitted_script_of_221_x4_reports_one_cubic_like_the_json(capsys, tmp_path):
-    script = tmp_path / "quartic.m2"
-    data = cli_json(capsys, "--widths", "2,2,1", "--activation", "x^4", "--emit-m2", str(script))
-    assert (data["ambient_dim"], data["dim"], data["degree"]) == (5, 4, 3)
-    assert data["equation_degrees"] == [3]
-    assert data["verified"] is True
-
-    coordinates, dim, degree, generators = report_of_script(script)
-    assert (dim, degree) == (data["dim"], data["degree"])
-    assert len(generators) == len(data["equations"]) == 1
-    assert coordinates == [[c["output"], *c["exponents"]] for c in data["coordinates"]]
-    symbols = [sympy.Symbol(c["name"]) for c in data["coordinates"]]
-    from_script = polynomial_from_listform(generators[0], symbols)
-    from_json = sympy.Poly(sympy.sympify(data["equations"][0], locals={s.name: s for s in symbols}), *symbols, domain=sympy.QQ)
-    assert from_script.total_degree() == 3
-    assert from_script == from_json
+@pytest.mark.parametrize("widths, power", [((2, 2, 1), 4), ((2, 2, 1), 5), ((3, 2, 1), 3)],
+                         ids=["hypersurface", "certificate-4-quartics", "certificate-20-cubics"])
+def test_format_m2_writes_the_ideal_neurom2_computed_and_macaulay2_finds_it_is_the_kernel(capsys, tmp_path, widths, power):
+    arch = ["--widths", ",".join(map(str, widths)), "--activation", f"x^{power}"]
+    data = cli_json(capsys, *arch)
+    assert main(["implicit", *arch, "--format", "m2"]) == 0
+    script = capsys.readouterr().out
+    assert not re.search(r'"/|needsPackage|loadPackage', script)  # self-contained: no package, no absolute path
+    path = tmp_path / "ideal.m2"
+    path.write_text(script + SHALLOW_KERNEL.format(n=widths[0], h=widths[1], r=power))
+    result = run_m2_script(path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [f"dim {data['dim']}", f"degree {data['degree']}", "same ideal true"]
 
 
 # --- other options -----------------------------------------------------------------------------------------

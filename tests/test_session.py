@@ -190,6 +190,57 @@ def test_continuation_prompt_is_interrupted_and_named(monkeypatch, tmp_path):
         session.run("1+1", timeout=5)
 
 
+INTERRUPTED_M2 = r"""
+import time
+def answer(begin, end):
+    show(f"{begin}\ncurrentString:1:2:(3):[1]: error: {MESSAGE}\n\n{end}{prompt}")
+show(prompt)
+for line in sys.stdin:
+    begin, end = re.findall(r'"(\w+:(?:begin|end):\d+)"', line)
+    signal.signal(signal.SIGINT, lambda *_: answer(begin, end))
+    if WAIT == "forever":
+        signal.pause()
+    else:
+        time.sleep(int(re.search(r"alarm (\d+);", line).group(1)) if WAIT == "alarm" else 0)
+        answer(begin, end)
+"""
+"""Answers every request with M2's error MESSAGE: after the request's alarm, at once, or at Ctrl-C (WAIT)."""
+INTERRUPTIONS = ["alarm occurred", "computation was interrupted", "interrupted"]
+
+
+def interrupted_m2(monkeypatch, tmp_path: Path, message: str, wait: str) -> Macaulay2Session:
+    """A session with a fake M2 whose every answer is the interruption ``message``: after the request's alarm
+    (``wait="alarm"``), at once (``"now"``) or when neurom2 sends Ctrl-C (``"forever"``)."""
+    body = f"MESSAGE, WAIT = {message!r}, {wait!r}\n" + INTERRUPTED_M2
+    monkeypatch.setenv("NEUROM2_M2", fake_m2(tmp_path, body))
+    return Macaulay2Session()
+
+
+@pytest.mark.parametrize("message", INTERRUPTIONS)
+def test_every_interruption_at_the_alarm_is_a_timeout(monkeypatch, tmp_path, message):
+    # "computation was interrupted" is how the alarm surfaces inside mathicgb's F4 (the linear section step)
+    with interrupted_m2(monkeypatch, tmp_path, message, "alarm") as session, pytest.raises(Macaulay2Timeout) as caught:
+        session.run("1+1", timeout=1)
+    assert caught.value.seconds == 1 and caught.value.restarted is False
+
+
+@pytest.mark.parametrize("message", INTERRUPTIONS)
+def test_every_reply_to_the_ctrl_c_of_the_deadline_is_a_timeout(monkeypatch, tmp_path, message):
+    with interrupted_m2(monkeypatch, tmp_path, message, "forever") as session, pytest.raises(Macaulay2Timeout) as caught:
+        session.run("1+1", timeout=1)
+    assert caught.value.seconds == 1 and caught.value.restarted is False
+
+
+@pytest.mark.parametrize("message", INTERRUPTIONS)
+@pytest.mark.parametrize("timeout", [None, 30])
+def test_an_interruption_before_any_alarm_is_an_error_saying_so(monkeypatch, tmp_path, message, timeout):
+    # without a time limit, or long before it: something else interrupted Macaulay2, not neurom2's deadline
+    with interrupted_m2(monkeypatch, tmp_path, message, "now") as session, pytest.raises(Macaulay2Error) as caught:
+        session.run("1+1", timeout=timeout)
+    assert caught.value.m2_message.startswith(f"{message} (not by neurom2: ")
+    assert ("no time limit was set" if timeout is None else "before its time limit of 30 s") in caught.value.m2_message
+
+
 def test_default_session_is_shared_and_not_inherited_by_a_fork():
     session = default_session()
     assert default_session() is session

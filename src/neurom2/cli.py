@@ -27,6 +27,11 @@ from neurom2.tasks import SEED, TASKS, TIMEOUT, Flag, Option, Task
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
+REMOVED_OPTIONS = {
+    "--emit-m2": "--emit-m2 was removed: 'neurom2 implicit --format m2 > FILE' writes the ideal neurom2 computed "
+                 "as a Macaulay2 script",
+}
+"""Options that no longer exist, and what to use instead."""
 
 
 def _positive_int(text: str) -> int:
@@ -39,6 +44,9 @@ class _ArgumentParser(argparse.ArgumentParser):
     """Usage errors as one line, ``neurom2: error: ...``, and exit status 2, like every other error."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        if message.startswith("unrecognized arguments: "):
+            message = next((REMOVED_OPTIONS[flag] for flag in re.findall(r"--[\w-]+", message) if flag in REMOVED_OPTIONS),
+                           message)
         print(f"neurom2: error: {message} (see '{self.prog} --help')", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
 
@@ -89,10 +97,6 @@ def _run_task(args: argparse.Namespace) -> int:
     architecture = Architecture.create(args.widths, args.activation, args.bias) if task.architecture else None
     values = task.resolve(architecture, {o.name: getattr(args, o.name) for o in task.options
                                          if getattr(args, o.name) is not None or not o.required})
-    if task.cli_hook:
-        from neurom2.tasks import _load
-
-        _load(task.cli_hook)(architecture, values)
     output = "json" if args.json else values.get("format", "text")
     with reporting(not (output == "json" or args.quiet)):
         result = task.run(architecture, values)

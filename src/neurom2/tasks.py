@@ -283,8 +283,6 @@ class Task:
     prepare: str | None = None
     """``"module:function"`` (architecture, options) → options: cross-checks and canonical forms (e.g. a
     target parsed in the network's space), raising InvalidInput; run before the options become a job."""
-    cli_hook: str | None = None
-    """``"module:function"`` (architecture, options) run by the command line before computing."""
     macaulay2: bool = True
     """Whether the task needs Macaulay2."""
     architecture: bool = True
@@ -388,14 +386,6 @@ def _prepare_landscape(architecture: Any, values: dict[str, Any]) -> dict[str, A
     return {**values, "data": f"{path}#sha256={dataset.digest()}"}
 
 
-def _emit_m2(architecture: Any, values: Mapping[str, Any]) -> None:
-    from neurom2.m2.package import standalone_script
-
-    if values.get("emit_m2"):
-        with open(values["emit_m2"], "w", encoding="utf-8") as handle:
-            handle.write(standalone_script(architecture, str(architecture)))
-
-
 TASKS: dict[str, Task] = {task.name: task for task in (
     Task(
         "dim", "exact dimension of a neuromanifold (Jacobian rank modulo primes)",
@@ -417,14 +407,12 @@ TASKS: dict[str, Task] = {task.name: task for task in (
                    metavar="K"),
             Option("verify", Flag(), True, "run the independent verification",
                    negated_help="skip the independent verification (the output then says 'verified no')"),
-            Option("emit_m2", OutputFile("a Macaulay2 script to write", optional=True), None,
-                   "also write the computation as a standalone Macaulay2 script", identity=False, jobs=False,
-                   argument=False, metavar="FILE"),
             output_format(IMPLICIT_FORMATS),
             SEED, TIMEOUT, FORCE,
         ),
-        cli_hook="neurom2.tasks:_emit_m2",
         formats=IMPLICIT_FORMATS,
+        details="--format m2 prints the ideal found as a self-contained Macaulay2 script (what is proved about it as "
+                "comments; M2 --script FILE prints its dim and degree): neurom2 implicit ... --format m2 > FILE.",
     ),
     Task(
         "member", "is a target polynomial computed by the network, with real or complex weights?",

@@ -16,10 +16,14 @@ Protocol (measured on Macaulay2 1.21, Debian bookworm):
 * The markers are unique to the request; the reply is complete when the END marker is followed by the
   prompt, and the request's output is the text between the markers.  Anything older (a stray prompt
   answering a late Ctrl-C) is skipped.
-* An M2 error message (``file:line:col:(n):[k]: error: text``) in the output raises Macaulay2Error;
-  ``alarm occurred`` raises Macaulay2Timeout.  If the Python deadline passes as well, Ctrl-C is sent;
-  if the prompt does not come back, the process is killed.  A killed or dead process is started again
-  (packages of ``load_package`` included) at the next call.
+* An M2 error message (``file:line:col:(n):[k]: error: text``) in the output raises Macaulay2Error,
+  except an interruption (:data:`INTERRUPTIONS`), which is how the request's alarm surfaces: ``alarm
+  occurred`` in the interpreter, ``computation was interrupted`` in the engine (a Gröbner basis, e.g.
+  mathicgb's F4).  It raises Macaulay2Timeout when the alarm could have fired (as much time as it was set
+  to has passed); else something other than neurom2 interrupted M2 (a signal sent from outside), and it
+  raises Macaulay2Error.  If the Python deadline passes as well, Ctrl-C is sent and the request is a
+  timeout, whatever M2 answers; if the prompt does not come back, the process is killed.  A killed or
+  dead process is started again (packages of ``load_package`` included) at the next call.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ import signal
 import sys
 import termios
 import threading
+import time
 from pathlib import Path
 
 import pexpect
@@ -63,6 +68,11 @@ STACK_BYTES = 256 << 20  # stack limit for M2 (threads get as much address space
 # Not anchored at a line start: errors go to stderr and may follow unterminated stdout output.
 _ERROR = re.compile(r":\d+:\d+:\(\d+\):(?:\[\d+\]:)? error: ")
 _LOCATED_LINE = re.compile(r"\S+:\d+:\d+:\(\d+\):")  # a backtrace line; it ends the error message
+INTERRUPTIONS = ("alarm occurred", "computation was interrupted", "interrupted")
+"""The messages of an interrupted computation in Macaulay2 1.21: the alarm in the interpreter; an alarm or Ctrl-C
+in the engine; Ctrl-C in the interpreter."""
+
+
 def find_m2() -> str:
     """The Macaulay2 executable: ``NEUROM2_M2`` (a path or command name) or ``M2`` on PATH."""
     name = os.environ.get("NEUROM2_M2") or "M2"
@@ -107,6 +117,18 @@ def _prepare_child() -> None:
 
 def _load_package_code(path: Path) -> str:
     return f"loadPackage({m2_string(path.stem)}, FileName => {m2_string(str(path))}, Reload => true);"
+
+
+def _failure(message: str, code: str, timeout: float | None, alarm_passed: bool) -> Macaulay2Error | Macaulay2Timeout:
+    """The exception for M2's error ``message``: an interruption (:data:`INTERRUPTIONS`) once the request's alarm
+    could have fired (``alarm_passed``) is the timeout; one that came before, or without an alarm, was sent by
+    something else and is reported as such; any other message is M2's error."""
+    if message.split("\n", 1)[0] not in INTERRUPTIONS:
+        return Macaulay2Error(message, code)
+    if timeout is not None and alarm_passed:
+        return Macaulay2Timeout(timeout, code)
+    limit = "no time limit was set" if timeout is None else f"before its time limit of {timeout:g} s"
+    return Macaulay2Error(f"{message} (not by neurom2: {limit}; something else interrupted Macaulay2)", code)
 
 
 def _error_message(output: str) -> str | None:
@@ -214,6 +236,7 @@ class Macaulay2Session:
         begin, end = f"{self._tag}:begin:{self._requests}", f"{self._tag}:end:{self._requests}"
         seconds = 0 if timeout is None else max(1, math.ceil(timeout))  # alarm 0 cancels any alarm
         source = m2_string(f"({code}\n)")  # the newline ends a trailing -- comment
+        started = time.monotonic()
         child.sendline(
             f'<< "{begin}" << endl; alarm {seconds}; value {source}; '
             f'alarm 0; stderr << flush; << endl << "{end}";'
@@ -237,9 +260,7 @@ class Macaulay2Session:
         message = _error_message(output)
         if message is None:
             return output
-        if timeout is not None and message.startswith("alarm occurred"):
-            raise Macaulay2Timeout(timeout, code)
-        raise Macaulay2Error(message, code)
+        raise _failure(message, code, timeout, alarm_passed=time.monotonic() - started >= seconds)
 
     def _interrupt(self) -> bool:
         """Send Ctrl-C and wait for the prompt; if it does not come, kill the process. True if it came."""
