@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import math
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -44,6 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from neurom2.deadline import MAX_SECONDS
 from neurom2.errors import InvalidOption
 
 STRATEGIES = ("auto", "eliminate", "truncated", "interpolate")
@@ -112,15 +112,16 @@ class Integer(Kind):
 
 @dataclass(frozen=True)
 class Seconds(Kind):
-    """A positive, finite number of seconds; None (no limit) allowed."""
+    """A positive, finite number of seconds, at most :data:`~neurom2.deadline.MAX_SECONDS`; None (no limit) allowed."""
 
-    describe = "a positive number of seconds"
+    describe = f"a positive number of seconds, at most {MAX_SECONDS:g}"
 
     def check(self, name: str, value: Any) -> float | None:
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-            raise InvalidOption(f"{name} must be {self.describe}, got {value!r}", name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= MAX_SECONDS:
+            shown = repr(value) if isinstance(value, (int, float)) else _kind_of(value)
+            raise InvalidOption(f"{name} must be {self.describe} (omit it for no limit), got {shown}", name)
         return float(value)
 
     def from_text(self, name: str, text: str) -> float | None:
