@@ -342,12 +342,15 @@ IMPLICIT_FORMATS = (*LATEX_FORMAT, ("m2", "neurom2.display:m2_script"))
 
 def _prepare_member(architecture: Any, values: dict[str, Any]) -> dict[str, Any]:
     """The target parsed in the network's space V, in canonical form (so equal targets are one job)."""
+    from neurom2.cost import guard
     from neurom2.errors import InvalidTarget
     from neurom2.model.space import AmbientSpace
     from neurom2.model.target import Target
 
+    space = AmbientSpace.of(architecture)
+    guard(space.listing_estimate(), values["force"])  # parsing lists the coordinates of V
     try:
-        target = Target.parse(values["target"], AmbientSpace.of(architecture))
+        target = Target.parse(values["target"], space)
     except InvalidTarget as error:
         raise InvalidOption(f"target: {error}", "target") from None
     return {**values, "target": str(target)}
