@@ -141,4 +141,5 @@ class InterpolationFailed(Neurom2Error):
 
 
 class BackendError(Neurom2Error):
-    """A batch backend cannot be used (Dask missing, scheduler unreachable)."""
+    """A batch backend cannot be used (Dask is not installed).  A scheduler address where no scheduler answers is
+    an :class:`InvalidOption` (exit status 2)."""

@@ -169,6 +169,25 @@ class Text(Kind):
 
 
 @dataclass(frozen=True)
+class SchedulerAddress(Kind):
+    """The address of a Dask scheduler, ``tcp://HOST:PORT`` or ``tls://HOST:PORT`` (HOST a name, an IPv4 address or
+    an IPv6 address in brackets; PORT 1..65535); None allowed.  Only the syntax is checked here: whether a
+    scheduler answers there is found when connecting (:mod:`neurom2.batch.dask_backend`)."""
+
+    describe = "a Dask scheduler address tcp://HOST:PORT"
+    PATTERN = re.compile(r"(tcp|tls)://([A-Za-z0-9]([A-Za-z0-9.-]{0,252})|\[[0-9A-Fa-f:.]{2,45}\]):([0-9]{1,5})")
+
+    def check(self, name: str, value: Any) -> str | None:
+        if value is None:
+            return None
+        found = self.PATTERN.fullmatch(value) if isinstance(value, str) else None
+        if found is None or not 1 <= int(found.group(4)) <= 65535:
+            shown = repr(value[:80]) if isinstance(value, str) else _kind_of(value)
+            raise InvalidOption(f"{name} must be {self.describe} (or tls://HOST:PORT), got {shown}", name)
+        return value
+
+
+@dataclass(frozen=True)
 class _FileName(Kind):
     """The name of a file, checked against the file system by :meth:`problem`; None allowed when ``optional``."""
 
@@ -323,6 +342,8 @@ SEED = Option("seed", Integer(), 0, "seed of the random choices (points, slices)
               metavar="N")
 TIMEOUT = Option("timeout", Seconds(), None, "time budget of the whole computation, in seconds (default: none)",
                  identity=False, metavar="S")
+SCHEDULER = Option("scheduler", SchedulerAddress(), None, "run on the Dask cluster of this scheduler instead",
+                   identity=False, metavar="tcp://HOST:PORT")
 FORCE = Option("force", Flag(), False, "run even when the cost estimate exceeds the size guard", identity=False)
 
 
@@ -436,8 +457,7 @@ TASKS: dict[str, Task] = {task.name: task for task in (
             Option("workers", Integer(1, optional=True), None,
                    "local worker processes for the rank computations (default: one per CPU)", identity=False,
                    metavar="N"),
-            Option("scheduler", Text("an address tcp://HOST:PORT", optional=True), None,
-                   "run the rank computations on this Dask scheduler instead", identity=False, metavar="tcp://HOST:PORT"),
+            SCHEDULER,
             Option("db", OutputFile("a results store"), "filling.sqlite",
                    "results store of the rank computations; an interrupted search resumes from it", identity=False,
                    metavar="FILE"),
@@ -494,5 +514,5 @@ def check_signatures() -> list[str]:
 
 
 __all__ = ["FIELDS", "STRATEGIES", "TASKS", "Choice", "Flag", "InputFile", "Integer", "Kind", "Option", "OutputFile",
-           "Seconds", "Task", "Text",
+           "SchedulerAddress", "Seconds", "Task", "Text",
            "check_signatures", "task"]

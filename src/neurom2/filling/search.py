@@ -37,7 +37,6 @@ bound at its corner, each neighbour of a minimal architecture by a bound or a cl
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Generator, Iterable, Sequence
 from typing import Any
@@ -49,6 +48,7 @@ from neurom2.filling.certificates import FillingResult, MinimalArchitecture, Nei
 from neurom2.filling.regions import Staircase, Widths, below
 from neurom2.geometry.bounds import MonomialBounds, monomial_bounds, monomials
 from neurom2.model.activation import Activation
+from neurom2.tasks import SCHEDULER
 
 DEFAULT_STORE = "filling.sqlite"
 """The results store of ``neurom2 filling`` when ``--db`` is not given."""
@@ -332,8 +332,8 @@ def minimal_filling(
     started = time.perf_counter()
     if workers is not None and scheduler is not None:
         raise InvalidOption("give either workers or scheduler, not both", "scheduler")
-    if scheduler is not None and not re.fullmatch(r"[a-z]+://[^\s/]+", scheduler):
-        raise InvalidOption(f"scheduler must be an address such as tcp://HOST:PORT, got {scheduler!r}", "scheduler")
+    if scheduler is not None:
+        SCHEDULER.kind.check(SCHEDULER.name, scheduler)
     sigma, r = _monomial_degree(activation)
     caps = width_caps(input, r, depth)
     box = tuple(min(cap, max_width) for cap in caps) if max_width is not None else caps
