@@ -114,14 +114,15 @@ class Integer(Kind):
 class Seconds(Kind):
     """A positive, finite number of seconds, at most :data:`~neurom2.deadline.MAX_SECONDS`; None (no limit) allowed."""
 
-    describe = f"a positive number of seconds, at most {MAX_SECONDS:g}"
+    describe = "a positive number of seconds"
 
     def check(self, name: str, value: Any) -> float | None:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= MAX_SECONDS:
             shown = repr(value) if isinstance(value, (int, float)) else _kind_of(value)
-            raise InvalidOption(f"{name} must be {self.describe} (omit it for no limit), got {shown}", name)
+            raise InvalidOption(f"{name} must be {self.describe}, got {shown} (at most {MAX_SECONDS:g}; omit it for no "
+                                "limit)", name)
         return float(value)
 
     def from_text(self, name: str, text: str) -> float | None:

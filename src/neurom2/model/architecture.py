@@ -150,9 +150,9 @@ def _parse_widths(text: str) -> tuple[int, ...]:
     parts = [part.strip() for part in text.split(",")] if text.strip() else []
     for part in parts:
         if not re.fullmatch(r"[+-]?[0-9]+", part):
-            shown = "an empty field" if not part else _shorten(part)
+            shown = "an empty field" if not part else _shorten(repr(part))
             raise InvalidArchitecture(f"widths must be positive integers separated by commas, got {shown} in "
-                                      f"{_shorten(text)}")
+                                      f"{_shorten(repr(text))}")
         if len(part.lstrip("+-0")) > len(str(MAX_WIDTH)):  # before int(): Python refuses to convert 4300+ digits
             raise InvalidArchitecture(f"width {_shorten(part)} is larger than neurom2 supports ({MAX_WIDTH})")
     return _validate_widths(int(part) for part in parts)
