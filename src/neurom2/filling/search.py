@@ -43,7 +43,7 @@ from collections.abc import Generator, Iterable, Sequence
 from typing import Any
 
 from neurom2 import progress
-from neurom2.cost import Estimate, guard
+from neurom2.cost import SATURATED, Estimate, guard
 from neurom2.deadline import Deadline
 from neurom2.errors import InvalidJob, InvalidOption
 from neurom2.filling.certificates import FillingResult, MinimalArchitecture, Neighbour, RankProof, Region, Work
@@ -63,8 +63,6 @@ SEARCH_OPERATIONS = 100
 """Operations charged per hidden width tuple of the search box, for the size guard: the search settles every tuple,
 by bounds or by ranks.  Measured on (2,·,1), σ = x², one worker: L = 7, 4.9e6 tuples, 1.9 s; L = 8, 6.3e8 tuples,
 60 s; L = 9, 1.6e11 tuples, not finished in 90 s."""
-SATURATED = 10 ** 30
-"""Tuple counts are capped here before becoming floats: any count beyond it is refused alike."""
 
 
 def width_caps(input_dim: int, r: int, depth: int) -> Widths:

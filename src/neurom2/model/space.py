@@ -22,7 +22,7 @@ from math import comb
 
 import numpy as np
 
-from neurom2.cost import Estimate
+from neurom2.cost import SATURATED, Estimate
 from neurom2.model.architecture import Architecture
 
 Exponents = tuple[int, ...]
@@ -30,8 +30,6 @@ Exponents = tuple[int, ...]
 LISTING_OPERATIONS = 200
 """Operations charged per entry of a listed exponent vector: Python takes about 200 ns per entry (measured:
 the 5000 coordinates of R[x1..x5000]_1, 2.5e7 entries, in 6 s), which :mod:`neurom2.cost` counts at 1e9/s."""
-SATURATED = 10 ** 30
-"""Entry counts are capped here before becoming floats: any count beyond it is refused alike."""
 
 
 def monomials_of_degree(n: int, degree: int) -> tuple[Exponents, ...]:
