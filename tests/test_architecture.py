@@ -85,3 +85,24 @@ def test_shifted_monomial_activation_with_biases_has_the_dimension_of_the_monomi
     shifted = Architecture.create("2,1,1", "x^2 + x", bias=True)
     assert shifted.monomial_degree == 2
     assert dimension(shifted).dim == dimension(Architecture.create("2,1,1", "x^2", bias=True)).dim == 4
+
+
+@pytest.mark.parametrize(("widths", "activation"), [("3,2,1", "x^2"), ("2,2,2", "x^3"), ("4,1", "x")])
+def test_the_listing_estimate_counts_the_entries_actually_listed(widths, activation):
+    """8 bytes per entry: the listed exponent vectors of the coordinates, plus the degree-long choice of variables
+    that builds each monomial (V homogeneous here, so that is the sum of each monomial's exponents)."""
+    space = AmbientSpace.of(Architecture.create(widths, activation))
+    listed = sum(len(c.exponents) for c in space.coordinates) + sum(sum(e) for e in space.monomials)
+    assert space.listing_estimate().memory == 8 * listed
+
+
+def test_files_are_read_only_when_regular_and_within_the_limit(tmp_path):
+    from neurom2.files import Unreadable, read_bounded
+
+    path = tmp_path / "data.csv"
+    path.write_bytes(b"x" * 100)
+    assert read_bounded(path, 100) == b"x" * 100
+    with pytest.raises(Unreadable, match="larger than the limit of 99 B"):
+        read_bounded(path, 99)
+    with pytest.raises(Unreadable, match="a character device"):
+        read_bounded("/dev/zero", 100)

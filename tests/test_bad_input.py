@@ -8,21 +8,24 @@ in-process through ``neurom2.cli.main`` (fast); one case runs the real program.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import time
 
 import pytest
 
 from neurom2.cli import main
-from neurom2.tasks import TASKS, Choice, Flag, InputFile, Integer, OutputFile, Seconds, Text
+from neurom2.tasks import TASKS, Choice, Flag, InputFile, Integer, OutputFile, SchedulerAddress, Seconds, Text
 
-BAD_WIDTHS = ["2,0,1", "2,a,1", "2", "", "2,,1", "-2,1"]
+BAD_WIDTHS = ["2,0,1", "2,a,1", "2", "", "2,,1", "-2,1", "2," + "9" * 5000, ",".join(["1"] * 2000)]
 BAD_ACTIVATIONS = ["tanh(x)", "x^-1", "3", "x*y", "x^", "relu", "sqrt(x)"]
 BAD_VALUES = {
     Integer: ["-1", "abc", "1.5", ""],
-    Seconds: ["0", "-1", "nan", "inf", "abc"],
+    Seconds: ["0", "-1", "nan", "inf", "abc", "1e10"],
     Choice: ["bogus"],
     Text: ["", ")("],
+    SchedulerAddress: ["foo", "localhost:8786", "tcp://host", "tcp://host:0", "tcp://host:99999", "http://host:80"],
     InputFile: ["", "/nonexistent-dir/file", "/"],
     OutputFile: ["", "/nonexistent-dir/file", "/"],
 }
@@ -33,7 +36,7 @@ def _task_cases():
         required = [arg for o in task.options if o.required for arg in (o.flag, _good_value(task.name, o.name))]
         if task.architecture:
             for widths in BAD_WIDTHS:
-                yield pytest.param([task.name, "--widths", widths, *required], id=f"{task.name}-widths-{widths!r}")
+                yield pytest.param([task.name, "--widths", widths, *required], id=f"{task.name}-widths-{widths[:20]!r}")
             for activation in BAD_ACTIVATIONS:
                 yield pytest.param([task.name, "--activation", activation, *required], id=f"{task.name}-activation-{activation}")
         for option in task.options:
@@ -136,3 +139,47 @@ def test_the_real_program_prints_no_traceback_for_an_internal_mistake_of_the_use
     for args in (["dim", "--widths", "1000,1000,1"], ["member", "--widths", "2,2,1", "--target", "x^5"]):
         result = subprocess.run([sys.executable, "-m", "neurom2.cli", *args], capture_output=True, text=True, timeout=120)
         assert_usage_error(result.returncode, result.stdout, result.stderr)
+
+
+def _hostile_probes(tmp):
+    """The probes of issue 17 that hung or ended in an internal error, as whole processes."""
+    fifo = tmp / "fifo.csv"
+    os.mkfifo(fifo)
+    jobs = {}
+    for name, data in (("zero", "/dev/zero"), ("fifo", str(fifo))):
+        jobs[name] = tmp / f"{name}.toml"
+        jobs[name].write_text(f"[[job]]\ntask = 'landscape'\nwidths = [2, 2, 1]\ndata = '{data}'\n")
+    good = tmp / "good.toml"
+    good.write_text("[[job]]\ntask = 'dim'\nwidths = [2, 2, 1]\n")
+    db = str(tmp / "results.sqlite")
+    return [
+        (["implicit", "--widths", "100000,1", "--activation", "x^3"], "refused: listing the 100000 coordinates"),
+        (["member", "--widths", "100000,1", "--target", "x1"], "refused: listing the 100000 coordinates"),
+        (["landscape", "--widths", "100000,1", "--random-data", "3"], "refused: listing the 100000 coordinates"),
+        (["batch", str(jobs["zero"]), "--db", db], "/dev/zero: not a regular file (a character device)"),
+        (["batch", str(jobs["fifo"]), "--db", db], "not a regular file (a FIFO)"),
+        (["batch", "/dev/zero", "--db", db], "invalid job file /dev/zero"),
+        (["batch", str(fifo), "--db", db], "invalid job file"),
+        (["landscape", "--data", str(fifo)], "not a regular file (a FIFO)"),
+        (["filling", "--input", "2", "--output", "1", "--depth", "40", "--db", str(tmp / "f.sqlite")],
+         "refused: a search box of more than 1e+30 hidden width tuples"),
+        (["filling", "--input", "2", "--output", "1", "--depth", "1000", "--db", str(tmp / "f.sqlite")],
+         "at most 100 layers"),
+        (["batch", str(good), "--db", db, "--scheduler", "foo"], "tcp://HOST:PORT"),
+        (["batch", str(good), "--db", db, "--scheduler", "tcp://127.0.0.1:1"], "no Dask scheduler answered there"),
+        (["member", "--widths", "2,2,1", "--target", "x^2", "--timeout", "1e10"], "at most 1e+07"),
+    ]
+
+
+@pytest.mark.parametrize("index", range(13))
+def test_every_hostile_probe_of_issue_17_exits_2_in_one_line_within_5_seconds(tmp_path, index):
+    probes = _hostile_probes(tmp_path)
+    assert len(probes) == 13
+    args, said = probes[index]
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "neurom2.cli", *args, "--quiet"], capture_output=True, text=True,
+                            timeout=60)
+    seconds = time.monotonic() - started
+    assert_usage_error(result.returncode, result.stdout, result.stderr)
+    assert said in result.stderr, result.stderr
+    assert seconds < 5, seconds

@@ -84,7 +84,7 @@ def test_a_failed_write_leaves_no_row_and_the_store_usable(tmp_path):
     path = tmp_path / "results.sqlite"
     job = Job.create("dim", [2, 1], "x^2")
     with ResultStore(path) as store:
-        with pytest.raises(sqlite3.IntegrityError):  # the CHECK on status fails inside the transaction
+        with pytest.raises(StoreError, match="CHECK constraint failed"):  # the CHECK on status fails inside the transaction
             store.record(job, outcome("finished"))
         assert store.counts() == {"done": 0, "failed": 0, "timeout": 0}
         store.record(job, outcome("done", {"dim": 1}))

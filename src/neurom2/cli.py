@@ -23,7 +23,7 @@ from typing import Any
 from neurom2 import __version__
 from neurom2.errors import InvalidInput, InvalidOption, Neurom2Error
 from neurom2.progress import reporting
-from neurom2.tasks import SEED, TASKS, TIMEOUT, Flag, Option, Task
+from neurom2.tasks import SCHEDULER, SEED, TASKS, TIMEOUT, Flag, Option, Task
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -214,7 +214,7 @@ def _add_batch_commands(commands: argparse._SubParsersAction) -> None:
     where = batch.add_mutually_exclusive_group()
     where.add_argument("--workers", type=_positive_int, default=None, metavar="N",
                        help="local worker processes (default: one per CPU)")
-    where.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on the Dask cluster of this scheduler instead")
+    where.add_argument("--scheduler", type=_converter(SCHEDULER), metavar=SCHEDULER.metavar, help=SCHEDULER.help)
     batch.add_argument("--retry-failed", action="store_true", help="run again the jobs stored as failed")
     batch.add_argument("--retry-timeout", action="store_true", help="run again the jobs stored as timeout")
     batch.add_argument("--dry-run", action="store_true", help="check the job file and count what would run; run nothing")

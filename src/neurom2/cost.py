@@ -24,6 +24,9 @@ SECONDS_LIMIT = 3600.0
 """Estimated seconds beyond which a computation needs ``force``."""
 MEMORY_FRACTION = 0.5
 """Fraction of physical memory beyond which a computation needs ``force``."""
+SATURATED = 10 ** 30
+"""Counts (of entries, of width tuples) are capped here before becoming floats in an estimate: beyond it, every
+count is refused alike, and a float cannot overflow."""
 
 
 def physical_memory() -> int:

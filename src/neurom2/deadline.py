@@ -20,6 +20,10 @@ from contextlib import contextmanager
 
 from neurom2.errors import Macaulay2Timeout, TimeLimitExceeded
 
+MAX_SECONDS = 1e7
+"""The longest time budget, about 116 days: the ``timeout`` option refuses more, and :meth:`Deadline.remaining`
+never gives more (a wait of 1e10 s overflows the operating system's timers)."""
+
 
 class Deadline:
     """The end of a time budget of ``seconds`` (None: unlimited), counted from construction."""
@@ -43,7 +47,7 @@ class Deadline:
         """Seconds left, at most ``limit``; None when neither bounds it.  Raises TimeLimitExceeded when
         the budget is spent."""
         self.check()
-        left = None if self.seconds is None else self.seconds - self.elapsed()
+        left = None if self.seconds is None else min(self.seconds - self.elapsed(), MAX_SECONDS)
         if limit is None:
             return left
         return limit if left is None else min(left, limit)

@@ -13,8 +13,9 @@ Each check has a status and, when something is wrong, a fix a user can act on:
   of rank ≤ 1, one quadric (the determinant), verified independently;
 * ``store``: the results store (``--db``, or ``results.sqlite`` in the working directory when it
   exists) passes the store's own opening check (:mod:`neurom2.batch.store`: SQLite header, application
-  id, ``meta`` table, schema version) and SQLite's full ``PRAGMA integrity_check``, which reads the whole
-  file; the check also says whether a batch is writing the store now, or whether its last writer stopped
+  id, ``meta`` table, schema version), SQLite's full ``PRAGMA integrity_check``, which reads the whole
+  file, and the check of every row and of the writer record against the schema (a row edited outside
+  neurom2 fails it); the check also says whether a batch is writing the store now, or whether its last writer stopped
   without closing it.  It reads without the writer lock, alongside a running batch, and never modifies
   the store.
 
@@ -241,8 +242,13 @@ def check_store(path: Path | None) -> Check:
             started = time.monotonic()
             problems = store.integrity()
             seconds = time.monotonic() - started
+            damaged = store.damaged_rows() if not problems else []
     except StoreError as error:
         return Check("store", FAIL, str(error), move)
+    if damaged:
+        return Check("store", FAIL, f"{path}: {len(damaged)} damaged row{'s' if len(damaged) != 1 else ''} (changed "
+                     f"outside neurom2): {'; '.join(damaged[:3])}" + (" ..." if len(damaged) > 3 else ""),
+                     "neurom2 writes only rows that fit: restore the file from a copy, or run the batch into a new file")
     if problems:
         return Check("store", FAIL, f"{path}: damaged; SQLite's integrity_check reports: {'; '.join(problems[:5])}",
                      f"`neurom2 results export --db {path}` saves what is readable; then run the batch into a new file")

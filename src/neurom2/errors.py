@@ -140,5 +140,10 @@ class InterpolationFailed(Neurom2Error):
     """Interpolation could not produce a stable lift to QQ (too many unlucky primes)."""
 
 
+class StoreWriteError(Neurom2Error):
+    """A results store could not be written (the disk is full, an I/O error): the rows already stored are kept."""
+
+
 class BackendError(Neurom2Error):
-    """A batch backend cannot be used (Dask missing, scheduler unreachable)."""
+    """A batch backend cannot be used (Dask is not installed).  A scheduler address where no scheduler answers is
+    an :class:`InvalidOption` (exit status 2)."""

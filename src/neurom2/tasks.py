@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import math
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -44,6 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from neurom2.deadline import MAX_SECONDS
 from neurom2.errors import InvalidOption
 
 STRATEGIES = ("auto", "eliminate", "truncated", "interpolate")
@@ -112,15 +112,17 @@ class Integer(Kind):
 
 @dataclass(frozen=True)
 class Seconds(Kind):
-    """A positive, finite number of seconds; None (no limit) allowed."""
+    """A positive, finite number of seconds, at most :data:`~neurom2.deadline.MAX_SECONDS`; None (no limit) allowed."""
 
     describe = "a positive number of seconds"
 
     def check(self, name: str, value: Any) -> float | None:
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-            raise InvalidOption(f"{name} must be {self.describe}, got {value!r}", name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= MAX_SECONDS:
+            shown = repr(value) if isinstance(value, (int, float)) else _kind_of(value)
+            raise InvalidOption(f"{name} must be {self.describe}, got {shown} (at most {MAX_SECONDS:g}; omit it for no "
+                                "limit)", name)
         return float(value)
 
     def from_text(self, name: str, text: str) -> float | None:
@@ -164,6 +166,25 @@ class Text(Kind):
             return None
         if not isinstance(value, str):
             raise InvalidOption(f"{name} must be {self.what}, got {_kind_of(value)}", name)
+        return value
+
+
+@dataclass(frozen=True)
+class SchedulerAddress(Kind):
+    """The address of a Dask scheduler, ``tcp://HOST:PORT`` or ``tls://HOST:PORT`` (HOST a name, an IPv4 address or
+    an IPv6 address in brackets; PORT 1..65535); None allowed.  Only the syntax is checked here: whether a
+    scheduler answers there is found when connecting (:mod:`neurom2.batch.dask_backend`)."""
+
+    describe = "a Dask scheduler address tcp://HOST:PORT"
+    PATTERN = re.compile(r"(tcp|tls)://([A-Za-z0-9]([A-Za-z0-9.-]{0,252})|\[[0-9A-Fa-f:.]{2,45}\]):([0-9]{1,5})")
+
+    def check(self, name: str, value: Any) -> str | None:
+        if value is None:
+            return None
+        found = self.PATTERN.fullmatch(value) if isinstance(value, str) else None
+        if found is None or not 1 <= int(found.group(4)) <= 65535:
+            shown = repr(value[:80]) if isinstance(value, str) else _kind_of(value)
+            raise InvalidOption(f"{name} must be {self.describe} (or tls://HOST:PORT), got {shown}", name)
         return value
 
 
@@ -340,6 +361,8 @@ SEED = Option("seed", Integer(), 0, "seed of the random choices (points, slices)
               metavar="N")
 TIMEOUT = Option("timeout", Seconds(), None, "time budget of the whole computation, in seconds (default: none)",
                  identity=False, metavar="S")
+SCHEDULER = Option("scheduler", SchedulerAddress(), None, "run on the Dask cluster of this scheduler instead",
+                   identity=False, metavar="tcp://HOST:PORT")
 FORCE = Option("force", Flag(), False, "run even when the cost estimate exceeds the size guard", identity=False)
 
 
@@ -359,12 +382,15 @@ IMPLICIT_FORMATS = (*LATEX_FORMAT, ("m2", "neurom2.display:m2_script"))
 
 def _prepare_member(architecture: Any, values: dict[str, Any]) -> dict[str, Any]:
     """The target parsed in the network's space V, in canonical form (so equal targets are one job)."""
+    from neurom2.cost import guard
     from neurom2.errors import InvalidTarget
     from neurom2.model.space import AmbientSpace
     from neurom2.model.target import Target
 
+    space = AmbientSpace.of(architecture)
+    guard(space.listing_estimate(), values["force"])  # parsing lists the coordinates of V
     try:
-        target = Target.parse(values["target"], AmbientSpace.of(architecture))
+        target = Target.parse(values["target"], space)
     except InvalidTarget as error:
         raise InvalidOption(f"target: {error}", "target") from None
     return {**values, "target": str(target)}
@@ -441,8 +467,7 @@ TASKS: dict[str, Task] = {task.name: task for task in (
             Option("workers", Integer(1, optional=True), None,
                    "local worker processes for the rank computations (default: one per CPU)", identity=False,
                    metavar="N"),
-            Option("scheduler", Text("an address tcp://HOST:PORT", optional=True), None,
-                   "run the rank computations on this Dask scheduler instead", identity=False, metavar="tcp://HOST:PORT"),
+            SCHEDULER,
             Option("db", OutputFile("a results store"), "filling.sqlite",
                    "results store of the rank computations; an interrupted search resumes from it", identity=False,
                    metavar="FILE"),
@@ -500,5 +525,5 @@ def check_signatures() -> list[str]:
 
 
 __all__ = ["FIELDS", "STRATEGIES", "TASKS", "Choice", "Flag", "InputFile", "Integer", "Kind", "Option", "OutputFile",
-           "Seconds", "Task", "Text",
+           "SchedulerAddress", "Seconds", "Task", "Text",
            "check_signatures", "task"]

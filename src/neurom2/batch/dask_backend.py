@@ -37,12 +37,14 @@ from typing import Any
 
 from neurom2.batch.execute import Outcome, now, run_job
 from neurom2.batch.jobs import Job
-from neurom2.errors import BackendError
+from neurom2.errors import BackendError, InvalidOption
+from neurom2.tasks import SCHEDULER
 
 REFRESH_SECONDS = 2.0
 """How often the number of worker threads is asked from the scheduler."""
 IDLE_SLEEP = 0.005
-CONNECT_TIMEOUT = "30s"
+CONNECT_SECONDS = 2
+"""How long to wait for the scheduler to answer the connection, before refusing its address (exit status 2)."""
 RESTART_SECONDS = 120.0
 """How long a worker restart may take (shut down, then the new worker's registration)."""
 FAREWELL_SECONDS = 5.0
@@ -131,7 +133,7 @@ class DaskCluster:
     """Run jobs on the Dask cluster whose scheduler is at ``scheduler`` (an address or a ``Client``)."""
 
     def __init__(self, scheduler: str | Any, *, log: Callable[[str], None] | None = None) -> None:
-        self.scheduler = scheduler
+        self.scheduler = SCHEDULER.kind.check(SCHEDULER.name, scheduler) if isinstance(scheduler, str) else scheduler
         self.log = log or (lambda message: None)
 
     def describe(self) -> str:
@@ -144,9 +146,10 @@ class DaskCluster:
         if not isinstance(self.scheduler, str):
             return self.scheduler, False
         try:
-            return distributed.Client(self.scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False), True
-        except (OSError, TimeoutError) as error:
-            raise BackendError(f"cannot reach the Dask scheduler at {self.scheduler}: {error}") from None
+            return distributed.Client(self.scheduler, timeout=f"{CONNECT_SECONDS}s", set_as_default=False), True
+        except (OSError, TimeoutError, ValueError) as error:
+            raise InvalidOption(f"scheduler {self.scheduler}: no Dask scheduler answered there within {CONNECT_SECONDS} s "
+                                f"({' '.join(str(error).split())})", SCHEDULER.name) from None
 
     def run(self, jobs: Iterable[Job]) -> Generator[tuple[Job, Outcome], None, None]:
         """Submit ``jobs`` in order, yield ``(job, outcome)`` as they complete (see the module docstring)."""

@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import Any
 
 from neurom2.errors import InvalidActivation, InvalidArchitecture, InvalidJob, InvalidOption, JobFileError
+from neurom2.files import Unreadable, read_bounded
 from neurom2.model.activation import Activation
 from neurom2.model.architecture import Architecture
 from neurom2.tasks import TASKS, Flag, Option, Seconds
@@ -64,6 +65,8 @@ DEFAULT_TIMEOUT = 300.0
 """Seconds: the time budget of a job when the job file gives none (a batch must not wait forever)."""
 MAX_JOBS = 1_000_000
 """A job file expanding to more jobs than this is rejected (usually a typo in a range)."""
+MAX_FILE_BYTES = 16 << 20
+"""Job files larger than this (16 MiB) are refused, as are FIFOs and devices (:mod:`neurom2.files`)."""
 
 
 def default_wall_timeout(timeout: float) -> float:
@@ -320,7 +323,9 @@ def load_jobs(path: str | Path) -> list[Job]:
     """
     name = str(path)
     try:
-        raw = Path(path).read_bytes()
+        raw = read_bounded(path, MAX_FILE_BYTES)
+    except Unreadable as error:
+        raise JobFileError(name, [(None, str(error))]) from None
     except OSError as error:
         raise JobFileError(name, [(None, f"cannot read the job file: {error.strerror or error}")]) from None
     try:

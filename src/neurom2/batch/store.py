@@ -49,6 +49,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import socket
 import sqlite3
 import time
@@ -62,7 +63,7 @@ from neurom2.batch.execute import STATUSES, Outcome, now
 from neurom2.batch.jobs import Job
 from neurom2.batch.lock import WriterLock
 from neurom2.display import Typeset
-from neurom2.errors import StoreError
+from neurom2.errors import Neurom2Error, StoreError, StoreWriteError
 
 APPLICATION = "neurom2-batch"
 APPLICATION_ID = 0x4E4D3242  # "NM2B"
@@ -89,8 +90,51 @@ CREATE TABLE results (
 );
 CREATE INDEX results_status ON results(status);
 """
+DAMAGED_ADVICE = "the store was changed outside neurom2 (`neurom2 doctor --db FILE` lists every damaged row)"
 COLUMNS = ("key", "task", "description", "status", "result", "error", "seconds", "neurom2_version", "m2_version",
            "started", "finished", "host", "runs")
+
+
+_NUMBER = (int, float)
+COLUMN_TYPES: dict[str, tuple[type, ...]] = {
+    "key": (str,), "task": (str,), "description": (str,), "status": (str,), "result": (str, type(None)),
+    "error": (str, type(None)), "seconds": (*_NUMBER, type(None)), "neurom2_version": (str, type(None)),
+    "m2_version": (str, type(None)), "started": (str, type(None)), "finished": (str, type(None)),
+    "host": (str, type(None)), "runs": (int,)}
+"""What SQLite may hand back for each column (it stores any type in any column when the schema is edited)."""
+DESCRIPTION_TYPES: dict[str, tuple[type, ...]] = {
+    "widths": (list, type(None)), "activation": (str, type(None)), "bias": (bool, type(None))}
+RESULT_TYPES: dict[str, tuple[type, ...]] = {
+    **{name: (int, type(None)) for name in ("dim", "expected_dim", "ambient_dim", "defect", "degree", "learning_degree")},
+    "fills": (bool, type(None)), "member": (bool, type(None)), "field": (str, type(None)), "method": (str, type(None)),
+    "equations": (list, type(None)), "infimum": (dict, type(None))}
+INFIMUM_TYPES: dict[str, tuple[type, ...]] = {"value": (*_NUMBER, type(None)), "attained": (bool, type(None))}
+"""The fields of descriptions and results that reading code (:mod:`neurom2.batch.results`) relies on, with
+their types; absent counts as None.  Other fields are passed through as stored."""
+
+
+def _expect(name: str, value: Any, allowed: tuple[type, ...]) -> None:
+    """ValueError unless ``value`` is of one of the ``allowed`` types (a bool is not an int here)."""
+    if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
+        wanted = " or ".join("null" if kind is type(None) else kind.__name__ for kind in allowed)
+        raise ValueError(f"{name} is {_shown(value)}, expected {wanted}")
+
+
+def _json_object(name: str, text: str) -> dict[str, Any]:
+    """``text`` decoded as a JSON object; ValueError naming the column otherwise."""
+    if not isinstance(text, str):
+        raise ValueError(f"{name} is {_shown(text)}, expected JSON text")
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{name} is not JSON ({error})") from None
+    _expect(name, value, (dict,))
+    return value
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return f"{type(value).__name__} {text if len(text) <= 40 else text[:40] + '...'}"
 
 
 @dataclass(frozen=True)
@@ -114,9 +158,26 @@ class ResultRow(Typeset):
 
     @classmethod
     def from_sql(cls, row: sqlite3.Row) -> ResultRow:
+        """The row, decoded and checked against the schema: ValueError saying what is wrong (a row written by
+        neurom2 always passes; one edited by hand or by another program may not)."""
         values = dict(row)
-        values["description"] = json.loads(values["description"])
-        values["result"] = json.loads(values["result"]) if values["result"] is not None else None
+        if set(values) != set(COLUMNS):
+            raise ValueError(f"columns {sorted(values)}, expected {list(COLUMNS)}")
+        for name, allowed in COLUMN_TYPES.items():
+            _expect(name, values[name], allowed)
+        if values["status"] not in STATUSES:
+            raise ValueError(f"unknown status {values['status']!r} (one of {', '.join(STATUSES)})")
+        values["description"] = _json_object("description", values["description"])
+        values["result"] = None if values["result"] is None else _json_object("result", values["result"])
+        for name, allowed in DESCRIPTION_TYPES.items():
+            _expect(f"description.{name}", values["description"].get(name), allowed)
+        for name, allowed in RESULT_TYPES.items():
+            _expect(f"result.{name}", (values["result"] or {}).get(name), allowed)
+        if not all(isinstance(w, int) and not isinstance(w, bool) for w in values["description"].get("widths") or []):
+            raise ValueError("description.widths is not a list of integers")
+        infimum = (values["result"] or {}).get("infimum") or {}
+        for name, allowed in INFIMUM_TYPES.items():
+            _expect(f"result.infimum.{name}", infimum.get(name), allowed)
         return cls(**values)
 
     def to_json(self) -> dict[str, Any]:
@@ -133,6 +194,17 @@ class Writer:
     since: str
     neurom2_version: str
     closed: str | None = None
+
+    @classmethod
+    def from_record(cls, text: str) -> Writer:
+        """The ``meta`` row ``writer`` decoded and checked; ValueError saying what is wrong."""
+        record = _json_object("the writer record", text)
+        fields = {"host": (str,), "pid": (int,), "since": (str,), "neurom2_version": (str,), "closed": (str, type(None))}
+        if set(record) - set(fields) or not {"host", "pid", "since", "neurom2_version"} <= set(record):
+            raise ValueError(f"the writer record has fields {sorted(record)}, expected {sorted(fields)}")
+        for name, allowed in fields.items():
+            _expect(f"writer.{name}", record.get(name), allowed)
+        return cls(**record)
 
     @classmethod
     def this_process(cls) -> Writer:
@@ -175,10 +247,10 @@ class ResultStore:
     def _connect(self) -> sqlite3.Connection:
         try:
             db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         except sqlite3.Error as error:
             raise StoreError(f"{self.path}: cannot open: {error}") from None
         db.row_factory = sqlite3.Row
-        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         return db
 
     def _open_for_writing(self) -> sqlite3.Connection:
@@ -244,7 +316,7 @@ class ResultStore:
             db.execute("INSERT OR REPLACE INTO meta VALUES ('writer', ?)", (json.dumps(asdict(writer)),))
 
     def _transaction(self) -> _Transaction:
-        return _Transaction(self._db)
+        return _Transaction(self._db, self.path)
 
     # --- writing ---
 
@@ -302,12 +374,31 @@ class ResultStore:
                 if limit is not None and count >= limit:
                     return
                 count += 1
-                yield ResultRow.from_sql(row)
+                yield self._decode(row)
 
     def get(self, key: str) -> ResultRow | None:
         with self._reading() as db:
             row = db.execute("SELECT * FROM results WHERE key = ?", (key,)).fetchone()
-        return ResultRow.from_sql(row) if row else None
+        return self._decode(row) if row else None
+
+    def _decode(self, row: sqlite3.Row) -> ResultRow:
+        """:meth:`ResultRow.from_sql`; a row that does not fit the schema raises StoreError naming it."""
+        try:
+            return ResultRow.from_sql(row)
+        except ValueError as error:
+            key = row["key"] if "key" in row.keys() else "?"
+            raise StoreError(f"{self.path}: damaged row {str(key)[:16]!r}: {error}; {DAMAGED_ADVICE}") from None
+
+    def damaged_rows(self) -> list[str]:
+        """Every row that does not fit the schema, as ``key: what is wrong`` (``[]`` when all fit)."""
+        found = []
+        with self._reading() as db:
+            for row in db.execute("SELECT * FROM results"):
+                try:
+                    ResultRow.from_sql(row)
+                except ValueError as error:
+                    found.append(f"{str(row['key'])[:16]}: {error}")
+        return found
 
     def counts(self) -> dict[str, int]:
         """Rows per status (every status present, possibly 0)."""
@@ -322,7 +413,12 @@ class ResultStore:
     def writer(self) -> Writer | None:
         """The last (or current) writer, from ``meta``; None for a store made by an older neurom2."""
         record = self.meta().get("writer")
-        return Writer(**json.loads(record)) if record else None
+        if record is None:
+            return None
+        try:
+            return Writer.from_record(record)
+        except ValueError as error:
+            raise StoreError(f"{self.path}: damaged meta row 'writer': {error}; {DAMAGED_ADVICE}") from None
 
     def integrity(self, *, thorough: bool = True) -> list[str]:
         """SQLite's findings on the whole file: ``[]`` when it is sound.  ``thorough``: ``PRAGMA
@@ -338,7 +434,8 @@ class ResultStore:
         lock, self._lock = self._lock, None
         try:
             if lock is not None:
-                self._set_writer(replace(self.writer() or Writer.this_process(), closed=now()))
+                with contextlib.suppress(Neurom2Error):  # e.g. a full disk: left unclean, the next writer checks it
+                    self._set_writer(replace(self.writer() or Writer.this_process(), closed=now()))
         finally:
             self._db.close()
             if lock is not None:
@@ -352,20 +449,42 @@ class ResultStore:
 
 
 class _Transaction:
-    """``BEGIN IMMEDIATE`` … ``COMMIT``, or ``ROLLBACK`` on any exception (KeyboardInterrupt included)."""
+    """``BEGIN IMMEDIATE`` … ``COMMIT``, or ``ROLLBACK`` on any exception (KeyboardInterrupt included).
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    SQLite's errors become neurom2's: a full disk or an I/O error :class:`StoreWriteError` (exit status 1: the
+    transaction is rolled back, every row committed before is kept), any other :class:`StoreError`."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path) -> None:
         self.db = db
+        self.path = path
 
     def __enter__(self) -> sqlite3.Connection:
-        self.db.execute("BEGIN IMMEDIATE")
+        with self._translated():
+            self.db.execute("BEGIN IMMEDIATE")
         return self.db
 
-    def __exit__(self, kind: type | None, *rest: object) -> None:
-        if kind is None:
-            self.db.execute("COMMIT")
-        else:
-            self.db.execute("ROLLBACK")
+    def __exit__(self, kind: type | None, error: BaseException | None, *rest: object) -> None:
+        with self._translated():
+            if kind is None:
+                self.db.execute("COMMIT")
+            elif self.db.in_transaction:  # SQLite may have rolled back already (a full disk does)
+                self.db.execute("ROLLBACK")
+        if isinstance(error, sqlite3.Error):
+            with self._translated():
+                raise error
+
+    @contextlib.contextmanager
+    def _translated(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.OperationalError as error:
+            if "full" in str(error) or "I/O" in str(error):
+                raise StoreWriteError(f"{self.path}: cannot write the store ({error}); the rows already stored are "
+                                      "kept: free space (or fix the disk) and run the same command again to resume") from None
+            raise StoreError(f"{self.path}: cannot write the store ({error})") from None
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{self.path}: cannot write the store ({error}); `neurom2 doctor --db {self.path}` "
+                             "checks the whole file") from None
 
 
 def _holder(path: Path) -> str:
@@ -375,7 +494,10 @@ def _holder(path: Path) -> str:
             record = db.execute("SELECT value FROM meta WHERE name = 'writer'").fetchone()
     except sqlite3.Error:  # the holder is creating the store
         record = None
-    writer = Writer(**json.loads(record[0])) if record else None
+    try:
+        writer = Writer.from_record(record[0]) if record else None
+    except ValueError:
+        return "a process whose writer record is damaged"
     if writer is None or writer.closed is not None:
         return "a process that is just opening it"
     return writer.describe()
@@ -394,6 +516,11 @@ def check_store_file(path: Path, create: bool) -> bool:
         return True
     if not path.is_file():
         raise StoreError(f"{path}: not a regular file")
+    links = path.stat().st_nlink
+    if links > 1:
+        raise StoreError(f"{path}: the file has {links} names (hard links); SQLite's journal and neurom2's writer lock "
+                         "go by name, so two names of one store can damage it; not touched. Use the original name, or "
+                         "a copy (cp)")
     with open(path, "rb") as handle:
         header = handle.read(len(SQLITE_MAGIC))
     if not header:
@@ -416,7 +543,7 @@ def check_store_file(path: Path, create: bool) -> bool:
         raise StoreError(f"{path}: not a usable SQLite database ({error}); not touched") from None
     if meta.get("application") != APPLICATION:
         raise StoreError(f"{path}: its meta table does not name {APPLICATION!r}; not touched")
-    version = int(meta.get("schema_version", "0"))
+    version = int(meta["schema_version"]) if re.fullmatch(r"[0-9]{1,9}", str(meta.get("schema_version"))) else 0
     if version > SCHEMA_VERSION:
         raise StoreError(f"{path}: written by a newer neurom2 (store schema {version}, this neurom2 reads "
                          f"{SCHEMA_VERSION}); not touched")

@@ -37,18 +37,21 @@ bound at its corner, each neighbour of a minimal architecture by a bound or a cl
 
 from __future__ import annotations
 
-import re
+import math
 import time
 from collections.abc import Generator, Iterable, Sequence
 from typing import Any
 
 from neurom2 import progress
+from neurom2.cost import SATURATED, Estimate, guard
 from neurom2.deadline import Deadline
 from neurom2.errors import InvalidJob, InvalidOption
 from neurom2.filling.certificates import FillingResult, MinimalArchitecture, Neighbour, RankProof, Region, Work
 from neurom2.filling.regions import Staircase, Widths, below
 from neurom2.geometry.bounds import MonomialBounds, monomial_bounds, monomials
 from neurom2.model.activation import Activation
+from neurom2.model.architecture import MAX_DEPTH
+from neurom2.tasks import SCHEDULER
 
 DEFAULT_STORE = "filling.sqlite"
 """The results store of ``neurom2 filling`` when ``--db`` is not given."""
@@ -56,6 +59,10 @@ JOB_TIMEOUT = 600.0
 """Seconds for one rank job (the whole search may have its own ``timeout``)."""
 UNBOUNDED = 10 ** 18
 """A width larger than any cap."""
+SEARCH_OPERATIONS = 100
+"""Operations charged per hidden width tuple of the search box, for the size guard: the search settles every tuple,
+by bounds or by ranks.  Measured on (2,·,1), σ = x², one worker: L = 7, 4.9e6 tuples, 1.9 s; L = 8, 6.3e8 tuples,
+60 s; L = 9, 1.6e11 tuples, not finished in 90 s."""
 
 
 def width_caps(input_dim: int, r: int, depth: int) -> Widths:
@@ -300,6 +307,14 @@ class FrontierSearch:
         return tuple(found)
 
 
+def search_estimate(box: Widths) -> Estimate:
+    """The cost of searching the box [1, c_1] × ... × [1, c_{L−1}]: :data:`SEARCH_OPERATIONS` per tuple in it."""
+    tuples = min(math.prod(box), SATURATED)
+    count = f"{float(tuples):.2g}" if tuples < SATURATED else f"more than {float(SATURATED):.0e}"
+    return Estimate(f"a search box of {count} hidden width tuples (widths up to {max(box)}; --max-width W "
+                    "searches a smaller one)", 0.0, float(SEARCH_OPERATIONS * tuples))
+
+
 def _monomial_degree(activation: str) -> tuple[Activation, int]:
     sigma = Activation.parse(activation)
     if not sigma.is_monomial or sigma.degree < 2:
@@ -332,11 +347,14 @@ def minimal_filling(
     started = time.perf_counter()
     if workers is not None and scheduler is not None:
         raise InvalidOption("give either workers or scheduler, not both", "scheduler")
-    if scheduler is not None and not re.fullmatch(r"[a-z]+://[^\s/]+", scheduler):
-        raise InvalidOption(f"scheduler must be an address such as tcp://HOST:PORT, got {scheduler!r}", "scheduler")
+    if scheduler is not None:
+        SCHEDULER.kind.check(SCHEDULER.name, scheduler)
+    if depth > MAX_DEPTH:
+        raise InvalidOption(f"depth {depth} is more than neurom2 supports (at most {MAX_DEPTH} layers)", "depth")
     sigma, r = _monomial_degree(activation)
     caps = width_caps(input, r, depth)
     box = tuple(min(cap, max_width) for cap in caps) if max_width is not None else caps
+    guard(search_estimate(box), force)
     deadline = Deadline(timeout)
     with ResultStore(db) as store:
         oracle = RankOracle(store, str(sigma), seed=seed, workers=workers, scheduler=scheduler, force=force,

@@ -141,6 +141,7 @@ def implicitize(
         raise InvalidOption(f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}", "strategy")
     if max_degree is not None and max_degree < 1:
         raise InvalidOption(f"max_degree must be at least 1, got {max_degree}", "max_degree")
+    guard(AmbientSpace.of(architecture).listing_estimate(), force)
     deadline = Deadline.coerce(timeout)
     with deadline.enforced():
         return _implicitize(architecture, strategy, max_degree, _Macaulay2(session), deadline, verify, seed, force)

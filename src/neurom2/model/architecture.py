@@ -24,6 +24,10 @@ from neurom2.errors import InvalidArchitecture
 from neurom2.model.activation import Activation
 
 MAX_WIDTH = 100_000
+"""The widest layer neurom2 accepts (far beyond what any computation here can afford; a guard, not a promise)."""
+MAX_DEPTH = 100
+"""The most affine layers neurom2 accepts: the proved bounds recurse over the layers, and at a few hundred
+layers Python's recursion limit would be reached; every practical network is far shallower."""
 
 
 @dataclass(frozen=True)
@@ -146,8 +150,11 @@ def _parse_widths(text: str) -> tuple[int, ...]:
     parts = [part.strip() for part in text.split(",")] if text.strip() else []
     for part in parts:
         if not re.fullmatch(r"[+-]?[0-9]+", part):
-            shown = "an empty field" if not part else repr(part)
-            raise InvalidArchitecture(f"widths must be positive integers separated by commas, got {shown} in {text!r}")
+            shown = "an empty field" if not part else _shorten(repr(part))
+            raise InvalidArchitecture(f"widths must be positive integers separated by commas, got {shown} in "
+                                      f"{_shorten(repr(text))}")
+        if len(part.lstrip("+-0")) > len(str(MAX_WIDTH)):  # before int(): Python refuses to convert 4300+ digits
+            raise InvalidArchitecture(f"width {_shorten(part)} is larger than neurom2 supports ({MAX_WIDTH})")
     return _validate_widths(int(part) for part in parts)
 
 
@@ -158,14 +165,23 @@ def _validate_widths(widths: Iterable[int]) -> tuple[int, ...]:
         raise InvalidArchitecture(f"widths must be a sequence of positive integers, got {widths!r}") from None
     for w in values:
         if isinstance(w, bool) or not isinstance(w, int):
-            raise InvalidArchitecture(f"widths must be positive integers, got {w!r} in {values!r}")
+            raise InvalidArchitecture(f"widths must be positive integers, got {_shorten(repr(w))} in {_shorten(repr(values))}")
         if w < 1:
-            raise InvalidArchitecture(f"widths must be positive integers, got {w} in {values!r}")
+            raise InvalidArchitecture(f"widths must be positive integers, got {w} in {_shorten(repr(values))}")
         if w > MAX_WIDTH:
-            raise InvalidArchitecture(f"width {w} is larger than neurom2 supports ({MAX_WIDTH})")
+            shown = w if w.bit_length() <= 64 else f"of {w.bit_length()} bits"
+            raise InvalidArchitecture(f"width {shown} is larger than neurom2 supports ({MAX_WIDTH})")
+    if len(values) > MAX_DEPTH + 1:
+        raise InvalidArchitecture(f"a network of {len(values) - 1} affine layers is deeper than neurom2 supports "
+                                  f"(at most {MAX_DEPTH} layers, {MAX_DEPTH + 1} widths)")
     if len(values) < 2:
         raise InvalidArchitecture(
             f"a network needs at least two widths (input and output), got {values!r}; "
             "e.g. widths 2,1 is a single affine map R^2 -> R"
         )
     return values
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    """``text`` for a message, cut to about ``limit`` characters (a hostile width can have thousands)."""
+    return text if len(text) <= limit else f"{text[:limit // 2]}...({len(text)} characters)...{text[-10:]}"

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from neurom2.errors import InvalidDataset
+from neurom2.files import Unreadable, read_bounded
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
 from neurom2.rationals import fraction
@@ -53,6 +54,8 @@ MAX_EXPONENT = 400
 """Decimal exponents beyond ±MAX_EXPONENT are refused (``1e999999999`` would be a number with a billion digits)."""
 MAX_DIGITS = 2000
 """Numbers longer than this many characters are refused."""
+MAX_FILE_BYTES = 64 << 20
+"""CSV files larger than this (64 MiB) are refused, as are FIFOs and devices (:mod:`neurom2.files`)."""
 
 _NUMBER = re.compile(r"[+-]?(?:(?P<fraction>\d+/\d+)|(?:\d+(?:\.\d*)?|\.\d+)(?:[eE](?P<exponent>[+-]?\d+))?)")
 _COLUMN = re.compile(r"(?P<kind>[xy])(?P<index>[1-9]\d*)")
@@ -130,9 +133,11 @@ class Dataset:
         """Read a CSV file (see the module docstring); InvalidDataset ``FILE:LINE: reason`` if it is not valid."""
         name = str(path)
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            text = read_bounded(path, MAX_FILE_BYTES).decode("utf-8")
         except UnicodeDecodeError:
             raise InvalidDataset(f"{name}: not a text file (UTF-8)") from None
+        except Unreadable as error:
+            raise InvalidDataset(f"{name}: {error}") from None
         except OSError as error:
             raise InvalidDataset(f"{name}: cannot read the file: {error.strerror or error}") from None
         return cls.parse_csv(text, name)

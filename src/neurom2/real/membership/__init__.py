@@ -127,6 +127,7 @@ def decide_membership(
     if field not in FIELDS:
         raise InvalidOption(f"field must be 'real' or 'complex', got {field!r}", "field")
     space = AmbientSpace.of(architecture)
+    guard(space.listing_estimate(), force)
     if isinstance(target, Target):
         if target.space != space:
             raise InvalidTarget(f"the target lies in {target.space.describe()}, but the network's space is {space.describe()}")
