@@ -381,8 +381,12 @@ def minimal_generators(space: AmbientSpace, pieces: Sequence[DegreePiece]) -> li
 
 def _independent(space: AmbientSpace, span: list[dict[Exponents, Fraction]],
                  candidates: list[dict[Exponents, Fraction]], p: int) -> list[dict[Exponents, Fraction]]:
-    """The candidates not in the span of ``span`` and of the candidates kept before them (ranks modulo p),
-    one multidegree class at a time (both families are homogeneous for that grading)."""
+    """The candidates not in the span of ``span`` and of the candidates kept before them (modulo p), one
+    multidegree class at a time (both families are homogeneous for that grading).
+
+    One elimination per class: the vectors (``span`` first, then the candidates, in order) are the columns of
+    a matrix whose reduced row echelon form has its pivots exactly at the columns independent of all columns
+    before them; a candidate is kept when its column is a pivot column."""
     def residue(c: Fraction) -> int:
         if c.denominator % p == 0:
             raise InterpolationFailed(f"a coefficient {c} has a denominator divisible by {p}")
@@ -398,15 +402,9 @@ def _independent(space: AmbientSpace, span: list[dict[Exponents, Fraction]],
             continue
         monomials = sorted({e for f in products + members for e in f})
         column = {e: j for j, e in enumerate(monomials)}
-        basis = [_vector(f, column, residue) for f in products]
-        rank = _rank(basis, len(monomials), p)
-        for f in members:
-            vector = _vector(f, column, residue)
-            larger = _rank(basis + [vector], len(monomials), p)
-            if larger > rank:
-                basis.append(vector)
-                rank = larger
-                kept.append(f)
+        vectors = [_vector(f, column, residue) for f in products + members]
+        pivots = set(pivot_columns(np.array(vectors, dtype=np.int64).T, p))
+        kept += [f for j, f in enumerate(members, start=len(products)) if j in pivots]
     return kept
 
 
@@ -417,8 +415,12 @@ def _vector(f: dict[Exponents, Fraction], column: dict[Exponents, int], residue)
     return vector
 
 
-def _rank(rows: list[list[int]], columns: int, p: int) -> int:
-    return flint.nmod_mat(len(rows), columns, [v for row in rows for v in row], p).rank() if rows else 0
+def pivot_columns(matrix: np.ndarray, p: int) -> list[int]:
+    """The pivot columns of the reduced row echelon form of ``matrix`` modulo p: the columns that are not
+    combinations of the columns before them (in increasing order)."""
+    echelon, rank = modular_matrix(matrix, p).rref()
+    rows = np.array([int(v) for v in echelon.entries()], dtype=np.int64).reshape(matrix.shape)[:rank]
+    return [int(np.flatnonzero(row)[0]) for row in rows]
 
 
 def class_key(space: AmbientSpace, monomial: Exponents) -> bytes:
