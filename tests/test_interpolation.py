@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import flint
 import numpy as np
 import sympy
 
@@ -16,6 +17,7 @@ from neurom2.geometry.interpolation import (
     minimal_generators,
     multidegree_classes,
     normalized,
+    pivot_columns,
 )
 from neurom2.model.space import AmbientSpace, Exponents
 
@@ -38,21 +40,26 @@ def rank_over_qq(polynomials: list[Polynomial], monomials: tuple[Exponents, ...]
     return sympy.Matrix([[f.get(e, 0) for e in monomials] for f in polynomials]).rank()
 
 
-def test_independent_keeps_exactly_the_candidates_outside_the_span_of_what_came_before():
-    space = AmbientSpace.of(Architecture.create("3,2,1", "x^2"))
+def shifted(f: Polynomial, i: int) -> Polynomial:
+    """x_i * f."""
+    return {tuple(a + (j == i) for j, a in enumerate(e)): c for e, c in f.items()}
+
+
+def test_independent_keeps_exactly_the_candidates_outside_the_span_of_the_products_and_those_before():
+    space = AmbientSpace.of(Architecture.create("3,2,1", "x^3"))
     rng = np.random.default_rng(7)
-    span: list[Polynomial] = []
+    previous = [random_polynomial(monomials, rng) for monomials in multidegree_classes(space, 2)[::2]]
     candidates: list[Polynomial] = []
     expected: list[Polynomial] = []
-    for monomials in [c for c in multidegree_classes(space, 3) if len(c) >= 5]:
-        products = [random_polynomial(monomials, rng) for _ in range(2)]
+    for monomials in multidegree_classes(space, 3):
+        products = [q for f in previous for i in range(space.dim) if set(q := shifted(f, i)) <= set(monomials)]
         new = [random_polynomial(monomials, rng) for _ in range(2)]
-        assert rank_over_qq(products + new, monomials) == 4  # the construction below relies on it
-        span += products
-        candidates += [combination(products, [2, -3]), new[0], combination([new[0], products[1]], [3, 1]),
+        if not products or rank_over_qq(products + new, monomials) < rank_over_qq(products, monomials) + 2:
+            continue  # no room for two new cubics in this class
+        candidates += [combination(products[:2], [2, -3]), new[0], combination([new[0], products[-1]], [3, 1]),
                        new[1], combination(new, [1, -1])]
         expected += new
-    assert expected and _independent(space, span, candidates, INTERPOLATION_PRIMES[0]) == expected
+    assert expected and _independent(space, previous, candidates, INTERPOLATION_PRIMES[0]) == expected
 
 
 def test_the_quartics_of_the_quartic_veronese_secant_are_products_of_its_cubics():
@@ -63,3 +70,14 @@ def test_the_quartics_of_the_quartic_veronese_secant_are_products_of_its_cubics(
     pieces = [equations_of_degree(arch, k, sampler=sampler) for k in range(1, 5)]
     assert not pieces[0].basis and not pieces[1].basis and pieces[3].basis
     assert minimal_generators(AmbientSpace.of(arch), pieces) == [normalized(f) for f in pieces[2].basis]
+
+
+def test_pivot_columns_are_where_the_rank_of_the_leading_columns_grows():
+    rng = np.random.default_rng(3)
+    p = INTERPOLATION_PRIMES[0]
+    basis = rng.integers(0, p, size=(6, 4))
+    # b0, 0, 3 b0 + 5 b1 (new), b1 (now dependent), b2, b3, then three combinations of b0..b3
+    matrix = np.concatenate([basis[:, :1], 0 * basis[:, :1], basis[:, :2] @ [[3], [5]] % p, basis[:, 1:4],
+                             basis @ rng.integers(0, p, size=(4, 3)) % p], axis=1)
+    ranks = [flint.nmod_mat(6, j, matrix[:, :j].ravel().tolist(), p).rank() if j else 0 for j in range(matrix.shape[1] + 1)]
+    assert pivot_columns(matrix, p) == [j for j in range(matrix.shape[1]) if ranks[j + 1] > ranks[j]] == [0, 2, 4, 5]

@@ -370,59 +370,87 @@ def minimal_generators(space: AmbientSpace, pieces: Sequence[DegreePiece]) -> li
     previous: tuple[dict[Exponents, Fraction], ...] = ()
     for piece in pieces:
         if piece.basis and previous:
-            products = [{tuple(a + (j == i) for j, a in enumerate(e)): c for e, c in g.items()}
-                        for g in previous for i in range(space.dim)]
-            kept += _independent(space, products, list(piece.basis), p)
+            kept += _independent(space, previous, piece.basis, p)
         else:
             kept += list(piece.basis)
         previous = piece.basis
     return [normalized(f) for f in kept]
 
 
-def _independent(space: AmbientSpace, span: list[dict[Exponents, Fraction]],
-                 candidates: list[dict[Exponents, Fraction]], p: int) -> list[dict[Exponents, Fraction]]:
-    """The candidates not in the span of ``span`` and of the candidates kept before them (modulo p), one
-    multidegree class at a time (both families are homogeneous for that grading).
+def _independent(space: AmbientSpace, previous: Sequence[dict[Exponents, Fraction]],
+                 candidates: Sequence[dict[Exponents, Fraction]], p: int) -> list[dict[Exponents, Fraction]]:
+    """The candidates not in the span of the products x_i·g (g in ``previous``) and of the candidates kept
+    before them, modulo p, one multidegree class at a time (all these polynomials are homogeneous for it).
 
-    One elimination per class: the vectors (``span`` first, then the candidates, in order) are the columns of
-    a matrix whose reduced row echelon form has its pivots exactly at the columns independent of all columns
-    before them; a candidate is kept when its column is a pivot column."""
-    def residue(c: Fraction) -> int:
-        if c.denominator % p == 0:
-            raise InterpolationFailed(f"a coefficient {c} has a denominator divisible by {p}")
-        return c.numerator * pow(c.denominator, -1, p) % p
-
-    groups: dict[bytes, tuple[list, list]] = {}
-    for family, polynomials in enumerate((span, candidates)):
-        for f in polynomials:
-            groups.setdefault(class_key(space, next(iter(f))), ([], []))[family].append(f)
-    kept = []
-    for products, members in groups.values():
-        if not members:
+    The terms of all polynomials are arrays (exponents, residues, owner): the products are ``previous``'s
+    terms shifted by each unit vector, owners n·g + i, then the candidates, owners from n·len(previous) on.
+    Per class, one elimination: the polynomials in owner order are the columns of a matrix whose row echelon
+    form has its pivots exactly at the columns independent of all columns before them; a candidate
+    is kept when its column is a pivot column.  The kept candidates are returned in their given order."""
+    n = space.dim
+    base, base_residues, base_owners = _terms(previous, n, p)
+    own, own_residues, own_owners = _terms(candidates, n, p)
+    first_candidate = n * len(previous)
+    exponents = np.concatenate([(base[:, None, :] + np.eye(n, dtype=np.int64)).reshape(-1, n), own])
+    residues = np.concatenate([np.repeat(base_residues, n), own_residues])
+    owners = np.concatenate([(base_owners[:, None] * n + np.arange(n)).ravel(), own_owners + first_candidate])
+    class_of = _row_labels(exponents @ _grading(space))
+    order = np.argsort(class_of, kind="stable")
+    kept: list[int] = []
+    for block in np.split(order, np.flatnonzero(np.diff(class_of[order])) + 1):
+        columns, column_of = np.unique(owners[block], return_inverse=True)  # products first, candidates in order
+        if columns[-1] < first_candidate:
             continue
-        monomials = sorted({e for f in products + members for e in f})
-        column = {e: j for j, e in enumerate(monomials)}
-        vectors = [_vector(f, column, residue) for f in products + members]
-        pivots = set(pivot_columns(np.array(vectors, dtype=np.int64).T, p))
-        kept += [f for j, f in enumerate(members, start=len(products)) if j in pivots]
-    return kept
+        row_of = _row_labels(exponents[block])
+        matrix = np.zeros((row_of.max() + 1, len(columns)), dtype=np.int64)
+        matrix[row_of, column_of] = residues[block]
+        kept += [columns[j] - first_candidate for j in pivot_columns(matrix, p) if columns[j] >= first_candidate]
+    return [candidates[k] for k in sorted(kept)]
 
 
-def _vector(f: dict[Exponents, Fraction], column: dict[Exponents, int], residue) -> list[int]:
-    vector = [0] * len(column)
-    for e, c in f.items():
-        vector[column[e]] = residue(c)
-    return vector
+def _terms(polynomials: Sequence[dict[Exponents, Fraction]], n: int, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The terms of the polynomials as arrays: exponents (one row per term), coefficients modulo p, and the
+    index of the polynomial each term belongs to."""
+    exponents = np.array([e for f in polynomials for e in f], dtype=np.int64).reshape(-1, n)
+    residues = np.array([_residue(c, p) for f in polynomials for c in f.values()], dtype=np.int64)
+    owners = np.repeat(np.arange(len(polynomials)), [len(f) for f in polynomials])
+    return exponents, residues, owners
+
+
+def _row_labels(rows: np.ndarray) -> np.ndarray:
+    """For each row of a 2-d integer array, the index of its value among the distinct rows (sorted)."""
+    order = np.lexsort(rows.T[::-1])
+    starts = np.ones(len(rows), dtype=bool)
+    starts[1:] = (rows[order[1:]] != rows[order[:-1]]).any(axis=1)
+    labels = np.empty(len(rows), dtype=np.int64)
+    labels[order] = np.cumsum(starts) - 1
+    return labels
+
+
+def _residue(c: Fraction, p: int) -> int:
+    if c.denominator % p == 0:
+        raise InterpolationFailed(f"a coefficient {c} has a denominator divisible by {p}")
+    return c.numerator * pow(c.denominator, -1, p) % p
 
 
 def pivot_columns(matrix: np.ndarray, p: int) -> list[int]:
-    """The pivot columns of the reduced row echelon form of ``matrix`` modulo p: the columns that are not
-    combinations of the columns before them (in increasing order)."""
-    echelon, rank = modular_matrix(matrix, p).rref()
-    rows = np.array([int(v) for v in echelon.entries()], dtype=np.int64).reshape(matrix.shape)[:rank]
-    return [int(np.flatnonzero(row)[0]) for row in rows]
-
-
-def class_key(space: AmbientSpace, monomial: Exponents) -> bytes:
-    """The multidegree of a monomial in the coordinates (see :func:`multidegree_classes`), as a hashable key."""
-    return (np.array(monomial, dtype=np.int64) @ _grading(space)).tobytes()
+    """The pivot columns of ``matrix`` modulo p: the columns that are not combinations of the columns before
+    them (in increasing order).  Gaussian elimination column by column, in numpy: the matrices of one
+    multidegree class are small, and converting them to and from FLINT would cost more than the elimination;
+    it stops when every row holds a pivot."""
+    reduced = matrix % p
+    pivots: list[int] = []
+    unused = np.ones(reduced.shape[0], dtype=bool)
+    for j in range(reduced.shape[1]):
+        if not unused.any():
+            break
+        rows = np.flatnonzero(unused & (reduced[:, j] != 0))
+        if not len(rows):
+            continue
+        i = rows[0]
+        pivots.append(j)
+        unused[i] = False
+        pivot_row = reduced[i, j:] * pow(int(reduced[i, j]), -1, p) % p
+        factors = reduced[unused, j]
+        reduced[unused, j:] = (reduced[unused, j:] - factors[:, None] * pivot_row) % p
+    return pivots
