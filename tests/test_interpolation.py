@@ -9,6 +9,7 @@ import numpy as np
 import sympy
 
 from neurom2 import Architecture
+from neurom2.geometry import interpolation
 from neurom2.geometry.interpolation import (
     INTERPOLATION_PRIMES,
     Sampler,
@@ -81,3 +82,14 @@ def test_pivot_columns_are_where_the_rank_of_the_leading_columns_grows():
                              basis @ rng.integers(0, p, size=(4, 3)) % p], axis=1)
     ranks = [flint.nmod_mat(6, j, matrix[:, :j].ravel().tolist(), p).rank() if j else 0 for j in range(matrix.shape[1] + 1)]
     assert pivot_columns(matrix, p) == [j for j in range(matrix.shape[1]) if ranks[j + 1] > ranks[j]] == [0, 2, 4, 5]
+
+
+def test_a_kernel_lifts_to_its_fractions_once_a_further_prime_agrees():
+    # one kernel row of known fractions, its numerators beyond one prime's reconstruction bound (about 2^15)
+    row = [Fraction(1), Fraction(0), Fraction(-123456789, 1000003), Fraction(987654, 3)]
+    lift = interpolation._ClassLift(exponents=((1, 0), (0, 1), (2, 0), (0, 2)))
+    for count, p in enumerate(INTERPOLATION_PRIMES[:3], start=1):
+        residues = np.array([[q.numerator * pow(q.denominator, -1, p) % p for q in row]], dtype=np.int64)
+        lift.add(residues, (0,), p)
+        assert lift.stable == (count == 3)
+    assert lift.lifted == [row]

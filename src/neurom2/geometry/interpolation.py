@@ -26,7 +26,7 @@ for every multidegree class of s monomials, and the sample points themselves.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from functools import reduce
 from math import comb, gcd, isqrt, lcm
@@ -229,29 +229,36 @@ def interpolation_estimate(arch: Architecture, degrees: Sequence[int]) -> Estima
 
 @dataclass
 class _ClassLift:
-    """Residues of one multidegree class's kernel, collected over primes."""
+    """One multidegree class's kernel lifted to QQ, one prime at a time.
+
+    The residues are combined by Chinese remaindering as the primes come (``combined`` modulo ``modulus``)
+    and reconstructed as fractions; the lift is stable when it reduces to the next prime's kernel.  Then the
+    combination with that prime would reconstruct to the same fractions (they are within the reconstruction
+    bound of the smaller modulus, and the reconstruction within a bound is unique), as when comparing the
+    lifts of successive primes, at the cost of one congruence test instead of a reconstruction."""
 
     exponents: tuple[Exponents, ...]
     pivots: tuple[int, ...] | None = None
-    residues: list[np.ndarray] = field(default_factory=list)
-    primes: list[int] = field(default_factory=list)
+    combined: np.ndarray | None = None
+    modulus: int = 1
     lifted: list[list[Fraction]] | None = None
     stable: bool = False
 
     def add(self, kernel: np.ndarray, pivots: tuple[int, ...], p: int) -> None:
         if self.pivots is None or len(pivots) < len(self.pivots):
             # a smaller kernel is closer to the generic one (unlucky primes and points only add to it)
-            self.pivots, self.residues, self.primes, self.lifted = pivots, [], [], None
+            self.pivots, self.combined, self.modulus, self.lifted = pivots, None, 1, None
         elif pivots != self.pivots:
             return  # an unlucky prime
         if not pivots:
             self.stable = True
             return
-        self.residues.append(kernel)
-        self.primes.append(p)
-        lifted = _lift(self.residues, self.primes)
-        self.stable = lifted is not None and lifted == self.lifted
-        self.lifted = lifted
+        if self.lifted is not None and _reduces_to(self.lifted, kernel, p):
+            self.stable = True
+            return
+        self.combined = _chinese_remainder(self.combined, self.modulus, kernel, p)
+        self.modulus *= p
+        self.lifted = _reconstruct(self.combined, self.modulus)
 
 
 def equations_of_degree(arch: Architecture, degree: int, seed: int = 0, sampler: Sampler | None = None) -> DegreePiece:
@@ -282,7 +289,7 @@ def equations_of_degree(arch: Architecture, degree: int, seed: int = 0, sampler:
                     cls.add(*kernel_modulo(matrix, p), p)
         if all(c.stable for c in classes):
             basis = tuple(
-                {c.exponents[j]: q for j, q in enumerate(row) if q != 0} for c in classes for row in (c.lifted or [])
+                {c.exponents[j]: q for j, q in enumerate(row) if q} for c in classes for row in (c.lifted or [])
             )
             monomials = sum(len(c.exponents) for c in classes)
             return DegreePiece(degree, monomials, len(basis), basis, tuple(primes_used))
@@ -325,22 +332,35 @@ def _monomial_values(powers: np.ndarray, exponents: Sequence[Exponents], samples
     return values
 
 
-def _lift(residues: list[np.ndarray], primes: list[int]) -> list[list[Fraction]] | None:
-    modulus = 1
-    combined = np.zeros(residues[0].shape, dtype=object)
-    for kernel, p in zip(residues, primes):
-        # Chinese remaindering, entrywise: x ≡ combined (mod modulus), x ≡ kernel (mod p)
-        inverse = pow(modulus, -1, p)
-        step = ((kernel.astype(object) - combined) % p) * inverse % p
-        combined = combined + modulus * step
-        modulus *= p
+def _chinese_remainder(combined: np.ndarray | None, modulus: int, residues: np.ndarray, p: int) -> np.ndarray:
+    """Entrywise x ≡ combined (mod modulus), x ≡ residues (mod p), in [0, modulus·p) (Python integers)."""
+    if combined is None:
+        return residues.astype(object)
+    step = ((residues.astype(object) - combined) % p) * pow(modulus, -1, p) % p
+    return combined + modulus * step
+
+
+_ZERO = Fraction(0)
+
+
+def _reconstruct(combined: np.ndarray, modulus: int) -> list[list[Fraction]] | None:
+    """The entries as fractions (:func:`rational_reconstruction`), or None when one has none."""
     rows = []
     for row in combined:
-        values = [rational_reconstruction(int(v), modulus) for v in row]
+        values = [rational_reconstruction(int(v), modulus) if v else _ZERO for v in row]
         if any(v is None for v in values):
             return None
         rows.append([v for v in values if v is not None])
     return rows
+
+
+def _reduces_to(lifted: list[list[Fraction]], residues: np.ndarray, p: int) -> bool:
+    """Whether the fractions (no denominator divisible by p) reduce to the residues modulo p: a ≡ r·b."""
+    numerators = np.array([[q.numerator for q in row] for row in lifted], dtype=object)
+    denominators = np.array([[q.denominator for q in row] for row in lifted], dtype=object)
+    if (denominators % p == 0).any():
+        return False
+    return bool(((numerators - residues.astype(object) * denominators) % p == 0).all())
 
 
 def normalized(polynomial: dict[Exponents, Fraction]) -> dict[Exponents, Fraction]:
