@@ -38,8 +38,9 @@ What is random: only the choice of ℓ and of the primes.  A bad choice makes th
 proved), never prove something false.  When J ≠ I(M) (equations of higher degree missing, extra
 components), the points of the section split the same way at every prime and no proof is found.  A split
 at every prime can also come from an unlucky ℓ whose section's eliminant factors over QQ (a thin set, by
-Hilbert irreducibility; it happens for σ₂ of the quartic Veronese surface with the first ℓ of seed 0): a
-section that shows a split gets a fresh ℓ, up to :data:`SECTIONS` sections.
+Hilbert irreducibility; seen for σ₂ of the quartic Veronese surface, (3,2,1) with σ = x⁴: the first ℓ of seed 0
+splits 2 + 73 at all 10 primes, the next ℓ proves J = I(M)): a section that shows a split gets a fresh ℓ, up
+to :data:`SECTIONS` sections.
 """
 
 from __future__ import annotations
