@@ -26,7 +26,7 @@ for every multidegree class of s monomials, and the sample points themselves.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from functools import reduce
 from math import comb, gcd, isqrt, lcm
@@ -229,29 +229,36 @@ def interpolation_estimate(arch: Architecture, degrees: Sequence[int]) -> Estima
 
 @dataclass
 class _ClassLift:
-    """Residues of one multidegree class's kernel, collected over primes."""
+    """One multidegree class's kernel lifted to QQ, one prime at a time.
+
+    The residues are combined by Chinese remaindering as the primes come (``combined`` modulo ``modulus``)
+    and reconstructed as fractions; the lift is stable when it reduces to the next prime's kernel.  Then the
+    combination with that prime would reconstruct to the same fractions (they are within the reconstruction
+    bound of the smaller modulus, and the reconstruction within a bound is unique), as when comparing the
+    lifts of successive primes, at the cost of one congruence test instead of a reconstruction."""
 
     exponents: tuple[Exponents, ...]
     pivots: tuple[int, ...] | None = None
-    residues: list[np.ndarray] = field(default_factory=list)
-    primes: list[int] = field(default_factory=list)
+    combined: np.ndarray | None = None
+    modulus: int = 1
     lifted: list[list[Fraction]] | None = None
     stable: bool = False
 
     def add(self, kernel: np.ndarray, pivots: tuple[int, ...], p: int) -> None:
         if self.pivots is None or len(pivots) < len(self.pivots):
             # a smaller kernel is closer to the generic one (unlucky primes and points only add to it)
-            self.pivots, self.residues, self.primes, self.lifted = pivots, [], [], None
+            self.pivots, self.combined, self.modulus, self.lifted = pivots, None, 1, None
         elif pivots != self.pivots:
             return  # an unlucky prime
         if not pivots:
             self.stable = True
             return
-        self.residues.append(kernel)
-        self.primes.append(p)
-        lifted = _lift(self.residues, self.primes)
-        self.stable = lifted is not None and lifted == self.lifted
-        self.lifted = lifted
+        if self.lifted is not None and _reduces_to(self.lifted, kernel, p):
+            self.stable = True
+            return
+        self.combined = _chinese_remainder(self.combined, self.modulus, kernel, p)
+        self.modulus *= p
+        self.lifted = _reconstruct(self.combined, self.modulus)
 
 
 def equations_of_degree(arch: Architecture, degree: int, seed: int = 0, sampler: Sampler | None = None) -> DegreePiece:
@@ -282,7 +289,7 @@ def equations_of_degree(arch: Architecture, degree: int, seed: int = 0, sampler:
                     cls.add(*kernel_modulo(matrix, p), p)
         if all(c.stable for c in classes):
             basis = tuple(
-                {c.exponents[j]: q for j, q in enumerate(row) if q != 0} for c in classes for row in (c.lifted or [])
+                {c.exponents[j]: q for j, q in enumerate(row) if q} for c in classes for row in (c.lifted or [])
             )
             monomials = sum(len(c.exponents) for c in classes)
             return DegreePiece(degree, monomials, len(basis), basis, tuple(primes_used))
@@ -325,22 +332,35 @@ def _monomial_values(powers: np.ndarray, exponents: Sequence[Exponents], samples
     return values
 
 
-def _lift(residues: list[np.ndarray], primes: list[int]) -> list[list[Fraction]] | None:
-    modulus = 1
-    combined = np.zeros(residues[0].shape, dtype=object)
-    for kernel, p in zip(residues, primes):
-        # Chinese remaindering, entrywise: x ≡ combined (mod modulus), x ≡ kernel (mod p)
-        inverse = pow(modulus, -1, p)
-        step = ((kernel.astype(object) - combined) % p) * inverse % p
-        combined = combined + modulus * step
-        modulus *= p
+def _chinese_remainder(combined: np.ndarray | None, modulus: int, residues: np.ndarray, p: int) -> np.ndarray:
+    """Entrywise x ≡ combined (mod modulus), x ≡ residues (mod p), in [0, modulus·p) (Python integers)."""
+    if combined is None:
+        return residues.astype(object)
+    step = ((residues.astype(object) - combined) % p) * pow(modulus, -1, p) % p
+    return combined + modulus * step
+
+
+_ZERO = Fraction(0)
+
+
+def _reconstruct(combined: np.ndarray, modulus: int) -> list[list[Fraction]] | None:
+    """The entries as fractions (:func:`rational_reconstruction`), or None when one has none."""
     rows = []
     for row in combined:
-        values = [rational_reconstruction(int(v), modulus) for v in row]
+        values = [rational_reconstruction(int(v), modulus) if v else _ZERO for v in row]
         if any(v is None for v in values):
             return None
         rows.append([v for v in values if v is not None])
     return rows
+
+
+def _reduces_to(lifted: list[list[Fraction]], residues: np.ndarray, p: int) -> bool:
+    """Whether the fractions (no denominator divisible by p) reduce to the residues modulo p: a ≡ r·b."""
+    numerators = np.array([[q.numerator for q in row] for row in lifted], dtype=object)
+    denominators = np.array([[q.denominator for q in row] for row in lifted], dtype=object)
+    if (denominators % p == 0).any():
+        return False
+    return bool(((numerators - residues.astype(object) * denominators) % p == 0).all())
 
 
 def normalized(polynomial: dict[Exponents, Fraction]) -> dict[Exponents, Fraction]:
@@ -370,57 +390,87 @@ def minimal_generators(space: AmbientSpace, pieces: Sequence[DegreePiece]) -> li
     previous: tuple[dict[Exponents, Fraction], ...] = ()
     for piece in pieces:
         if piece.basis and previous:
-            products = [{tuple(a + (j == i) for j, a in enumerate(e)): c for e, c in g.items()}
-                        for g in previous for i in range(space.dim)]
-            kept += _independent(space, products, list(piece.basis), p)
+            kept += _independent(space, previous, piece.basis, p)
         else:
             kept += list(piece.basis)
         previous = piece.basis
     return [normalized(f) for f in kept]
 
 
-def _independent(space: AmbientSpace, span: list[dict[Exponents, Fraction]],
-                 candidates: list[dict[Exponents, Fraction]], p: int) -> list[dict[Exponents, Fraction]]:
-    """The candidates not in the span of ``span`` and of the candidates kept before them (ranks modulo p),
-    one multidegree class at a time (both families are homogeneous for that grading)."""
-    def residue(c: Fraction) -> int:
-        if c.denominator % p == 0:
-            raise InterpolationFailed(f"a coefficient {c} has a denominator divisible by {p}")
-        return c.numerator * pow(c.denominator, -1, p) % p
+def _independent(space: AmbientSpace, previous: Sequence[dict[Exponents, Fraction]],
+                 candidates: Sequence[dict[Exponents, Fraction]], p: int) -> list[dict[Exponents, Fraction]]:
+    """The candidates not in the span of the products x_i·g (g in ``previous``) and of the candidates kept
+    before them, modulo p, one multidegree class at a time (all these polynomials are homogeneous for it).
 
-    groups: dict[bytes, tuple[list, list]] = {}
-    for family, polynomials in enumerate((span, candidates)):
-        for f in polynomials:
-            groups.setdefault(class_key(space, next(iter(f))), ([], []))[family].append(f)
-    kept = []
-    for products, members in groups.values():
-        if not members:
+    The terms of all polynomials are arrays (exponents, residues, owner): the products are ``previous``'s
+    terms shifted by each unit vector, owners n·g + i, then the candidates, owners from n·len(previous) on.
+    Per class, one elimination: the polynomials in owner order are the columns of a matrix whose row echelon
+    form has its pivots exactly at the columns independent of all columns before them; a candidate
+    is kept when its column is a pivot column.  The kept candidates are returned in their given order."""
+    n = space.dim
+    base, base_residues, base_owners = _terms(previous, n, p)
+    own, own_residues, own_owners = _terms(candidates, n, p)
+    first_candidate = n * len(previous)
+    exponents = np.concatenate([(base[:, None, :] + np.eye(n, dtype=np.int64)).reshape(-1, n), own])
+    residues = np.concatenate([np.repeat(base_residues, n), own_residues])
+    owners = np.concatenate([(base_owners[:, None] * n + np.arange(n)).ravel(), own_owners + first_candidate])
+    class_of = _row_labels(exponents @ _grading(space))
+    order = np.argsort(class_of, kind="stable")
+    kept: list[int] = []
+    for block in np.split(order, np.flatnonzero(np.diff(class_of[order])) + 1):
+        columns, column_of = np.unique(owners[block], return_inverse=True)  # products first, candidates in order
+        if columns[-1] < first_candidate:
             continue
-        monomials = sorted({e for f in products + members for e in f})
-        column = {e: j for j, e in enumerate(monomials)}
-        basis = [_vector(f, column, residue) for f in products]
-        rank = _rank(basis, len(monomials), p)
-        for f in members:
-            vector = _vector(f, column, residue)
-            larger = _rank(basis + [vector], len(monomials), p)
-            if larger > rank:
-                basis.append(vector)
-                rank = larger
-                kept.append(f)
-    return kept
+        row_of = _row_labels(exponents[block])
+        matrix = np.zeros((row_of.max() + 1, len(columns)), dtype=np.int64)
+        matrix[row_of, column_of] = residues[block]
+        kept += [columns[j] - first_candidate for j in pivot_columns(matrix, p) if columns[j] >= first_candidate]
+    return [candidates[k] for k in sorted(kept)]
 
 
-def _vector(f: dict[Exponents, Fraction], column: dict[Exponents, int], residue) -> list[int]:
-    vector = [0] * len(column)
-    for e, c in f.items():
-        vector[column[e]] = residue(c)
-    return vector
+def _terms(polynomials: Sequence[dict[Exponents, Fraction]], n: int, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The terms of the polynomials as arrays: exponents (one row per term), coefficients modulo p, and the
+    index of the polynomial each term belongs to."""
+    exponents = np.array([e for f in polynomials for e in f], dtype=np.int64).reshape(-1, n)
+    residues = np.array([_residue(c, p) for f in polynomials for c in f.values()], dtype=np.int64)
+    owners = np.repeat(np.arange(len(polynomials)), [len(f) for f in polynomials])
+    return exponents, residues, owners
 
 
-def _rank(rows: list[list[int]], columns: int, p: int) -> int:
-    return flint.nmod_mat(len(rows), columns, [v for row in rows for v in row], p).rank() if rows else 0
+def _row_labels(rows: np.ndarray) -> np.ndarray:
+    """For each row of a 2-d integer array, the index of its value among the distinct rows (sorted)."""
+    order = np.lexsort(rows.T[::-1])
+    starts = np.ones(len(rows), dtype=bool)
+    starts[1:] = (rows[order[1:]] != rows[order[:-1]]).any(axis=1)
+    labels = np.empty(len(rows), dtype=np.int64)
+    labels[order] = np.cumsum(starts) - 1
+    return labels
 
 
-def class_key(space: AmbientSpace, monomial: Exponents) -> bytes:
-    """The multidegree of a monomial in the coordinates (see :func:`multidegree_classes`), as a hashable key."""
-    return (np.array(monomial, dtype=np.int64) @ _grading(space)).tobytes()
+def _residue(c: Fraction, p: int) -> int:
+    if c.denominator % p == 0:
+        raise InterpolationFailed(f"a coefficient {c} has a denominator divisible by {p}")
+    return c.numerator * pow(c.denominator, -1, p) % p
+
+
+def pivot_columns(matrix: np.ndarray, p: int) -> list[int]:
+    """The pivot columns of ``matrix`` modulo p: the columns that are not combinations of the columns before
+    them (in increasing order).  Gaussian elimination column by column, in numpy: the matrices of one
+    multidegree class are small, and converting them to and from FLINT would cost more than the elimination;
+    it stops when every row holds a pivot."""
+    reduced = matrix % p
+    pivots: list[int] = []
+    unused = np.ones(reduced.shape[0], dtype=bool)
+    for j in range(reduced.shape[1]):
+        if not unused.any():
+            break
+        rows = np.flatnonzero(unused & (reduced[:, j] != 0))
+        if not len(rows):
+            continue
+        i = rows[0]
+        pivots.append(j)
+        unused[i] = False
+        pivot_row = reduced[i, j:] * pow(int(reduced[i, j]), -1, p) % p
+        factors = reduced[unused, j]
+        reduced[unused, j:] = (reduced[unused, j:] - factors[:, None] * pivot_row) % p
+    return pivots
