@@ -5,11 +5,13 @@ over M(R) of the slides' x³ example."""
 from __future__ import annotations
 
 import itertools
+import re
 import json
 import random
 import time
 from fractions import Fraction
 from math import comb
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -256,3 +258,55 @@ def test_a_landscape_job_in_a_batch_stores_what_the_python_call_computes(tmp_pat
     assert row.status == "done" and row.result["learning_degree"] == direct.learning_degree == 2  # Eckart–Young: C(2,1)
     assert row.result["infimum"]["value"] == pytest.approx(direct.infimum.value, rel=1e-12)
     assert answer(row) == f"learning degree 2, inf L = {direct.infimum.value:.6g} attained"
+
+
+DATA = Path(__file__).parent / "data"
+
+
+def exact_least_squares(rows: list[list[Fraction]], targets: list[Fraction]) -> Fraction:
+    """min over c of Σ (rowᵢ·c − bᵢ)², exact (normal equations over QQ, sympy)."""
+    a, b = sympy.Matrix(rows), sympy.Matrix(targets)
+    c = (a.T * a).LUsolve(a.T * b)
+    residual = a * c - b
+    return Fraction(str((residual.T * residual)[0, 0]))
+
+
+def biased_quadratic_network(weights: list[Fraction], x: list[Fraction]) -> Fraction:
+    """(2,2,1), σ = x², with biases, weights in the order w1 (row-major), b1, w2, b2."""
+    w1, b1, w2, b2 = weights[0:4], weights[4:6], weights[6:8], weights[8]
+    hidden = [(w1[2 * i] * x[0] + w1[2 * i + 1] * x[1] + b1[i]) ** 2 for i in range(2)]
+    return w2[0] * hidden[0] + w2[1] * hidden[1] + b2
+
+
+def test_biased_x2_runs_that_reach_the_attained_infimum_at_finite_weights_count_as_reaching_it(session):
+    from neurom2.report import format_landscape
+
+    arch = Architecture.create("2,2,1", "x^2", bias=True)  # fills R[x1,x2]_{<=2}
+    result = landscape(arch, data=str(DATA / "landscape-221-x2-bias.csv"), train=5, seed=0, session=session)
+    data = result.dataset
+    inputs = [[Fraction(v) for v in a] for a in data.inputs]
+    outputs = [Fraction(b[0]) for b in data.outputs]
+    # the infimum: least squares over all quadratics in x1, x2 (M fills V), exact; attained: the printed exact
+    # weights give a network whose loss is that value exactly
+    infimum = exact_least_squares([[1, x, y, x * x, x * y, y * y] for x, y in inputs], outputs)
+    assert result.infimum.attained and Fraction(result.infimum.interval) == infimum
+    weights = [Fraction(w) for w in result.infimum.weights]
+    assert sum((biased_quadratic_network(weights, a) - b) ** 2 for a, b in zip(inputs, outputs)) == infimum
+    # each run's final loss recomputed from its final weights (float64): those at the infimum, with finite
+    # weights, are exactly the runs classified as reaching it, whatever the trend of ‖θ‖
+    reached = []
+    for c in result.runs:
+        theta = np.array(c.run.final_weights)
+        values = [float(biased_quadratic_network(list(theta), [float(v) for v in a])) for a in inputs]
+        final = sum((v - float(b)) ** 2 for v, b in zip(values, outputs))
+        if final <= float(infimum) * (1 + 1e-6) and np.linalg.norm(theta) < 1e8:
+            reached.append(c.run.index)
+    assert len(reached) >= 2 and reached == [c.run.index for c in result.runs if c.outcome == "infimum"]
+    # the summary counts are the per-run labels, in the JSON and in the report's lines
+    outcomes = [c.outcome for c in result.runs]
+    summary = result.training
+    assert (summary.reached_infimum, summary.pure, summary.spurious, summary.diverging, summary.undecided) == tuple(
+        outcomes.count(k) for k in ("infimum", "pure", "spurious", "diverging", "undecided"))
+    report = format_landscape(result)
+    assert f"5 runs: {len(reached)} reached the infimum" in report
+    assert re.findall(r"run +\d+: (\w+)", report) == outcomes
