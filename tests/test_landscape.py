@@ -5,9 +5,9 @@ over M(R) of the slides' x³ example."""
 from __future__ import annotations
 
 import itertools
-import re
 import json
 import random
+import re
 import time
 from fractions import Fraction
 from math import comb
@@ -81,11 +81,10 @@ def test_generic_data_count_is_eckart_young_and_not_the_generic_metric_ed_degree
     # a generic symmetric metric on the 9 coordinates is not of the form I ⊗ Q: the ED degree of the 3 × 3
     # determinant is then 39, the moment metric of linear networks never reaches it
     assert generic["ed_degree_generic_metric"] == 39 and not generic["moment_equals_generic"]
-    assert result.learning_degree == 3 and result.counts.proved  # the 3 × 3 determinant: a hypersurface
-    assert [m.degree for m in result.counts.modular] == [3, 3]
+    assert result.learning_degree == 3 and result.counts.proved  # Eckart–Young after whitening (closed form)
     assert result.infimum.attained and result.infimum.value == pytest.approx(min(p.loss for p in result.critical_points))
     # lower-rank strata: rank ≤ 1 (3 critical points, the partial SVDs of rank 1), then the origin
-    assert [(s.stratum.label, s.count) for s in result.infimum.strata] == [("X", 3), ("Sing X", 3), ("Sing Sing X", 1)]
+    assert [(s["rank"], s["critical_points"]) for s in result.infimum.extra["rank_strata"]] == [(2, 3), (1, 3), (0, 1)]
 
 
 def test_count_is_checked_modulo_primes_and_numerically_and_points_satisfy_the_equations(session):
@@ -310,3 +309,71 @@ def test_biased_x2_runs_that_reach_the_attained_infimum_at_finite_weights_count_
     report = format_landscape(result)
     assert f"5 runs: {len(reached)} reached the infimum" in report
     assert re.findall(r"run +\d+: (\w+)", report) == outcomes
+
+
+def partial_svd_points(arch: Architecture, data: Dataset) -> list[tuple[float, np.ndarray]]:
+    """(loss, W_S in V's coordinates) for each r-subset S of the singular triples of the whitened target T Q^{1/2},
+    pulled back by Q^{-1/2} (numpy: eigh and svd), by increasing loss."""
+    space = AmbientSpace.of(arch)
+    a, b = (np.array([[float(m[i, j]) for j in range(m.ncols())] for i in range(m.nrows())]) for m in
+            (data.A(space), data.B(space)))
+    values, vectors = np.linalg.eigh(a.T @ a)
+    root, inverse = (vectors @ np.diag(values**e) @ vectors.T for e in (0.5, -0.5))
+    target = np.linalg.lstsq(a, b, rcond=None)[0].T  # T = uᵀ, d_L × d_0
+    u, sigma, vt = np.linalg.svd(target @ root)
+    constant = float(np.sum((a @ target.T - b) ** 2))
+    points = []
+    for chosen in itertools.combinations(range(len(sigma)), min(arch.widths)):
+        w = sum(sigma[i] * np.outer(u[:, i], vt[i]) for i in chosen) @ inverse
+        points.append((constant + float(np.sum(sigma**2) - sum(sigma[i] ** 2 for i in chosen)), w.ravel()))
+    return sorted(points, key=lambda p: p[0])
+
+
+@pytest.mark.parametrize(("widths", "n_points"), [("4,2,4", 30), ("6,3,6", 40), ("10,5,10", 40), ("3,1,2", 9), ("2,1,3", 9)])
+def test_linear_landscapes_are_eckart_young_after_whitening_without_macaulay2(widths, n_points):
+    arch = Architecture.create(widths, "x")
+    data = Dataset.random(arch, n_points, seed=2)
+    result = landscape(arch, data)
+    m, r = min(arch.input_dim, arch.output_dim), min(arch.widths)
+    assert result.m2_version is None and result.seconds < 1.0
+    assert result.learning_degree == len(result.critical_points) == comb(m, r) and result.counts.proved
+    expected = partial_svd_points(arch, data)
+    for point, (value, w) in zip(sorted(result.critical_points, key=lambda p: p.loss), expected):
+        assert point.loss == pytest.approx(value, rel=1e-9)
+        assert np.allclose(point.approximate, w, rtol=1e-7, atol=1e-9 * np.max(np.abs(w)))
+        assert not point.exact["rational"] and all(c.startswith("[") and "+/-" in c for c in point.coefficients)
+    assert sum(p.type == "minimum" for p in result.critical_points) == 1
+    assert result.infimum.attained and result.infimum.value == pytest.approx(expected[0][0], rel=1e-12)
+    assert [s["critical_points"] for s in result.infimum.extra["rank_strata"]] == [comb(m, k) for k in range(r, -1, -1)]
+
+
+@pytest.mark.parametrize("widths", ["2,1,2", "3,2,3", "3,1,2", "2,1,3"])
+def test_linear_eckart_young_points_are_the_lagrange_ideals_critical_points(session, widths):
+    arch = Architecture.create(widths, "x")
+    space = AmbientSpace.of(arch)
+    data = Dataset.random(arch, 11, seed=5)
+    lagrange = critical_set(session, generators(arch, session), Metric.of(space, data))
+    closed = landscape(arch, data)
+    assert lagrange.count == closed.learning_degree
+    ordered = [sorted(points, key=lambda p: p.loss) for points in (lagrange.points, closed.critical_points)]
+    for ours, theirs in zip(*ordered):
+        assert (ours.type, ours.index) == (theirs.type, theirs.index)
+        assert ours.loss == pytest.approx(theirs.loss, rel=1e-12)
+        assert np.allclose(ours.approximate, theirs.approximate, rtol=1e-9, atol=1e-12)
+
+
+def test_linear_eckart_young_is_exact_over_qq_when_the_spectrum_is_rational():
+    arch = Architecture.create("2,1,2", "x")
+    # Q = I (the unit vectors) and T = diag(3, 1): K = T Q Tᵀ = diag(9, 1); rank 1: keep 3 (loss 1) or 1 (loss 9)
+    data = Dataset.from_pairs([((1, 0), (3, 0)), ((0, 1), (0, 1))])
+    result = landscape(arch, data)
+    assert [(p.coefficients, p.loss_interval, p.type) for p in result.critical_points] == [
+        (("3", "0", "0", "0"), "1", "minimum"), (("0", "0", "0", "1"), "9", "saddle")]
+    assert result.infimum.interval == "1" and result.infimum.attained
+
+
+def test_command_line_answers_a_10_5_10_linear_landscape_in_under_a_second(capsys):
+    assert main(["landscape", "--widths", "10,5,10", "--activation", "x", "--random-data", "40", "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["learning_degree"] == comb(10, 5) == len(answer["critical_points"]) and answer["seconds"] < 1.0
+    assert answer["infimum"]["attained"] and answer["m2_version"] is None
