@@ -377,3 +377,80 @@ def test_command_line_answers_a_10_5_10_linear_landscape_in_under_a_second(capsy
     answer = json.loads(capsys.readouterr().out)
     assert answer["learning_degree"] == comb(10, 5) == len(answer["critical_points"]) and answer["seconds"] < 1.0
     assert answer["infimum"]["attained"] and answer["m2_version"] is None
+
+
+def quadratic_network_values(weights: list, points: list) -> list:
+    """(3,2,1), σ = x², no biases: w1 (2 × 3, row-major), then w2 (1 × 2); any number type (mpmath here)."""
+    w1, w2 = weights[:6], weights[6:]
+    return [sum(w2[i] * sum(w1[3 * i + j] * x[j] for j in range(3)) ** 2 for i in range(2)) for x in points]
+
+
+def test_x2_on_four_points_the_infimum_0_is_attained_by_certified_weights(session):
+    import mpmath
+
+    arch = Architecture.create("3,2,1", "x^2")  # X: the quadrics of rank ≤ 2, a cubic hypersurface; G has rank 4 < 6
+    result = landscape(arch, data=str(DATA / "landscape-321-x2-4points.csv"), numerical=False, session=session)
+    inf = result.infimum
+    assert inf.attained is True and inf.value == 0 and inf.interval == "0" and inf.proved.startswith("proved")
+    # the printed (15-digit) weights interpolate the data to their rounding, computed with 50 digits
+    data = result.dataset
+    points = [[mpmath.mpf(Fraction(v).numerator) / Fraction(v).denominator for v in a] for a in data.inputs]
+    with mpmath.workdps(50):
+        values = quadratic_network_values([mpmath.mpf(w) for w in inf.weights], points)
+        residual = max(abs(v - float(b[0])) for v, b in zip(values, data.outputs))
+    assert residual < 1e-10
+    # independently, an exact interpolating network: f = a1 x1² + a2 (p x1 + x2 + r x3)², with a1, a2, p polynomials
+    # in r, a real root of a cubic (lex Gröbner basis in sympy), checked exactly in QQ[r]/(cubic)
+    a1, a2, p, r = sympy.symbols("a1 a2 p r")
+    equations = [a1 * x * x + a2 * (p * x + y + r * z) ** 2 - b[0]
+                 for (x, y, z), b in zip(data.inputs, data.outputs)]
+    basis = sympy.groebner(equations, a1, a2, p, r, order="lex").exprs
+    cubic = sympy.Poly(basis[-1], r)
+    assert cubic.degree() == 3 and cubic.count_roots() >= 1  # a real root: real weights
+    shape = {v: sympy.solve(g, v)[0] for g, v in zip(basis[:-1], (a1, a2, p))}
+    assert all(sympy.Poly(g, a1, a2, p).total_degree() == 1 and set(shape[v].free_symbols) <= {r}
+               for g, v in zip(basis[:-1], (a1, a2, p)))
+    for equation in equations:
+        reduced = sympy.together(equation.subs(shape))
+        numerator, denominator = sympy.fraction(reduced)
+        assert sympy.rem(sympy.Poly(numerator, r), cubic).is_zero
+        assert not sympy.rem(sympy.Poly(denominator, r), cubic).is_zero  # no pole at the root
+
+
+def sylvester_discriminant(quartic: list[float]) -> float:
+    """For a binary quartic Σ c_j x^(4−j) y^j on the catalecticant hypersurface: c = a1 (x + s y)⁴ + a2 (x + t y)⁴
+    with s, t the roots of the kernel quadratic of the Hankel matrix of m_j = c_j / C(4, j) (Sylvester); its
+    discriminant > 0 iff s, t are real, i.e. iff real weights give c (numpy)."""
+    m = [c / comb(4, j) for j, c in enumerate(quartic)]
+    hankel = np.array([[m[0], m[1], m[2]], [m[1], m[2], m[3]], [m[2], m[3], m[4]]])
+    k0, k1, k2 = np.linalg.svd(hankel)[2][-1]
+    return float(k1 * k1 - 4 * k0 * k2)
+
+
+def test_x4_reachability_certified_where_real_weights_exist_and_the_infimum_bracketed(session):
+    import mpmath
+
+    arch = Architecture.create("2,2,1", "x^4")  # X: the catalecticant hypersurface of binary quartics
+    result = landscape(arch, data=str(DATA / "landscape-221-x4.csv"), numerical=False, session=session)
+    space = result.space
+    order = [space.monomials.index((4 - j, j)) for j in range(5)]
+    lowest, second, *others = sorted(result.critical_points, key=lambda p: p.loss)
+    # Sylvester, independently: the lowest point is a sum of two complex conjugate fourth powers (not in M(R)), the
+    # second-lowest a sum of real ones; the code certifies the second and does not claim the first
+    assert sylvester_discriminant([lowest.approximate[k] for k in order]) < 0 < sylvester_discriminant(
+        [second.approximate[k] for k in order])
+    assert lowest.reached is None and second.reached is True and second.reach_method.startswith("real weights certified")
+    for point in result.critical_points:  # every point claimed reached is a sum of real fourth powers
+        if point.reached:
+            assert sylvester_discriminant([point.approximate[k] for k in order]) > 0
+    # the certified weights, evaluated forward with 50 digits, give the second point's loss
+    data = result.dataset
+    with mpmath.workdps(50):
+        w = [mpmath.mpf(v) for v in second.weights]
+        values = [w[4] * (w[0] * float(a[0]) + w[1] * float(a[1])) ** 4 + w[5] * (w[2] * float(a[0]) + w[3] * float(a[1])) ** 4
+                  for a in data.inputs]
+        forward = float(sum((v - float(b[0])) ** 2 for v, b in zip(values, data.outputs)))
+    assert forward == pytest.approx(second.loss, rel=1e-9)
+    inf = result.infimum
+    assert inf.attained is None and inf.value is None  # the lowest point's reachability and M(R)'s boundary in X(R)
+    assert inf.lower_bound == lowest.loss and inf.upper_bound == second.loss

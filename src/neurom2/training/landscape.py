@@ -10,9 +10,13 @@ V (G = I ⊗ AᵀA, u = A⁺B; :class:`~neurom2.training.critical.Metric`).  Thi
    field; the count is checked modulo two primes and numerically (monodromy, when it finishes in time).
    When X = V (the network fills V) the only critical point is u if G is definite; if G is singular
    (|S| < N: a pseudometric) the minimizers form the affine space u + ker G, described by a basis.
-2. **Reachability** of each real critical point by real weights (:mod:`~neurom2.training.reach`).
+   A linear network without biases that does not fill V (with a definite G) is answered by the classical
+   theorems instead, without Macaulay2 (:mod:`~neurom2.training.linear`: whitening, Eckart–Young).
+2. **Reachability** of each real critical point by real weights (:mod:`~neurom2.training.reach`: exact in
+   covering charts, else by numerical weights certified with interval Newton).
 3. **The infimum over M(R)** and whether it is attained (:mod:`~neurom2.training.infimum`), with what is
-   proved and what is granted.
+   proved and what is granted.  When G is singular and the critical points are not isolated, L ≥ const on V
+   with equality on u + ker G: certified real weights reaching u + ker G prove the infimum const attained.
 4. **Generic data** (``generic=True``): the learning degree for random data modulo two large primes
    (probabilistic), compared with the ED degree for a generic symmetric metric and for the unit metric on
    V's coordinates, and, for linear networks, with Eckart–Young's C(min(d0, dL), r).
@@ -69,7 +73,7 @@ from neurom2.training.infimum import (
     over_variety,
     stratification,
 )
-from neurom2.training.reach import Reach, StratumReach, reach_rational
+from neurom2.training.reach import Reach, StratumReach, reach_minimizers, reach_rational
 
 NUMERIC_SECONDS = 60.0
 """Time allowed to the numerical (monodromy) count."""
@@ -418,13 +422,8 @@ class _Computation:
                               "X are not isolated" + ("" if metric.positive_definite else
                                                      f" (rank G = {metric.rank} < {metric.n}: L is constant along ker G)"))
             counts = Counts(None, False, None, None, modular, method=METHOD_LAGRANGE)
-            low = float(metric.constant)
-            explained = ("not decided: the critical points are not isolated" if metric.positive_definite else
-                         f"not decided: L ≥ {low:.10g} = its minimum over V (proved), with equality exactly on "
-                         "u + ker G; the infimum over M(R) is that value iff M(R) meets u + ker G or comes arbitrarily "
-                         "close to it, which is not decided here")
-            infimum = Infimum(None, None, None, None, None, None, low, None, explained, "—")
-            self.proved["infimum"] = explained
+            infimum = self.not_isolated_infimum(metric)
+            self.proved["infimum"] = infimum.proved
             return counts, (), infimum
         numerical = self.numerical(generators, found, metric)
         stage("landscape", "reachability of the real critical points")
@@ -450,6 +449,24 @@ class _Computation:
         self.timed("infimum", started)
         self.proved["infimum"] = infimum.proved
         return counts, points, infimum
+
+    def not_isolated_infimum(self, metric: Metric) -> Infimum:
+        """The infimum when the critical points are not isolated: with G singular, L ≥ const on V (proved) with
+        equality exactly on u + ker G, so certified real weights reaching u + ker G prove it attained."""
+        low = float(metric.constant)
+        if metric.positive_definite:
+            return Infimum(None, None, None, None, None, None, low, None, "not decided: the critical points are not "
+                           "isolated", "—")
+        stage("landscape", "is u + ker G reached by real weights?")
+        reach = reach_minimizers(self.arch, metric, random.Random(self.seed))
+        if reach.member:
+            return Infimum(low, str(metric.constant), True, None, None, "u + ker G", low, low,
+                           f"proved: L ≥ {metric.constant} = its minimum over V, with equality on u + ker G, which real "
+                           f"weights reach ({reach.method}: {reach.detail})", "minimum over V", reach.weights)
+        return Infimum(None, None, None, None, None, None, low, None,
+                       f"not decided: L ≥ {low:.10g} = its minimum over V (proved), with equality exactly on u + ker G; "
+                       "the infimum over M(R) is that value iff M(R) meets u + ker G or comes arbitrarily close to it, "
+                       f"which is not decided here ({reach.detail})", "—")
 
     def modular(self, generators: list[Terms], metric: Metric, saturate: str) -> tuple[ModularCount, ...]:
         """The counts modulo the first two primes at which the data are integral, in one Macaulay2 call."""

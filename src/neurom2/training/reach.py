@@ -21,6 +21,11 @@
   real weight it has; a positive-dimensional one is sliced by fixing a maximal independent set of weights to
   random integers, where a real point proves reachability and none proves nothing.  Answer per point: True
   (with weights, algebraic, printed to 15 digits), False (every chart settled without one), None (undecided).
+* A point the charts leave undecided (a pullback too large for Macaulay2 in its time): real weights found
+  numerically and certified by interval Newton (:mod:`~neurom2.training.certify`) prove it reached; failing
+  that it stays undecided.
+* A pseudometric (G singular): whether real weights reach a point of u + ker G, where L attains its minimum
+  over V, by the same certified numerics on the equations G(c(θ) − u) = 0 (:func:`reach_minimizers`).
 """
 
 from __future__ import annotations
@@ -46,8 +51,9 @@ from neurom2.model.target import Target
 from neurom2.rationals import fraction
 from neurom2.real.membership import decide_membership
 from neurom2.real.membership.charts import CoveringChart, covering_charts
-from neurom2.real.membership.zerodim import Solutions
-from neurom2.training.critical import Metric, NumberField, RealPoint, real_points
+from neurom2.real.membership.zerodim import Solutions, precision
+from neurom2.training.certify import Certificate, Polynomials, certify, real_root, same_point
+from neurom2.training.critical import BITS, Metric, NumberField, RealPoint, real_points
 
 SLICES = 3
 """Random slices tried on a chart whose pulled-back ideal is positive-dimensional."""
@@ -143,8 +149,8 @@ class StratumReach:
                                     detail=f"{len(charts)} chart(s): the pulled-back critical equations have no real "
                                            "solution over this point (empty over C or zero-dimensional)"))
             else:
-                result.append(Reach(None, "undecided", detail=f"charts not settled: {', '.join(undecided)}; no real "
-                                    f"point over it on {SLICES} random slices"))
+                reason = f"charts not settled: {', '.join(undecided)}; no real point over it on {SLICES} random slices"
+                result.append(certified_reach(self.arch, points[k], generators, self.rng, reason))
         return result
 
     def pullback(self, chart: CoveringChart, generators: Sequence[Terms], combinations: Sequence[Terms],
@@ -192,6 +198,68 @@ class StratumReach:
                                            f"weights algebraic of degree {weights.modulus.degree()}")
             if not unresolved:
                 return
+
+
+CERTIFIED = "real weights certified by interval Newton (Krawczyk)"
+
+
+def network_equations(arch: Architecture, combination: Sequence[Sequence[Fraction]],
+                      constants: Sequence[flint.arb]) -> Polynomials:
+    """E(θ) = combination · c(θ) − constants, in all the weights (:class:`~neurom2.training.certify.Polynomials`)."""
+    coefficients = [{monom: fraction(coeff) for monom, coeff in poly.terms()} for poly in Parametrization(arch).polynomials]
+    terms = []
+    for row in combination:
+        combined: dict[tuple[int, ...], Fraction] = {}
+        for weight, poly in zip(row, coefficients):
+            for monom, coeff in poly.items() if weight else ():
+                combined[monom] = combined.get(monom, Fraction(0)) + weight * coeff
+        terms.append({m: c for m, c in combined.items() if c})
+    return Polynomials(tuple(terms), tuple(constants), arch.n_params)
+
+
+def certified_reach(arch: Architecture, point: RealPoint, generators: Sequence[Terms], rng: random.Random,
+                    undecided: str) -> Reach:
+    """Real weights reaching a real point of V(generators), found numerically and certified (module docstring of
+    :mod:`~neurom2.training.certify`); else undecided, for the reason ``undecided``."""
+    target = point.values(point.coordinates, BITS)
+    n = len(target)
+    equations = network_equations(arch, [[Fraction(int(i == j)) for j in range(n)] for i in range(n)], target)
+    for theta in real_root(equations, rng)[:3]:
+        found = certify(equations, theta)
+        if found is None:
+            continue
+        image = [v + t for v, t in zip(equations.values(found.weights), target)]
+        if same_point(generators, target, image, found.rows):
+            return Reach(True, CERTIFIED, tuple(f"{float(w.mid()):.15g}" for w in found.weights), False,
+                         f"{undecided}; {_solved(arch, found)}, "
+                         f"the network equal to the point in the coordinates {list(found.rows)} by Krawczyk's test "
+                         "and in the others by Krawczyk's test on the equations of the stratum")
+    return Reach(None, "undecided", detail=f"{undecided}; no real weights certified numerically")
+
+
+def reach_minimizers(arch: Architecture, metric: Metric, rng: random.Random) -> Reach:
+    """Whether real weights reach u + ker G (G singular), where L = its minimum over V: certified real weights
+    with G(c(θ) − u) = 0 on a basis of G's rows (True), else undecided."""
+    matrix = metric.matrix()
+    echelon, rank = matrix.transpose().rref()
+    pivots = [next(j for j in range(metric.n) if echelon[i, j] != 0) for i in range(rank)]
+    rows = [[metric.gram[k][j] for j in range(metric.n)] for k in pivots]
+    with precision(BITS):
+        constants = [flint.arb(flint.fmpq(v.numerator, v.denominator))
+                     for v in (sum((g * u for g, u in zip(row, metric.center)), Fraction(0)) for row in rows)]
+    equations = network_equations(arch, rows, constants)
+    for theta in real_root(equations, rng)[:3]:
+        found = certify(equations, theta)
+        if found is not None and len(found.rows) == rank:
+            return Reach(True, CERTIFIED, tuple(f"{float(w.mid()):.15g}" for w in found.weights), False,
+                         f"G(c(θ) − u) = 0 on {rank} independent rows of G; {_solved(arch, found)}")
+    return Reach(None, "undecided", detail="no real weights with G(c(θ) − u) = 0 certified numerically")
+
+
+def _solved(arch: Architecture, found: Certificate) -> str:
+    names = arch.weight_names
+    return (f"weights {', '.join(names[j] for j in found.solved)} in balls of radius ≤ "
+            f"{max(float(w.rad()) for w in found.weights):.1e}, the others rational")
 
 
 def _chart_weights(chart: CoveringChart, free: Sequence[flint.fmpq_poly]) -> list[flint.fmpq_poly]:
