@@ -149,7 +149,10 @@ def _levenberg_marquardt(equations: Polynomials, theta: np.ndarray) -> np.ndarra
     for _ in range(STEPS):
         jacobian = equations.float_jacobian(theta)
         normal = jacobian.T @ jacobian
-        step = np.linalg.solve(normal + damping * np.diag(np.diag(normal) + 1e-12), -jacobian.T @ value)
+        try:
+            step = np.linalg.solve(normal + damping * np.diag(np.diag(normal) + 1e-12), -jacobian.T @ value)
+        except np.linalg.LinAlgError:
+            return None
         trial = theta + step
         trial_value = equations.float_values(trial)
         if not np.all(np.isfinite(trial_value)):
@@ -192,7 +195,8 @@ class Certificate:
     """A box of weights containing exactly one real solution of the equations ``rows`` (the others fixed)."""
 
     weights: tuple[flint.arb, ...]
-    """All P weights: balls for the solved ones, exact rationals (as balls of radius 0) for the fixed ones."""
+    """All P weights: the certified balls of the ``solved`` ones; for the others, balls at BITS bits around the
+    rationals they were fixed to (the certificate holds for every value in these balls, so for the rationals)."""
     rows: tuple[int, ...]
     solved: tuple[int, ...]
 
@@ -239,7 +243,10 @@ def krawczyk_test(square: Square, center: Sequence[flint.arb], radius: float) ->
     box = [flint.arb(c.mid(), radius) for c in center]
     midpoint = [flint.arb(c.mid()) for c in center]
     approximate = square.jacobian(midpoint)
-    inverse = np.linalg.inv(np.array([[float(approximate[i, j].mid()) for j in range(n)] for i in range(n)]))
+    try:
+        inverse = np.linalg.inv(np.array([[float(approximate[i, j].mid()) for j in range(n)] for i in range(n)]))
+    except np.linalg.LinAlgError:  # singular at the midpoint: no contraction to prove
+        return None
     y = flint.arb_mat([[flint.arb(float(v)) for v in row] for row in inverse])
     value = flint.arb_mat([[v] for v in square.values(midpoint)])
     spread = flint.arb_mat([[b - m] for b, m in zip(box, midpoint)])
