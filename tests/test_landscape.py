@@ -347,9 +347,10 @@ def test_linear_landscapes_are_eckart_young_after_whitening_without_macaulay2(wi
     assert [s["critical_points"] for s in result.infimum.extra["rank_strata"]] == [comb(m, k) for k in range(r, -1, -1)]
 
 
+@pytest.mark.parametrize("bias", [False, True])
 @pytest.mark.parametrize("widths", ["2,1,2", "3,2,3", "3,1,2", "2,1,3"])
-def test_linear_eckart_young_points_are_the_lagrange_ideals_critical_points(session, widths):
-    arch = Architecture.create(widths, "x")
+def test_linear_eckart_young_points_are_the_lagrange_ideals_critical_points(session, widths, bias):
+    arch = Architecture.create(widths, "x", bias=bias)  # with biases: b optimal for W, the Schur complement of Q
     space = AmbientSpace.of(arch)
     data = Dataset.random(arch, 11, seed=5)
     lagrange = critical_set(session, generators(arch, session), Metric.of(space, data))

@@ -10,7 +10,7 @@ V (G = I ⊗ AᵀA, u = A⁺B; :class:`~neurom2.training.critical.Metric`).  Thi
    field; the count is checked modulo two primes and numerically (monodromy, when it finishes in time).
    When X = V (the network fills V) the only critical point is u if G is definite; if G is singular
    (|S| < N: a pseudometric) the minimizers form the affine space u + ker G, described by a basis.
-   A linear network without biases that does not fill V (with a definite G) is answered by the classical
+   A linear network that does not fill V (with a definite G) is answered by the classical
    theorems instead, without Macaulay2 (:mod:`~neurom2.training.linear`: whitening, Eckart–Young).
 2. **Reachability** of each real critical point by real weights (:mod:`~neurom2.training.reach`: exact in
    covering charts, else by numerical weights certified with interval Newton).
@@ -73,7 +73,7 @@ from neurom2.training.infimum import (
     over_variety,
     stratification,
 )
-from neurom2.training.reach import Reach, StratumReach, reach_minimizers, reach_rational
+from neurom2.training.reach import Reach, StratumReach, reach_minimizers, reach_rational, structural
 
 NUMERIC_SECONDS = 60.0
 """Time allowed to the numerical (monodromy) count."""
@@ -295,9 +295,10 @@ class _Computation:
         (:mod:`neurom2.training.linear`), without Macaulay2."""
         stage("landscape", "Eckart–Young after whitening")
         started = time.perf_counter()
-        whitened = linear.WhitenedTarget.of(metric, self.space.n_outputs)
+        whitened = linear.WhitenedTarget.of(metric, self.space)
         m, r = whitened.size, min(self.arch.widths)
-        reach = reach_rational(self.arch, metric.center, self.given, self.deadline, self.seed)  # structural: no M2
+        reach = structural(self.arch)
+        assert reach is not None  # a linear network
         exactness = ("exact rationals (the characteristic polynomial of K splits over QQ)" if whitened.exact else
                      "real algebraic: the eigenvalues are roots of the characteristic polynomial of K over QQ, the "
                      f"coordinates and losses certified balls ({BITS} bits)")
@@ -575,7 +576,8 @@ class _Computation:
 METHOD_LAGRANGE = ("Lagrange ideal P + (G(c − u) − Σ l_i ∇g_i) over QQ (Macaulay2), g_i ∈ P (P's generators, or random "
                    "combinations when P is not a complete intersection); zero-dimensional, so its points are critical "
                    "points on the smooth part of X; distinct points by Hermite's trace form, real ones by Sturm/Arb")
-METHOD_LINEAR = ("linear network without biases: L(W) = ‖(W − T)R‖² + const with Q = AᵀA = RRᵀ (whitening); the "
+METHOD_LINEAR = ("linear network (with biases: b optimal for W, Q its Schur complement): L(W) = ‖(W − T)R‖² + const "
+                 "with Q = AᵀA = RRᵀ (whitening); the "
                  "critical points on the rank-k matrices are the C(m, k) partial SVDs of the whitened target "
                  "(Eckart–Young–Mirsky), computed exactly from the spectral projectors of the rational matrix K = TQTᵀ "
                  "(or QTᵀT); no Lagrange ideal, no Macaulay2")

@@ -2,7 +2,8 @@
 ideal and no Macaulay2.
 
 A network of monomial degree 1 without biases computes x ↦ W x, W a d_L × d_0 matrix of rank ≤ r = min(widths)
-(:mod:`neurom2.geometry.determinantal`).  In V's coordinates (row k of W = output k's coefficients, in the
+(:mod:`neurom2.geometry.determinantal`); with biases x ↦ W x + b, b free, reduced to the former by
+:class:`Biases`.  In V's coordinates (row k of W = output k's coefficients, in the
 space's monomial order) the loss is L(W) = tr((W − T) Q (W − T)ᵀ) + const, Q = AᵀA, T = uᵀ (u = A⁺B,
 :class:`~neurom2.training.critical.Metric`).  With Q = R Rᵀ positive definite, W ↦ W R preserves the rank, and
 L = ‖W R − T R‖²_F + const: the distance to the *whitened target* T R.  If the squared singular values
@@ -37,6 +38,7 @@ import flint
 
 from neurom2.cost import Estimate
 from neurom2.model.architecture import Architecture
+from neurom2.model.space import AmbientSpace
 from neurom2.rationals import fmpq as as_fmpq
 from neurom2.rationals import fraction
 from neurom2.real.membership.zerodim import precision, real_roots
@@ -50,9 +52,9 @@ BYTES_PER_ENTRY = 400
 
 
 def applies(arch: Architecture, metric: Metric) -> bool:
-    """Whether the closed form applies: a linear network without biases, of depth ≥ 2, that does not fill V
-    (r < min(d_0, d_L)), with a definite metric (|S| data points spanning R^{d_0})."""
-    return (arch.monomial_degree == 1 and not arch.bias and arch.depth >= 2
+    """Whether the closed form applies: a linear network (with or without biases), of depth ≥ 2, that does not
+    fill V (r < min(d_0, d_L)), with a definite metric (|S| data points spanning V's monomials)."""
+    return (arch.monomial_degree == 1 and arch.depth >= 2
             and min(arch.widths) < min(arch.input_dim, arch.output_dim) and metric.positive_definite)
 
 
@@ -103,6 +105,46 @@ class EckartYoungPoint:
 
 
 @dataclass(frozen=True)
+class Biases:
+    """With biases, L is a positive definite quadratic in b for each W, minimal at b_k = offset_k − slope · W_k
+    (slope = Q_{1x} / Q_{11}, offset_k = u_{1,k} + slope · T_k; index 1 = the constant monomial); what remains is
+    tr((W − T) S (W − T)ᵀ) + const with the Schur complement S = Q_{xx} − Q_{x1} Q_{1x} / Q_{11}: the problem
+    without biases (module docstring) for S.  Its critical points lift to (W, b(W)), with the same losses and
+    indices (the Hessian in b is positive definite)."""
+
+    position: int
+    """The constant monomial's index among the monomials."""
+    slope: tuple[flint.fmpq, ...]
+    offsets: tuple[flint.fmpq, ...]
+
+    @classmethod
+    def reduce(cls, metric: Metric, space: AmbientSpace) -> tuple[Biases, Metric]:
+        """The biases' solution and the metric of the reduced problem in W (Schur complement, linear part of u)."""
+        size, outputs = len(space.monomials), space.n_outputs
+        position = space.monomials.index((0,) * space.n_inputs)
+        linear = [i for i in range(size) if i != position]
+        q = [[metric.gram[i][j] for j in range(size)] for i in range(size)]
+        slope = tuple(q[position][j] / q[position][position] for j in linear)
+        schur = [[q[i][j] - q[i][position] * q[position][j] / q[position][position] for j in linear] for i in linear]
+        target = [[metric.center[k * size + i] for i in linear] for k in range(outputs)]
+        offsets = tuple(metric.center[k * size + position] + sum((a * t for a, t in zip(slope, target[k])), Fraction(0))
+                        for k in range(outputs))
+        reduced = Metric.from_matrices(space, schur, [[target[k][i] for k in range(outputs)] for i in range(len(linear))],
+                                       metric.constant)
+        return cls(position, tuple(map(as_fmpq, slope)), tuple(map(as_fmpq, offsets))), reduced
+
+    def lift(self, w: Sequence[Any], outputs: int) -> list[Any]:
+        """V's coordinates of (W, b(W)), W given row by row."""
+        inputs = len(self.slope)
+        result = []
+        for k in range(outputs):
+            row = list(w[k * inputs:(k + 1) * inputs])
+            bias = self.offsets[k] - sum((a * v for a, v in zip(self.slope, row)), 0 * row[0])
+            result += row[:self.position] + [bias] + row[self.position:]
+        return result
+
+
+@dataclass(frozen=True)
 class WhitenedTarget:
     """The spectrum of the whitened target T R and the spectral projectors of K (module docstring)."""
 
@@ -114,15 +156,21 @@ class WhitenedTarget:
     """p, the characteristic polynomial of K over QQ."""
     eigenvalues: tuple[flint.fmpq, ...] | tuple[flint.arb, ...]
     """λ_1 ≥ … ≥ λ_m: exact when p splits over QQ, else isolating balls."""
+    biases: Biases | None = None
 
     @classmethod
-    def of(cls, metric: Metric, outputs: int) -> WhitenedTarget:
+    def of(cls, metric: Metric, space: AmbientSpace) -> WhitenedTarget:
+        """From the loss on V (with biases: reduced to W by :class:`Biases`)."""
+        biases = None
+        if (0,) * space.n_inputs in space.monomials:
+            biases, metric = Biases.reduce(metric, space)
+        outputs = space.n_outputs
         inputs = metric.n // outputs
         q = flint.fmpq_mat(inputs, inputs, [as_fmpq(metric.gram[i][j]) for i in range(inputs) for j in range(inputs)])
         t = flint.fmpq_mat(outputs, inputs, [as_fmpq(v) for v in metric.center])
         k = t * q * t.transpose() if outputs <= inputs else q * t.transpose() * t
         polynomial = k.charpoly()
-        return cls(metric, outputs, inputs, k, polynomial, _eigenvalues(polynomial))
+        return cls(metric, outputs, inputs, k, polynomial, _eigenvalues(polynomial), biases)
 
     @property
     def size(self) -> int:
@@ -176,6 +224,8 @@ class WhitenedTarget:
                 loss = self._number(self.metric.constant) + total - kept
                 index = sum(1 for i in chosen for j in range(self.size) if j not in chosen and j < i)
                 entries = [matrix[i, j] for i in range(self.outputs) for j in range(self.inputs)]
+                if self.biases is not None:
+                    entries = self.biases.lift(entries, self.outputs)
                 if self.exact:
                     points.append(EckartYoungPoint(chosen, tuple(map(fraction, entries)), fraction(loss), index))
                 else:

@@ -2,9 +2,9 @@
 (c = residues(α), α a real root of an irreducible m, as the critical points of :mod:`~neurom2.training.critical`).
 
 * One affine layer: every point of V is a network (its weights are its coefficients).
-* Linear networks without biases: X is the set of dL × d0 matrices of rank ≤ r = min(widths); a real point
-  of X is a real matrix of rank ≤ r and has a real rank factorization through the hidden widths, so it is
-  reached (proved; the weights printed are a numerical SVD factorization).
+* Linear networks: X is the set of dL × d0 matrices of rank ≤ r = min(widths) (times the free constants with
+  biases); a real point of X is a real matrix of rank ≤ r and has a real rank factorization through the hidden
+  widths, so it is reached (proved).
 * A rational point: :func:`neurom2.real.membership.decide_membership` (exact weights or a certificate).
 * The critical points of one stratum V(P), all at once (:class:`StratumReach`).  First, a test that does not
   depend on the data: if in every covering chart the networks lying on V(P) lie in its singular locus
@@ -81,20 +81,22 @@ def reach_rational(arch: Architecture, coefficients: Sequence[Fraction], session
                    deadline: Deadline, seed: int = 0) -> Reach:
     """Membership of a rational point (exact, :func:`~neurom2.real.membership.decide_membership`; ``session``
     None: the shared one, started only if the membership test needs Macaulay2)."""
-    structural = _structural(arch)
-    if structural is not None:
-        return structural
+    known = structural(arch)
+    if known is not None:
+        return known
     result = decide_membership(arch, Target.from_coefficients(coefficients, AmbientSpace.of(arch)), "real",
                                session=session, timeout=deadline, seed=seed)
     return Reach(result.member, result.method, result.weights, result.exact, result.reason or "")
 
 
-def _structural(arch: Architecture) -> Reach | None:
+def structural(arch: Architecture) -> Reach | None:
+    """Reachability that holds for every real point of X, by the architecture alone (one affine layer, linear
+    networks), else None."""
     if arch.depth == 1:
         return Reach(True, "single affine layer: every point of V is a network", exact=True)
-    if arch.monomial_degree == 1 and not arch.bias:
+    if arch.monomial_degree == 1:
         return Reach(True, "linear network: a real matrix of rank ≤ min(widths) has a real rank factorization "
-                     "through the hidden layers", exact=False)
+                     "through the hidden layers" + (" (the biases free)" if arch.bias else ""), exact=False)
     return None
 
 
@@ -111,9 +113,9 @@ class StratumReach:
                metric: Metric) -> list[Reach]:
         """One :class:`Reach` per real critical point of V(P) (``points``, from :func:`~neurom2.training.critical.critical_set`
         with these ``combinations``)."""
-        structural = _structural(self.arch)
-        if structural is not None:
-            return [structural for _ in points]
+        known = structural(self.arch)
+        if known is not None:
+            return [known for _ in points]
         found: dict[int, Reach] = {}
         complete, undecided = True, []
         charts = covering_charts(self.arch)
