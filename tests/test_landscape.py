@@ -373,6 +373,15 @@ def test_linear_eckart_young_is_exact_over_qq_when_the_spectrum_is_rational():
     assert result.infimum.interval == "1" and result.infimum.attained
 
 
+def test_a_repeated_singular_value_is_reported_and_the_infimum_still_given():
+    arch = Architecture.create("2,1,2", "x")
+    # Q = I, T = I: singular values 1, 1; every rank-1 orthogonal projector P is a best approximation, ‖I − P‖² = 1
+    result = landscape(arch, Dataset.from_pairs([((1, 0), (1, 0)), ((0, 1), (0, 1))]))
+    assert result.learning_degree is None and result.critical_points == () and not result.counts.proved
+    assert any("repeated or zero squared singular values" in note for note in result.notes)
+    assert result.infimum.attained and result.infimum.interval == "1"
+
+
 def test_command_line_answers_a_10_5_10_linear_landscape_in_under_a_second(capsys):
     assert main(["landscape", "--widths", "10,5,10", "--activation", "x", "--random-data", "40", "--json"]) == 0
     answer = json.loads(capsys.readouterr().out)

@@ -317,8 +317,9 @@ def format_landscape(result: Any) -> str:
             kind = c.facts.type + (f" (index {c.facts.index})" if c.facts.type == "saddle" else "")
             lines.append(f"    on {c.stratum}: {kind} on the stratum, L = {c.facts.loss_interval}, {network[c.reach.member]}")
     if "rank_strata" in inf.extra:
-        lines += wrapped("strata", "; ".join(f"rank {s['rank']}: {s['critical_points']} critical point(s), least loss "
-                                             f"{s['least_loss']}" for s in inf.extra["rank_strata"]))
+        lines += wrapped("strata", "; ".join(f"rank {s['rank']}: {s['critical_points'] or 'not isolated or not counted'} "
+                                             f"critical point(s), least loss {s['least_loss']}"
+                                             for s in inf.extra["rank_strata"]))
     if result.generic:
         g = result.generic
         text = f"learning degree {g.get('learning_degree')}"

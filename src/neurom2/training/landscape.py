@@ -313,9 +313,11 @@ class _Computation:
             self.proved["real_points"] = f"proved: all {len(top)} real; {exactness}"
             self.proved["type"] = "proved: the index of a partial SVD is the number of kept directions outranked by a dropped one"
         else:
-            points, counts = (), Counts(None, True, None, None, method=METHOD_LINEAR)
+            points, counts = (), Counts(None, False, None, None, method=METHOD_LINEAR)
             self.notes.append("the whitened target has repeated or zero squared singular values (characteristic polynomial "
-                              f"of K: {whitened.polynomial}): the critical points on the rank-{r} matrices are not isolated")
+                              f"of K: {whitened.polynomial}): the count C({m}, {r}) does not apply (repeated values give "
+                              f"positive-dimensional families of critical points) and the critical points on the rank-{r} "
+                              "matrices are not listed; the infimum below holds for any spectrum")
         infimum = self.eckart_young_infimum(whitened, points, exactness)
         self.timed("critical points", started)
         return counts, points, infimum
@@ -331,7 +333,7 @@ class _Computation:
                   f"a network (real rank factorization), so it is attained; {exactness}")
         self.proved["infimum"] = proved
         argmin = points[0] if points else None
-        strata = [{"rank": k, "critical_points": comb(m, k) if whitened.generic else None,
+        strata = [{"rank": k, "critical_points": comb(m, k) if whitened.generic or k == 0 else None,
                    "least_loss": linear.text(whitened.least_loss(k))} for k in range(r, -1, -1)]
         return Infimum(linear.as_float(value), linear.text(value), True, argmin.approximate if argmin else None,
                        argmin.coefficients if argmin else None, "X" if argmin else None, linear.as_float(value),
@@ -577,10 +579,9 @@ METHOD_LAGRANGE = ("Lagrange ideal P + (G(c − u) − Σ l_i ∇g_i) over QQ (M
                    "combinations when P is not a complete intersection); zero-dimensional, so its points are critical "
                    "points on the smooth part of X; distinct points by Hermite's trace form, real ones by Sturm/Arb")
 METHOD_LINEAR = ("linear network (with biases: b optimal for W, Q its Schur complement): L(W) = ‖(W − T)R‖² + const "
-                 "with Q = AᵀA = RRᵀ (whitening); the "
-                 "critical points on the rank-k matrices are the C(m, k) partial SVDs of the whitened target "
-                 "(Eckart–Young–Mirsky), computed exactly from the spectral projectors of the rational matrix K = TQTᵀ "
-                 "(or QTᵀT); no Lagrange ideal, no Macaulay2")
+                 "with Q = AᵀA = RRᵀ (whitening); the critical points on the rank-k matrices are the C(m, k) partial "
+                 "SVDs of the whitened target, the least the top k (Eckart–Young–Mirsky), computed exactly from the "
+                 "spectral projectors of the rational matrix K = TQTᵀ (or QTᵀT); no Lagrange ideal, no Macaulay2")
 METHOD = ("critical points of L(c) = (c − u)ᵀG(c − u) + const, G = I ⊗ AᵀA, u = A⁺B, on the smooth part of the "
           "neurovariety (Lagrange ideal in Macaulay2, exact over QQ, checked modulo primes and numerically); real "
           "points classified by the bordered Hessian and decided reachable in covering charts; infimum over M(R) from "
