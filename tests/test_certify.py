@@ -1,5 +1,6 @@
 """Certified real solutions (interval Newton, Krawczyk's test): boxes proved to hold exactly one real root, checked
-against roots known in closed form (mpmath), and refusals where there is no real root or more than one."""
+against roots known in closed form (mpmath), and refusals where there is no real root or more than one; the fiber
+tower (training/tower.py) proving that no real point lies over a point, on fibers known in closed form."""
 
 from __future__ import annotations
 
@@ -66,3 +67,19 @@ def test_same_point_tells_the_points_of_a_variety_sharing_the_known_coordinates_
         close = [ball(1), flint.arb(1, 1e-30)]
         assert same_point(parabola, target, close, known=[0])
         assert not same_point(parabola, target, [ball(1), ball(-1)], known=[0])
+
+
+def test_the_fiber_tower_proves_no_real_point_only_when_every_branch_is_complex():
+    from neurom2.training.tower import real_fiber_possible
+
+    square = [{(2, 0): Fraction(1), (0, 1): Fraction(-1)}]  # θ² − c: over c = 4 the real ±2, over c = −4 only ±2i
+    assert real_fiber_possible(square, 1, [ball(4)]) is True
+    assert real_fiber_possible(square, 1, [ball(-4)]) is False
+    # c·θ − 1 over c = 0: the leading coefficient vanishes, the rule does not apply (no verdict, not "no point")
+    assert real_fiber_possible([{(1, 1): Fraction(1), (0, 0): Fraction(-1)}], 1, [ball(0)]) is None
+    # an element in c alone that is nonzero at the point: the point is outside the chart's image
+    assert real_fiber_possible([{(0, 1): Fraction(1), (0, 0): Fraction(-1)}, *square], 1, [ball(4)]) is False
+    # two levels: θ1² − θ2, θ2² − c (lex θ1 > θ2 > c): over c = 4, θ2 = ±2 and θ1 = ±√2 real for θ2 = 2
+    tower = [{(2, 0, 0): Fraction(1), (0, 1, 0): Fraction(-1)}, {(0, 2, 0): Fraction(1), (0, 0, 1): Fraction(-1)}]
+    assert real_fiber_possible(tower, 2, [ball(4)]) is True
+    assert real_fiber_possible(tower, 2, [ball(-4)]) is False

@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
+from typing import Any
 
 import flint
 import numpy as np
@@ -60,10 +61,10 @@ class Polynomials:
     variables: int
 
     def values(self, x: Sequence[flint.arb]) -> list[flint.arb]:
-        return [_evaluate(t, x) - c for t, c in zip(self.terms, self.constants)]
+        return [evaluate(t, x) - c for t, c in zip(self.terms, self.constants)]
 
     def jacobian(self, x: Sequence[flint.arb], rows: Sequence[int], columns: Sequence[int]) -> flint.arb_mat:
-        return flint.arb_mat([[_evaluate(derivative(self.terms[k], j), x) for j in columns] for k in rows])
+        return flint.arb_mat([[evaluate(derivative(self.terms[k], j), x) for j in columns] for k in rows])
 
     def float_values(self, x: np.ndarray) -> np.ndarray:
         return self._floats.values(x) - self._floats.constants
@@ -279,10 +280,11 @@ def same_point(generators: Sequence[Terms], target: Sequence[flint.arb], image: 
         return krawczyk_test(square, hull, radius) is not None
 
 
-def _evaluate(terms: Terms, x: Sequence[flint.arb]) -> flint.arb:
-    total = flint.arb(0)
+def evaluate(terms: Terms, x: Sequence[Any], number: type = flint.arb) -> Any:
+    """A polynomial at balls ``x``, in ``number`` arithmetic (flint.arb, or flint.acb for complex balls)."""
+    total = number(0)
     for exponents, coefficient in terms.items():
-        product = flint.arb(flint.fmpq(coefficient.numerator, coefficient.denominator))
+        product = number(flint.fmpq(coefficient.numerator, coefficient.denominator))
         for value, e in zip(x, exponents):
             if e:
                 product *= value**e

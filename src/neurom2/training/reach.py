@@ -21,9 +21,11 @@
   real weight it has; a positive-dimensional one is sliced by fixing a maximal independent set of weights to
   random integers, where a real point proves reachability and none proves nothing.  Answer per point: True
   (with weights, algebraic, printed to 15 digits), False (every chart settled without one), None (undecided).
-* A point the charts leave undecided (a pullback too large for Macaulay2 in its time): real weights found
-  numerically and certified by interval Newton (:mod:`~neurom2.training.certify`) prove it reached; failing
-  that it stays undecided.
+* A point the charts leave undecided (a pullback too large for Macaulay2 in its time): no real weights when in
+  every chart the fiber over it, from a lexicographic Gröbner basis of the chart's graph specialized at the
+  point in ball arithmetic, has no real point (:mod:`~neurom2.training.tower`, proved); else real weights
+  found numerically and certified by interval Newton (:mod:`~neurom2.training.certify`) prove it reached;
+  failing both it stays undecided.
 * A pseudometric (G singular): whether real weights reach a point of u + ker G, where L attains its minimum
   over V, by the same certified numerics on the equations G(c(θ) − u) = 0 (:func:`reach_minimizers`).
 """
@@ -52,6 +54,7 @@ from neurom2.rationals import fraction
 from neurom2.real.membership import decide_membership
 from neurom2.real.membership.charts import CoveringChart, covering_charts
 from neurom2.real.membership.zerodim import Solutions, precision
+from neurom2.training import tower
 from neurom2.training.certify import Certificate, Polynomials, certify, real_root, same_point
 from neurom2.training.critical import BITS, Metric, NumberField, RealPoint, real_points
 
@@ -108,6 +111,7 @@ class StratumReach:
         self.arch, self.session, self.deadline = arch, package.ready(session), deadline
         self.rng = random.Random(seed)
         self.parametrization = Parametrization(arch)
+        self.graphs: dict[tuple[Fraction | None, ...], list[Terms] | None] = {}
 
     def decide(self, points: Sequence[RealPoint], generators: Sequence[Terms], combinations: Sequence[Terms],
                metric: Metric) -> list[Reach]:
@@ -152,8 +156,37 @@ class StratumReach:
                                            "solution over this point (empty over C or zero-dimensional)"))
             else:
                 reason = f"charts not settled: {', '.join(undecided)}; no real point over it on {SLICES} random slices"
-                result.append(certified_reach(self.arch, points[k], generators, self.rng, reason))
+                result.append(self.settle(points[k], generators, charts, reason))
         return result
+
+    def settle(self, point: RealPoint, generators: Sequence[Terms], charts: Sequence[CoveringChart], reason: str) -> Reach:
+        """A point the pulled-back equations left undecided: no real weights if every chart's fiber over it has no
+        real point (:mod:`~neurom2.training.tower`), else certified real weights (:func:`certified_reach`), else
+        undecided."""
+        target = point.values(point.coordinates, tower.BITS)
+        verdicts = []
+        for chart in charts:
+            basis = self.graph_basis(chart)
+            verdicts.append(None if basis is None else tower.real_fiber_possible(basis, len(chart.free()), target))
+        if all(v is False for v in verdicts):
+            return Reach(False, "no real weights in any covering chart (fibers by the extension theorem)",
+                         detail=f"{reason}; in each of the {len(charts)} charts the fiber over the point, from a "
+                                "lexicographic Gröbner basis of the chart's graph specialized in ball arithmetic, has "
+                                "no real point")
+        return certified_reach(self.arch, point, generators, self.rng, reason)
+
+    def graph_basis(self, chart: CoveringChart) -> list[Terms] | None:
+        """The lexicographic Gröbner basis of the chart's graph (data-independent, computed once), or None when it
+        takes longer than PULLBACK_SECONDS."""
+        if chart.values not in self.graphs:
+            try:
+                self.graphs[chart.values] = tower.chart_basis(self.session, self.arch, chart,
+                                                              self.deadline.remaining(PULLBACK_SECONDS))
+            except Macaulay2Timeout:
+                if self.deadline.expired():
+                    raise
+                self.graphs[chart.values] = None
+        return self.graphs[chart.values]
 
     def pullback(self, chart: CoveringChart, generators: Sequence[Terms], combinations: Sequence[Terms],
                  metric: Metric) -> package.Points | None:
