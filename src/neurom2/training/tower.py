@@ -7,7 +7,7 @@ with free weights θ_1..θ_m, the graph ideal I = (c_k − c_k(θ))_k ⊂ QQ[θ,
 parametrization as its specializations at c = p.  G is its reduced Gröbner basis for the lexicographic order
 θ_1 > … > θ_m > c_1 > … > c_n (Macaulay2).
 
-**Extension** (Gianni 1987, Kalkbrener 1987; Becker–Weispfenning, *Gröbner Bases*, Theorem 6.54 form): let
+**Extension** (Gianni 1987, Kalkbrener 1987: the extension theorem for lexicographic Gröbner bases): let
 a ∈ V(I ∩ K[θ_{i+1}..θ_m, c]) and let g ∈ G involve θ_i as its largest variable, with the least leading
 monomial among those whose leading coefficient (in θ_i) does not vanish at a.  Then the points of
 V(I ∩ K[θ_i..θ_m, c]) over a are exactly (b, a) with g(b, a) = 0.  Starting from a = p (which satisfies the
