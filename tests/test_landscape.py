@@ -7,9 +7,11 @@ from __future__ import annotations
 import itertools
 import json
 import random
+import re
 import time
 from fractions import Fraction
 from math import comb
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -79,11 +81,10 @@ def test_generic_data_count_is_eckart_young_and_not_the_generic_metric_ed_degree
     # a generic symmetric metric on the 9 coordinates is not of the form I ⊗ Q: the ED degree of the 3 × 3
     # determinant is then 39, the moment metric of linear networks never reaches it
     assert generic["ed_degree_generic_metric"] == 39 and not generic["moment_equals_generic"]
-    assert result.learning_degree == 3 and result.counts.proved  # the 3 × 3 determinant: a hypersurface
-    assert [m.degree for m in result.counts.modular] == [3, 3]
+    assert result.learning_degree == 3 and result.counts.proved  # Eckart–Young after whitening (closed form)
     assert result.infimum.attained and result.infimum.value == pytest.approx(min(p.loss for p in result.critical_points))
     # lower-rank strata: rank ≤ 1 (3 critical points, the partial SVDs of rank 1), then the origin
-    assert [(s.stratum.label, s.count) for s in result.infimum.strata] == [("X", 3), ("Sing X", 3), ("Sing Sing X", 1)]
+    assert [(s["rank"], s["critical_points"]) for s in result.infimum.extra["rank_strata"]] == [(2, 3), (1, 3), (0, 1)]
 
 
 def test_count_is_checked_modulo_primes_and_numerically_and_points_satisfy_the_equations(session):
@@ -256,3 +257,212 @@ def test_a_landscape_job_in_a_batch_stores_what_the_python_call_computes(tmp_pat
     assert row.status == "done" and row.result["learning_degree"] == direct.learning_degree == 2  # Eckart–Young: C(2,1)
     assert row.result["infimum"]["value"] == pytest.approx(direct.infimum.value, rel=1e-12)
     assert answer(row) == f"learning degree 2, inf L = {direct.infimum.value:.6g} attained"
+
+
+DATA = Path(__file__).parent / "data"
+
+
+def exact_least_squares(rows: list[list[Fraction]], targets: list[Fraction]) -> Fraction:
+    """min over c of Σ (rowᵢ·c − bᵢ)², exact (normal equations over QQ, sympy)."""
+    a, b = sympy.Matrix(rows), sympy.Matrix(targets)
+    c = (a.T * a).LUsolve(a.T * b)
+    residual = a * c - b
+    return Fraction(str((residual.T * residual)[0, 0]))
+
+
+def biased_quadratic_network(weights: list[Fraction], x: list[Fraction]) -> Fraction:
+    """(2,2,1), σ = x², with biases, weights in the order w1 (row-major), b1, w2, b2."""
+    w1, b1, w2, b2 = weights[0:4], weights[4:6], weights[6:8], weights[8]
+    hidden = [(w1[2 * i] * x[0] + w1[2 * i + 1] * x[1] + b1[i]) ** 2 for i in range(2)]
+    return w2[0] * hidden[0] + w2[1] * hidden[1] + b2
+
+
+def test_biased_x2_runs_that_reach_the_attained_infimum_at_finite_weights_count_as_reaching_it(session):
+    from neurom2.report import format_landscape
+
+    arch = Architecture.create("2,2,1", "x^2", bias=True)  # fills R[x1,x2]_{<=2}
+    result = landscape(arch, data=str(DATA / "landscape-221-x2-bias.csv"), train=5, seed=0, session=session)
+    data = result.dataset
+    inputs = [[Fraction(v) for v in a] for a in data.inputs]
+    outputs = [Fraction(b[0]) for b in data.outputs]
+    # the infimum: least squares over all quadratics in x1, x2 (M fills V), exact; attained: the printed exact
+    # weights give a network whose loss is that value exactly
+    infimum = exact_least_squares([[1, x, y, x * x, x * y, y * y] for x, y in inputs], outputs)
+    assert result.infimum.attained and Fraction(result.infimum.interval) == infimum
+    weights = [Fraction(w) for w in result.infimum.weights]
+    assert sum((biased_quadratic_network(weights, a) - b) ** 2 for a, b in zip(inputs, outputs)) == infimum
+    # each run's final loss recomputed from its final weights (float64): those at the infimum, with finite
+    # weights, are exactly the runs classified as reaching it, whatever the trend of ‖θ‖
+    reached = []
+    for c in result.runs:
+        theta = np.array(c.run.final_weights)
+        values = [float(biased_quadratic_network(list(theta), [float(v) for v in a])) for a in inputs]
+        final = sum((v - float(b)) ** 2 for v, b in zip(values, outputs))
+        if final <= float(infimum) * (1 + 1e-6) and np.linalg.norm(theta) < 1e8:
+            reached.append(c.run.index)
+    assert len(reached) >= 2 and reached == [c.run.index for c in result.runs if c.outcome == "infimum"]
+    # the summary counts are the per-run labels, in the JSON and in the report's lines
+    outcomes = [c.outcome for c in result.runs]
+    summary = result.training
+    assert (summary.reached_infimum, summary.pure, summary.spurious, summary.diverging, summary.undecided) == tuple(
+        outcomes.count(k) for k in ("infimum", "pure", "spurious", "diverging", "undecided"))
+    report = format_landscape(result)
+    assert f"5 runs: {len(reached)} reached the infimum" in report
+    assert re.findall(r"run +\d+: (\w+)", report) == outcomes
+
+
+def partial_svd_points(arch: Architecture, data: Dataset) -> list[tuple[float, np.ndarray]]:
+    """(loss, W_S in V's coordinates) for each r-subset S of the singular triples of the whitened target T Q^{1/2},
+    pulled back by Q^{-1/2} (numpy: eigh and svd), by increasing loss."""
+    space = AmbientSpace.of(arch)
+    a, b = (np.array([[float(m[i, j]) for j in range(m.ncols())] for i in range(m.nrows())]) for m in
+            (data.A(space), data.B(space)))
+    values, vectors = np.linalg.eigh(a.T @ a)
+    root, inverse = (vectors @ np.diag(values**e) @ vectors.T for e in (0.5, -0.5))
+    target = np.linalg.lstsq(a, b, rcond=None)[0].T  # T = uᵀ, d_L × d_0
+    u, sigma, vt = np.linalg.svd(target @ root)
+    constant = float(np.sum((a @ target.T - b) ** 2))
+    points = []
+    for chosen in itertools.combinations(range(len(sigma)), min(arch.widths)):
+        w = sum(sigma[i] * np.outer(u[:, i], vt[i]) for i in chosen) @ inverse
+        points.append((constant + float(np.sum(sigma**2) - sum(sigma[i] ** 2 for i in chosen)), w.ravel()))
+    return sorted(points, key=lambda p: p[0])
+
+
+@pytest.mark.parametrize(("widths", "n_points"), [("4,2,4", 30), ("6,3,6", 40), ("10,5,10", 40), ("3,1,2", 9), ("2,1,3", 9)])
+def test_linear_landscapes_are_eckart_young_after_whitening_without_macaulay2(widths, n_points):
+    arch = Architecture.create(widths, "x")
+    data = Dataset.random(arch, n_points, seed=2)
+    result = landscape(arch, data)
+    m, r = min(arch.input_dim, arch.output_dim), min(arch.widths)
+    assert result.m2_version is None and result.seconds < 1.0
+    assert result.learning_degree == len(result.critical_points) == comb(m, r) and result.counts.proved
+    expected = partial_svd_points(arch, data)
+    for point, (value, w) in zip(sorted(result.critical_points, key=lambda p: p.loss), expected):
+        assert point.loss == pytest.approx(value, rel=1e-9)
+        assert np.allclose(point.approximate, w, rtol=1e-7, atol=1e-9 * np.max(np.abs(w)))
+        assert not point.exact["rational"] and all(c.startswith("[") and "+/-" in c for c in point.coefficients)
+    assert sum(p.type == "minimum" for p in result.critical_points) == 1
+    assert result.infimum.attained and result.infimum.value == pytest.approx(expected[0][0], rel=1e-12)
+    assert [s["critical_points"] for s in result.infimum.extra["rank_strata"]] == [comb(m, k) for k in range(r, -1, -1)]
+
+
+@pytest.mark.parametrize("bias", [False, True])
+@pytest.mark.parametrize("widths", ["2,1,2", "3,2,3", "3,1,2", "2,1,3"])
+def test_linear_eckart_young_points_are_the_lagrange_ideals_critical_points(session, widths, bias):
+    arch = Architecture.create(widths, "x", bias=bias)  # with biases: b optimal for W, the Schur complement of Q
+    space = AmbientSpace.of(arch)
+    data = Dataset.random(arch, 11, seed=5)
+    lagrange = critical_set(session, generators(arch, session), Metric.of(space, data))
+    closed = landscape(arch, data)
+    assert lagrange.count == closed.learning_degree
+    ordered = [sorted(points, key=lambda p: p.loss) for points in (lagrange.points, closed.critical_points)]
+    for ours, theirs in zip(*ordered):
+        assert (ours.type, ours.index) == (theirs.type, theirs.index)
+        assert ours.loss == pytest.approx(theirs.loss, rel=1e-12)
+        assert np.allclose(ours.approximate, theirs.approximate, rtol=1e-9, atol=1e-12)
+
+
+def test_linear_eckart_young_is_exact_over_qq_when_the_spectrum_is_rational():
+    arch = Architecture.create("2,1,2", "x")
+    # Q = I (the unit vectors) and T = diag(3, 1): K = T Q Tᵀ = diag(9, 1); rank 1: keep 3 (loss 1) or 1 (loss 9)
+    data = Dataset.from_pairs([((1, 0), (3, 0)), ((0, 1), (0, 1))])
+    result = landscape(arch, data)
+    assert [(p.coefficients, p.loss_interval, p.type) for p in result.critical_points] == [
+        (("3", "0", "0", "0"), "1", "minimum"), (("0", "0", "0", "1"), "9", "saddle")]
+    assert result.infimum.interval == "1" and result.infimum.attained
+
+
+def test_a_repeated_singular_value_is_reported_and_the_infimum_still_given():
+    arch = Architecture.create("2,1,2", "x")
+    # Q = I, T = I: singular values 1, 1; every rank-1 orthogonal projector P is a best approximation, ‖I − P‖² = 1
+    result = landscape(arch, Dataset.from_pairs([((1, 0), (1, 0)), ((0, 1), (0, 1))]))
+    assert result.learning_degree is None and result.critical_points == () and not result.counts.proved
+    assert any("repeated or zero squared singular values" in note for note in result.notes)
+    assert result.infimum.attained and result.infimum.interval == "1"
+
+
+def test_command_line_answers_a_10_5_10_linear_landscape_in_under_a_second(capsys):
+    assert main(["landscape", "--widths", "10,5,10", "--activation", "x", "--random-data", "40", "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["learning_degree"] == comb(10, 5) == len(answer["critical_points"]) and answer["seconds"] < 1.0
+    assert answer["infimum"]["attained"] and answer["m2_version"] is None
+
+
+def quadratic_network_values(weights: list, points: list) -> list:
+    """(3,2,1), σ = x², no biases: w1 (2 × 3, row-major), then w2 (1 × 2); any number type (mpmath here)."""
+    w1, w2 = weights[:6], weights[6:]
+    return [sum(w2[i] * sum(w1[3 * i + j] * x[j] for j in range(3)) ** 2 for i in range(2)) for x in points]
+
+
+def test_x2_on_four_points_the_infimum_0_is_attained_by_certified_weights(session):
+    import mpmath
+
+    arch = Architecture.create("3,2,1", "x^2")  # X: the quadrics of rank ≤ 2, a cubic hypersurface; G has rank 4 < 6
+    result = landscape(arch, data=str(DATA / "landscape-321-x2-4points.csv"), numerical=False, session=session)
+    inf = result.infimum
+    assert inf.attained is True and inf.value == 0 and inf.interval == "0" and inf.proved.startswith("proved")
+    # the printed (15-digit) weights interpolate the data to their rounding, computed with 50 digits
+    data = result.dataset
+    points = [[mpmath.mpf(Fraction(v).numerator) / Fraction(v).denominator for v in a] for a in data.inputs]
+    with mpmath.workdps(50):
+        values = quadratic_network_values([mpmath.mpf(w) for w in inf.weights], points)
+        residual = max(abs(v - float(b[0])) for v, b in zip(values, data.outputs))
+    assert residual < 1e-10
+    # independently, an exact interpolating network: f = a1 x1² + a2 (p x1 + x2 + r x3)², with a1, a2, p polynomials
+    # in r, a real root of a cubic (lex Gröbner basis in sympy), checked exactly in QQ[r]/(cubic)
+    a1, a2, p, r = sympy.symbols("a1 a2 p r")
+    equations = [a1 * x * x + a2 * (p * x + y + r * z) ** 2 - b[0]
+                 for (x, y, z), b in zip(data.inputs, data.outputs)]
+    basis = sympy.groebner(equations, a1, a2, p, r, order="lex").exprs
+    cubic = sympy.Poly(basis[-1], r)
+    assert cubic.degree() == 3 and cubic.count_roots() >= 1  # a real root: real weights
+    shape = {v: sympy.solve(g, v)[0] for g, v in zip(basis[:-1], (a1, a2, p))}
+    assert all(sympy.Poly(g, a1, a2, p).total_degree() == 1 and set(shape[v].free_symbols) <= {r}
+               for g, v in zip(basis[:-1], (a1, a2, p)))
+    for equation in equations:
+        reduced = sympy.together(equation.subs(shape))
+        numerator, denominator = sympy.fraction(reduced)
+        assert sympy.rem(sympy.Poly(numerator, r), cubic).is_zero
+        assert not sympy.rem(sympy.Poly(denominator, r), cubic).is_zero  # no pole at the root
+
+
+def sylvester_discriminant(quartic: list[float]) -> float:
+    """For a binary quartic Σ c_j x^(4−j) y^j on the catalecticant hypersurface: c = a1 (x + s y)⁴ + a2 (x + t y)⁴
+    with s, t the roots of the kernel quadratic of the Hankel matrix of m_j = c_j / C(4, j) (Sylvester); its
+    discriminant > 0 iff s, t are real, i.e. iff real weights give c (numpy)."""
+    m = [c / comb(4, j) for j, c in enumerate(quartic)]
+    hankel = np.array([[m[0], m[1], m[2]], [m[1], m[2], m[3]], [m[2], m[3], m[4]]])
+    k0, k1, k2 = np.linalg.svd(hankel)[2][-1]
+    return float(k1 * k1 - 4 * k0 * k2)
+
+
+def test_x4_reachability_decided_for_every_real_critical_point_and_the_infimum_bracketed(session):
+    import mpmath
+
+    arch = Architecture.create("2,2,1", "x^4")  # X: the catalecticant hypersurface of binary quartics
+    result = landscape(arch, data=str(DATA / "landscape-221-x4.csv"), numerical=False, session=session)
+    space = result.space
+    order = [space.monomials.index((4 - j, j)) for j in range(5)]
+    lowest, second, *others = sorted(result.critical_points, key=lambda p: p.loss)
+    # Sylvester, independently: the lowest point is a sum of two complex conjugate fourth powers (not in M(R)), the
+    # second-lowest a sum of real ones; every real critical point is decided, and as Sylvester says
+    assert sylvester_discriminant([lowest.approximate[k] for k in order]) < 0 < sylvester_discriminant(
+        [second.approximate[k] for k in order])
+    assert lowest.reached is False and lowest.reach_method.startswith("no real weights in any covering chart")
+    assert second.reached is True and second.reach_method.startswith("real weights certified")
+    for point in result.critical_points:
+        assert point.reached is (sylvester_discriminant([point.approximate[k] for k in order]) > 0)
+    # the certified weights, evaluated forward with 50 digits, give the second point's loss
+    data = result.dataset
+    with mpmath.workdps(50):
+        w = [mpmath.mpf(v) for v in second.weights]
+        values = [w[4] * (w[0] * float(a[0]) + w[1] * float(a[1])) ** 4 + w[5] * (w[2] * float(a[0]) + w[3] * float(a[1])) ** 4
+                  for a in data.inputs]
+        forward = float(sum((v - float(b[0])) ** 2 for v, b in zip(values, data.outputs)))
+    assert forward == pytest.approx(second.loss, rel=1e-9)
+    # the infimum stays bracketed: below the second point, M(R)'s boundary inside X(R) (the tangential surface of
+    # the quartic curve) is not computed, so attainment at the second point is not claimed
+    inf = result.infimum
+    assert inf.attained is None and inf.value is None and "boundary of M(R) inside X(R) is not computed" in inf.proved
+    assert inf.lower_bound == lowest.loss and inf.upper_bound == second.loss

@@ -240,6 +240,10 @@ def format_filling(result: FillingResult) -> str:
     return "\n".join(lines)
 
 
+LISTED_POINTS = 20
+"""The landscape report lists this many critical points, by loss (a linear network can have C(m, r) of them)."""
+
+
 def format_landscape(result: Any) -> str:
     """The ``landscape`` report: data, the learning degree and its checks, the real critical points, the
     infimum over M(R) with what is proved, generic counts and the training runs."""
@@ -277,7 +281,8 @@ def format_landscape(result: Any) -> str:
     lines += wrapped("critical points", f"{len(result.critical_points)} real" + (
         f" of {degree}" if degree is not None else ""))
     # listed by loss, numbered as in .critical_points (the numbers the training lines refer to)
-    for k, p in sorted(enumerate(result.critical_points, start=1), key=lambda item: item[1].loss):
+    listed = sorted(enumerate(result.critical_points, start=1), key=lambda item: item[1].loss)
+    for k, p in listed[:LISTED_POINTS]:
         reached = {True: "reached by real weights", False: "not reached by real weights",
                    None: "reachability undecided"}[p.reached]
         kind = p.type + (f" (index {p.index})" if p.type == "saddle" else "")
@@ -286,6 +291,8 @@ def format_landscape(result: Any) -> str:
         lines += textwrap.wrap(f"c = {vector(p.approximate)}", width, initial_indent=" " * 7, subsequent_indent=" " * 9)
         if p.weights:
             lines += textwrap.wrap(f"weights {', '.join(p.weights)}", width, initial_indent=" " * 7, subsequent_indent=" " * 9)
+    if len(listed) > LISTED_POINTS:
+        lines.append(f"    ... and {len(listed) - LISTED_POINTS} more, of higher loss (all in --json)")
     if inf.value is not None:
         status = {True: "attained", False: "NOT attained (only approached, as the weights go to infinity)",
                   None: "attainment undecided"}[inf.attained]
@@ -309,6 +316,10 @@ def format_landscape(result: Any) -> str:
         for c in sorted(inf.candidates, key=lambda c: c.facts.loss):
             kind = c.facts.type + (f" (index {c.facts.index})" if c.facts.type == "saddle" else "")
             lines.append(f"    on {c.stratum}: {kind} on the stratum, L = {c.facts.loss_interval}, {network[c.reach.member]}")
+    if "rank_strata" in inf.extra:
+        lines += wrapped("strata", "; ".join(f"rank {s['rank']}: {s['critical_points'] or 'not isolated or not counted'} "
+                                             f"critical point(s), least loss {s['least_loss']}"
+                                             for s in inf.extra["rank_strata"]))
     if result.generic:
         g = result.generic
         text = f"learning degree {g.get('learning_degree')}"

@@ -377,6 +377,15 @@ def pullback_points(session: Macaulay2Session, net: Network, chart: Chart, gener
     return _points(_value(session, code, timeout), nfree + len(combinations))
 
 
+def lex_basis(session: Macaulay2Session, polynomials: Sequence[Terms], nvars: int, timeout: float | None = None) -> list[Terms]:
+    """The reduced Gröbner basis of the ideal of ``polynomials`` (over QQ, in ``nvars`` variables) for the lexicographic
+    order x_0 > x_1 > … (listForms)."""
+    code = (f"(x := local x; F := QQ[x_0..x_{nvars - 1}, MonomialOrder => Lex]; "
+            f"apply(flatten entries gens gb ideal apply({_polynomials_literal(polynomials)}, f -> fromListForm(F, f)), "
+            "listForm))")
+    return _terms_list(_value(session, f"toString {code}", timeout), nvars, "a lexicographic Gröbner basis")
+
+
 def image_avoids_smooth_part(session: Macaulay2Session, net: Network, chart: Chart, generators: Sequence[Terms],
                              timeout: float | None = None) -> bool:
     """``imageAvoidsSmoothPart``: whether every network of ``chart`` lying on V(generators) lies in its singular

@@ -30,7 +30,8 @@ attained, ‖θ‖ must grow without bound (σ = x³ on (2,2,1): the cubics l²m
 closure are limits of ((l + εm)³ − l³)/(3ε)).  Criterion: ‖θ‖ passed 1e8; or the run took at least 100
 steps, over its second half ‖θ‖ grew by at least 5% and ends at its largest value (within 1e-3), while
 the loss decreased by at most 1% of the run's total decrease (it has stalled near its limit).  A
-diagnosis of a trend, not a proof; :func:`classify` adds function-space evidence when it has it.
+diagnosis of a trend, not a proof: a run that converged to an attained minimum may still drift along the
+minimum's fiber; :func:`classify` weighs it against function-space evidence when it has it.
 
 **Classification** (:func:`classify`), against the function-space critical points and infimum computed by
 the landscape task:
@@ -38,18 +39,22 @@ the landscape task:
 * ``critical_point``: the index of the given critical point p_i nearest to c(θ_final) when
   ‖c − p_i‖ ≤ √tolerance · scale (Euclidean in V's coordinates; scale = the largest of ‖c‖ and the
   ‖p_i‖; √ because near a nondegenerate critical point a loss error ε is a distance of order √ε), else None;
-* ``diverging``: the run's flag, or function-space evidence: the run reaches an infimum known not to be
-  attained, or ends at a given point of the closure of M(R) outside M(R).  Either forces ‖θ‖ → ∞ along any
-  continuation of the run: bounded weights would have a limit point θ* with μ(θ*) at that point;
+* ``escapes``: function-space evidence that the weights are unbounded: ‖θ‖ passed 1e8, the run reaches an
+  infimum known not to be attained, or it ends at a given point of the closure of M(R) outside M(R).  The
+  last two force ‖θ‖ → ∞ along any continuation of the run: bounded weights would have a limit point θ*
+  with μ(θ*) at that point;
 * ``pure`` (Trager–Kohn–Bruna, arXiv:1910.01671): a critical point θ of L∘μ is *pure* if μ(θ) is a
   critical point of L restricted to the smooth part of M, *spurious* if it is critical only because dμ(θ)
-  drops rank.  For a converged, non-diverging run with a clear rank: True if rank dμ(θ) = dim M (the image
-  of dμ is then the tangent space and ∇L ⟂ T M), or if the rank drops but c(θ) is one of the given
+  drops rank.  For a converged run that does not escape, with a clear rank: True if rank dμ(θ) = dim M (the
+  image of dμ is then the tangent space and ∇L ⟂ T M), or if the rank drops but c(θ) is one of the given
   critical points; False (spurious) if the rank drops and c(θ) is none of them; None otherwise;
-* ``reaches_infimum``: L_final − inf ≤ tolerance · max(|inf|, 1e-12 · scale).
-
-:func:`summarize` counts each run once, by its :attr:`RunClassification.outcome`, in this precedence:
-diverging, reached the infimum, spurious, pure (another critical point), undecided.
+* ``reaches_infimum``: L_final − inf ≤ tolerance · max(|inf|, 1e-12 · scale);
+* ``outcome`` (:func:`outcome`), the run's one category, used by the report's per-run lines and by
+  :func:`summarize`'s counts alike, in this order: ``infimum`` — it reached the infimum at finite weights (it
+  does not escape, and either the infimum is known to be attained, so that a drift of ‖θ‖ along a fiber of
+  the minimum is no divergence, or its trend is not diverging); ``pure`` / ``spurious`` — it stopped at a
+  critical point (above the infimum, or at it without that knowledge); ``diverging`` — the trend criterion
+  or escaping; ``undecided`` otherwise.
 """
 
 from __future__ import annotations
@@ -334,6 +339,18 @@ class _StatusLine:
 # --- classification --------------------------------------------------------------------------------------------
 
 
+def outcome(run: TrainingRun, *, reaches_infimum: bool, attained: bool | None, escapes: bool, pure: bool | None) -> str:
+    """A run's one category (module docstring), the first that applies: ``infimum`` (reached at finite weights),
+    ``pure`` or ``spurious`` (stopped at a critical point), ``diverging``, ``undecided``."""
+    if reaches_infimum and not escapes and (attained is True or not run.diverging):
+        return "infimum"
+    if pure is not None:
+        return "pure" if pure else "spurious"
+    if run.diverging or escapes:
+        return "diverging"
+    return "undecided"
+
+
 @dataclass(frozen=True)
 class RunClassification:
     """Where one run ended, against the function-space critical points (see the module docstring)."""
@@ -344,19 +361,11 @@ class RunClassification:
     pure: bool | None
     """True: pure critical point; False: spurious (dμ drops rank); None: not at a critical point."""
     reaches_infimum: bool
+    """The final loss is the infimum within tolerance (at finite weights or not)."""
     diverging: bool
-
-    @property
-    def outcome(self) -> str:
-        """The run's one category, in this precedence: ``diverging``, ``infimum`` (reached it), ``spurious``,
-        ``pure`` (another pure critical point) or ``undecided`` (no critical point, or an unclear rank)."""
-        if self.diverging:
-            return "diverging"
-        if self.reaches_infimum:
-            return "infimum"
-        if self.pure is None:
-            return "undecided"
-        return "pure" if self.pure else "spurious"
+    """Diagnosed diverging: the trend criterion, or function-space evidence (``escapes``)."""
+    outcome: str
+    """The run's one category (:func:`outcome`): what the report's line and :func:`summarize` count."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -420,12 +429,17 @@ def classify(runs: Iterable[TrainingRun], critical_points: Sequence[Sequence[flo
         index = nearest_critical_point(run.final_coefficients, critical_points, tolerance)
         reaches = infimum is not None and run.final_loss - infimum <= tolerance * max(abs(infimum), 1e-12 * scale)
         at_infinity = nearest_critical_point(run.final_coefficients, unattained_points, tolerance) is not None
-        diverging = run.diverging or at_infinity or (reaches and attained is not None and not attained)
+        escapes = at_infinity or (reaches and attained is False) or _final_norm(run) > NORM_LIMIT
         pure: bool | None = None
-        if run.converged and not diverging and rank_is_clear(run.singular_values):
+        if run.converged and not escapes and rank_is_clear(run.singular_values):
             pure = run.jacobian_rank >= dim_M or index is not None
-        result.append(RunClassification(run, index, pure, reaches, diverging))
+        category = outcome(run, reaches_infimum=reaches, attained=attained, escapes=escapes, pure=pure)
+        result.append(RunClassification(run, index, pure, reaches, run.diverging or escapes, category))
     return result
+
+
+def _final_norm(run: TrainingRun) -> float:
+    return float(np.linalg.norm(run.final_weights))
 
 
 # --- summary -----------------------------------------------------------------------------------------------------
@@ -433,19 +447,18 @@ def classify(runs: Iterable[TrainingRun], critical_points: Sequence[Sequence[flo
 
 @dataclass(frozen=True)
 class TrainingSummary:
-    """How many runs ended where; each run counted once (precedence: diverging, infimum, spurious, pure,
-    undecided)."""
+    """How many runs ended where; each run counted once, by its :attr:`RunClassification.outcome`."""
 
     runs: int
     reached_infimum: int
     """Finite runs whose final loss is within tolerance of the infimum."""
     spurious: int
-    """Runs stopped at a spurious critical point (dμ drops rank) above the infimum."""
+    """Runs stopped at a spurious critical point (dμ drops rank), not counted as reaching the infimum."""
     diverging: int
-    """Runs whose weights diverge (of which ``diverging_to_infimum`` approach the infimum)."""
+    """Runs classified diverging (of which ``diverging_to_infimum`` approach the infimum)."""
     diverging_to_infimum: int
     pure: int
-    """Runs stopped at a pure critical point above the infimum (a saddle or a non-global minimum)."""
+    """Runs stopped at a pure critical point, not counted as reaching the infimum (a saddle, a non-global minimum)."""
     undecided: int
     """Runs not diverging that did not end at a critical point, or where the rank of dμ is unclear."""
 
@@ -473,7 +486,7 @@ def summarize(classifications: Iterable[RunClassification]) -> TrainingSummary:
         reached_infimum=outcomes.count("infimum"),
         spurious=outcomes.count("spurious"),
         diverging=outcomes.count("diverging"),
-        diverging_to_infimum=sum(1 for c in classifications if c.diverging and c.reaches_infimum),
+        diverging_to_infimum=sum(1 for c in classifications if c.outcome == "diverging" and c.reaches_infimum),
         pure=outcomes.count("pure"),
         undecided=outcomes.count("undecided"),
     )

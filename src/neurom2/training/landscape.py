@@ -10,9 +10,13 @@ V (G = I ⊗ AᵀA, u = A⁺B; :class:`~neurom2.training.critical.Metric`).  Thi
    field; the count is checked modulo two primes and numerically (monodromy, when it finishes in time).
    When X = V (the network fills V) the only critical point is u if G is definite; if G is singular
    (|S| < N: a pseudometric) the minimizers form the affine space u + ker G, described by a basis.
-2. **Reachability** of each real critical point by real weights (:mod:`~neurom2.training.reach`).
+   A linear network that does not fill V (with a definite G) is answered by the classical
+   theorems instead, without Macaulay2 (:mod:`~neurom2.training.linear`: whitening, Eckart–Young).
+2. **Reachability** of each real critical point by real weights (:mod:`~neurom2.training.reach`: exact in
+   covering charts, else by numerical weights certified with interval Newton).
 3. **The infimum over M(R)** and whether it is attained (:mod:`~neurom2.training.infimum`), with what is
-   proved and what is granted.
+   proved and what is granted.  When G is singular and the critical points are not isolated, L ≥ const on V
+   with equality on u + ker G: certified real weights reaching u + ker G prove the infimum const attained.
 4. **Generic data** (``generic=True``): the learning degree for random data modulo two large primes
    (probabilistic), compared with the ED degree for a generic symmetric metric and for the unit metric on
    V's coordinates, and, for linear networks, with Eckart–Young's C(min(d0, dL), r).
@@ -36,6 +40,7 @@ from neurom2.cost import Estimate, guard
 from neurom2.deadline import Deadline
 from neurom2.display import Typeset
 from neurom2.errors import InvalidOption, Macaulay2Timeout, Neurom2Error, TimeLimitExceeded
+from neurom2.geometry import determinantal
 from neurom2.geometry.implicitization import implicitize
 from neurom2.m2 import package
 from neurom2.m2.parse import Terms, terms_from_polynomial
@@ -44,7 +49,9 @@ from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
 from neurom2.progress import stage
 from neurom2.rationals import fmpq as as_fmpq
+from neurom2.training import linear
 from neurom2.training.critical import (
+    BITS,
     PRIMES,
     CriticalSet,
     Metric,
@@ -66,7 +73,7 @@ from neurom2.training.infimum import (
     over_variety,
     stratification,
 )
-from neurom2.training.reach import Reach, StratumReach, reach_rational
+from neurom2.training.reach import Reach, StratumReach, reach_minimizers, reach_rational, structural
 
 NUMERIC_SECONDS = 60.0
 """Time allowed to the numerical (monodromy) count."""
@@ -228,6 +235,7 @@ class _Computation:
         self.timings: dict[str, float] = {}
         self.notes: list[str] = []
         self.proved: dict[str, str] = {}
+        self.implicitized: tuple[Any, list[Terms]] | None = None
 
     @property
     def session(self) -> Macaulay2Session:
@@ -242,31 +250,94 @@ class _Computation:
 
     def run(self, generic: bool, train: int, max_steps: int) -> Landscape:
         begin = time.perf_counter()
-        stage("landscape", "the neurovariety")
-        started = time.perf_counter()
-        variety = implicitize(self.arch, session=self.given, timeout=self.deadline, seed=self.seed, force=self.force)
-        self.timed("ideal", started)
-        generators = [terms_from_polynomial(eq) for eq in variety.equations]
         started = time.perf_counter()
         metric = Metric.of(self.space, self.dataset)
         self.timed("data", started)
-        ideal = {"equations": len(generators), "degrees": list(variety.equation_degrees), "complete": variety.complete,
-                 "proof": variety.proof}
-        minimizers = None
-        if variety.fills:
-            counts, points, minimizers, infimum = self.filling(metric)
-        elif not variety.complete:
-            raise InvalidOption(f"the ideal of this neuromanifold is not proved complete ({variety.proof}); the critical "
-                                "points need it: try a larger --timeout for the ideal", "timeout")
+        minimizers, variety = None, None
+        if linear.applies(self.arch, metric):
+            guard(linear.estimate(self.arch), self.force)
+            dim, fills, ideal = determinantal.dimension(self.arch), False, _determinantal_ideal(self.arch)
+            counts, points, infimum = self.eckart_young(metric)
         else:
-            guard(critical_estimate(variety.equation_degrees, variety.dim, self.space.dim), self.force)
-            counts, points, infimum = self.variety(generators, variety.dim, metric)
-        generic_counts = self.generic(generators, variety) if generic else None
-        runs, summary = self.training(train, max_steps, variety.dim, points, infimum) if train else ((), None)
-        return Landscape(self.arch, self.dataset, self.space, variety.dim, variety.fills, metric.rank, counts, points,
-                         infimum, minimizers, tuple(self.notes), self.proved, METHOD, time.perf_counter() - begin,
-                         self.timings, generic_counts, runs, summary,
-                         self.started.version if self.started else variety.m2_version, ideal)
+            variety, generators = self.neurovariety()
+            dim, fills = variety.dim, variety.fills
+            ideal = {"equations": len(generators), "degrees": list(variety.equation_degrees),
+                     "complete": variety.complete, "proof": variety.proof}
+            if variety.fills:
+                counts, points, minimizers, infimum = self.filling(metric)
+            elif not variety.complete:
+                raise InvalidOption(f"the ideal of this neuromanifold is not proved complete ({variety.proof}); the "
+                                    "critical points need it: try a larger --timeout for the ideal", "timeout")
+            else:
+                guard(critical_estimate(variety.equation_degrees, variety.dim, self.space.dim), self.force)
+                counts, points, infimum = self.variety(generators, variety.dim, metric)
+        generic_counts = self.generic() if generic else None
+        runs, summary = self.training(train, max_steps, dim, points, infimum) if train else ((), None)
+        version = self.started.version if self.started else (variety.m2_version if variety else None)
+        return Landscape(self.arch, self.dataset, self.space, dim, fills, metric.rank, counts, points, infimum, minimizers,
+                         tuple(self.notes), self.proved, METHOD_LINEAR if variety is None else METHOD,
+                         time.perf_counter() - begin, self.timings, generic_counts, runs, summary, version, ideal)
+
+    def neurovariety(self) -> tuple[Any, list[Terms]]:
+        """The neurovariety (:func:`implicitize`, computed once) and its equations as Terms."""
+        if self.implicitized is None:
+            stage("landscape", "the neurovariety")
+            started = time.perf_counter()
+            variety = implicitize(self.arch, session=self.given, timeout=self.deadline, seed=self.seed, force=self.force)
+            self.timed("ideal", started)
+            self.implicitized = (variety, [terms_from_polynomial(eq) for eq in variety.equations])
+        return self.implicitized
+
+    # --- linear networks: Eckart–Young ----------------------------------------------------------------------------
+
+    def eckart_young(self, metric: Metric) -> tuple[Counts, tuple[LandscapePoint, ...], Infimum]:
+        """The critical points on X = {rank ≤ r} and the infimum by whitening and Eckart–Young
+        (:mod:`neurom2.training.linear`), without Macaulay2."""
+        stage("landscape", "Eckart–Young after whitening")
+        started = time.perf_counter()
+        whitened = linear.WhitenedTarget.of(metric, self.space)
+        m, r = whitened.size, min(self.arch.widths)
+        reach = structural(self.arch)
+        assert reach is not None  # a linear network
+        exactness = ("exact rationals (the characteristic polynomial of K splits over QQ)" if whitened.exact else
+                     "real algebraic: the eigenvalues are roots of the characteristic polynomial of K over QQ, the "
+                     f"coordinates and losses certified balls ({BITS} bits)")
+        if whitened.generic:
+            top = whitened.points(r)
+            points = tuple(_eckart_young_point(p, reach, exactness) for p in top)
+            counts = Counts(len(top), True, None, len(top), method=METHOD_LINEAR)
+            self.proved["learning_degree"] = (f"proved: the C({m}, {r}) = {len(top)} partial SVDs of the whitened target, "
+                                              "whose squared singular values are distinct and nonzero (exact: p is "
+                                              "squarefree and p(0) ≠ 0), are its critical points on the rank-"
+                                              f"{r} matrices (Draisma et al., ED degree, Example 2.3)")
+            self.proved["real_points"] = f"proved: all {len(top)} real; {exactness}"
+            self.proved["type"] = "proved: the index of a partial SVD is the number of kept directions outranked by a dropped one"
+        else:
+            points, counts = (), Counts(None, False, None, None, method=METHOD_LINEAR)
+            self.notes.append("the whitened target has repeated or zero squared singular values (characteristic polynomial "
+                              f"of K: {whitened.polynomial}): the count C({m}, {r}) does not apply (repeated values give "
+                              f"positive-dimensional families of critical points) and the critical points on the rank-{r} "
+                              "matrices are not listed; the infimum below holds for any spectrum")
+        infimum = self.eckart_young_infimum(whitened, points, exactness)
+        self.timed("critical points", started)
+        return counts, points, infimum
+
+    def eckart_young_infimum(self, whitened: linear.WhitenedTarget, points: Sequence[LandscapePoint],
+                             exactness: str) -> Infimum:
+        """min over M(R) = const + the sum of the m − r least squared singular values, attained (every real matrix
+        of rank ≤ r is a network); the per-stratum counts C(m, k) in ``extra``."""
+        m, r = whitened.size, min(self.arch.widths)
+        value = whitened.least_loss(r)
+        proved = ("proved: Eckart–Young–Mirsky after whitening by Q = AᵀA: the minimum over the matrices of rank ≤ "
+                  f"{r} keeps the {r} largest singular values of the whitened target; every real matrix of rank ≤ {r} is "
+                  f"a network (real rank factorization), so it is attained; {exactness}")
+        self.proved["infimum"] = proved
+        argmin = points[0] if points else None
+        strata = [{"rank": k, "critical_points": comb(m, k) if whitened.generic or k == 0 else None,
+                   "least_loss": linear.text(whitened.least_loss(k))} for k in range(r, -1, -1)]
+        return Infimum(linear.as_float(value), linear.text(value), True, argmin.approximate if argmin else None,
+                       argmin.coefficients if argmin else None, "X" if argmin else None, linear.as_float(value),
+                       linear.as_float(value), proved, "Eckart–Young–Mirsky after whitening", extra={"rank_strata": strata})
 
     # --- M fills V ----------------------------------------------------------------------------------------------
 
@@ -354,13 +425,8 @@ class _Computation:
                               "X are not isolated" + ("" if metric.positive_definite else
                                                      f" (rank G = {metric.rank} < {metric.n}: L is constant along ker G)"))
             counts = Counts(None, False, None, None, modular, method=METHOD_LAGRANGE)
-            low = float(metric.constant)
-            explained = ("not decided: the critical points are not isolated" if metric.positive_definite else
-                         f"not decided: L ≥ {low:.10g} = its minimum over V (proved), with equality exactly on "
-                         "u + ker G; the infimum over M(R) is that value iff M(R) meets u + ker G or comes arbitrarily "
-                         "close to it, which is not decided here")
-            infimum = Infimum(None, None, None, None, None, None, low, None, explained, "—")
-            self.proved["infimum"] = explained
+            infimum = self.not_isolated_infimum(metric)
+            self.proved["infimum"] = infimum.proved
             return counts, (), infimum
         numerical = self.numerical(generators, found, metric)
         stage("landscape", "reachability of the real critical points")
@@ -386,6 +452,24 @@ class _Computation:
         self.timed("infimum", started)
         self.proved["infimum"] = infimum.proved
         return counts, points, infimum
+
+    def not_isolated_infimum(self, metric: Metric) -> Infimum:
+        """The infimum when the critical points are not isolated: with G singular, L ≥ const on V (proved) with
+        equality exactly on u + ker G, so certified real weights reaching u + ker G prove it attained."""
+        low = float(metric.constant)
+        if metric.positive_definite:
+            return Infimum(None, None, None, None, None, None, low, None, "not decided: the critical points are not "
+                           "isolated", "—")
+        stage("landscape", "is u + ker G reached by real weights?")
+        reach = reach_minimizers(self.arch, metric, random.Random(self.seed))
+        if reach.member:
+            return Infimum(low, str(metric.constant), True, None, None, "u + ker G", low, low,
+                           f"proved: L ≥ {metric.constant} = its minimum over V, with equality on u + ker G, which real "
+                           f"weights reach ({reach.method}: {reach.detail})", "minimum over V", reach.weights)
+        return Infimum(None, None, None, None, None, None, low, None,
+                       f"not decided: L ≥ {low:.10g} = its minimum over V (proved), with equality exactly on u + ker G; "
+                       "the infimum over M(R) is that value iff M(R) meets u + ker G or comes arbitrarily close to it, "
+                       f"which is not decided here ({reach.detail})", "—")
 
     def modular(self, generators: list[Terms], metric: Metric, saturate: str) -> tuple[ModularCount, ...]:
         """The counts modulo the first two primes at which the data are integral, in one Macaulay2 call."""
@@ -429,9 +513,10 @@ class _Computation:
 
     # --- generic data -------------------------------------------------------------------------------------------
 
-    def generic(self, generators: list[Terms], variety: Any) -> dict[str, Any]:
+    def generic(self) -> dict[str, Any]:
         """Counts modulo two primes for random integer data (moment metric), a random symmetric metric and the unit
         metric; for linear networks also Eckart–Young's number."""
+        variety, generators = self.neurovariety()
         stage("landscape", "generic counts modulo primes")
         started = time.perf_counter()
         rng = random.Random(self.seed + 1)
@@ -493,6 +578,10 @@ class _Computation:
 METHOD_LAGRANGE = ("Lagrange ideal P + (G(c − u) − Σ l_i ∇g_i) over QQ (Macaulay2), g_i ∈ P (P's generators, or random "
                    "combinations when P is not a complete intersection); zero-dimensional, so its points are critical "
                    "points on the smooth part of X; distinct points by Hermite's trace form, real ones by Sturm/Arb")
+METHOD_LINEAR = ("linear network (with biases: b optimal for W, Q its Schur complement): L(W) = ‖(W − T)R‖² + const "
+                 "with Q = AᵀA = RRᵀ (whitening); the critical points on the rank-k matrices are the C(m, k) partial "
+                 "SVDs of the whitened target, the least the top k (Eckart–Young–Mirsky), computed exactly from the "
+                 "spectral projectors of the rational matrix K = TQTᵀ (or QTᵀT); no Lagrange ideal, no Macaulay2")
 METHOD = ("critical points of L(c) = (c − u)ᵀG(c − u) + const, G = I ⊗ AᵀA, u = A⁺B, on the smooth part of the "
           "neurovariety (Lagrange ideal in Macaulay2, exact over QQ, checked modulo primes and numerically); real "
           "points classified by the bordered Hessian and decided reachable in covering charts; infimum over M(R) from "
@@ -507,6 +596,19 @@ def rational_facts(point: Sequence[Fraction], metric: Metric, kind: str, index: 
     ball = flint.arb(as_fmpq(loss))
     return PointFacts(real_point, tuple(str(v) for v in point), tuple(float(v) for v in point), float(loss), str(loss),
                       ball, kind, index, metric.n, "exactly in QQ")
+
+
+def _eckart_young_point(point: linear.EckartYoungPoint, reach: Reach, exactness: str) -> LandscapePoint:
+    return LandscapePoint(point.coefficient_texts(), point.approximate(), point.loss_float, point.loss_text, True,
+                          point.type, point.index, reach.member, reach.weights, reach.method,
+                          {"rational": point.exact, "kept_singular_directions": [i + 1 for i in point.chosen]}, exactness)
+
+
+def _determinantal_ideal(arch: Architecture) -> dict[str, Any]:
+    """The ideal of a linear network as the landscape reports it, without writing the minors down."""
+    size = determinantal.rank_bound(arch) + 1
+    return {"equations": comb(arch.output_dim, size) * comb(arch.input_dim, size), "degrees": [size], "complete": True,
+            "proof": determinantal.proof(arch)}
 
 
 def critical_estimate(degrees: Sequence[int], dim: int, ambient: int) -> Estimate:

@@ -2,9 +2,9 @@
 (c = residues(α), α a real root of an irreducible m, as the critical points of :mod:`~neurom2.training.critical`).
 
 * One affine layer: every point of V is a network (its weights are its coefficients).
-* Linear networks without biases: X is the set of dL × d0 matrices of rank ≤ r = min(widths); a real point
-  of X is a real matrix of rank ≤ r and has a real rank factorization through the hidden widths, so it is
-  reached (proved; the weights printed are a numerical SVD factorization).
+* Linear networks: X is the set of dL × d0 matrices of rank ≤ r = min(widths) (times the free constants with
+  biases); a real point of X is a real matrix of rank ≤ r and has a real rank factorization through the hidden
+  widths, so it is reached (proved).
 * A rational point: :func:`neurom2.real.membership.decide_membership` (exact weights or a certificate).
 * The critical points of one stratum V(P), all at once (:class:`StratumReach`).  First, a test that does not
   depend on the data: if in every covering chart the networks lying on V(P) lie in its singular locus
@@ -21,6 +21,13 @@
   real weight it has; a positive-dimensional one is sliced by fixing a maximal independent set of weights to
   random integers, where a real point proves reachability and none proves nothing.  Answer per point: True
   (with weights, algebraic, printed to 15 digits), False (every chart settled without one), None (undecided).
+* A point the charts leave undecided (a pullback too large for Macaulay2 in its time): no real weights when in
+  every chart the fiber over it, from a lexicographic Gröbner basis of the chart's graph specialized at the
+  point in ball arithmetic, has no real point (:mod:`~neurom2.training.tower`, proved); else real weights
+  found numerically and certified by interval Newton (:mod:`~neurom2.training.certify`) prove it reached;
+  failing both it stays undecided.
+* A pseudometric (G singular): whether real weights reach a point of u + ker G, where L attains its minimum
+  over V, by the same certified numerics on the equations G(c(θ) − u) = 0 (:func:`reach_minimizers`).
 """
 
 from __future__ import annotations
@@ -46,8 +53,10 @@ from neurom2.model.target import Target
 from neurom2.rationals import fraction
 from neurom2.real.membership import decide_membership
 from neurom2.real.membership.charts import CoveringChart, covering_charts
-from neurom2.real.membership.zerodim import Solutions
-from neurom2.training.critical import Metric, NumberField, RealPoint, real_points
+from neurom2.real.membership.zerodim import Solutions, precision
+from neurom2.training import tower
+from neurom2.training.certify import Certificate, Polynomials, certify, real_root, same_point
+from neurom2.training.critical import BITS, Metric, NumberField, RealPoint, real_points
 
 SLICES = 3
 """Random slices tried on a chart whose pulled-back ideal is positive-dimensional."""
@@ -75,20 +84,22 @@ def reach_rational(arch: Architecture, coefficients: Sequence[Fraction], session
                    deadline: Deadline, seed: int = 0) -> Reach:
     """Membership of a rational point (exact, :func:`~neurom2.real.membership.decide_membership`; ``session``
     None: the shared one, started only if the membership test needs Macaulay2)."""
-    structural = _structural(arch)
-    if structural is not None:
-        return structural
+    known = structural(arch)
+    if known is not None:
+        return known
     result = decide_membership(arch, Target.from_coefficients(coefficients, AmbientSpace.of(arch)), "real",
                                session=session, timeout=deadline, seed=seed)
     return Reach(result.member, result.method, result.weights, result.exact, result.reason or "")
 
 
-def _structural(arch: Architecture) -> Reach | None:
+def structural(arch: Architecture) -> Reach | None:
+    """Reachability that holds for every real point of X, by the architecture alone (one affine layer, linear
+    networks), else None."""
     if arch.depth == 1:
         return Reach(True, "single affine layer: every point of V is a network", exact=True)
-    if arch.monomial_degree == 1 and not arch.bias:
+    if arch.monomial_degree == 1:
         return Reach(True, "linear network: a real matrix of rank ≤ min(widths) has a real rank factorization "
-                     "through the hidden layers", exact=False)
+                     "through the hidden layers" + (" (the biases free)" if arch.bias else ""), exact=False)
     return None
 
 
@@ -100,14 +111,15 @@ class StratumReach:
         self.arch, self.session, self.deadline = arch, package.ready(session), deadline
         self.rng = random.Random(seed)
         self.parametrization = Parametrization(arch)
+        self.graphs: dict[tuple[Fraction | None, ...], list[Terms] | None] = {}
 
     def decide(self, points: Sequence[RealPoint], generators: Sequence[Terms], combinations: Sequence[Terms],
                metric: Metric) -> list[Reach]:
         """One :class:`Reach` per real critical point of V(P) (``points``, from :func:`~neurom2.training.critical.critical_set`
         with these ``combinations``)."""
-        structural = _structural(self.arch)
-        if structural is not None:
-            return [structural for _ in points]
+        known = structural(self.arch)
+        if known is not None:
+            return [known for _ in points]
         found: dict[int, Reach] = {}
         complete, undecided = True, []
         charts = covering_charts(self.arch)
@@ -143,9 +155,38 @@ class StratumReach:
                                     detail=f"{len(charts)} chart(s): the pulled-back critical equations have no real "
                                            "solution over this point (empty over C or zero-dimensional)"))
             else:
-                result.append(Reach(None, "undecided", detail=f"charts not settled: {', '.join(undecided)}; no real "
-                                    f"point over it on {SLICES} random slices"))
+                reason = f"charts not settled: {', '.join(undecided)}; no real point over it on {SLICES} random slices"
+                result.append(self.settle(points[k], generators, charts, reason))
         return result
+
+    def settle(self, point: RealPoint, generators: Sequence[Terms], charts: Sequence[CoveringChart], reason: str) -> Reach:
+        """A point the pulled-back equations left undecided: no real weights if every chart's fiber over it has no
+        real point (:mod:`~neurom2.training.tower`), else certified real weights (:func:`certified_reach`), else
+        undecided."""
+        target = point.values(point.coordinates, tower.BITS)
+        verdicts = []
+        for chart in charts:
+            basis = self.graph_basis(chart)
+            verdicts.append(None if basis is None else tower.real_fiber_possible(basis, len(chart.free()), target))
+        if all(v is False for v in verdicts):
+            return Reach(False, "no real weights in any covering chart (fibers by the extension theorem)",
+                         detail=f"{reason}; in each of the {len(charts)} charts the fiber over the point, from a "
+                                "lexicographic Gröbner basis of the chart's graph specialized in ball arithmetic, has "
+                                "no real point")
+        return certified_reach(self.arch, point, generators, self.rng, reason)
+
+    def graph_basis(self, chart: CoveringChart) -> list[Terms] | None:
+        """The lexicographic Gröbner basis of the chart's graph (data-independent, computed once), or None when it
+        takes longer than PULLBACK_SECONDS."""
+        if chart.values not in self.graphs:
+            try:
+                self.graphs[chart.values] = tower.chart_basis(self.session, self.arch, chart,
+                                                              self.deadline.remaining(PULLBACK_SECONDS))
+            except Macaulay2Timeout:
+                if self.deadline.expired():
+                    raise
+                self.graphs[chart.values] = None
+        return self.graphs[chart.values]
 
     def pullback(self, chart: CoveringChart, generators: Sequence[Terms], combinations: Sequence[Terms],
                  metric: Metric) -> package.Points | None:
@@ -192,6 +233,68 @@ class StratumReach:
                                            f"weights algebraic of degree {weights.modulus.degree()}")
             if not unresolved:
                 return
+
+
+CERTIFIED = "real weights certified by interval Newton (Krawczyk)"
+
+
+def network_equations(arch: Architecture, combination: Sequence[Sequence[Fraction]],
+                      constants: Sequence[flint.arb]) -> Polynomials:
+    """E(θ) = combination · c(θ) − constants, in all the weights (:class:`~neurom2.training.certify.Polynomials`)."""
+    coefficients = [{monom: fraction(coeff) for monom, coeff in poly.terms()} for poly in Parametrization(arch).polynomials]
+    terms = []
+    for row in combination:
+        combined: dict[tuple[int, ...], Fraction] = {}
+        for weight, poly in zip(row, coefficients):
+            for monom, coeff in poly.items() if weight else ():
+                combined[monom] = combined.get(monom, Fraction(0)) + weight * coeff
+        terms.append({m: c for m, c in combined.items() if c})
+    return Polynomials(tuple(terms), tuple(constants), arch.n_params)
+
+
+def certified_reach(arch: Architecture, point: RealPoint, generators: Sequence[Terms], rng: random.Random,
+                    undecided: str) -> Reach:
+    """Real weights reaching a real point of V(generators), found numerically and certified (module docstring of
+    :mod:`~neurom2.training.certify`); else undecided, for the reason ``undecided``."""
+    target = point.values(point.coordinates, BITS)
+    n = len(target)
+    equations = network_equations(arch, [[Fraction(int(i == j)) for j in range(n)] for i in range(n)], target)
+    for theta in real_root(equations, rng)[:3]:
+        found = certify(equations, theta)
+        if found is None:
+            continue
+        image = [v + t for v, t in zip(equations.values(found.weights), target)]
+        if same_point(generators, target, image, found.rows):
+            return Reach(True, CERTIFIED, tuple(f"{float(w.mid()):.15g}" for w in found.weights), False,
+                         f"{undecided}; {_solved(arch, found)}, "
+                         f"the network equal to the point in the coordinates {list(found.rows)} by Krawczyk's test "
+                         "and in the others by Krawczyk's test on the equations of the stratum")
+    return Reach(None, "undecided", detail=f"{undecided}; no real weights certified numerically")
+
+
+def reach_minimizers(arch: Architecture, metric: Metric, rng: random.Random) -> Reach:
+    """Whether real weights reach u + ker G (G singular), where L = its minimum over V: certified real weights
+    with G(c(θ) − u) = 0 on a basis of G's rows (True), else undecided."""
+    matrix = metric.matrix()
+    echelon, rank = matrix.transpose().rref()
+    pivots = [next(j for j in range(metric.n) if echelon[i, j] != 0) for i in range(rank)]
+    rows = [[metric.gram[k][j] for j in range(metric.n)] for k in pivots]
+    with precision(BITS):
+        constants = [flint.arb(flint.fmpq(v.numerator, v.denominator))
+                     for v in (sum((g * u for g, u in zip(row, metric.center)), Fraction(0)) for row in rows)]
+    equations = network_equations(arch, rows, constants)
+    for theta in real_root(equations, rng)[:3]:
+        found = certify(equations, theta)
+        if found is not None and len(found.rows) == rank:
+            return Reach(True, CERTIFIED, tuple(f"{float(w.mid()):.15g}" for w in found.weights), False,
+                         f"G(c(θ) − u) = 0 on {rank} independent rows of G; {_solved(arch, found)}")
+    return Reach(None, "undecided", detail="no real weights with G(c(θ) − u) = 0 certified numerically")
+
+
+def _solved(arch: Architecture, found: Certificate) -> str:
+    names = arch.weight_names
+    return (f"weights {', '.join(names[j] for j in found.solved)} in balls of radius ≤ "
+            f"{max(float(w.rad()) for w in found.weights):.1e}, the others rational")
 
 
 def _chart_weights(chart: CoveringChart, free: Sequence[flint.fmpq_poly]) -> list[flint.fmpq_poly]:
