@@ -219,6 +219,7 @@ def landscape(architecture: Architecture, dataset: Dataset | None = None, *, dat
     """The loss landscape of ``architecture`` on the data (module docstring).  ``numerical`` runs the monodromy
     check of the count; ``timeout`` bounds the whole computation; ``force`` runs what the size guard would
     refuse; ``seed`` seeds random data, random choices and the training runs."""
+    guard(AmbientSpace.of(architecture).listing_estimate(), force)  # the data matrix lists the coordinates of V
     dataset = resolve_dataset(architecture, dataset, data, random_data, seed)
     deadline = Deadline.coerce(timeout)
     with deadline.enforced():
