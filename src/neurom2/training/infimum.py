@@ -8,13 +8,13 @@ point minimizing L on Y minimizes it on the stratum through it, a smooth manifol
 a critical point there: **min L over Y(R) = the least loss among the real candidates** (proved, given the
 exact critical sets of :mod:`~neurom2.training.critical`).
 
-Two situations are settled:
+Three situations are settled:
 
 * **M not full-dimensional** (Y = X, the neurovariety, M(R) ⊆ X(R)).  min over X(R) is a proved lower bound
   of the infimum over M(R).  If a candidate attaining it is reached by real weights
   (:mod:`~neurom2.training.reach`), the infimum is that value and it is attained (proved).  Otherwise the
   infimum lies between that lower bound and the least loss of a reached candidate (proved upper bound); the
-  boundary of M(R) inside X(R) is not computed, so the value is not decided.
+  boundary of M(R) inside X(R) is not computed (except for binary forms, below), so the value is not decided.
 * **M fills V and the unconstrained minimizer u is not reached** (σ = x³ on (2,2,1)).  M(R) has a boundary
   in V, found by :func:`neurom2.real.boundary.algebraic_boundary`: a hypersurface g = 0 with a reached side
   s·g ≥ 0, witnessed by exact membership on both sides and random real networks all on that side — *the
@@ -26,6 +26,16 @@ Two situations are settled:
   a sequence of rational points p_k → p* on the reached side, each reached by exact real weights
   (:func:`~neurom2.real.membership.decide_membership`), with L(p_k) → L(p*) and ‖θ_k‖ growing: every
   L(p_k) is a proved upper bound.
+* **(2,2,1), σ = x^d, d ≥ 4, no biases** (binary forms, :mod:`~neurom2.training.sylvester`), when the first case
+  leaves it open.  By Sylvester's theorem over R, M(R) ⊇ W, the real forms of X with an apolar quadric with two
+  distinct real roots, W is open in X(R), and closure(M(R)) ⊆ W ∪ B(R), B = {ℓ^{d−1}·m} the tangential variety.
+  L attains its minimum over closure(M(R)) — the infimum — at a point p*.  If p* ∈ W, it is a local minimum of
+  L on X(R), hence a critical point on the stratum of X through it (a smooth manifold near p*), and it is in
+  M(R): a *reached* candidate.  Otherwise p* ∈ B(R).  So inf ≥ min(least loss of a candidate not proved
+  unreached, min over B(R)), and when the least reached candidate is ≤ both (balls compared), it is the
+  infimum, attained (proved).  Strata inside the cone over the rational normal curve (their ideals contain the
+  2 × 2 minors of the catalecticant, checked by Macaulay2) meet no point of W, so their candidates need not be
+  complete.  min over B(R) is exact (:func:`~neurom2.training.sylvester.tangential_minimum`).
 """
 
 from __future__ import annotations
@@ -47,6 +57,7 @@ from neurom2.m2.session import Macaulay2Session
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
 from neurom2.progress import stage
+from neurom2.training import sylvester
 from neurom2.training.critical import Metric, PointFacts, critical_set, interval_text
 from neurom2.training.reach import Reach, StratumReach, reach_rational, weight_norm
 
@@ -215,6 +226,8 @@ def over_variety(arch: Architecture, session: Macaulay2Session, strata: Sequence
                        "proved: the least loss over X(R) (exact critical points on every stratum) is attained at a point "
                        "reached by real weights, and M(R) ⊆ X(R)" + caveat(results), method, point.reach.weights,
                        strata=results)
+    if sylvester.degree(arch) is not None:
+        return over_secant(arch, session, results, metric, deadline, method)
     upper = _upper(results)
     unknown = any(c.reach.member is None for c in bottom)
     return Infimum(None, None, None, best.facts.approximate, best.facts.coefficients, best.stratum,
@@ -223,6 +236,48 @@ def over_variety(arch: Architecture, session: Macaulay2Session, strata: Sequence
                    + ("of undecided reachability" if unknown else "not reached by real weights")
                    + "; the least loss of a reached candidate is a proved upper bound; the boundary of M(R) inside "
                    "X(R) is not computed" + caveat(results), method, strata=results)
+
+
+def over_secant(arch: Architecture, session: Macaulay2Session, results: Sequence[StratumResult], metric: Metric,
+                deadline: Deadline, method: str) -> Infimum:
+    """inf over M(R) for (2,2,1), σ = x^d, d ≥ 4 (module docstring, third case; :mod:`~neurom2.training.sylvester`)."""
+    d = sylvester.degree(arch)
+    assert d is not None
+    stage("infimum", "least loss on the tangential variety")
+    tangential = sylvester.tangential_minimum(metric, d)
+    minors = sylvester.catalecticant_minors(d)
+    pool = [results[0]] + [r for r in results[1:] if not package.same_ideal(
+        session, arch, r.stratum.generators, [*r.stratum.generators, *minors], timeout=deadline.remaining())]
+    possible = [c for r in pool for c in r.candidates if c.reach.member is not False]
+    reached = least([c for r in results for c in r.candidates if c.reach.member])
+    extra = {"tangential": tangential.to_json(),
+             "strata_in_rational_normal_curve": [r.stratum.label for r in results[1:] if r not in pool]}
+    method = (f"{method}; by Sylvester's theorem over R the closure of M(R) lies in W ∪ B(R), W ⊆ M(R) open in X(R) "
+              "(real apolar quadric with distinct roots), B the tangential variety {ℓ^(d−1)·m}: inf = min(least reached "
+              "candidate, min over B(R))")
+    undecided = [c for c in possible if c.reach.member is None]
+    obstacle = ("no candidate is reached" if not reached else
+                "a candidate not above the least reached one is of undecided reachability" if not all(
+                    sylvester.below(reached[0].facts.loss_ball, c.facts.loss_ball.lower()) for c in undecided) else
+                "the least loss over B(R) is not above the least reached candidate"
+                if not sylvester.below(reached[0].facts.loss_ball, tangential.lower) else "")
+    if not obstacle:
+        point = reached[0]
+        return Infimum(point.facts.loss, point.facts.loss_interval, True, point.facts.approximate,
+                       point.facts.coefficients, point.stratum, point.facts.loss, point.facts.loss,
+                       f"proved: the infimum is attained (L is coercive) on closure(M(R)) ⊆ W ∪ B(R) (Sylvester's theorem "
+                       f"over R: Reznick 2013, Theorem 2.1; Comon–Ottaviani 2012); a minimizer in W is a critical point on "
+                       f"a stratum of X that real weights reach, the least such L = {point.facts.loss_interval}, and the "
+                       f"least loss over B(R) is {interval_text(tangential.ball)} (exact critical points of one variable), "
+                       "larger; so the infimum is the least reached candidate, attained" + caveat(pool),
+                       method, point.reach.weights, strata=tuple(results), extra=extra)
+    lows = [tangential.lower] + [c.facts.loss_ball.lower() for c in possible]
+    lower = float(min(lows, key=lambda v: float(v)))
+    return Infimum(None, None, None, None, None, None, lower, _upper(results),
+                   "not decided: inf ≥ min(least loss of a candidate not proved unreached, least loss over the tangential "
+                   "variety B(R)) (Sylvester's theorem over R), a proved lower bound; the least reached candidate is a proved "
+                   f"upper bound; {obstacle}" + caveat(pool),
+                   method, strata=tuple(results), extra=extra)
 
 
 CAVEAT = ("; the strata {} are not complete intersections: their critical points, found with random combinations of "
