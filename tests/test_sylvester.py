@@ -19,36 +19,37 @@ from neurom2.model.space import AmbientSpace
 from neurom2.training.critical import Metric
 from neurom2.training.dataset import Dataset
 from neurom2.training.landscape import landscape
-from neurom2.training.sylvester import catalecticant_minors, degree, tangential_minimum
+from neurom2.training.sylvester import catalecticant_minors, degree, power_minimum, tangential_minimum
 
 DATA = Path(__file__).parent / "data"
 
 
-def tangential_loss_by_descent(dataset: Dataset, d: int, starts: int = 200, seed: int = 1) -> float:
-    """min over real s, t, a, b of Σ_j ((s·x1 + t·x2)^(d−1)·(a·x1 + b·x2) − y)² on the data points themselves, by
-    Levenberg–Marquardt from random starts (numpy, floating point; a heuristic minimum, an upper bound)."""
+def loss_by_descent(dataset: Dataset, d: int, k: int = 1, starts: int = 200, seed: int = 1) -> float:
+    """min over real ℓ = s·x1 + t·x2 and forms m of degree k of Σ_j (ℓ^(d−k)·m − y)² on the data points themselves
+    (k = 1: the tangential variety, k = 0: the d-th powers), by Levenberg–Marquardt from random starts (numpy,
+    floating point; a heuristic minimum, an upper bound)."""
     x = np.array([[float(v) for v in a] for a in dataset.inputs])
     y = np.array([float(b[0]) for b in dataset.outputs])
+    monomials = np.stack([x[:, 0] ** (k - j) * x[:, 1] ** j for j in range(k + 1)], axis=1)
 
     def residual(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        s, t, a, b = p
-        ell, m = s * x[:, 0] + t * x[:, 1], a * x[:, 0] + b * x[:, 1]
-        power = ell ** (d - 2)
-        jacobian = np.stack([(d - 1) * power * x[:, 0] * m, (d - 1) * power * x[:, 1] * m,
-                             power * ell * x[:, 0], power * ell * x[:, 1]], axis=1)
+        ell, m = p[0] * x[:, 0] + p[1] * x[:, 1], monomials @ p[2:]
+        power = ell ** (d - k - 1)
+        jacobian = np.concatenate([np.stack([(d - k) * power * x[:, 0] * m, (d - k) * power * x[:, 1] * m], axis=1),
+                                   (power * ell)[:, None] * monomials], axis=1)
         return power * ell * m - y, jacobian
 
-    rng, best = np.random.default_rng(seed), np.inf
+    rng, best, size = np.random.default_rng(seed), np.inf, k + 3
     for _ in range(starts):
-        p, damping = rng.normal(size=4), 1e-3
+        p, damping = rng.normal(size=size), 1e-3
         r, jac = residual(p)
         for _ in range(300):
-            step = np.linalg.solve(jac.T @ jac + damping * np.eye(4), -jac.T @ r)
-            r_new, jac_new = residual(p + step)
+            step = np.linalg.lstsq(jac.T @ jac + damping * np.eye(size), -jac.T @ r, rcond=None)[0]
+            r_new, _ = residual(p + step)
             if r_new @ r_new < r @ r:
                 p, damping = p + step, damping / 3
-                scale = np.hypot(p[0], p[1])  # ℓ/λ, m·λ^(d−1): the same form, ℓ kept of norm 1
-                p = np.array([p[0] / scale, p[1] / scale, p[2] * scale ** (d - 1), p[3] * scale ** (d - 1)])
+                scale = np.hypot(p[0], p[1])  # ℓ/λ, m·λ^(d−k): the same form, ℓ kept of norm 1
+                p = np.concatenate([p[:2] / scale, p[2:] * scale ** (d - k)])
                 r, jac = residual(p)
             else:
                 damping *= 4
@@ -62,20 +63,21 @@ def metric_of(arch: Architecture, dataset: Dataset) -> Metric:
     return Metric.of(AmbientSpace.of(arch), dataset)
 
 
+@pytest.mark.parametrize("k, least", [(1, tangential_minimum), (0, power_minimum)])
 @pytest.mark.parametrize("d, dataset", [
     (4, Dataset.read_csv(DATA / "landscape-221-x4.csv")),
     (5, Dataset.random(Architecture.create("2,2,1", "x^5"), 12, seed=3)),
     (6, Dataset.random(Architecture.create("2,2,1", "x^6"), 14, seed=5)),
 ])
-def test_the_least_loss_on_the_tangential_variety_agrees_with_descent_on_the_data(d, dataset):
+def test_the_least_loss_on_the_tangential_variety_and_the_powers_agrees_with_descent_on_the_data(d, dataset, k, least):
     arch = Architecture.create("2,2,1", f"x^{d}")
-    found = tangential_minimum(metric_of(arch, dataset), d)
-    descent = tangential_loss_by_descent(dataset, d)
+    found = least(metric_of(arch, dataset), d)
+    descent = loss_by_descent(dataset, d, k)
     # the certified lower bound is below every value descent reaches, and descent reaches the minimum found
     assert float(found.lower) <= descent + 1e-9 * descent
     assert descent == pytest.approx(found.value, rel=1e-8)
     assert float(found.lower) == pytest.approx(found.value, rel=1e-12)
-    # the reported argmin is a form ℓ^(d−1)·m of that loss: on the data, its values give the loss
+    # the reported argmin is a form ℓ^(d−k)·m of that loss: on the data, its values give the loss
     x = np.array([[float(v) for v in a] for a in dataset.inputs])
     y = np.array([float(b[0]) for b in dataset.outputs])
     values = sum(c * x[:, 0] ** (d - i) * x[:, 1] ** i for i, c in enumerate(found.argmin))
@@ -89,7 +91,7 @@ def test_the_tangential_minimum_at_infinity_is_found():
     points = {(rng.randint(-4, 4), rng.randint(-4, 4)) for _ in range(40)}
     dataset = Dataset.from_pairs([((a, b), (b**4,)) for a, b in sorted(points)][:12])
     found = tangential_minimum(metric_of(arch, dataset), 4)
-    assert found.t == "∞" and found.lower <= 0 <= found.ball.upper() and abs(found.value) < 1e-30
+    assert found.t is None and found.lower <= 0 <= found.ball.upper() and abs(found.value) < 1e-30
 
 
 def forms(d: int, rng: random.Random, terms: int) -> list[Fraction]:
@@ -140,11 +142,12 @@ def sylvester_discriminant(quartic: list[float]) -> float:
 
 
 def forward_loss(weights: list[str], dataset: Dataset, d: int) -> float:
-    """Σ (a1·(w11·x1 + w12·x2)^d + a2·(w21·x1 + w22·x2)^d − y)² with 50 digits (mpmath), weights in θ's order."""
+    """Σ (a1·(w11·x1 + w12·x2)^d + a2·(w21·x1 + w22·x2)^d − y)² with 50 digits (mpmath), weights in θ's order
+    (decimals or rationals)."""
     import mpmath
 
     with mpmath.workdps(50):
-        w = [mpmath.mpf(v) for v in weights]
+        w = [mpmath.mpf(q.numerator) / q.denominator for q in map(Fraction, weights)]
         values = [w[4] * (w[0] * float(a[0]) + w[1] * float(a[1])) ** d + w[5] * (w[2] * float(a[0]) + w[3] * float(a[1])) ** d
                   for a in dataset.inputs]
         return float(sum((v - float(b[0])) ** 2 for v, b in zip(values, dataset.outputs)))
@@ -171,7 +174,33 @@ def test_x4_reachability_decided_for_every_real_critical_point_and_the_infimum_s
     assert inf.attained is True and inf.value == second.loss and inf.proved.startswith("proved")
     assert "with high probability" not in inf.proved  # the incomplete strata lie in the rational normal curve
     assert inf.extra["strata_in_rational_normal_curve"] == ["Sing X", "Sing Sing X"]
-    descent = tangential_loss_by_descent(result.dataset, 4)
+    descent = loss_by_descent(result.dataset, 4)
     assert descent > inf.value + 0.1 and inf.extra["tangential"]["value"] == pytest.approx(descent, rel=1e-8)
     # the attaining weights, evaluated forward with 50 digits, give the value
     assert forward_loss(list(inf.weights), result.dataset, 4) == pytest.approx(inf.value, rel=1e-9)
+
+
+@pytest.mark.macaulay2
+def test_x4_data_whose_infimum_is_on_the_tangential_variety_and_not_attained(session):
+    arch = Architecture.create("2,2,1", "x^4")
+    result = landscape(arch, random_data=12, seed=3, numerical=False, session=session)
+    inf, data = result.infimum, result.dataset
+    order = [result.space.monomials.index((4 - j, j)) for j in range(5)]
+    lowest = min(result.critical_points, key=lambda p: p.loss)
+    reached = [p.loss for p in result.critical_points if p.reached]
+    # the critical points as Sylvester's kernel says (numpy): the least one is not in M(R), the reached ones are
+    for point in result.critical_points:
+        assert point.reached is (sylvester_discriminant([point.approximate[k] for k in order]) > 0)
+    # the value: the least loss over ℓ³·m by descent on the data, between the least critical loss over X(R) and the
+    # least reached one; not attained: the fourth powers (B(R) ∩ M(R)) stay above, by descent too
+    descent = loss_by_descent(data, 4)
+    assert inf.value == pytest.approx(descent, rel=1e-8) and lowest.loss < inf.value < min(reached) - 1
+    assert inf.attained is False and inf.proved.startswith("proved") and "not attained" in inf.proved
+    assert loss_by_descent(data, 4, k=0) > inf.value + 1
+    # exact real networks approaching it, their loss evaluated forward with 50 digits: upper bounds tending to it
+    losses = [forward_loss(step["weights"], data, 4) for step in inf.approach]
+    assert losses == pytest.approx([step["loss"] for step in inf.approach], rel=1e-12)
+    assert all(a > b >= inf.value * (1 - 1e-12) for a, b in zip(losses, losses[1:]))
+    assert losses[-1] - inf.value < 1e-6 * inf.value
+    norms = [step["weight_norm"] for step in inf.approach]
+    assert norms == sorted(norms) and norms[-1] > 1e5

@@ -240,7 +240,8 @@ def over_variety(arch: Architecture, session: Macaulay2Session, strata: Sequence
 
 def over_secant(arch: Architecture, session: Macaulay2Session, results: Sequence[StratumResult], metric: Metric,
                 deadline: Deadline, method: str) -> Infimum:
-    """inf over M(R) for (2,2,1), σ = x^d, d ≥ 4 (module docstring, third case; :mod:`~neurom2.training.sylvester`)."""
+    """inf over M(R) for (2,2,1), σ = x^d, d ≥ 4 (module docstring, third case; :mod:`~neurom2.training.sylvester`):
+    min(least reached candidate, least loss over B(R)) when no candidate of undecided reachability is below it."""
     d = sylvester.degree(arch)
     assert d is not None
     stage("infimum", "least loss on the tangential variety")
@@ -248,36 +249,54 @@ def over_secant(arch: Architecture, session: Macaulay2Session, results: Sequence
     minors = sylvester.catalecticant_minors(d)
     pool = [results[0]] + [r for r in results[1:] if not package.same_ideal(
         session, arch, r.stratum.generators, [*r.stratum.generators, *minors], timeout=deadline.remaining())]
-    possible = [c for r in pool for c in r.candidates if c.reach.member is not False]
+    undecided = [c.facts.loss_ball for r in pool for c in r.candidates if c.reach.member is None]
     reached = least([c for r in results for c in r.candidates if c.reach.member])
-    extra = {"tangential": tangential.to_json(),
-             "strata_in_rational_normal_curve": [r.stratum.label for r in results[1:] if r not in pool]}
-    method = (f"{method}; by Sylvester's theorem over R the closure of M(R) lies in W ∪ B(R), W ⊆ M(R) open in X(R) "
-              "(real apolar quadric with distinct roots), B the tangential variety {ℓ^(d−1)·m}: inf = min(least reached "
-              "candidate, min over B(R))")
-    undecided = [c for c in possible if c.reach.member is None]
-    obstacle = ("no candidate is reached" if not reached else
-                "a candidate not above the least reached one is of undecided reachability" if not all(
-                    sylvester.below(reached[0].facts.loss_ball, c.facts.loss_ball.lower()) for c in undecided) else
-                "the least loss over B(R) is not above the least reached candidate"
-                if not sylvester.below(reached[0].facts.loss_ball, tangential.lower) else "")
-    if not obstacle:
+    extra: dict[str, Any] = {"tangential": tangential.to_json(),
+                             "strata_in_rational_normal_curve": [r.stratum.label for r in results[1:] if r not in pool]}
+    method = (f"{method}; by Sylvester's theorem over R the closure of M(R) is W ∪ B(R), W ⊆ M(R) open in X(R) (real "
+              "apolar quadric with distinct roots), B the tangential variety {ℓ^(d−1)·m}: inf = min(least reached "
+              "candidate, least loss over B(R))")
+    theorem = ("closure(M(R)) = W ∪ B(R) (Sylvester's theorem over R: Reznick 2013, Theorem 2.1; Comon–Ottaviani 2012), "
+               "L attains its minimum there (coercive), at a reached critical point on a stratum of X if in W")
+    if reached and sylvester.below(reached[0].facts.loss_ball, tangential.lower) and all(
+            sylvester.below(reached[0].facts.loss_ball, ball.lower()) for ball in undecided):
         point = reached[0]
         return Infimum(point.facts.loss, point.facts.loss_interval, True, point.facts.approximate,
                        point.facts.coefficients, point.stratum, point.facts.loss, point.facts.loss,
-                       f"proved: the infimum is attained (L is coercive) on closure(M(R)) ⊆ W ∪ B(R) (Sylvester's theorem "
-                       f"over R: Reznick 2013, Theorem 2.1; Comon–Ottaviani 2012); a minimizer in W is a critical point on "
-                       f"a stratum of X that real weights reach, the least such L = {point.facts.loss_interval}, and the "
-                       f"least loss over B(R) is {interval_text(tangential.ball)} (exact critical points of one variable), "
-                       "larger; so the infimum is the least reached candidate, attained" + caveat(pool),
-                       method, point.reach.weights, strata=tuple(results), extra=extra)
-    lows = [tangential.lower] + [c.facts.loss_ball.lower() for c in possible]
-    lower = float(min(lows, key=lambda v: float(v)))
-    return Infimum(None, None, None, None, None, None, lower, _upper(results),
-                   "not decided: inf ≥ min(least loss of a candidate not proved unreached, least loss over the tangential "
-                   "variety B(R)) (Sylvester's theorem over R), a proved lower bound; the least reached candidate is a proved "
-                   f"upper bound; {obstacle}" + caveat(pool),
-                   method, strata=tuple(results), extra=extra)
+                       f"proved: {theorem}; the least reached candidate, L = {point.facts.loss_interval}, is not above the "
+                       f"least loss over B(R), {interval_text(tangential.ball)} (exact critical points of one variable), so "
+                       "it is the infimum, attained" + caveat(pool), method, point.reach.weights, strata=tuple(results),
+                       extra=extra)
+    top = tangential.ball.upper()
+    if (not reached or top < reached[0].facts.loss_ball.lower()) and all(top < ball.lower() for ball in undecided):
+        return over_tangential(tangential, d, metric, theorem, caveat(pool), method, tuple(results), extra)
+    lows = [tangential.lower] + [ball.lower() for ball in undecided]
+    return Infimum(None, None, None, None, None, None, float(min(lows, key=float)), _upper(results),
+                   "not decided: inf = min(least reached candidate, least loss over B(R)) (Sylvester's theorem over R), "
+                   "unless a candidate of undecided reachability is below; the two (or the undecided candidates) are not "
+                   "separated by their balls" + caveat(pool), method, strata=tuple(results), extra=extra)
+
+
+def over_tangential(tangential: sylvester.Least, d: int, metric: Metric, theorem: str, caveats: str, method: str,
+                    results: tuple[StratumResult, ...], extra: dict[str, Any]) -> Infimum:
+    """The infimum when B(R) comes below every reached candidate: min over B(R), every minimizer in B(R), where
+    M(R) meets only R_1(R); attained iff the least loss over R_1(R) equals it."""
+    powers = sylvester.power_minimum(metric, d)
+    extra = {**extra, "powers": powers.to_json()}
+    value = tangential.value
+    if tangential.ball.upper() < powers.lower:
+        return Infimum(value, interval_text(tangential.ball), False, tangential.argmin, None, "tangential variety B",
+                       value, value,
+                       f"proved: {theorem}; the least loss over B(R), {interval_text(tangential.ball)}, is below every "
+                       "reached candidate (and every candidate of undecided reachability), so it is the infimum and every "
+                       f"minimizer lies in B(R); B(R) ∩ M(R) = {{c·ℓ^d}}, whose least loss {interval_text(powers.ball)} is "
+                       "larger: not attained, only approached as the weights go to infinity" + caveats, method,
+                       approach=tuple(sylvester.approach(tangential, d, metric)), strata=results, extra=extra)
+    return Infimum(value, interval_text(tangential.ball), None, tangential.argmin, None, "tangential variety B", value, value,
+                   f"proved: {theorem}; the least loss over B(R), {interval_text(tangential.ball)}, is below every reached "
+                   "candidate, so it is the infimum; whether it is attained is undecided: the least loss over "
+                   f"B(R) ∩ M(R) = {{c·ℓ^d}}, {interval_text(powers.ball)}, is not separated from it" + caveats, method,
+                   approach=tuple(sylvester.approach(tangential, d, metric)), strata=results, extra=extra)
 
 
 CAVEAT = ("; the strata {} are not complete intersections: their critical points, found with random combinations of "

@@ -26,12 +26,17 @@ continuous, so W is open in X(R); a point of closure(M(R)) outside W ∪ R_1 has
 that is a limit of quadrics with real distinct roots, with non-positive discriminant: a real square m², and
 m²(∂)f = 0 makes f = ℓ^{d−1}·n with ℓ = m^⊥ real (in coordinates where m = ∂_2: ∂_2²f = 0).  ∎
 
+Conversely B(R) ⊆ closure(M(R)): ℓ^{d−1}·m = lim_{ε→0} ((ℓ + ε·m)^d − ℓ^d)/(d·ε), real networks whose output
+weights ±1/(d·ε) grow without bound (:func:`approach`).  So closure(M(R)) = W ∪ B(R), and B(R) ∩ M(R) = R_1(R)
+(a point ℓ^{d−1}·m with m not proportional to ℓ has rank 2 and the apolar quadric (ℓ^⊥)²).
+
 Every real point of B is ℓ^{d−1}·m with ℓ, m real (ℓ^{d−1} is the unique factor of multiplicity ≥ d − 1 > d/2,
 so conjugation fixes it).  Hence the least loss over B(R) is a one-variable problem (:func:`tangential_minimum`):
 for ℓ = x1 + t·x2 the forms ℓ^{d−1}·m fill the plane spanned by the columns of A(t) = [x1·ℓ^{d−1}, x2·ℓ^{d−1}],
 L's minimum over it is φ(t) = L(0) − h(t)/D(t) (M = AᵀGA, r = AᵀG·u, D = det M > 0, h = rᵀ·adj(M)·r: least
 squares in the plane), and ℓ = x2 is the point t = ∞ of the circle P¹(R).  φ is continuous on P¹(R), so its
 minimum is φ(∞) or φ at a real root of h′D − hD′ (exact over QQ; roots isolated by Arb, values as balls).
+The least loss over R_1(R) = {c·ℓ^d} is the same problem on the line of ℓ^d (:func:`power_minimum`).
 """
 
 from __future__ import annotations
@@ -88,27 +93,27 @@ def catalecticant_minors(d: int) -> list[Terms]:
     return minors
 
 
-def tangent_plane(d: int) -> tuple[list[flint.fmpq_poly], list[flint.fmpq_poly]]:
-    """The columns of A(t): the coordinates of x1·(x1 + t·x2)^{d−1} and x2·(x1 + t·x2)^{d−1}, polynomials in t."""
-    first = [flint.fmpq_poly([0] * i + [comb(d - 1, i)]) if i < d else flint.fmpq_poly([]) for i in range(d + 1)]
-    second = [flint.fmpq_poly([0] * (i - 1) + [comb(d - 1, i - 1)]) if i > 0 else flint.fmpq_poly([]) for i in range(d + 1)]
-    return first, second
+def family(d: int, k: int, infinite: bool = False) -> list[list[flint.fmpq_poly]]:
+    """The columns ℓ^{d−k}·x1^{k−j}·x2^j (j = 0..k) for ℓ = x1 + t·x2, as coordinates polynomial in t; with
+    ``infinite``, for ℓ = x2 (t = ∞), constant.  k = 1: the plane {ℓ^{d−1}·m} of B; k = 0: the line of ℓ^d."""
+    def entry(i: int, j: int) -> flint.fmpq_poly:
+        if infinite:
+            return flint.fmpq_poly([int(i == d - k + j)])
+        return flint.fmpq_poly([0] * (i - j) + [comb(d - k, i - j)]) if 0 <= i - j <= d - k else flint.fmpq_poly([])
 
-
-def at_infinity(d: int) -> tuple[list[flint.fmpq_poly], list[flint.fmpq_poly]]:
-    """The plane for ℓ = x2 (t = ∞): x1·x2^{d−1} and x2^d, as constant polynomials."""
-    return ([flint.fmpq_poly([int(i == d - 1)]) for i in range(d + 1)], [flint.fmpq_poly([int(i == d)]) for i in range(d + 1)])
+    return [[entry(i, j) for i in range(d + 1)] for j in range(k + 1)]
 
 
 @dataclass(frozen=True)
-class Tangential:
-    """min L over B(R), the cone over the tangential surface (module docstring): a certified lower bound
-    ``lower`` (an exact arb), the ball of L at the best critical t found, where (ℓ = x1 + t·x2, or t = ∞), and the
-    number of real critical t."""
+class Least:
+    """min L over the union of the spans of :func:`family` (d, k) over t ∈ P¹(R) (module docstring): a certified
+    lower bound ``lower`` (an exact arb), the ball of L at the best critical t, where (t, None for ∞), the
+    least-squares ``weights`` of the columns there and the point (floats), and the number of real critical t."""
 
     lower: flint.arb
     ball: flint.arb
-    t: str
+    t: float | None
+    weights: tuple[float, ...]
     argmin: tuple[float, ...]
     critical: int
 
@@ -118,9 +123,9 @@ class Tangential:
 
     def to_json(self) -> dict[str, Any]:
         return {"value": self.value, "interval": interval_text(self.ball), "lower_bound": float(self.lower),
-                "argmin_t": self.t, "argmin": list(self.argmin), "real_critical_t": self.critical,
-                "method": "least squares in the plane {ℓ^(d−1)·m} for ℓ = x1 + t·x2: φ(t) = L(0) − h(t)/D(t); real roots "
-                          "of h′D − hD′ over QQ isolated by Arb, φ in ball arithmetic at them and at t = ∞ (ℓ = x2)"}
+                "argmin_t": "∞" if self.t is None else self.t, "argmin": list(self.argmin), "real_critical_t": self.critical,
+                "method": "least squares in the span for ℓ = x1 + t·x2: φ(t) = L(0) − h(t)/D(t); real roots of h′D − hD′ "
+                          "over QQ isolated by Arb, φ in ball arithmetic at them and at t = ∞ (ℓ = x2)"}
 
 
 def _quadratic(left: Sequence[flint.fmpq_poly], gram: Sequence[Sequence[Fraction]],
@@ -130,14 +135,16 @@ def _quadratic(left: Sequence[flint.fmpq_poly], gram: Sequence[Sequence[Fraction
                 if gram[i][j]), flint.fmpq_poly([]))
 
 
-def plane_terms(columns: Sequence[Sequence[flint.fmpq_poly]], metric: Metric) -> tuple[flint.fmpq_poly, flint.fmpq_poly]:
-    """(h, D) of the plane spanned by two columns A = [a, b]: D = det AᵀGA, h = rᵀ·adj(AᵀGA)·r with r = AᵀG·u, so
-    that L's minimum over the plane is L(0) − h/D."""
+def span_terms(columns: Sequence[Sequence[flint.fmpq_poly]], metric: Metric) -> tuple[flint.fmpq_poly, flint.fmpq_poly]:
+    """(h, D) of the span of one or two columns A: D = det AᵀGA, h = rᵀ·adj(AᵀGA)·r with r = AᵀG·u, so that L's
+    minimum over the span is L(0) − h/D."""
+    center = [flint.fmpq_poly([as_fmpq(v)]) for v in metric.center]
+    r = [_quadratic(a, metric.gram, center) for a in columns]
+    if len(columns) == 1:
+        return r[0] * r[0], _quadratic(columns[0], metric.gram, columns[0])
     first, second = columns
     m00, m01, m11 = (_quadratic(a, metric.gram, b) for a, b in ((first, first), (first, second), (second, second)))
-    center = [flint.fmpq_poly([as_fmpq(v)]) for v in metric.center]
-    r0, r1 = _quadratic(first, metric.gram, center), _quadratic(second, metric.gram, center)
-    return r0 * r0 * m11 - 2 * r0 * r1 * m01 + r1 * r1 * m00, m00 * m11 - m01 * m01
+    return r[0] * r[0] * m11 - 2 * r[0] * r[1] * m01 + r[1] * r[1] * m00, m00 * m11 - m01 * m01
 
 
 def _horner(poly: flint.fmpq_poly, t: flint.arb) -> flint.arb:
@@ -147,32 +154,71 @@ def _horner(poly: flint.fmpq_poly, t: flint.arb) -> flint.arb:
     return value
 
 
-def _closest(columns: Sequence[Sequence[flint.fmpq_poly]], t: float, metric: Metric) -> tuple[float, ...]:
-    """The point of the plane at t closest to u for G (floats, for display)."""
+def _closest(columns: Sequence[Sequence[flint.fmpq_poly]], t: float,
+             metric: Metric) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """The least-squares weights of the columns at t and the point of their span closest to u for G (floats)."""
     import numpy as np
 
     a = np.array([[float(_horner(p, flint.arb(t)).mid()) for p in column] for column in columns]).T
     g = np.array(metric.gram, dtype=float)
     weights = np.linalg.solve(a.T @ g @ a, a.T @ g @ np.array(metric.center, dtype=float))
-    return tuple(float(v) for v in a @ weights)
+    return tuple(float(w) for w in weights), tuple(float(v) for v in a @ weights)
 
 
-def tangential_minimum(metric: Metric, d: int) -> Tangential:
-    """min L over B(R) (module docstring), G positive definite; balls of about BITS bits."""
+def least_over_family(metric: Metric, d: int, k: int) -> Least:
+    """min L over ⋃_{t ∈ P¹(R)} span :func:`family` (d, k) (module docstring), G positive definite; balls of about
+    BITS bits."""
     base = flint.arb(as_fmpq(metric.loss([Fraction(0)] * metric.n)))
-    plane = tangent_plane(d)
-    h, det = plane_terms(plane, metric)
+    columns = family(d, k)
+    h, det = span_terms(columns, metric)
     derivative = h.derivative() * det - h * det.derivative()
     roots = real_roots(derivative if derivative != 0 else flint.fmpq_poly([0, 1]), BITS)
     with precision(BITS):
-        h_inf, d_inf = (_horner(p, flint.arb(0)) for p in plane_terms(at_infinity(d), metric))
+        h_inf, d_inf = (_horner(p, flint.arb(0)) for p in span_terms(family(d, k, infinite=True), metric))
         found: list[tuple[flint.arb, flint.arb | None]] = [(base - h_inf / d_inf, None)]
         found += [(base - _horner(h, t) / _horner(det, t), t) for t in roots]
         lower = reduce(lambda a, b: a if a <= b else b, (value.lower() for value, _ in found))
         ball, t = min(found, key=lambda pair: float(pair[0].mid()))
     if t is None:
-        return Tangential(lower, ball, "∞", _closest(at_infinity(d), 0.0, metric), len(roots))
-    return Tangential(lower, ball, f"{float(t.mid()):.15g}", _closest(plane, float(t.mid()), metric), len(roots))
+        return Least(lower, ball, None, *_closest(family(d, k, infinite=True), 0.0, metric), len(roots))
+    return Least(lower, ball, float(t.mid()), *_closest(columns, float(t.mid()), metric), len(roots))
+
+
+def tangential_minimum(metric: Metric, d: int) -> Least:
+    """min L over B(R) = {ℓ^{d−1}·m : ℓ, m real}."""
+    return least_over_family(metric, d, 1)
+
+
+def power_minimum(metric: Metric, d: int) -> Least:
+    """min L over R_1(R) = {c·ℓ^d : c, ℓ real}."""
+    return least_over_family(metric, d, 0)
+
+
+APPROACH = (Fraction(1, 10**2), Fraction(1, 10**4), Fraction(1, 10**6))
+"""The ε of the networks ((ℓ + ε·m)^d − ℓ^d)/(d·ε) approaching ℓ^{d−1}·m."""
+
+
+def approach(tangential: Least, d: int, metric: Metric) -> list[dict[str, Any]]:
+    """Real networks a_1·ℓ_1^d + a_2·ℓ_2^d tending to the argmin ℓ^{d−1}·m over B(R): ℓ_1 = ℓ + ε·m, ℓ_2 = ℓ,
+    a_1 = −a_2 = 1/(d·ε), with ℓ and m rounded to rationals (weights exact); each loss exact (a proved upper bound of the
+    infimum), and ‖θ‖ growing like 1/ε."""
+    from neurom2.training.reach import weight_norm
+
+    ell = (Fraction(0), Fraction(1)) if tangential.t is None else (Fraction(1), Fraction(tangential.t).limit_denominator(10**12))
+    m = tuple(Fraction(w).limit_denominator(10**12) for w in tangential.weights)
+    sequence = []
+    for epsilon in APPROACH:
+        theta = (ell[0] + epsilon * m[0], ell[1] + epsilon * m[1], ell[0], ell[1], 1 / (d * epsilon), -1 / (d * epsilon))
+        weights = [str(w) for w in theta]
+        sequence.append({"epsilon": str(epsilon), "loss": float(metric.loss(_form(theta, d))),
+                         "weight_norm": weight_norm(weights), "weights": weights})
+    return sequence
+
+
+def _form(theta: Sequence[Fraction], d: int) -> list[Fraction]:
+    """The coordinates of a_1·(w11·x1 + w12·x2)^d + a_2·(w21·x1 + w22·x2)^d, θ = (w11, w12, w21, w22, a_1, a_2)."""
+    w11, w12, w21, w22, a1, a2 = theta
+    return [comb(d, i) * (a1 * w11 ** (d - i) * w12**i + a2 * w21 ** (d - i) * w22**i) for i in range(d + 1)]
 
 
 def below(upper: flint.arb, lower: flint.arb) -> bool:
@@ -180,4 +226,5 @@ def below(upper: flint.arb, lower: flint.arb) -> bool:
     return bool(upper.upper() <= lower)
 
 
-__all__ = ["Tangential", "below", "catalecticant_minors", "degree", "tangential_minimum"]
+__all__ = ["Least", "approach", "below", "catalecticant_minors", "degree", "least_over_family", "power_minimum",
+           "tangential_minimum"]
