@@ -197,6 +197,9 @@ def test_x4_data_whose_infimum_is_on_the_tangential_variety_and_not_attained(ses
     assert inf.value == pytest.approx(descent, rel=1e-8) and lowest.loss < inf.value < min(reached) - 1
     assert inf.attained is False and inf.proved.startswith("proved") and "not attained" in inf.proved
     assert loss_by_descent(data, 4, k=0) > inf.value + 1
+    # the least loss on the fourth powers is also the least critical loss Macaulay2 finds on Sing X (their cone)
+    assert inf.extra["powers"]["value"] == pytest.approx(min(c.facts.loss for c in inf.candidates if c.stratum == "Sing X"),
+                                                         rel=1e-12)
     # exact real networks approaching it, their loss evaluated forward with 50 digits: upper bounds tending to it
     losses = [forward_loss(step["weights"], data, 4) for step in inf.approach]
     assert losses == pytest.approx([step["loss"] for step in inf.approach], rel=1e-12)

@@ -201,7 +201,8 @@ APPROACH = (Fraction(1, 10**2), Fraction(1, 10**4), Fraction(1, 10**6))
 def approach(tangential: Least, d: int, metric: Metric) -> list[dict[str, Any]]:
     """Real networks a_1·ℓ_1^d + a_2·ℓ_2^d tending to the argmin ℓ^{d−1}·m over B(R): ℓ_1 = ℓ + ε·m, ℓ_2 = ℓ,
     a_1 = −a_2 = 1/(d·ε), with ℓ and m rounded to rationals (weights exact); each loss exact (a proved upper bound of the
-    infimum), and ‖θ‖ growing like 1/ε."""
+    infimum), and ‖θ‖ growing like 1/ε; entries as those of :func:`~neurom2.training.infimum.approach_sequence`
+    (``t`` = ε)."""
     from neurom2.training.reach import weight_norm
 
     ell = (Fraction(0), Fraction(1)) if tangential.t is None else (Fraction(1), Fraction(tangential.t).limit_denominator(10**12))
@@ -210,7 +211,7 @@ def approach(tangential: Least, d: int, metric: Metric) -> list[dict[str, Any]]:
     for epsilon in APPROACH:
         theta = (ell[0] + epsilon * m[0], ell[1] + epsilon * m[1], ell[0], ell[1], 1 / (d * epsilon), -1 / (d * epsilon))
         weights = [str(w) for w in theta]
-        sequence.append({"epsilon": str(epsilon), "loss": float(metric.loss(_form(theta, d))),
+        sequence.append({"t": str(epsilon), "reached": True, "loss": float(metric.loss(_form(theta, d))),
                          "weight_norm": weight_norm(weights), "weights": weights})
     return sequence
 
