@@ -14,10 +14,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from neurom2 import Architecture
+from neurom2 import Architecture, implicitize
+from neurom2.deadline import Deadline
+from neurom2.m2.parse import terms_from_polynomial
 from neurom2.model.space import AmbientSpace
-from neurom2.training.critical import Metric
+from neurom2.training.critical import Metric, critical_set
 from neurom2.training.dataset import Dataset
+from neurom2.training.infimum import stratification
 from neurom2.training.landscape import landscape
 from neurom2.training.sylvester import catalecticant_minors, degree, power_minimum, tangential_minimum
 
@@ -172,8 +175,8 @@ def test_x4_reachability_decided_for_every_real_critical_point_and_the_infimum_s
     # stays above it — by descent on the data over ℓ³·m from many starts, independently of the exact minimum
     inf = result.infimum
     assert inf.attained is True and inf.value == second.loss and inf.proved.startswith("proved")
-    assert "with high probability" not in inf.proved  # the incomplete strata lie in the rational normal curve
-    assert inf.extra["strata_in_rational_normal_curve"] == ["Sing X", "Sing Sing X"]
+    assert "with high probability" not in inf.proved  # X is a hypersurface: its critical points are complete
+    assert inf.extra["strata_in_rational_normal_curve"] == ["Sing X", "Sing Sing X"]  # not needed: inside B
     descent = loss_by_descent(result.dataset, 4)
     assert descent > inf.value + 0.1 and inf.extra["tangential"]["value"] == pytest.approx(descent, rel=1e-8)
     # the attaining weights, evaluated forward with 50 digits, give the value
@@ -197,9 +200,13 @@ def test_x4_data_whose_infimum_is_on_the_tangential_variety_and_not_attained(ses
     assert inf.value == pytest.approx(descent, rel=1e-8) and lowest.loss < inf.value < min(reached) - 1
     assert inf.attained is False and inf.proved.startswith("proved") and "not attained" in inf.proved
     assert loss_by_descent(data, 4, k=0) > inf.value + 1
-    # the least loss on the fourth powers is also the least critical loss Macaulay2 finds on Sing X (their cone)
-    assert inf.extra["powers"]["value"] == pytest.approx(min(c.facts.loss for c in inf.candidates if c.stratum == "Sing X"),
-                                                         rel=1e-12)
+    # the least loss on the fourth powers is also the least critical loss Macaulay2 finds on Sing X (their cone), by
+    # the Lagrange ideal, not computed by landscape (its points lie on B)
+    assert inf.extra["strata_in_rational_normal_curve"] == ["Sing X", "Sing Sing X"]
+    equations = [terms_from_polynomial(eq) for eq in implicitize(arch, session=session).equations]
+    singular = stratification(session, equations, 5, "X", Deadline.coerce(None))[1]
+    powers = critical_set(session, singular.generators, Metric.of(result.space, data))
+    assert inf.extra["powers"]["value"] == pytest.approx(min(p.loss for p in powers.points), rel=1e-12)
     # exact real networks approaching it, their loss evaluated forward with 50 digits: upper bounds tending to it
     losses = [forward_loss(step["weights"], data, 4) for step in inf.approach]
     assert losses == pytest.approx([step["loss"] for step in inf.approach], rel=1e-12)

@@ -26,16 +26,18 @@ Three situations are settled:
   a sequence of rational points p_k → p* on the reached side, each reached by exact real weights
   (:func:`~neurom2.real.membership.decide_membership`), with L(p_k) → L(p*) and ‖θ_k‖ growing: every
   L(p_k) is a proved upper bound.
-* **(2,2,1), σ = x^d, d ≥ 4, no biases** (binary forms, :mod:`~neurom2.training.sylvester`), when the first case
-  leaves it open.  By Sylvester's theorem over R, M(R) ⊇ W, the real forms of X with an apolar quadric with two
-  distinct real roots, W is open in X(R), and closure(M(R)) ⊆ W ∪ B(R), B = {ℓ^{d−1}·m} the tangential variety.
+* **(2,2,1), σ = x^d, d ≥ 4, no biases** (binary forms, :mod:`~neurom2.training.sylvester`).  By Sylvester's
+  theorem over R, closure(M(R)) = W ∪ B(R), W ⊆ M(R) the real forms of X with an apolar quadric with two
+  distinct real roots, open in X(R), B = {ℓ^{d−1}·m} the tangential variety, B(R) ∩ M(R) = R_1(R) = {c·ℓ^d}.
   L attains its minimum over closure(M(R)) — the infimum — at a point p*.  If p* ∈ W, it is a local minimum of
-  L on X(R), hence a critical point on the stratum of X through it (a smooth manifold near p*), and it is in
-  M(R): a *reached* candidate.  Otherwise p* ∈ B(R).  So inf ≥ min(least loss of a candidate not proved
-  unreached, min over B(R)), and when the least reached candidate is ≤ both (balls compared), it is the
-  infimum, attained (proved).  Strata inside the cone over the rational normal curve (their ideals contain the
-  2 × 2 minors of the catalecticant, checked by Macaulay2) meet no point of W, so their candidates need not be
-  complete.  min over B(R) is exact (:func:`~neurom2.training.sylvester.tangential_minimum`).
+  L on X(R), hence a critical point on the stratum of X through it (a smooth manifold near p*), and in M(R): a
+  *reached* candidate.  Otherwise p* ∈ B(R).  So inf = min(least reached candidate, min over B(R)) unless a
+  candidate of undecided reachability is below (balls compared).  If the reached candidate is the smaller, the
+  infimum is attained there; if min over B(R) is, every minimizer is in B(R), and the infimum is attained iff
+  min over R_1(R) equals it — when R_1(R) stays above, it is only approached, by the networks
+  ((ℓ + ε·m)^d − ℓ^d)/(d·ε) with exact weights.  Both minima are exact in one variable
+  (:func:`~neurom2.training.sylvester.least_over_family`).  Strata inside R_1 (their ideals contain the 2 × 2
+  minors of the catalecticant, checked by Macaulay2) are not computed: their points lie in B(R).
 """
 
 from __future__ import annotations
@@ -204,13 +206,17 @@ def over_variety(arch: Architecture, session: Macaulay2Session, strata: Sequence
     """inf over M(R) ⊆ X(R) from the candidates on the strata of X (module docstring, first case); ``first``:
     the candidates of X itself, when already computed."""
     rest = strata[1:] if first is not None else strata
+    d = sylvester.degree(arch)
+    powers = [s.label for s in rest if d is not None and inside_powers(session, arch, s, d, deadline)]
     results = ((first,) if first is not None else ()) + tuple(
-        stratum_candidates(arch, session, s, metric, deadline, seed) for s in rest)
+        stratum_candidates(arch, session, s, metric, deadline, seed) for s in rest if s.label not in powers)
     method = "least loss among the real critical points on the strata of X (X, its singular locus, ...), M(R) ⊆ X(R)"
     if any(r.count is None for r in results):
         missing = ", ".join(f"{r.stratum.label} ({r.note})" for r in results if r.count is None)
         return Infimum(None, None, None, None, None, None, None, _upper(results), "not decided: strata not computed: "
                        + missing, method, strata=results)
+    if d is not None:
+        return over_secant(results, metric, d, powers, method)
     everything = [c for r in results for c in r.candidates]
     bottom = least(everything)
     if not bottom:
@@ -226,8 +232,6 @@ def over_variety(arch: Architecture, session: Macaulay2Session, strata: Sequence
                        "proved: the least loss over X(R) (exact critical points on every stratum) is attained at a point "
                        "reached by real weights, and M(R) ⊆ X(R)" + caveat(results), method, point.reach.weights,
                        strata=results)
-    if sylvester.degree(arch) is not None:
-        return over_secant(arch, session, results, metric, deadline, method)
     upper = _upper(results)
     unknown = any(c.reach.member is None for c in bottom)
     return Infimum(None, None, None, best.facts.approximate, best.facts.coefficients, best.stratum,
@@ -238,21 +242,22 @@ def over_variety(arch: Architecture, session: Macaulay2Session, strata: Sequence
                    "X(R) is not computed" + caveat(results), method, strata=results)
 
 
-def over_secant(arch: Architecture, session: Macaulay2Session, results: Sequence[StratumResult], metric: Metric,
-                deadline: Deadline, method: str) -> Infimum:
+def inside_powers(session: Macaulay2Session, arch: Architecture, stratum: Stratum, d: int, deadline: Deadline) -> bool:
+    """Whether a stratum lies in R_1 = {c·ℓ^d} (:mod:`~neurom2.training.sylvester`): its ideal contains the 2 × 2
+    minors of the catalecticant (Macaulay2, exact)."""
+    minors = sylvester.catalecticant_minors(d)
+    return package.same_ideal(session, arch, stratum.generators, [*stratum.generators, *minors], timeout=deadline.remaining())
+
+
+def over_secant(results: Sequence[StratumResult], metric: Metric, d: int, powers: Sequence[str], method: str) -> Infimum:
     """inf over M(R) for (2,2,1), σ = x^d, d ≥ 4 (module docstring, third case; :mod:`~neurom2.training.sylvester`):
-    min(least reached candidate, least loss over B(R)) when no candidate of undecided reachability is below it."""
-    d = sylvester.degree(arch)
-    assert d is not None
+    min(least reached candidate, least loss over B(R)) when no candidate of undecided reachability is below it;
+    ``results``: the strata outside R_1, ``powers``: the labels of those inside (not needed: R_1 ⊆ B)."""
     stage("infimum", "least loss on the tangential variety")
     tangential = sylvester.tangential_minimum(metric, d)
-    minors = sylvester.catalecticant_minors(d)
-    pool = [results[0]] + [r for r in results[1:] if not package.same_ideal(
-        session, arch, r.stratum.generators, [*r.stratum.generators, *minors], timeout=deadline.remaining())]
-    undecided = [c.facts.loss_ball for r in pool for c in r.candidates if c.reach.member is None]
+    undecided = [c.facts.loss_ball for r in results for c in r.candidates if c.reach.member is None]
     reached = least([c for r in results for c in r.candidates if c.reach.member])
-    extra: dict[str, Any] = {"tangential": tangential.to_json(),
-                             "strata_in_rational_normal_curve": [r.stratum.label for r in results[1:] if r not in pool]}
+    extra: dict[str, Any] = {"tangential": tangential.to_json(), "strata_in_rational_normal_curve": list(powers)}
     method = (f"{method}; by Sylvester's theorem over R the closure of M(R) is W ∪ B(R), W ⊆ M(R) open in X(R) (real "
               "apolar quadric with distinct roots), B the tangential variety {ℓ^(d−1)·m}: inf = min(least reached "
               "candidate, least loss over B(R))")
@@ -265,16 +270,16 @@ def over_secant(arch: Architecture, session: Macaulay2Session, results: Sequence
                        point.facts.coefficients, point.stratum, point.facts.loss, point.facts.loss,
                        f"proved: {theorem}; the least reached candidate, L = {point.facts.loss_interval}, is not above the "
                        f"least loss over B(R), {interval_text(tangential.ball)} (exact critical points of one variable), so "
-                       "it is the infimum, attained" + caveat(pool), method, point.reach.weights, strata=tuple(results),
+                       "it is the infimum, attained" + caveat(results), method, point.reach.weights, strata=tuple(results),
                        extra=extra)
     top = tangential.ball.upper()
     if (not reached or top < reached[0].facts.loss_ball.lower()) and all(top < ball.lower() for ball in undecided):
-        return over_tangential(tangential, d, metric, theorem, caveat(pool), method, tuple(results), extra)
+        return over_tangential(tangential, d, metric, theorem, caveat(results), method, tuple(results), extra)
     lows = [tangential.lower] + [ball.lower() for ball in undecided]
     return Infimum(None, None, None, None, None, None, float(min(lows, key=float)), _upper(results),
                    "not decided: inf = min(least reached candidate, least loss over B(R)) (Sylvester's theorem over R), "
                    "unless a candidate of undecided reachability is below; the two (or the undecided candidates) are not "
-                   "separated by their balls" + caveat(pool), method, strata=tuple(results), extra=extra)
+                   "separated by their balls" + caveat(results), method, strata=tuple(results), extra=extra)
 
 
 def over_tangential(tangential: sylvester.Least, d: int, metric: Metric, theorem: str, caveats: str, method: str,
