@@ -3,8 +3,9 @@ the tangential variety, where its boundary lies.
 
 Conventions: V = R[x1,x2]_d with the coordinates c_i = the coefficient of x1^{d−i}·x2^i (i = 0..d, the order of
 :class:`~neurom2.model.space.AmbientSpace`), f_i = c_i / C(d, i) the *normalized* coefficients, and the
-catalecticant Cat_2(f) the 3 × (d − 1) Hankel matrix (f_{j+k}), whose kernel is the space of quadrics
-q = q_0·∂_2² − q_1·∂_1∂_2 + q_2·∂_1² apolar to f (q(∂)f = 0).  The network (2,2,1) with σ = x^d and no biases
+catalecticant Cat_2(f) the (d − 1) × 3 Hankel matrix (f_{j+k}) (j = 0..d−2, k = 0..2), whose kernel is the space
+of quadratic operators q = k_0·∂_1² + k_1·∂_1∂_2 + k_2·∂_2² apolar to f (q(∂)f = 0); ℓ^⊥ = β·∂_1 − α·∂_2 kills
+ℓ^d for ℓ = α·x1 + β·x2.  The network (2,2,1) with σ = x^d and no biases
 computes f = a_1·ℓ_1^d + a_2·ℓ_2^d (ℓ_k = w_k1·x1 + w_k2·x2), so M(R) = {a_1ℓ_1^d + a_2ℓ_2^d : a, ℓ real} and its
 Zariski closure X is the cone over the secant variety σ_2(ν_d), {rank Cat_2 ≤ 2}, a proper subvariety of V
 for d ≥ 4.  Let B = Tan(ν_d) = {ℓ^{d−1}·m}, the cone over the tangential surface, and R_1 = {c·ℓ^d} ⊆ B.
@@ -15,10 +16,12 @@ and closure(M(R)) ⊆ W ∪ B(R).
 
 *Proof.*  Sylvester's theorem over a subfield K of C (Reznick, "On the length of binary forms", 2013,
 Theorem 2.1; over R it is the basis of Comon–Ottaviani, "On the typical rank of real binary forms", 2012):
-for pairwise non-proportional linear forms ℓ_1, …, ℓ_r over K, f = Σ λ_k·ℓ_k^d with λ_k ∈ K iff the product of
-the ℓ_k^⊥ (the forms vanishing at the roots of the ℓ_k) is apolar to f.  On X, rank Cat_2 ≤ 2, and
+for pairwise non-proportional linear forms ℓ_1, …, ℓ_r (r ≤ d) over K, f = Σ λ_k·ℓ_k^d with λ_k ∈ C iff the
+product of the ℓ_k^⊥ is apolar to f, and then λ_k ∈ K (they solve a linear system over K with a unique
+solution, the ℓ_k^d being independent).  On X, rank Cat_2 ≤ 2 (Cat_2 is linear, of rank ≤ 2 on M), and
 rank Cat_2(f) ≤ 1 iff f = c·ℓ^d (the 2 × 2 minors of a catalecticant cut out the cone over the rational normal
-curve; for real f, ℓ and c real as ℓ's d-fold root is unique).  If rank Cat_2(f) = 2, its kernel is one
+curve: Eisenbud, "Linear sections of determinantal varieties", 1988; for real f, ℓ and c are real, as ℓ's
+d-fold root is unique).  If rank Cat_2(f) = 2, its kernel is one
 quadric q, real up to scale: if q has distinct real roots, f is in M(R) (Sylvester over R); otherwise f is not,
 since f = a_1ℓ_1^d + a_2ℓ_2^d with non-proportional real ℓ_k and a_k ≠ 0 makes ℓ_1^⊥ℓ_2^⊥ (distinct real roots)
 apolar, hence proportional to q, and fewer terms give rank ≤ 1.  The kernel of a matrix of constant rank is
