@@ -8,13 +8,13 @@ point minimizing L on Y minimizes it on the stratum through it, a smooth manifol
 a critical point there: **min L over Y(R) = the least loss among the real candidates** (proved, given the
 exact critical sets of :mod:`~neurom2.training.critical`).
 
-Two situations are settled:
+Three situations are settled:
 
 * **M not full-dimensional** (Y = X, the neurovariety, M(R) ⊆ X(R)).  min over X(R) is a proved lower bound
   of the infimum over M(R).  If a candidate attaining it is reached by real weights
   (:mod:`~neurom2.training.reach`), the infimum is that value and it is attained (proved).  Otherwise the
   infimum lies between that lower bound and the least loss of a reached candidate (proved upper bound); the
-  boundary of M(R) inside X(R) is not computed, so the value is not decided.
+  boundary of M(R) inside X(R) is not computed (except for binary forms, below), so the value is not decided.
 * **M fills V and the unconstrained minimizer u is not reached** (σ = x³ on (2,2,1)).  M(R) has a boundary
   in V, found by :func:`neurom2.real.boundary.algebraic_boundary`: a hypersurface g = 0 with a reached side
   s·g ≥ 0, witnessed by exact membership on both sides and random real networks all on that side — *the
@@ -26,6 +26,18 @@ Two situations are settled:
   a sequence of rational points p_k → p* on the reached side, each reached by exact real weights
   (:func:`~neurom2.real.membership.decide_membership`), with L(p_k) → L(p*) and ‖θ_k‖ growing: every
   L(p_k) is a proved upper bound.
+* **(2,2,1), σ = x^d, d ≥ 4, no biases** (binary forms, :mod:`~neurom2.training.sylvester`).  By Sylvester's
+  theorem over R, closure(M(R)) = W ∪ B(R), W ⊆ M(R) the real forms of X with an apolar quadric with two
+  distinct real roots, open in X(R), B = {ℓ^{d−1}·m} the tangential variety, B(R) ∩ M(R) = R_1(R) = {c·ℓ^d}.
+  L attains its minimum over closure(M(R)) — the infimum — at a point p*.  If p* ∈ W, it is a local minimum of
+  L on X(R), hence a critical point on the stratum of X through it (a smooth manifold near p*), and in M(R): a
+  *reached* candidate.  Otherwise p* ∈ B(R).  So inf = min(least reached candidate, min over B(R)) unless a
+  candidate of undecided reachability is below (balls compared).  If the reached candidate is the smaller, the
+  infimum is attained there; if min over B(R) is, every minimizer is in B(R), and the infimum is attained iff
+  min over R_1(R) equals it — when R_1(R) stays above, it is only approached, by the networks
+  ((ℓ + ε·m)^d − ℓ^d)/(d·ε) with exact weights.  Both minima are exact in one variable
+  (:func:`~neurom2.training.sylvester.least_over_family`).  Strata inside R_1 (their ideals contain the 2 × 2
+  minors of the catalecticant, checked by Macaulay2) are not computed: their points lie in B(R).
 """
 
 from __future__ import annotations
@@ -47,6 +59,7 @@ from neurom2.m2.session import Macaulay2Session
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
 from neurom2.progress import stage
+from neurom2.training import sylvester
 from neurom2.training.critical import Metric, PointFacts, critical_set, interval_text
 from neurom2.training.reach import Reach, StratumReach, reach_rational, weight_norm
 
@@ -193,13 +206,17 @@ def over_variety(arch: Architecture, session: Macaulay2Session, strata: Sequence
     """inf over M(R) ⊆ X(R) from the candidates on the strata of X (module docstring, first case); ``first``:
     the candidates of X itself, when already computed."""
     rest = strata[1:] if first is not None else strata
+    d = sylvester.degree(arch)
+    powers = [s.label for s in rest if d is not None and inside_powers(session, arch, s, d, deadline)]
     results = ((first,) if first is not None else ()) + tuple(
-        stratum_candidates(arch, session, s, metric, deadline, seed) for s in rest)
+        stratum_candidates(arch, session, s, metric, deadline, seed) for s in rest if s.label not in powers)
     method = "least loss among the real critical points on the strata of X (X, its singular locus, ...), M(R) ⊆ X(R)"
     if any(r.count is None for r in results):
         missing = ", ".join(f"{r.stratum.label} ({r.note})" for r in results if r.count is None)
         return Infimum(None, None, None, None, None, None, None, _upper(results), "not decided: strata not computed: "
                        + missing, method, strata=results)
+    if d is not None:
+        return over_secant(results, metric, d, powers, method)
     everything = [c for r in results for c in r.candidates]
     bottom = least(everything)
     if not bottom:
@@ -223,6 +240,68 @@ def over_variety(arch: Architecture, session: Macaulay2Session, strata: Sequence
                    + ("of undecided reachability" if unknown else "not reached by real weights")
                    + "; the least loss of a reached candidate is a proved upper bound; the boundary of M(R) inside "
                    "X(R) is not computed" + caveat(results), method, strata=results)
+
+
+def inside_powers(session: Macaulay2Session, arch: Architecture, stratum: Stratum, d: int, deadline: Deadline) -> bool:
+    """Whether a stratum lies in R_1 = {c·ℓ^d} (:mod:`~neurom2.training.sylvester`): its ideal contains the 2 × 2
+    minors of the catalecticant (Macaulay2, exact)."""
+    minors = sylvester.catalecticant_minors(d)
+    return package.same_ideal(session, arch, stratum.generators, [*stratum.generators, *minors], timeout=deadline.remaining())
+
+
+def over_secant(results: Sequence[StratumResult], metric: Metric, d: int, powers: Sequence[str], method: str) -> Infimum:
+    """inf over M(R) for (2,2,1), σ = x^d, d ≥ 4 (module docstring, third case; :mod:`~neurom2.training.sylvester`):
+    min(least reached candidate, least loss over B(R)) when no candidate of undecided reachability is below it;
+    ``results``: the strata outside R_1, ``powers``: the labels of those inside (not needed: R_1 ⊆ B)."""
+    stage("infimum", "least loss on the tangential variety")
+    tangential = sylvester.tangential_minimum(metric, d)
+    undecided = [c.facts.loss_ball for r in results for c in r.candidates if c.reach.member is None]
+    reached = least([c for r in results for c in r.candidates if c.reach.member])
+    extra: dict[str, Any] = {"tangential": tangential.to_json(), "strata_in_rational_normal_curve": list(powers)}
+    method = (f"{method}; by Sylvester's theorem over R the closure of M(R) is W ∪ B(R), W ⊆ M(R) open in X(R) (real "
+              "apolar quadric with distinct roots), B the tangential variety {ℓ^(d−1)·m}: inf = min(least reached "
+              "candidate, least loss over B(R))")
+    theorem = ("closure(M(R)) = W ∪ B(R) (Sylvester's theorem over R: Reznick 2013, Theorem 2.1; Comon–Ottaviani 2012), "
+               "L attains its minimum there (coercive), at a reached critical point on a stratum of X if in W")
+    if reached and sylvester.below(reached[0].facts.loss_ball, tangential.lower) and all(
+            sylvester.below(reached[0].facts.loss_ball, ball.lower()) for ball in undecided):
+        point = reached[0]
+        return Infimum(point.facts.loss, point.facts.loss_interval, True, point.facts.approximate,
+                       point.facts.coefficients, point.stratum, point.facts.loss, point.facts.loss,
+                       f"proved: {theorem}; the least reached candidate, L = {point.facts.loss_interval}, is not above the "
+                       f"least loss over B(R), {interval_text(tangential.ball)} (exact critical points of one variable), so "
+                       "it is the infimum, attained" + caveat(results), method, point.reach.weights, strata=tuple(results),
+                       extra=extra)
+    top = tangential.ball.upper()
+    if (not reached or top < reached[0].facts.loss_ball.lower()) and all(top < ball.lower() for ball in undecided):
+        return over_tangential(tangential, d, metric, theorem, caveat(results), method, tuple(results), extra)
+    lows = [tangential.lower] + [ball.lower() for ball in undecided]
+    return Infimum(None, None, None, None, None, None, float(min(lows, key=float)), _upper(results),
+                   "not decided: inf = min(least reached candidate, least loss over B(R)) (Sylvester's theorem over R), "
+                   "unless a candidate of undecided reachability is below; the two (or the undecided candidates) are not "
+                   "separated by their balls" + caveat(results), method, strata=tuple(results), extra=extra)
+
+
+def over_tangential(tangential: sylvester.Least, d: int, metric: Metric, theorem: str, caveats: str, method: str,
+                    results: tuple[StratumResult, ...], extra: dict[str, Any]) -> Infimum:
+    """The infimum when B(R) comes below every reached candidate: min over B(R), every minimizer in B(R), where
+    M(R) meets only R_1(R); attained iff the least loss over R_1(R) equals it."""
+    powers = sylvester.power_minimum(metric, d)
+    extra = {**extra, "powers": powers.to_json()}
+    value = tangential.value
+    if tangential.ball.upper() < powers.lower:
+        return Infimum(value, interval_text(tangential.ball), False, tangential.argmin, None, "tangential variety B",
+                       value, value,
+                       f"proved: {theorem}; the least loss over B(R), {interval_text(tangential.ball)}, is below every "
+                       "reached candidate (and every candidate of undecided reachability), so it is the infimum and every "
+                       f"minimizer lies in B(R); B(R) ∩ M(R) = {{c·ℓ^d}}, whose least loss {interval_text(powers.ball)} is "
+                       "larger: not attained, only approached as the weights go to infinity" + caveats, method,
+                       approach=tuple(sylvester.approach(tangential, d, metric)), strata=results, extra=extra)
+    return Infimum(value, interval_text(tangential.ball), None, tangential.argmin, None, "tangential variety B", value, value,
+                   f"proved: {theorem}; the least loss over B(R), {interval_text(tangential.ball)}, is below every reached "
+                   "candidate, so it is the infimum; whether it is attained is undecided: the least loss over "
+                   f"B(R) ∩ M(R) = {{c·ℓ^d}}, {interval_text(powers.ball)}, is not separated from it" + caveats, method,
+                   approach=tuple(sylvester.approach(tangential, d, metric)), strata=results, extra=extra)
 
 
 CAVEAT = ("; the strata {} are not complete intersections: their critical points, found with random combinations of "

@@ -12,11 +12,12 @@ V (G = I ⊗ AᵀA, u = A⁺B; :class:`~neurom2.training.critical.Metric`).  Thi
    (|S| < N: a pseudometric) the minimizers form the affine space u + ker G, described by a basis.
    A linear network that does not fill V (with a definite G) is answered by the classical
    theorems instead, without Macaulay2 (:mod:`~neurom2.training.linear`: whitening, Eckart–Young).
-2. **Reachability** of each real critical point by real weights (:mod:`~neurom2.training.reach`: exact in
-   covering charts, else by numerical weights certified with interval Newton).
-3. **The infimum over M(R)** and whether it is attained (:mod:`~neurom2.training.infimum`), with what is
-   proved and what is granted.  When G is singular and the critical points are not isolated, L ≥ const on V
-   with equality on u + ker G: certified real weights reaching u + ker G prove the infimum const attained.
+2. **Reachability** of each real critical point by real weights (:mod:`~neurom2.training.reach`: fibers by
+   the extension theorem or numerical weights certified with interval Newton, else exact in covering charts).
+3. **The infimum over M(R)** and whether it is attained (:mod:`~neurom2.training.infimum`; for (2,2,1),
+   σ = x^d, by Sylvester's theorem, :mod:`~neurom2.training.sylvester`), with what is proved and what is
+   granted.  When G is singular and the critical points are not isolated, L ≥ const on V with equality on
+   u + ker G: certified real weights reaching u + ker G prove the infimum const attained.
 4. **Generic data** (``generic=True``): the learning degree for random data modulo two large primes
    (probabilistic), compared with the ED degree for a generic symmetric metric and for the unit metric on
    V's coordinates, and, for linear networks, with Eckart–Young's C(min(d0, dL), r).

@@ -9,23 +9,23 @@
 * The critical points of one stratum V(P), all at once (:class:`StratumReach`).  First, a test that does not
   depend on the data: if in every covering chart the networks lying on V(P) lie in its singular locus
   (Macaulay2 ``imageAvoidsSmoothPart``: saturations in the chart's weights), no smooth point of V(P) — in
-  particular no critical point on its smooth part — is a network, over C (proved).  Otherwise, for each chart of the
-  covering family (:func:`~neurom2.real.membership.covering_charts`, which meets every orbit of the weight
-  symmetries over R), Macaulay2 pulls the critical equations back to the weights (``pullbackReport``):
-  P(c(θ)) = 0 and G(c(θ) − u) = Σ l_i ∇g_i(c(θ)), an ideal in the free weights and the multipliers with
-  data-sized coefficients (unlike the points' own coordinates, whose exact descriptions can have thousands
-  of digits).  The real points of a zero-dimensional pullback are the real weights of the chart reaching
-  real critical points; c(θ) is evaluated in Arb ball arithmetic and matched to the one critical point
-  whose coordinate balls it meets (the critical points are the only points of V(J), so the match is exact
+  particular no critical point on its smooth part — is a network, over C (proved).  Then, per point, the fast
+  proofs (seconds): no real weights when in every chart of the covering family
+  (:func:`~neurom2.real.membership.covering_charts`, which meets every orbit of the weight symmetries over R) the
+  fiber over it, from a lexicographic Gröbner basis of the chart's graph specialized at the point in ball
+  arithmetic, has no real point (:mod:`~neurom2.training.tower`, proved); else real weights found numerically and
+  certified by interval Newton (:mod:`~neurom2.training.certify`) prove it reached.
+* The points the fast proofs leave undecided: for each chart, Macaulay2 pulls the critical equations back to the
+  weights (``pullbackReport``): P(c(θ)) = 0 and G(c(θ) − u) = Σ l_i ∇g_i(c(θ)), an ideal in the free weights and
+  the multipliers with data-sized coefficients (unlike the points' own coordinates, whose exact descriptions
+  can have thousands of digits).  The real points of a zero-dimensional pullback are the real weights of the
+  chart reaching real critical points; c(θ) is evaluated in Arb ball arithmetic and matched to the one critical
+  point whose coordinate balls it meets (the critical points are the only points of V(J), so the match is exact
   once the balls separate).  A chart whose pullback is the unit ideal or zero-dimensional contributes every
   real weight it has; a positive-dimensional one is sliced by fixing a maximal independent set of weights to
-  random integers, where a real point proves reachability and none proves nothing.  Answer per point: True
-  (with weights, algebraic, printed to 15 digits), False (every chart settled without one), None (undecided).
-* A point the charts leave undecided (a pullback too large for Macaulay2 in its time): no real weights when in
-  every chart the fiber over it, from a lexicographic Gröbner basis of the chart's graph specialized at the
-  point in ball arithmetic, has no real point (:mod:`~neurom2.training.tower`, proved); else real weights
-  found numerically and certified by interval Newton (:mod:`~neurom2.training.certify`) prove it reached;
-  failing both it stays undecided.
+  random integers, where a real point proves reachability and none proves nothing; a pullback too large for
+  Macaulay2 in its time leaves its chart unsettled.  Answer per point: True (with weights, algebraic, printed to
+  15 digits), False (every chart settled without one), None (undecided).
 * A pseudometric (G singular): whether real weights reach a point of u + ker G, where L attains its minimum
   over V, by the same certified numerics on the equations G(c(θ) − u) = 0 (:func:`reach_minimizers`).
 """
@@ -116,12 +116,11 @@ class StratumReach:
     def decide(self, points: Sequence[RealPoint], generators: Sequence[Terms], combinations: Sequence[Terms],
                metric: Metric) -> list[Reach]:
         """One :class:`Reach` per real critical point of V(P) (``points``, from :func:`~neurom2.training.critical.critical_set`
-        with these ``combinations``)."""
+        with these ``combinations``): the fast proofs first (:meth:`settle`, seconds per point), then the pulled-back
+        equations for the points they leave undecided."""
         known = structural(self.arch)
         if known is not None:
             return [known for _ in points]
-        found: dict[int, Reach] = {}
-        complete, undecided = True, []
         charts = covering_charts(self.arch)
         meeting = [chart for chart in charts if not package.image_avoids_smooth_part(
             self.session, self.arch, chart.values, generators, timeout=self.deadline.remaining())]
@@ -129,10 +128,27 @@ class StratumReach:
             return [Reach(False, "no network is a smooth point of this stratum",
                           detail=f"in each of the {len(charts)} covering charts, the networks on V(P) lie in its singular "
                                  "locus (saturations in the weights, exact; over C)") for _ in points]
+        result = [self.settle(p, generators, charts) for p in points]
+        pending = [k for k, r in enumerate(result) if r.member is None]
+        if pending:
+            found, undecided = self.pulled_back(points, meeting, generators, combinations, metric)
+            for k in pending:
+                result[k] = found.get(k) or (Reach(False, "no real weights in any covering chart", detail=(
+                    f"{len(charts)} chart(s): the pulled-back critical equations have no real solution over this point "
+                    "(empty over C or zero-dimensional)")) if not undecided else Reach(None, "undecided", detail=(
+                        f"{result[k].detail}; charts not settled by the pulled-back equations: {', '.join(undecided)}; "
+                        f"no real point over it on {SLICES} random slices")))
+        return result
+
+    def pulled_back(self, points: Sequence[RealPoint], meeting: Sequence[CoveringChart], generators: Sequence[Terms],
+                    combinations: Sequence[Terms], metric: Metric) -> tuple[dict[int, Reach], list[str]]:
+        """The points reached in the charts ``meeting`` by the real points of the pulled-back critical equations
+        (sliced when positive-dimensional), and why charts stayed unsettled (empty: every chart settled)."""
+        found: dict[int, Reach] = {}
+        undecided = []
         for chart in meeting:
             pulled = self.pullback(chart, generators, combinations, metric)
             if pulled is None:
-                complete = False
                 undecided.append("timed out")
                 continue
             if pulled.dim < 0:
@@ -140,29 +156,16 @@ class StratumReach:
             if pulled.dim == 0:
                 self.collect(points, chart, pulled, found, len(combinations))
                 continue
-            complete = False
             undecided.append(f"positive-dimensional (dim {pulled.dim})")
             for values in self.slices(chart, pulled):
                 sliced = self.pullback(values, generators, combinations, metric)
                 if sliced is not None and sliced.dim == 0:
                     self.collect(points, values, sliced, found, len(combinations))
-        result = []
-        for k in range(len(points)):
-            if k in found:
-                result.append(found[k])
-            elif complete:
-                result.append(Reach(False, "no real weights in any covering chart",
-                                    detail=f"{len(charts)} chart(s): the pulled-back critical equations have no real "
-                                           "solution over this point (empty over C or zero-dimensional)"))
-            else:
-                reason = f"charts not settled: {', '.join(undecided)}; no real point over it on {SLICES} random slices"
-                result.append(self.settle(points[k], generators, charts, reason))
-        return result
+        return found, undecided
 
-    def settle(self, point: RealPoint, generators: Sequence[Terms], charts: Sequence[CoveringChart], reason: str) -> Reach:
-        """A point the pulled-back equations left undecided: no real weights if every chart's fiber over it has no
-        real point (:mod:`~neurom2.training.tower`), else certified real weights (:func:`certified_reach`), else
-        undecided."""
+    def settle(self, point: RealPoint, generators: Sequence[Terms], charts: Sequence[CoveringChart]) -> Reach:
+        """The fast proofs: no real weights if every chart's fiber over the point has no real point
+        (:mod:`~neurom2.training.tower`), else certified real weights (:func:`certified_reach`), else undecided."""
         target = point.values(point.coordinates, tower.BITS)
         verdicts = []
         for chart in charts:
@@ -170,10 +173,11 @@ class StratumReach:
             verdicts.append(None if basis is None else tower.real_fiber_possible(basis, len(chart.free()), target))
         if all(v is False for v in verdicts):
             return Reach(False, "no real weights in any covering chart (fibers by the extension theorem)",
-                         detail=f"{reason}; in each of the {len(charts)} charts the fiber over the point, from a "
-                                "lexicographic Gröbner basis of the chart's graph specialized in ball arithmetic, has "
-                                "no real point")
-        return certified_reach(self.arch, point, generators, self.rng, reason)
+                         detail=f"in each of the {len(charts)} charts the fiber over the point, from a lexicographic "
+                                "Gröbner basis of the chart's graph specialized in ball arithmetic, has no real point")
+        return certified_reach(self.arch, point, generators, self.rng,
+                               "the fibers by the extension theorem " + ("allow a real point" if None not in verdicts else
+                                                                         "not all computed in time"))
 
     def graph_basis(self, chart: CoveringChart) -> list[Terms] | None:
         """The lexicographic Gröbner basis of the chart's graph (data-independent, computed once), or None when it
