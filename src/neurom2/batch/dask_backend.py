@@ -151,8 +151,9 @@ class DaskCluster:
             raise InvalidOption(f"scheduler {self.scheduler}: no Dask scheduler answered there within {CONNECT_SECONDS} s "
                                 f"({' '.join(str(error).split())})", SCHEDULER.name) from None
 
-    def run(self, jobs: Iterable[Job]) -> Generator[tuple[Job, Outcome], None, None]:
-        """Submit ``jobs`` in order, yield ``(job, outcome)`` as they complete (see the module docstring)."""
+    def run(self, jobs: Iterable[Job]) -> Generator[list[tuple[Job, Outcome]], None, None]:
+        """Submit ``jobs`` in order; yield the ``(job, outcome)`` pairs completed since the last yield, as a list
+        (empty when none), every few milliseconds (see the module docstring)."""
         distributed = _distributed()
         client, owned = self._client()
         queue = deque(jobs)
@@ -184,14 +185,14 @@ class DaskCluster:
                     if report["key"] in running:  # (a job started again after its worker died: its clock restarts)
                         running[report["key"]].begin(report["worker"], clock, started)
                 finished = completed.next_batch(block=False) if completed.has_ready() else []
-                for future in finished:
-                    if future.key in running:  # not if cancelled after its wall timeout
-                        yield self._outcome(running.pop(future.key))
+                # (not if cancelled after its wall timeout)
+                outcomes = [self._outcome(running.pop(f.key)) for f in finished if f.key in running]
                 moment = time.monotonic()
-                for key in [key for key, r in running.items() if r.overdue(moment)]:
-                    yield self._time_out(running.pop(key), restarts)
+                outcomes += [self._time_out(running.pop(key), restarts) for key in [key for key, r in running.items()
+                                                                                     if r.overdue(moment)]]
                 for message in restarts.said():
                     self.log(message)
+                yield outcomes
                 if not finished:
                     time.sleep(IDLE_SLEEP)
         finally:
