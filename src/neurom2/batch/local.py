@@ -11,7 +11,8 @@ process of its own, driven through its own pipe, so the scheduler knows which jo
   ``timeout``; its worker is killed (SIGKILL; its Macaulay2 dies with it, since it loses its pty) and
   replaced.
 
-Jobs are handed out in chunks of about :data:`CHUNK_SECONDS` of work (:func:`chunk_size`): a worker runs
+Jobs are handed out in chunks of about :data:`~neurom2.batch.execute.CHUNK_SECONDS` of work
+(:func:`~neurom2.batch.execute.chunk_size`): a worker runs
 the jobs of its chunk one after the other and answers each as soon as it is done, so that the scheduler's
 cost per job (a wake-up, a message each way) does not set the pace of a sweep of millisecond jobs.  A
 job's clock starts when the answer to the job before it arrives; a worker that dies or times out costs
@@ -36,7 +37,7 @@ from collections import deque
 from collections.abc import Generator, Iterable
 from multiprocessing.connection import Connection, wait
 
-from neurom2.batch.execute import Outcome, now, run_job
+from neurom2.batch.execute import Outcome, chunk_size, now, run_job
 from neurom2.batch.jobs import Job
 from neurom2.m2.session import die_with_parent
 
@@ -44,10 +45,6 @@ POLL_SECONDS = 0.25
 """Longest wait between checks of the wall-clock deadlines (and between two yields of :meth:`LocalPool.run`)."""
 STOP_SECONDS = 2.0
 """How long idle workers get to exit after being told to stop, before they are killed."""
-CHUNK_SECONDS = 0.05
-"""A worker is handed about this many seconds of work at a time (by the mean job time so far)."""
-MAX_CHUNK = 64
-"""The most jobs handed to a worker at a time."""
 PRELOAD = (__name__, "neurom2.geometry.dimension")
 """Imported once by the forkserver, so that every worker starts with them (the ``dim`` task's numpy and FLINT
 included) instead of importing them at its first job."""
@@ -71,16 +68,6 @@ def _serve(connection: Connection) -> None:
                 connection.send(outcome)
             except (BrokenPipeError, OSError):
                 return
-
-
-def chunk_size(mean_seconds: float | None, queued: int, workers: int) -> int:
-    """How many jobs to hand a worker at once: about :data:`CHUNK_SECONDS` of work by the mean job time so
-    far (one job while nothing has been timed), at most :data:`MAX_CHUNK`, and at most a share of what is
-    queued, so that the end of a batch stays spread over the workers."""
-    if mean_seconds is None:
-        return 1
-    by_time = int(CHUNK_SECONDS / mean_seconds) if mean_seconds > 0 else MAX_CHUNK
-    return max(1, min(by_time, MAX_CHUNK, queued // (2 * workers)))
 
 
 class _Worker:
