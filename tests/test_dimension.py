@@ -39,9 +39,9 @@ def test_published_sweep_sizes_fill_their_space_and_this_is_proved(widths, bias,
 
 
 def test_a_dimension_not_proved_has_the_ranks_of_both_primes_and_their_error_bound():
-    """(4,6,5) x^2: the best proved bound is 48 and the rank 47 (issue 16's open block), so both primes are
-    computed, agree, and the error bound is the product of rank · (deg_θ f − 1 + D) / p over them."""
-    arch = Architecture.create("4,6,5", "x^2")
+    """(6,8,3) x^2: the rank stays below the best proved bound (three quadrics in the span of eight squares), so
+    both primes are computed, agree, and the error bound is the product of rank · (deg_θ f − 1 + D) / p over them."""
+    arch = Architecture.create("6,8,3", "x^2")
     result = dimension(arch, seed=0)
     assert not result.proved and result.dim < result.bound.value
     assert result.dim == float_rank(arch)  # an independent, floating-point rank of ∂c/∂θ
