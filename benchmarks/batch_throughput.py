@@ -41,8 +41,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from run import load_average, machine_facts
-
 from neurom2.batch import Job, Outcome, ResultStore, parse_jobs, run_batch
 
 SWEEP = """
@@ -103,6 +101,8 @@ def published(rows: list[dict[str, str]], every: int) -> tuple[list[Job], dict[s
 def measure(sweep: str, jobs: list[Job], label: str, expected: dict[str, int] | None = None,
             **backend: Any) -> dict[str, Any]:
     """Run ``jobs`` into a fresh store; the rates, and the dimensions that differ from ``expected``."""
+    from run import load_average  # (not at the top: see main)
+
     load = load_average()
     with tempfile.TemporaryDirectory() as folder:
         store = Path(folder) / "results.sqlite"
@@ -192,6 +192,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask LocalCluster runs")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results")
     args = parser.parse_args(argv)
+    # benchmarks/run.py imports sympy and the Macaulay2 drivers; imported here, not at the top, since every local
+    # worker imports this script again as its __main__ (forkserver), which would add its import to each start-up.
+    from run import load_average, machine_facts
+
     sweeps = {"sweep": parse_jobs(SWEEP, "sweep"), "small": parse_jobs(SMALL, "small")}
     rows = published_rows()
     scaling_jobs, scaling_dims = published(rows, args.scaling_every)
