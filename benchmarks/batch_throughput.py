@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from neurom2.batch import Job, Outcome, ResultStore, parse_jobs, run_batch
+from neurom2.batch.execute import run_job
 
 SWEEP = """
 [[grid]]
@@ -129,6 +130,15 @@ def measure(sweep: str, jobs: list[Job], label: str, expected: dict[str, int] | 
     return run
 
 
+def cpu_seconds_per_job(jobs: list[Job]) -> float:
+    """CPU seconds per job of ``run_job`` in this process (one worker's work, without the scheduler): unlike the
+    rates, hardly changed by other load on the machine."""
+    started = time.process_time()
+    for job in jobs:
+        run_job(job.description)
+    return (time.process_time() - started) / len(jobs)
+
+
 def store_commit_seconds(jobs: list[Job], group: int) -> float:
     """Mean seconds per job of durable ``ResultStore.record_group`` commits of ``group`` outcomes each."""
     outcome = Outcome("done", {"dim": 1}, None, 0.0, "", "", "")
@@ -181,7 +191,10 @@ def _published_summary(report: dict[str, Any]) -> str:
             f"computed at {run['jobs_per_second']} jobs/s on 2 local workers; "
             + ("every dimension equal to the published one" if not differ else f"{len(differ)} dimensions differ: {differ}")
             + f". At that rate the whole sweep ({report['published_architectures']} distinct architectures) takes about "
-            f"{report['published_extrapolated_seconds']} s. The (2,…,1) sweep of issue 16 (12,907 architectures, "
+            f"{report['published_extrapolated_seconds']} s. A job of the scaling sample takes "
+            f"{report['published_cpu_seconds_per_job']} CPU seconds in one process, so on two free cores the whole sweep "
+            f"would take about {round(report['published_architectures'] * report['published_cpu_seconds_per_job'] / 2)} s. "
+            "The (2,…,1) sweep of issue 16 (12,907 architectures, "
             f"{PUBLISHED_BASELINE:g} jobs/s there) is not public as data, so it is not measured.")
 
 
@@ -220,6 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "published_rows": len(rows),
         "published_architectures": len(all_published),
         "published_extrapolated_seconds": round(len(all_published) / rate["published", "local pool, 2 workers"]),
+        "published_cpu_seconds_per_job": round(cpu_seconds_per_job(scaling_jobs), 4),
         "store_commit_ms": {str(group): round(1000 * store_commit_seconds(sweeps["small"], group), 3) for group in (1, 64)},
     }
     args.out.mkdir(parents=True, exist_ok=True)
