@@ -502,3 +502,16 @@ def test_a_job_timing_out_inside_a_chunk_costs_only_itself_and_its_chunk_mates_r
     after = holding[holding.index(stuck.key) + 1:]
     assert after, f"the stuck job ended its chunk ({len(holding)} jobs): nothing to hand out again"
     assert any(chunk[:len(after)] == after for chunk in chunks[chunks.index(holding) + 1:])  # handed out again
+
+
+def test_workers_take_the_environment_of_the_batch_not_that_of_the_forkserver(tmp_path, monkeypatch):
+    """The forkserver outlives a batch with the environment it started with; a later batch's workers must see
+    the environment of that batch (here a NEUROM2_M2 set in between, which the member job then cannot find)."""
+    run_batch([Job.create("dim", [2, 2, 1], "x^2")], tmp_path / "warm.sqlite", workers=1, progress=False)
+    missing = tmp_path / "no-such-M2"
+    monkeypatch.setenv("NEUROM2_M2", str(missing))
+    job = Job.create("member", [2, 2, 1], "x^3", target="x^3 - x*y^2")
+    summary = run_batch([job], tmp_path / "results.sqlite", workers=1, progress=False)
+    assert summary.ran == {"done": 0, "failed": 1, "timeout": 0}
+    with ResultStore(tmp_path / "results.sqlite", write=False) as store:
+        assert store.get(job.key).error.startswith(f"Macaulay2NotFound: Macaulay2 executable '{missing}' not found")

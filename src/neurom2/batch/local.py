@@ -50,9 +50,13 @@ PRELOAD = (__name__, "neurom2.geometry.dimension")
 included) instead of importing them at its first job."""
 
 
-def _serve(connection: Connection) -> None:
+def _serve(connection: Connection, environment: dict[str, str]) -> None:
     """A worker's main loop: receive a chunk (a list of job descriptions) and send back each job's
-    :class:`Outcome` as soon as it is computed, in order; ``None`` stops."""
+    :class:`Outcome` as soon as it is computed, in order; ``None`` stops.  ``environment``: the scheduler's
+    environment when it started the worker (the forkserver keeps the one it was started with, e.g. an older
+    ``NEUROM2_M2``)."""
+    os.environ.clear()
+    os.environ.update(environment)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent()
     while True:
@@ -78,7 +82,8 @@ class _Worker:
 
     def __init__(self, context: _Context) -> None:
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child,), daemon=True, name="neurom2-batch-worker")
+        self.process = context.Process(target=_serve, args=(child, dict(os.environ)), daemon=True,
+                                       name="neurom2-batch-worker")
         self.process.start()
         child.close()
         self.jobs: deque[Job] = deque()
