@@ -259,6 +259,7 @@ def test_timeouts_and_crashes_are_recorded_and_the_batch_goes_on(tmp_path):
     assert rows[3].m2_version is None and rows[3].result["dim"] == 3
 
 
+@pytest.mark.macaulay2
 def test_deadlines_firing_in_the_linear_section_step_are_stored_as_timeouts(tmp_path):
     """(3,2,1) x^5: rank and interpolation take Python a fraction of a second, then Macaulay2's linear section
     certificate for 609 cubics takes seconds, mostly in mathicgb's F4, where the alarm surfaces as "computation
