@@ -1,18 +1,27 @@
-"""Throughput of ``neurom2 batch``: a 500-job ``dim`` sweep on the local pool with 1 and 2 workers.
+"""Throughput of ``neurom2 batch``: small ``dim`` sweeps and the published (2,…,2) sweep, on 1 and 2 local
+workers and a Dask ``LocalCluster``, against the rates committed before issue 16.
 
-    python benchmarks/batch_throughput.py [--workers 1 2] [--no-dask] [--out benchmarks/results]
+    python benchmarks/batch_throughput.py [--every 10] [--scaling-every 40] [--no-dask] [--out benchmarks/results]
 
-The sweep (:data:`SWEEP`): d0 ∈ {2,…,6}, two hidden layers of widths 2..6, one output, σ ∈ {x², x³},
-without and with biases: 5 · 25 · 2 · 2 = 500 jobs, a few milliseconds each.  Each configuration runs
-the whole sweep into a fresh store through :func:`neurom2.batch.run_batch`, exactly as ``neurom2 batch``
-does (one SQLite transaction, fsync'd, per job).
+Sweeps:
 
-Reported per configuration: wall seconds from the call to its return (worker start-up included), jobs
-per second over that time, the steady rate ``(n − 1) / (last finished − first finished)`` from the
-store's timestamps (start-up excluded), and the mean seconds of a job inside its worker.  The scaling
-ratio is the 2-worker rate over the 1-worker rate.  With ``distributed`` installed, the same sweep also
-runs on a ``LocalCluster`` of 2 single-threaded worker processes (cluster start-up excluded).  The
-store's own cost per job (a durable commit) is measured separately: it bounds the rate of any backend.
+* ``sweep`` (:data:`SWEEP`): the 500-job sweep of the committed baseline (d0 ∈ {2,…,6}, two hidden layers
+  of widths 2..6, one output, σ ∈ {x², x³}, without and with biases).
+* ``small`` (:data:`SMALL`): 1,000 jobs of one or two hidden layers, d0 ≤ 5 (the sweep of issue 16).
+* ``published``: the (2,…,2) architectures of Dao and Rodriguez with the dimensions they computed
+  (:data:`PUBLISHED`, σ = x², no biases; every ``--every``-th row, all rows with ``--every 1``).  Every
+  dimension is compared with theirs, and the time of the whole sweep is extrapolated from the rate.  A
+  smaller sample of it (every ``--scaling-every``-th row) runs on 1 and on 2 workers: the scaling of a
+  compute-bound sweep.  Dao and Rodriguez's (2,…,1) sweep of 12,907 architectures is not public as data
+  (their repository has the code of the search, not its list), so it is not measured here.
+
+Each configuration runs its sweep into a fresh store through :func:`neurom2.batch.run_batch`, exactly as
+``neurom2 batch`` does.  The forkserver of the local pool is started once before the first measurement
+(a command pays it once, about 0.3 s).  Reported per run: wall seconds of ``run_batch`` (worker start-up
+included), jobs per second over that time, the steady rate ``(n − 1) / (last finished − first finished)``
+from the store's timestamps, the mean seconds of a job inside its worker, and the rate of the same
+configuration committed before issue 16 with the ratio.  The machine's load average is recorded at the
+start and the end: on a shared machine the second worker only helps when a second core is free.
 
 Results go to ``OUT/batch_throughput.json`` and ``OUT/batch_throughput.md``.
 """
@@ -20,7 +29,9 @@ Results go to ``OUT/batch_throughput.json`` and ``OUT/batch_throughput.md``.
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime
+import gzip
 import json
 import statistics
 import sys
@@ -30,9 +41,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from run import load_average, machine_facts
-
-from neurom2.batch import Outcome, ResultStore, parse_jobs, run_batch
+from neurom2.batch import Job, Outcome, ResultStore, parse_jobs, run_batch
+from neurom2.batch.execute import run_job
 
 SWEEP = """
 [[grid]]
@@ -43,9 +53,58 @@ output = 1
 activation = ["x^2", "x^3"]
 bias = [false, true]
 """
+SMALL = """
+[[grid]]
+task = "dim"
+input = [2, 3, 4, 5]
+hidden = {min = 1, max = 5, depth = 2}
+output = [1, 2]
+activation = ["x^2", "x^3"]
+bias = [false, true]
+
+[[grid]]
+task = "dim"
+input = [2, 3, 4, 5]
+hidden = {min = 1, max = 25, depth = 1}
+output = 1
+activation = ["x^2", "x^3"]
+"""
+PUBLISHED = Path(__file__).resolve().parent / "data" / "published-sweep-2-2.csv.gz"
+"""Dao and Rodriguez's (2,…,2) sweep: h, exponent, architecture, ..., dimension_computed (benchmarks/data/README.md)."""
+BASELINE = {
+    ("sweep", "local pool, 1 worker"): 54.7, ("sweep", "local pool, 2 workers"): 73.2,
+    ("sweep", "Dask LocalCluster, 2 workers"): 38.1,
+    ("small", "local pool, 1 worker"): 226.0, ("small", "local pool, 2 workers"): 228.0,
+}
+"""Jobs per second before issue 16: the ``sweep`` rates committed in benchmarks/results/batch_throughput.json
+(2026-11-27), the ``small`` rates as measured in issue 16 (1,000 jobs of one or two hidden layers, d0 ≤ 5)."""
+PUBLISHED_BASELINE = 37.0
+"""Issue 16: the published (2,…,1) sweep (12,907 deeper networks) ran at 37 jobs/s on 2 local workers."""
 
 
-def measure(jobs: list, label: str, **backend: Any) -> dict[str, Any]:
+def published_rows() -> list[dict[str, str]]:
+    with gzip.open(PUBLISHED, "rt", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def published(rows: list[dict[str, str]], every: int) -> tuple[list[Job], dict[str, int]]:
+    """Every ``every``-th of the published ``rows`` as ``dim`` jobs (one per architecture), and their published
+    dimensions by job key."""
+    jobs: dict[str, Job] = {}
+    expected: dict[str, int] = {}
+    for row in rows[::every]:
+        job = Job.create("dim", json.loads(row["architecture"]), f"x^{row['exponent']}")
+        jobs.setdefault(job.key, job)
+        expected[job.key] = int(row["dimension_computed"])
+    return list(jobs.values()), expected
+
+
+def measure(sweep: str, jobs: list[Job], label: str, expected: dict[str, int] | None = None,
+            **backend: Any) -> dict[str, Any]:
+    """Run ``jobs`` into a fresh store; the rates, and the dimensions that differ from ``expected``."""
+    from run import load_average  # (not at the top: see main)
+
+    load = load_average()
     with tempfile.TemporaryDirectory() as folder:
         store = Path(folder) / "results.sqlite"
         started = time.perf_counter()
@@ -56,90 +115,126 @@ def measure(jobs: list, label: str, **backend: Any) -> dict[str, Any]:
     assert summary.ran["done"] == len(jobs) == len(rows), summary.to_json()
     finished = sorted(datetime.datetime.fromisoformat(row.finished) for row in rows)
     steady = (len(rows) - 1) / (finished[-1] - finished[0]).total_seconds()
-    return {
-        "backend": label, "jobs": len(jobs), "seconds": round(wall, 3), "jobs_per_second": round(len(jobs) / wall, 1),
-        "steady_jobs_per_second": round(steady, 1),
-        "mean_job_seconds": round(statistics.mean(row.seconds for row in rows), 5),
+    rate = len(jobs) / wall
+    baseline = BASELINE.get((sweep, label))
+    run = {
+        "sweep": sweep, "backend": label, "jobs": len(jobs), "seconds": round(wall, 3), "jobs_per_second": round(rate, 1),
+        "steady_jobs_per_second": round(steady, 1), "mean_job_seconds": round(statistics.mean(row.seconds for row in rows), 5),
+        "baseline_jobs_per_second": baseline, "ratio": round(rate / baseline, 2) if baseline else None,
+        "load_average_before": load,
     }
+    if expected is not None:
+        differ = [row.description["widths"] for row in rows if row.result["dim"] != expected[row.key]]
+        run["dimensions_compared"], run["dimensions_differing"] = len(rows), differ
+    print(json.dumps(run), file=sys.stderr)
+    return run
 
 
-def store_commit_seconds(jobs: list, count: int = 200) -> float:
-    """Mean seconds of one durable ``ResultStore.record`` (the scheduler's cost per job)."""
+def cpu_seconds_per_job(jobs: list[Job]) -> float:
+    """CPU seconds per job of ``run_job`` in this process (one worker's work, without the scheduler): unlike the
+    rates, hardly changed by other load on the machine."""
+    started = time.process_time()
+    for job in jobs:
+        run_job(job.description)
+    return (time.process_time() - started) / len(jobs)
+
+
+def store_commit_seconds(jobs: list[Job], group: int) -> float:
+    """Mean seconds per job of durable ``ResultStore.record_group`` commits of ``group`` outcomes each."""
     outcome = Outcome("done", {"dim": 1}, None, 0.0, "", "", "")
+    count = 200 // group * group
     with tempfile.TemporaryDirectory() as folder, ResultStore(Path(folder) / "results.sqlite") as store:
         started = time.perf_counter()
-        for job in jobs[:count]:
-            store.record(job, outcome)
-        return (time.perf_counter() - started) / min(count, len(jobs))
+        for start in range(0, count, group):
+            store.record_group([(job, outcome) for job in jobs[start:start + group]])
+        return (time.perf_counter() - started) / count
 
 
-def dask_run(jobs: list, workers: int) -> dict[str, Any] | None:
+def dask_run(sweep: str, jobs: list[Job], workers: int) -> dict[str, Any] | None:
     try:
         from distributed import LocalCluster
     except ImportError:
         return None
     with LocalCluster(n_workers=workers, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
-        return measure(jobs, f"Dask LocalCluster, {workers} workers", scheduler=cluster.scheduler_address)
+        measure(sweep, jobs[:20], "warm-up", scheduler=cluster.scheduler_address)  # the workers' imports
+        return measure(sweep, jobs, f"Dask LocalCluster, {workers} workers", scheduler=cluster.scheduler_address)
 
 
 def markdown(report: dict[str, Any]) -> str:
     lines = ["# neurom2 batch throughput", "", "Machine and code:", ""]
     lines += [f"- {key.replace('_', ' ')}: {value}" for key, value in report["machine"].items()]
-    lines += ["", f"Sweep: {report['jobs']} `dim` jobs (d0 ∈ {{2,…,6}}, two hidden layers of widths 2..6, one output, "
-              "σ ∈ {x², x³}, without and with biases), each run into a fresh store by `run_batch`, as "
-              "`neurom2 batch` does. Rate = jobs / wall time including worker start-up; steady rate = "
-              "(n − 1) / (last finished − first finished).", "",
-              "| backend | wall s | jobs/s | steady jobs/s | mean job s |", "|---|---|---|---|---|"]
+    lines += ["", "Sweeps: `sweep` = the committed 500-job sweep (d0 ∈ {2,…,6}, two hidden layers of widths 2..6); "
+              "`small` = 1,000 jobs of one or two hidden layers, d0 ≤ 5; `published` = Dao and Rodriguez's (2,…,2) "
+              f"sweep, σ = x², every {report['every']}-th row (`published, scaling`: every {report['scaling_every']}-th "
+              "row). Each run into a fresh store by `run_batch`, as `neurom2 batch` does. Rate = jobs / wall time "
+              "including worker start-up; steady = (n − 1) / (last finished − first finished); baseline = the rate "
+              "before issue 16 (committed `sweep` rates of 2026-11-27; `small` rates measured in issue 16).", "",
+              "| sweep | backend | jobs | wall s | jobs/s | steady jobs/s | mean job s | baseline jobs/s | ratio | load before |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
     for run in report["runs"]:
-        lines.append(f"| {run['backend']} | {run['seconds']} | {run['jobs_per_second']} | {run['steady_jobs_per_second']} "
-                     f"| {run['mean_job_seconds']} |")
-    lines += ["", f"Scaling ratio, 2 local workers over 1: **{report['scaling_ratio']}** (jobs/s), "
-              f"{report['steady_scaling_ratio']} (steady).", "",
-              f"One durable store commit (WAL, synchronous = FULL) takes {report['store_commit_ms']} ms, so the "
-              f"scheduler records at most about {round(1000 / report['store_commit_ms'])} jobs/s whatever the backend. "
-              + _limit(report)]
-    return "\n".join(lines) + "\n"
+        lines.append(f"| {run['sweep']} | {run['backend']} | {run['jobs']} | {run['seconds']} | {run['jobs_per_second']} "
+                     f"| {run['steady_jobs_per_second']} | {run['mean_job_seconds']} | {run['baseline_jobs_per_second'] or '—'} "
+                     f"| {run['ratio'] or '—'} | {run['load_average_before']} |")
+    lines += ["", "Scaling, 2 local workers over 1 (jobs/s): "
+              + "; ".join(f"{sweep}: **{ratio}**" for sweep, ratio in report["scaling"].items()) + ".", ""]
+    lines += [_published_summary(report), "",
+              f"Durable store commits (WAL, synchronous = FULL): {report['store_commit_ms']['1']} ms per job one "
+              f"job per transaction, {report['store_commit_ms']['64']} ms per job in groups of 64: the store is "
+              "not what limits these rates.", ""]
+    return "\n".join(lines)
 
 
-def _limit(report: dict[str, Any]) -> str:
-    """What bounds the measured rates, in one sentence."""
-    local = [run for run in report["runs"] if run["backend"].startswith("local")]
-    fastest = max(local, key=lambda run: run["steady_jobs_per_second"])
-    if fastest["steady_jobs_per_second"] >= 0.8 * 1000 / report["store_commit_ms"]:
-        return "The fastest configuration comes close to that bound: the store's commits limit it."
-    slowest_job = min(local, key=lambda run: run["mean_job_seconds"])
-    return (f"The rates stay well below that bound: the workers' computation limits them. A job's mean time "
-            f"went from {slowest_job['mean_job_seconds']} s ({slowest_job['backend']}) to {fastest['mean_job_seconds']} s "
-            f"({fastest['backend']}), because the "
-            f"{report['machine']['cores']} cores are shared by the workers, the scheduler and the machine's other "
-            f"load (load average at start {report['machine']['load_average_at_start']}).")
+def _published_summary(report: dict[str, Any]) -> str:
+    run = next(r for r in report["runs"] if r["sweep"] == "published")
+    differ = run["dimensions_differing"]
+    return (f"Published (2,…,2) sweep: {run['dimensions_compared']} of its {report['published_rows']} rows' architectures "
+            f"computed at {run['jobs_per_second']} jobs/s on 2 local workers; "
+            + ("every dimension equal to the published one" if not differ else f"{len(differ)} dimensions differ: {differ}")
+            + f". At that rate the whole sweep ({report['published_architectures']} distinct architectures) takes about "
+            f"{report['published_extrapolated_seconds']} s. A job of the scaling sample takes "
+            f"{report['published_cpu_seconds_per_job']} CPU seconds in one process, so on two free cores the whole sweep "
+            f"would take about {round(report['published_architectures'] * report['published_cpu_seconds_per_job'] / 2)} s. "
+            "The (2,…,1) sweep of issue 16 (12,907 architectures, "
+            f"{PUBLISHED_BASELINE:g} jobs/s there) is not public as data, so it is not measured.")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="local worker counts (default: 1 2)")
-    parser.add_argument("--no-dask", action="store_true", help="skip the Dask LocalCluster run")
+    parser.add_argument("--every", type=int, default=10, help="run every N-th row of the published sweep (1: all)")
+    parser.add_argument("--scaling-every", type=int, default=40, help="rows of the published sweep for 1 vs 2 workers")
+    parser.add_argument("--no-dask", action="store_true", help="skip the Dask LocalCluster runs")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results")
     args = parser.parse_args(argv)
-    jobs = parse_jobs(SWEEP, "sweep")
+    # benchmarks/run.py imports sympy and the Macaulay2 drivers; imported here, not at the top, since every local
+    # worker imports this script again as its __main__ (forkserver), which would add its import to each start-up.
+    from run import load_average, machine_facts
+
+    sweeps = {"sweep": parse_jobs(SWEEP, "sweep"), "small": parse_jobs(SMALL, "small")}
+    rows = published_rows()
+    scaling_jobs, scaling_dims = published(rows, args.scaling_every)
+    published_jobs, published_dims = published(rows, args.every)
     machine = machine_facts()
+    measure("warm-up", sweeps["small"][:20], "warm-up", workers=2)  # starts the forkserver, excluded
     runs = []
-    for workers in args.workers:
-        runs.append(measure(jobs, f"local pool, {workers} worker{'s' if workers > 1 else ''}", workers=workers))
-        print(json.dumps(runs[-1]), file=sys.stderr)
+    for sweep, jobs, dims in [*((sweep, jobs, None) for sweep, jobs in sweeps.items()),
+                              ("published, scaling", scaling_jobs, scaling_dims)]:
+        runs += [measure(sweep, jobs, f"local pool, {w} worker{'s' if w > 1 else ''}", dims, workers=w) for w in (1, 2)]
+    runs.append(measure("published", published_jobs, "local pool, 2 workers", published_dims, workers=2))
     if not args.no_dask:
-        run = dask_run(jobs, 2)
-        if run:
-            runs.append(run)
-            print(json.dumps(run), file=sys.stderr)
+        runs += [run for sweep, jobs in sweeps.items() if (run := dask_run(sweep, jobs, 2))]
     machine["load_average_at_end"] = load_average()
-    by_workers = {w: r for w, r in zip(args.workers, runs)}
-    one, two = by_workers.get(1), by_workers.get(2)
+    rate = {(r["sweep"], r["backend"]): r["jobs_per_second"] for r in runs}
+    all_published = published(rows, 1)[0]
     report = {
-        "machine": machine, "jobs": len(jobs), "sweep": SWEEP.strip(), "runs": runs,
-        "scaling_ratio": round(two["jobs_per_second"] / one["jobs_per_second"], 2) if one and two else None,
-        "steady_scaling_ratio": round(two["steady_jobs_per_second"] / one["steady_jobs_per_second"], 2) if one and two else None,
-        "store_commit_ms": round(1000 * store_commit_seconds(jobs), 2),
+        "machine": machine, "every": args.every, "scaling_every": args.scaling_every,
+        "sweeps": {"sweep": SWEEP.strip(), "small": SMALL.strip()}, "runs": runs,
+        "scaling": {sweep: round(rate[sweep, "local pool, 2 workers"] / rate[sweep, "local pool, 1 worker"], 2)
+                    for sweep in ("sweep", "small", "published, scaling")},
+        "published_rows": len(rows),
+        "published_architectures": len(all_published),
+        "published_extrapolated_seconds": round(len(all_published) / rate["published", "local pool, 2 workers"]),
+        "published_cpu_seconds_per_job": round(cpu_seconds_per_job(scaling_jobs), 4),
+        "store_commit_ms": {str(group): round(1000 * store_commit_seconds(sweeps["small"], group), 3) for group in (1, 64)},
     }
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "batch_throughput.json").write_text(json.dumps(report, indent=2) + "\n")

@@ -414,3 +414,105 @@ def test_dask_wall_timeout_counts_from_the_start_and_restarts_the_stuck_worker(t
     assert workers.isdisjoint(now_workers) and len(now_workers) == 2
     assert len(seen) >= 2, "the stuck jobs' Macaulay2 processes were not seen"
     wait_for(lambda: all(_gone(pid) for pid in seen | workers), 10, "the stuck workers and their Macaulay2 to exit")
+
+
+# --- chunks and groups -------------------------------------------------------------------------------------------
+
+SMALL_DIMS = """
+[[grid]]
+task = "dim"
+input = [2, 3, 4, 5]
+hidden = {min = 1, max = 6, depth = [1, 2]}
+output = 1
+activation = ["x^2", "x^3"]
+bias = [false, true]
+"""
+"""672 dim jobs of a few milliseconds each: the jobs come back far faster than one commit per job would allow."""
+
+
+def test_sigkill_loses_at_most_the_uncommitted_group_and_the_rerun_computes_exactly_those(tmp_path):
+    jobs = write(tmp_path / "jobs.toml", SMALL_DIMS)
+    total = len(load_jobs(jobs))
+    db = tmp_path / "results.sqlite"
+    batch = start_batch(jobs, db, "--workers", "2")
+    wait_for(lambda: len(stored(db)) >= 20, what="a first group of finished jobs")
+    batch.send_signal(signal.SIGKILL)
+    batch.wait(10)
+    after_kill = stored(db)
+    assert 20 <= len(after_kill) < total, "the batch was killed too late to test anything"
+    assert all(status == "done" for status, *_ in after_kill.values())
+
+    rerun = subprocess.run([sys.executable, "-m", "neurom2.cli", "batch", str(jobs), "--db", str(db), "--workers", "2",
+                            "--json"], capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    summary = json.loads(rerun.stdout)
+    assert summary["skipped"] == len(after_kill)
+    assert sum(summary["ran"].values()) == total - len(after_kill)  # exactly the jobs not committed before the kill
+    final = stored(db)
+    assert len(final) == total and all(row[3] == 1 for row in final.values())  # each job computed once
+    assert all(final[key] == row for key, row in after_kill.items())
+
+
+def test_fast_outcomes_are_committed_in_groups_and_slow_ones_one_by_one(tmp_path):
+    """Hundreds of millisecond jobs take far fewer transactions than jobs; a job that finishes more than
+    GROUP_SECONDS after the last commit is committed at once, alone (as every job was before groups)."""
+    from neurom2.batch import run as run_module
+
+    fast = load_jobs(write(tmp_path / "jobs.toml", SMALL_DIMS))
+    slow = [Job.create("dim", [2, 3, 4, 5, 8, 12, 16, w, 10, 2], "x^2") for w in (19, 20)]  # about 0.4 s each
+    groups: list[int] = []
+
+    class CountingStore(ResultStore):
+        def record_group(self, finished):
+            groups.append(len(finished))
+            super().record_group(finished)
+
+    with CountingStore(tmp_path / "results.sqlite") as store:
+        summary = run_batch(fast + slow, store, workers=1, progress=False)
+        assert store.counts()["done"] == len(fast) + len(slow)
+    assert summary.ran["done"] == sum(groups) == len(fast) + len(slow)
+    assert len(groups) <= len(fast) // 5, groups
+    assert max(groups) <= run_module.GROUP_MAX
+    assert groups[-1] == 1, groups  # the last slow job, alone
+
+
+def test_a_job_timing_out_inside_a_chunk_costs_only_itself_and_its_chunk_mates_run_again(tmp_path, monkeypatch):
+    """The local pool hands out chunks; a job that passes its wall_timeout in the middle of one is recorded
+    ``timeout`` and its worker killed, and the jobs after it in that chunk are handed out again and done, once."""
+    from neurom2.batch import local
+
+    chunks: list[list[str]] = []
+    give = local._Worker.give
+
+    def recording_give(worker, chunk):
+        chunks.append([job.key for job in chunk])
+        give(worker, chunk)
+
+    monkeypatch.setattr(local._Worker, "give", recording_give)
+    fast = load_jobs(write(tmp_path / "jobs.toml", SMALL_DIMS))[:200]
+    stuck = Job.create("dim", [2, 9, 20, 27, 31, 25, 20, 13, 9, 2], "x^2", wall_timeout=0.1)  # about 2 s of work
+    jobs = fast[:100] + [stuck] + fast[100:]
+    outcomes = [pair for finished in local.LocalPool(1).run(jobs) for pair in finished]
+    keys = [job.key for job, _ in outcomes]
+    assert sorted(keys) == sorted(job.key for job in jobs)  # every job answered exactly once
+    status = {job.key: outcome for job, outcome in outcomes}
+    assert status[stuck.key].status == "timeout"
+    assert status[stuck.key].error.startswith("no answer within wall_timeout = 0.1 s; the worker and its Macaulay2 were killed")
+    assert all(status[job.key].status == "done" for job in fast)
+    holding = next(chunk for chunk in chunks if stuck.key in chunk)
+    after = holding[holding.index(stuck.key) + 1:]
+    assert after, f"the stuck job ended its chunk ({len(holding)} jobs): nothing to hand out again"
+    assert any(chunk[:len(after)] == after for chunk in chunks[chunks.index(holding) + 1:])  # handed out again
+
+
+def test_workers_take_the_environment_of_the_batch_not_that_of_the_forkserver(tmp_path, monkeypatch):
+    """The forkserver outlives a batch with the environment it started with; a later batch's workers must see
+    the environment of that batch (here a NEUROM2_M2 set in between, which the member job then cannot find)."""
+    run_batch([Job.create("dim", [2, 2, 1], "x^2")], tmp_path / "warm.sqlite", workers=1, progress=False)
+    missing = tmp_path / "no-such-M2"
+    monkeypatch.setenv("NEUROM2_M2", str(missing))
+    job = Job.create("member", [2, 2, 1], "x^3", target="x^3 - x*y^2")
+    summary = run_batch([job], tmp_path / "results.sqlite", workers=1, progress=False)
+    assert summary.ran == {"done": 0, "failed": 1, "timeout": 0}
+    with ResultStore(tmp_path / "results.sqlite", write=False) as store:
+        assert store.get(job.key).error.startswith(f"Macaulay2NotFound: Macaulay2 executable '{missing}' not found")

@@ -331,3 +331,16 @@ def test_a_damaged_store_is_refused_by_the_writer_after_an_unclean_stop_and_read
         ResultStore(path)
     assert digest(path) == before
     assert sorted(p.name for p in path.parent.iterdir()) == ["results.sqlite"]
+
+
+def test_a_group_is_one_transaction_stored_whole_or_not_at_all(tmp_path):
+    """record_group: the rows of a group appear together; a group with one bad row leaves none of its rows."""
+    path = tmp_path / "results.sqlite"
+    good = [Job.create("dim", [2, w, 1], "x^2") for w in (1, 2, 3)]
+    with ResultStore(path) as store:
+        with pytest.raises(StoreError, match="CHECK constraint failed"):
+            store.record_group([(good[0], outcome("done", {"dim": 1})), (good[1], outcome("finished"))])
+        assert store.counts() == {"done": 0, "failed": 0, "timeout": 0}
+        store.record_group([(job, outcome("done", {"dim": w})) for w, job in enumerate(good, start=1)])
+        assert {job.key: store.get(job.key).result["dim"] for job in good} == {job.key: w for w, job in enumerate(good, 1)}
+        assert all(store.get(job.key).runs == 1 for job in good)

@@ -8,7 +8,7 @@ from conftest import float_rank
 from neurom2 import Architecture, Neurom2Error, implicitize
 from neurom2.cli import main
 from neurom2.geometry import dimension as dimension_module
-from neurom2.geometry.dimension import dimension, expected_dimension, weight_degree
+from neurom2.geometry.dimension import PRIMES, dimension, expected_dimension, weight_degree
 
 SMALL = [
     ("2,2,1", "x^2", False), ("3,2,1", "x^2", False), ("2,2,1", "x^4", False), ("3,2,3", "x", False),
@@ -35,7 +35,19 @@ def test_published_sweep_sizes_fill_their_space_and_this_is_proved(widths, bias,
     result = dimension(Architecture.create(widths, "x^2", bias), seed=0)
     assert result.space.dim == ambient
     assert result.fills and result.proved and result.error_bound == 0
-    assert result.ranks == (ambient, ambient)
+    assert result.ranks == (ambient,) and result.primes == PRIMES[:1]  # one rank reaching the bound is the proof
+
+
+def test_a_dimension_not_proved_has_the_ranks_of_both_primes_and_their_error_bound():
+    """(6,8,3) x^2: the rank stays below the best proved bound (three quadrics in the span of eight squares), so
+    both primes are computed, agree, and the error bound is the product of rank · (deg_θ f − 1 + D) / p over them."""
+    arch = Architecture.create("6,8,3", "x^2")
+    result = dimension(arch, seed=0)
+    assert not result.proved and result.dim < result.bound.value
+    assert result.dim == float_rank(arch)  # an independent, floating-point rank of ∂c/∂θ
+    assert result.ranks == (result.dim, result.dim) and result.primes == PRIMES
+    degree_in_weights, top_degree = 3, 2  # e·(a·x)^2: weights of degree 1 + 2; outputs of degree 2
+    assert result.error_bound == pytest.approx((result.dim * (degree_in_weights - 1 + top_degree)) ** 2 / (PRIMES[0] * PRIMES[1]))
 
 
 def test_quadratic_network_with_biases_has_the_orthogonal_group_of_its_last_hidden_layer_as_defect():
@@ -72,7 +84,7 @@ def test_expected_dimension_of_linear_networks_is_that_of_the_determinantal_vari
 
 
 def test_disagreeing_primes_are_retried_and_then_an_error(monkeypatch):
-    calls = iter([5, 6, 5, 6, 5, 6])
+    calls = iter([4, 3] * 3)  # both below the proved bound 5 (a rank reaching it would be a proof at once)
     monkeypatch.setattr(dimension_module, "rank_modulo", lambda *args: next(calls))
     with pytest.raises(Neurom2Error, match="disagree"):
         dimension(Architecture.create("3,2,1", "x^2"), seed=0)

@@ -113,24 +113,28 @@ def test_a_second_name_of_a_live_store_is_refused_untouched(tmp_path, capsys):
 
 
 def test_a_full_disk_during_a_batch_keeps_the_stored_rows_and_a_rerun_completes(tmp_path, capsys, monkeypatch):
-    """SQLite's "database or disk is full" in the middle of writing the third row (injected inside the store's own
-    transaction): exit 1 with a message that says so (not a bug), the two rows before it kept, the half-written one
-    rolled back, and the same batch run again completes."""
+    """SQLite's "database or disk is full" in the middle of writing the second group of rows (injected inside the
+    store's own transaction; every outcome committed at once, so the first group is the first job): exit 1 with a
+    message that says so (not a bug), the group before it kept, the half-written one rolled back, and the same
+    batch run again completes."""
+    from neurom2.batch import run as run_module
+
     jobs = tmp_path / "jobs.toml"
     jobs.write_text("[[grid]]\ntask = 'dim'\nwidths = [[2, 1], [3, 1], [4, 1], [5, 1]]\n")
     db = tmp_path / "results.sqlite"
-    real_record = ResultStore.record
-    calls = []
+    real_record_group = ResultStore.record_group
+    groups = []
 
-    def record_until_full(self, job, outcome):
-        calls.append(job.key)
-        if len(calls) == 3:
+    def record_until_full(self, finished):
+        groups.append(len(finished))
+        if len(groups) == 2:
             with self._transaction() as connection:
-                connection.execute("INSERT INTO meta VALUES ('half-written', 'row')")
+                connection.executemany("INSERT INTO meta VALUES (?, 'row')", [(f"half-written {k}",) for k in range(2)])
                 raise sqlite3.OperationalError("database or disk is full")
-        return real_record(self, job, outcome)
+        return real_record_group(self, finished)
 
-    monkeypatch.setattr(ResultStore, "record", record_until_full)
+    monkeypatch.setattr(run_module, "GROUP_SECONDS", 0.0)
+    monkeypatch.setattr(ResultStore, "record_group", record_until_full)
     started = time.monotonic()
     assert main(["batch", str(jobs), "--db", str(db), "--workers", "1", "--quiet"]) == 1
     assert time.monotonic() - started < 5
@@ -139,7 +143,7 @@ def test_a_full_disk_during_a_batch_keeps_the_stored_rows_and_a_rerun_completes(
     assert "internal error" not in "\n".join(err) and "Traceback" not in "\n".join(err)
     monkeypatch.undo()
     with ResultStore(db, write=False) as store:
-        assert store.counts()["done"] == 2 and "half-written" not in store.meta()
+        assert store.counts()["done"] == groups[0] and not any(name.startswith("half-written") for name in store.meta())
     assert main(["batch", str(jobs), "--db", str(db), "--workers", "1", "--quiet"]) == 0
     with ResultStore(db, write=False) as store:
         assert store.counts()["done"] == 4

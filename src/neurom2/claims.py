@@ -413,10 +413,10 @@ def _unimodal_conjecture(session: Macaulay2Session) -> Evidence:
     passed = (filled.fills and filled.proved and proved_minimal
               and all(rank <= bound.value for _, bound, rank in neighbours) and not is_unimodal(COUNTEREXAMPLE[1:-1]))
     summary = (
-        f"rank {filled.dim} = dim V = {ambient} modulo {len(filled.primes)} primes at independent random points (each "
-        f"proves filling); hidden widths {COUNTEREXAMPLE[1:-1]} not unimodal; each one-smaller neighbour has a proved "
-        "bound below dim V, met by its rank: " + "; ".join(f"{','.join(map(str, w))}: dim ≤ {b.value} ({b.rule}), rank {rank}"
-                                          for w, b, rank in neighbours)
+        f"rank {filled.dim} = dim V = {ambient} modulo {', '.join(map(str, filled.primes))} at a random point (a rank "
+        f"reaching dim V proves filling); hidden widths {COUNTEREXAMPLE[1:-1]} not unimodal; each one-smaller neighbour "
+        "has a proved bound below dim V, met by its rank: "
+        + "; ".join(f"{','.join(map(str, w))}: dim ≤ {b.value} ({b.rule}), rank {rank}" for w, b, rank in neighbours)
     )
     data = {"architecture": list(COUNTEREXAMPLE), "ambient_dim": ambient, "ranks": list(filled.ranks),
             "neighbours": [{"widths": list(w), "upper_bound": b.value, "reason": b.reason, "rank": rank}

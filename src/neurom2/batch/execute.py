@@ -31,6 +31,10 @@ from neurom2.batch.jobs import resolve_description
 from neurom2.errors import Neurom2Error, TimeLimitExceeded
 
 STATUSES = ("done", "failed", "timeout")
+CHUNK_SECONDS = 0.05
+"""A worker is handed about this many seconds of work at a time (by the mean job time so far)."""
+MAX_CHUNK = 64
+"""The most jobs handed to a worker at a time."""
 
 
 def now() -> str:
@@ -85,3 +89,13 @@ def run_job(description: Mapping[str, Any]) -> Outcome:
 def _compute(description: Mapping[str, Any]) -> dict[str, Any]:
     task, architecture, values = resolve_description(description)
     return task.run(architecture, values).to_json()
+
+
+def chunk_size(mean_seconds: float | None, queued: int, workers: int) -> int:
+    """How many jobs to hand a worker at once: about :data:`CHUNK_SECONDS` of work by the mean job time so
+    far (one job while nothing has been timed), at most :data:`MAX_CHUNK`, and at most a share of what is
+    queued, so that the end of a batch stays spread over the workers."""
+    if mean_seconds is None:
+        return 1
+    by_time = int(CHUNK_SECONDS / mean_seconds) if mean_seconds > 0 else MAX_CHUNK
+    return max(1, min(by_time, MAX_CHUNK, queued // (2 * workers)))

@@ -3,15 +3,18 @@
 :func:`run_batch` removes duplicate jobs (same key), skips jobs the store already holds (``done``
 always; ``failed`` and ``timeout`` unless asked to retry them), hands the rest to a backend
 (:class:`~neurom2.batch.local.LocalPool` or :class:`~neurom2.batch.dask_backend.DaskCluster`) and
-records each outcome as it arrives, one transaction per job.  The store is opened for writing, so it
+records the outcomes as they arrive, in groups: one transaction for the outcomes that arrive within
+:data:`GROUP_SECONDS` of the last commit (:class:`_Group`; a job that finishes seconds after the one before
+is committed alone).  The store is opened for writing, so it
 holds the store's writer lock for the whole batch: a second batch on the same file is refused (or waits,
 ``ResultStore(path, wait=...)``; :mod:`neurom2.batch.store`), and never computes the same jobs twice.
 
 Stopping: SIGINT (Ctrl-C), SIGTERM and SIGHUP stop the batch at once: nothing more is handed out, the
 workers are killed, the jobs they were running are lost (they run again at the next start) and the
-summary says so.  A signal that arrives while an outcome is being written is held until the write
-has committed, so the store only ever holds whole rows.  Even SIGKILL or a power loss cannot do more
-than lose the jobs in flight, since every row is its own SQLite transaction.
+summary says so; the outcomes already received are committed first.  A signal that arrives while a group
+is being written is held until the write has committed, so the store only ever holds whole rows.  Even
+SIGKILL or a power loss cannot do more than lose the jobs in flight and the group not yet committed (the
+outcomes of at most about GROUP_SECONDS): a rerun computes exactly the jobs that are not in the store.
 """
 
 from __future__ import annotations
@@ -21,17 +24,21 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from neurom2.batch.execute import STATUSES
+from neurom2.batch.execute import STATUSES, Outcome
 from neurom2.batch.jobs import Job
 from neurom2.batch.progress import Progress, duration
 from neurom2.batch.store import ResultStore
 
 STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+GROUP_SECONDS = 0.2
+"""Outcomes that arrive within this many seconds of the last commit wait for the next one (a group)."""
+GROUP_MAX = 512
+"""The most outcomes committed in one transaction."""
 
 
 class _Stop(BaseException):
@@ -81,6 +88,63 @@ class _StopSignals:
             self.holding = False
         if self.pending is not None:
             raise _Stop(self.pending)
+
+
+class _Group:
+    """Outcomes received and not yet stored, committed together in one transaction (a *group*).
+
+    A group is committed when it holds :data:`GROUP_MAX` outcomes, or when :data:`GROUP_SECONDS` have
+    passed since the last commit: jobs that finish seconds apart are stored one by one as before, fast jobs
+    in groups, and a kill loses at most the group not yet committed (at most about GROUP_SECONDS of work,
+    plus the backend's poll interval)."""
+
+    def __init__(self, store: ResultStore, summary: BatchSummary, bar: Progress) -> None:
+        self.store, self.summary, self.bar = store, summary, bar
+        self.pending: list[tuple[Job, Outcome]] = []
+        self.committed = time.monotonic()
+
+    def add(self, finished: Sequence[tuple[Job, Outcome]]) -> None:
+        self.pending.extend(finished)
+
+    def due(self) -> bool:
+        return bool(self.pending) and (len(self.pending) >= GROUP_MAX or time.monotonic() - self.committed >= GROUP_SECONDS)
+
+    def commit(self) -> None:
+        """Store the pending outcomes in one transaction, then count them (summary and progress bar)."""
+        if not self.pending:
+            return
+        self.store.record_group(self.pending)
+        for _job, outcome in self.pending:
+            self.summary.ran[outcome.status] += 1
+            self.bar.update(outcome.status)
+        self.pending = []
+        self.committed = time.monotonic()
+
+
+def _store_outcomes(outcomes: Generator[list[tuple[Job, Outcome]], None, None], group: _Group,
+                    signals: _StopSignals) -> str | None:
+    """Store what the backend yields, in groups, until it is done or a stop signal comes (then the name of
+    the signal).  The outcomes received before a stop are whole: they are committed too."""
+    stopped = None
+    try:
+        with signals.installed():
+            for finished in outcomes:
+                group.add(finished)
+                if group.due():
+                    with signals.held():
+                        group.commit()
+    except _Stop as stop:
+        stopped = stop.name
+    except KeyboardInterrupt:
+        stopped = "SIGINT"
+    finally:
+        outcomes.close()
+    try:
+        with signals.installed(), signals.held():
+            group.commit()
+    except _Stop as stop:
+        stopped = stopped or stop.name
+    return stopped
 
 
 @dataclass
@@ -214,18 +278,8 @@ def run_batch(
         signals = _StopSignals()
         outcomes = backend.run(pending)
         try:
-            with signals.installed():
-                for job, outcome in outcomes:
-                    with signals.held():
-                        results.record(job, outcome)
-                        summary.ran[outcome.status] += 1
-                    bar.update(outcome.status)
-        except _Stop as stop:
-            summary.interrupted = stop.name
-        except KeyboardInterrupt:
-            summary.interrupted = "SIGINT"
+            summary.interrupted = _store_outcomes(outcomes, _Group(results, summary, bar), signals)
         finally:
-            outcomes.close()
             bar.close()
         summary.not_run = len(pending) - sum(summary.ran.values())
         summary.seconds = time.monotonic() - started

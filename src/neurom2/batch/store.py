@@ -31,17 +31,18 @@ guaranteed where): a second writer is refused at once with a :class:`StoreError`
 (``results show|export``, ``doctor --db``): no lock, no check beyond the header, and SQLite refuses any
 write (``query_only``).  Readers see every committed row, also while a batch is writing.
 
-Safety: the file is in WAL mode with ``synchronous = FULL``, and each finished job is written in its own
-transaction, so a kill or a power loss loses at most the jobs that were still running and never leaves
-a half-written row.  Opening checks the file first, read-only and in constant time (header, application
-id, ``meta``, schema version): a file that is not SQLite, belongs to another application or comes from a
-newer neurom2 raises :class:`StoreError` and is left exactly as it was.  Only an empty file, or a SQLite
-database without any table, becomes a new store.  The whole file is checked (``PRAGMA quick_check``,
-which reads all of it) only when a writer finds that the previous writer did not close the store (it
-was killed, crashed, or the machine stopped): a damaged store is then refused untouched.  SQLite's
-transactions already make such a stop harmless; the check is against storage that lost acknowledged
-writes.  ``neurom2 doctor --db`` runs the full ``PRAGMA integrity_check`` whenever asked.  A damage that
-no check has seen yet surfaces as a :class:`StoreError` when the damaged part is read.
+Safety: the file is in WAL mode with ``synchronous = FULL``, and finished jobs are written in transactions
+(:meth:`ResultStore.record_group`; a batch commits what finished within a fraction of a second together,
+:mod:`neurom2.batch.run`), so a kill or a power loss loses at most the jobs that were still running and the
+group not yet committed, and never leaves a half-written row. Opening checks the file first, read-only and in
+constant time (header, application id, ``meta``, schema version): a file that is not SQLite, belongs to
+another application or comes from a newer neurom2 raises :class:`StoreError` and is left exactly as it was.
+Only an empty file, or a SQLite database without any table, becomes a new store. The whole file is checked
+(``PRAGMA quick_check``, which reads all of it) only when a writer finds that the previous writer did not
+close the store (it was killed, crashed, or the machine stopped): a damaged store is then refused untouched.
+SQLite's transactions already make such a stop harmless; the check is against storage that lost acknowledged
+writes. ``neurom2 doctor --db`` runs the full ``PRAGMA integrity_check`` whenever asked. A damage that no
+check has seen yet surfaces as a :class:`StoreError` when the damaged part is read.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ import re
 import socket
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -322,20 +323,13 @@ class ResultStore:
 
     def record(self, job: Job, outcome: Outcome) -> None:
         """Store the outcome of ``job`` (replacing an earlier one of the same key), in one transaction."""
-        row = (
-            job.key, job.task, json.dumps(job.description, sort_keys=True), outcome.status,
-            json.dumps(outcome.result, sort_keys=True, ensure_ascii=False) if outcome.result is not None else None,
-            outcome.error, outcome.seconds, outcome.neurom2_version, outcome.m2_version, outcome.started,
-            outcome.finished, outcome.host,
-        )
+        self.record_group([(job, outcome)])
+
+    def record_group(self, finished: Sequence[tuple[Job, Outcome]]) -> None:
+        """Store the outcomes of ``finished`` jobs in one transaction: all of them, or (on any error) none."""
+        rows = [_row(job, outcome) for job, outcome in finished]
         with self._transaction() as db:
-            db.execute(
-                f"INSERT INTO results ({', '.join(COLUMNS[:-1])}) VALUES ({', '.join('?' * (len(COLUMNS) - 1))}) "
-                "ON CONFLICT(key) DO UPDATE SET "
-                + ", ".join(f"{c} = excluded.{c}" for c in COLUMNS[1:-1])
-                + ", runs = results.runs + 1",
-                row,
-            )
+            db.executemany(_UPSERT, rows)
 
     # --- reading ---
 
@@ -446,6 +440,22 @@ class ResultStore:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+_UPSERT = (f"INSERT INTO results ({', '.join(COLUMNS[:-1])}) VALUES ({', '.join('?' * (len(COLUMNS) - 1))}) "
+           "ON CONFLICT(key) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in COLUMNS[1:-1])
+           + ", runs = results.runs + 1")
+"""Insert a row, or replace the stored row of the same key and count one more run."""
+
+
+def _row(job: Job, outcome: Outcome) -> tuple[Any, ...]:
+    """The values of ``COLUMNS`` (without ``runs``) for the outcome of ``job``."""
+    return (
+        job.key, job.task, json.dumps(job.description, sort_keys=True), outcome.status,
+        json.dumps(outcome.result, sort_keys=True, ensure_ascii=False) if outcome.result is not None else None,
+        outcome.error, outcome.seconds, outcome.neurom2_version, outcome.m2_version, outcome.started,
+        outcome.finished, outcome.host,
+    )
 
 
 class _Transaction:

@@ -14,10 +14,11 @@ What is proved and what is probable:
   the exact dimension of the determinantal variety); and, for σ = x^r, the width cap, the composition bound
   through a hidden layer and the span bounds, applied recursively to blocks of layers.  It is at most
   :func:`expected_dimension`.
-* When the rank reaches the upper bound, the dimension is **proved**.  Otherwise the rank is the
-  dimension unless the random point (θ, a) is a zero of the nonzero maximal minors, which by the
-  Schwartz–Zippel lemma has probability at most ``rank · (deg_θ f − 1 + D) / p`` for each prime;
-  the primes use independent points, so both fail with at most the product (reported as
+* When the rank reaches the upper bound, the dimension is **proved**, by that rank alone: the primes after
+  the first that reaches the bound are not computed (``ranks`` and ``primes`` list those computed).
+  Otherwise the rank is the dimension unless the random point (θ, a) is a zero of the nonzero maximal
+  minors, which by the Schwartz–Zippel lemma has probability at most ``rank · (deg_θ f − 1 + D) / p`` for
+  each prime; the primes use independent points, so both fail with at most the product (reported as
   ``error_bound``).  The ranks modulo the two primes must agree (retried with new points, then an error).
 """
 
@@ -199,12 +200,15 @@ def dimension(
     estimate = rank_estimate(arch, space)
 
     def ranks_at(count: int) -> tuple[int, ...]:
-        found = []
+        """The ranks at ``count`` points modulo the primes in turn, up to the first that reaches the bound (a proof)."""
+        found: list[int] = []
         for k, p in enumerate(primes, start=1):
             deadline.check()
             progress.step(k, len(primes), f"rank of a {count * arch.output_dim} × {arch.n_params} Jacobian modulo prime",
                           estimate.seconds / len(primes) * (len(primes) - k + 1))
             found.append(rank_modulo(arch, p, rng, count))
+            if found[-1] == bound.value:
+                break
         return tuple(found)
 
     for _attempt in range(3):
@@ -217,9 +221,9 @@ def dimension(
         notes.append(f"ranks {ranks} modulo {tuple(primes)} disagreed; retried with new random points")
     else:
         raise Neurom2Error(f"Jacobian ranks modulo {tuple(primes)} disagree three times: {ranks}; please report this")
-    dim = ranks[0]
+    dim, used = ranks[0], tuple(primes[:len(ranks)])
     proved = dim == bound.value
-    per_prime = [min(1.0, dim * (weight_degree(arch) - 1 + space.top_degree) / p) for p in primes]
+    per_prime = [min(1.0, dim * (weight_degree(arch) - 1 + space.top_degree) / p) for p in used]
     error_bound = 0.0 if proved else math.prod(per_prime)
     checked = float_rank(arch, rng, few) if float_check else None
     return Dimension(
@@ -229,7 +233,7 @@ def dimension(
         proved=proved,
         bound=bound,
         ranks=ranks,
-        primes=tuple(primes),
+        primes=used,
         error_bound=error_bound,
         float_rank=checked,
         seconds=time.perf_counter() - started,

@@ -46,13 +46,14 @@ class ModularArithmetic:
     p: int
 
     def convert(self, values) -> np.ndarray:
-        residues = []
-        for v in values:
-            q = Fraction(v)
-            if q.denominator % self.p == 0:
-                raise ZeroDivisionError(f"{q} has no residue modulo {self.p}")
-            residues.append(q.numerator * pow(q.denominator, -1, self.p) % self.p)
-        return np.asarray(residues, dtype=np.int64)
+        """The residues of integers and rationals (ZeroDivisionError for a denominator divisible by p)."""
+        return np.asarray([v % self.p if type(v) is int else self.residue(v) for v in values], dtype=np.int64)
+
+    def residue(self, value) -> int:
+        q = Fraction(value)
+        if q.denominator % self.p == 0:
+            raise ZeroDivisionError(f"{q} has no residue modulo {self.p}")
+        return q.numerator * pow(q.denominator, -1, self.p) % self.p
 
     def matmul(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         # Split b into 16-bit halves so that every partial sum stays below 2^63.
@@ -211,9 +212,10 @@ def coefficient_jacobian(arch: Architecture, weights: Weights, rng: np.random.Ge
 
 
 def modular_matrix(matrix: np.ndarray, p: int) -> flint.nmod_mat:
-    """A numpy array of residues as a python-flint matrix over Z/p."""
+    """A numpy array of residues as a python-flint matrix over Z/p (through an integer matrix: python-flint
+    converts a list of ints to ``fmpz_mat`` faster than to ``nmod_mat``)."""
     rows, cols = matrix.shape
-    return flint.nmod_mat(rows, cols, matrix.ravel().tolist(), p)
+    return flint.nmod_mat(flint.fmpz_mat(rows, cols, matrix.ravel().tolist()), p)
 
 
 def modular_rank(matrix: np.ndarray, p: int) -> int:
