@@ -11,6 +11,7 @@ Each case runs in a freshly started session, so its peak memory and its time are
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -52,6 +53,16 @@ def peak_rss_kib(pid: int | str) -> int | None:
     except OSError:
         return None
     return None
+
+
+def cpu_seconds_of(pid: int | str | None) -> float:
+    """User plus system CPU seconds a process has used so far, from /proc (10 ms ticks); 0 if unreadable."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def reset_peak_rss(pid: int | str) -> bool:

@@ -26,7 +26,7 @@ export {
     -- critical points of the loss on a variety (the loss landscape)
     "criticalIdeal", "Combinations", "Saturate", "criticalReport", "criticalCounts", "singularPrimes", "pullbackReport", "imageAvoidsSmoothPart", "numericalCriticalCount", "SolutionCount",
     -- linear sections modulo primes (completeness certificates of interpolated ideals)
-    "linearSectionLength", "linearSectionEliminant"
+    "LinearSection", "linearSection", "linearSectionLength", "linearSectionEliminant"
     }
 
 -- Conventions (shared with the Python package neurom2, which checks them against its own construction):
@@ -489,34 +489,62 @@ numericalCriticalCount(NeuralNetwork, List, Matrix, Matrix) := String => o -> (N
 -- neurom2.geometry.certificate, which states what they prove).  J is given by integer polynomials in n
 -- coordinates; Lambda is cut out by the given linear forms; the last coordinate is the affine chart.
 
-sectionGenerators = (exps, polys, forms, p, order) -> (
-    -- the ring ZZ/p[x_1..x_n] with the given monomial order, and J + (forms) in it: J given by exps (exponent
-    -- vectors) and polys (lists of {index into exps, integer coefficient}), the forms by integer coefficients
+LinearSection = new Type of HashTable
+LinearSection.synonym = "linear section of the variety of integer equations"
+net LinearSection := L -> (
+    "LinearSection{" | toString numgens ring L#"generators" | " variables, " | toString numcols L#"generators" | " generators}")
+
+linearSection = method()
+linearSection(List, List, List) := LinearSection => (exps, polys, forms) -> (
+    -- J + (forms) over ZZ, built once for all primes (the generators as a one-row matrix over ZZ[x_1..x_n]): J given
+    -- by exps (exponent vectors) and polys (lists of {index into exps, integer coefficient}), the forms by
+    -- integer coefficients
     n := #(first exps);
     x := getSymbol "x";
+    R := ZZ(monoid[x_1..x_n]);
+    monomials := apply(exps, e -> R_e);
+    new LinearSection from {"generators" => matrix{
+        apply(polys, f -> sum(f, t -> t#1 * monomials#(t#0))) | apply(forms, l -> sum(n, j -> l#j * R_j))}})
+
+lastSection = new MutableHashTable
+lastSectionOf = (exps, polys, forms) -> (
+    -- linearSection, remembered for the last data given: the certificate asks for the same section at several
+    -- batches of primes, and builds it once
+    key := (exps, polys, forms);
+    if not lastSection#?key then (
+        scan(keys lastSection, k -> remove(lastSection, k));
+        lastSection#key = linearSection key);
+    lastSection#key)
+
+sectionModulo = (L, p, order) -> (
+    -- the ring ZZ/p[x_1..x_n] with the given monomial order, and the section's generators reduced into it
+    F := L#"generators";
+    n := numgens ring F;
+    x := getSymbol "x";
     S := (ZZ/p)(monoid[x_1..x_n, MonomialOrder => order]);
-    byExponent := hashTable flatten apply(unique apply(exps, sum), k ->
-        apply(flatten entries basis(k, S), m -> (first exponents m) => m));
-    monomials := apply(exps, e -> byExponent#e);
-    (S, apply(polys, f -> sum(f, t -> t#1 * monomials#(t#0))) | apply(forms, l -> sum(n, j -> l#j * S_j))))
+    (S, (map(S, ring F, gens S)) F))
 
 linearSectionLength = method()
-linearSectionLength(List, List, List, List) := String => (exps, polys, forms, primes) -> toString apply(primes, p -> (
+linearSectionLength(List, List, List, List) := String => (exps, polys, forms, primes) ->
+    linearSectionLength(lastSectionOf(exps, polys, forms), primes)
+linearSectionLength(LinearSection, List) := String => (L, primes) -> toString apply(primes, p -> (
     -- per prime p < 2^15: {p, dim, length} of ZZ/p[x]/(J + forms + x_n), from grevlex lead terms (mathicgb's F4
     -- behind groebnerBasis, fast below 2^16); length 0 when the dimension is positive
-    (S, F) := sectionGenerators(exps, polys, forms, p, GRevLex);
-    artinian := monomialIdeal leadTerm groebnerBasis(ideal(F | {S_(numgens S - 1)}), Strategy => "F4");
+    (S, F) := sectionModulo(L, p, GRevLex);
+    artinian := monomialIdeal leadTerm groebnerBasis(ideal(F | matrix{{S_(numgens S - 1)}}), Strategy => "F4");
     {p, dim artinian, if dim artinian == 0 then degree artinian else 0}))
 
 linearSectionEliminant = method()
-linearSectionEliminant(List, List, List, List) := String => (exps, polys, forms, primes) -> toString apply(primes, p -> (
+linearSectionEliminant(List, List, List, List) := String => (exps, polys, forms, primes) ->
+    linearSectionEliminant(lastSectionOf(exps, polys, forms), primes)
+linearSectionEliminant(LinearSection, List) := String => (L, primes) -> toString apply(primes, p -> (
     -- per prime p < 2^15: {p, dim, size, eliminant} for A = ZZ/p[x]/(J + forms + (x_n - 1)): the lead terms of an
     -- order eliminating x_1..x_(n-2) give dim and size (the dimension of A over ZZ/p when dim = 0), and the
     -- eliminant is the Groebner basis element in x_(n-1) alone, the minimal polynomial of x_(n-1) on A
     -- (coefficients ascending; {} if there is none)
-    n := #(first exps);
-    (T, F) := sectionGenerators(exps, polys, forms, p, {Eliminate(n - 2)});
-    G := groebnerBasis(ideal(F | {T_(n - 1) - 1}), Strategy => "F4");
+    n := numgens ring L#"generators";
+    (T, F) := sectionModulo(L, p, {Eliminate(n - 2)});
+    G := groebnerBasis(ideal(F | matrix{{T_(n - 1) - 1}}), Strategy => "F4");
     affine := monomialIdeal leadTerm G;
     eliminant := select(flatten entries G, g -> support g == {T_(n - 2)});
     {p, dim affine, if dim affine == 0 then degree affine else 0,
@@ -1135,13 +1163,21 @@ TEST ///
 
 doc ///
   Key
+    LinearSection
+    linearSection
+    (linearSection, List, List, List)
     linearSectionLength
     (linearSectionLength, List, List, List, List)
+    (linearSectionLength, LinearSection, List)
     linearSectionEliminant
     (linearSectionEliminant, List, List, List, List)
+    (linearSectionEliminant, LinearSection, List)
   Headline
     a linear section of the variety of given equations, modulo small primes
   Usage
+    L = linearSection(exponents, polynomials, forms)
+    linearSectionLength(L, primes)
+    linearSectionEliminant(L, primes)
     linearSectionLength(exponents, polynomials, forms, primes)
     linearSectionEliminant(exponents, polynomials, forms, primes)
   Inputs
@@ -1158,6 +1194,10 @@ doc ///
       per prime, linearSectionLength: {p, dim, length} of ZZ/p[x]/(J + forms + x_n); linearSectionEliminant:
       {p, dim, dimension over ZZ/p} of A = ZZ/p[x]/(J + forms + (x_n - 1)) and the coefficients (ascending) of
       the minimal polynomial of x_(n-1) on A
+    L:LinearSection
+      the generators of J and the forms over ZZ, built once and reduced modulo each prime (the four-argument
+      forms remember the section of the last data they were given, so that calls for further primes do not
+      build it again)
   Description
     Text
       Groebner bases over ZZ/p (groebnerBasis with Strategy => "F4"): grevlex for the first ring, an
@@ -1169,6 +1209,8 @@ doc ///
       e = {{1,0,1,0},{0,2,0,0},{1,0,0,1},{0,1,1,0},{0,1,0,1},{0,0,2,0}}; f = {{{0,1},{1,-1}}, {{2,1},{3,-1}}, {{4,1},{5,-1}}};
       linearSectionLength(e, f, {{1,2,-3,5}}, {32003})
       linearSectionEliminant(e, f, {{1,2,-3,5}}, {32003})
+      L = linearSection(e, f, {{1,2,-3,5}})
+      linearSectionEliminant(L, {32003, 32009})
 ///
 
 TEST ///
@@ -1181,6 +1223,9 @@ TEST ///
   R = (ZZ/32003)[a,b,c,d];
   J = ideal(a*c - b^2, a*d - b*c, b*d - c^2, a + 2*b - 3*c + 5*d, d - 1);
   assert(sum(4, k -> report#0#3#k * c^k) % J == 0)
+  L = linearSection(e, f, {{1,2,-3,5}});
+  assert(value linearSectionEliminant(L, {32009, 32003}) == reverse value linearSectionEliminant(e, f, {{1,2,-3,5}}, {32003, 32009}))
+  assert(value linearSectionLength(L, {32003}) == {{32003, 0, 3}})
 ///
 
 end--

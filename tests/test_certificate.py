@@ -12,11 +12,12 @@ from neurom2.cost import Estimate
 from neurom2.deadline import Deadline
 from neurom2.errors import Macaulay2Timeout
 from neurom2.geometry import implicitization
-from neurom2.geometry.certificate import CERTIFICATE_PRIMES, MAX_PRIMES, certify
+from neurom2.geometry.certificate import CERTIFICATE_PRIMES, MAX_PRIMES, Certificate, certify
 from neurom2.geometry.dimension import dimension
 from neurom2.geometry.interpolation import equations_of_degree, interpolation_estimate, normalized
 from neurom2.geometry.vanishing import ChartImage
 from neurom2.m2 import package
+from neurom2.m2.parse import terms_from_polynomial
 from neurom2.model.space import AmbientSpace
 
 QUARTIC_CONE = Architecture.create("2,1,1,1", "x^2")   # (a x + b y)^4 up to scale: the rational normal quartic cone
@@ -96,6 +97,57 @@ def test_auto_eliminates_when_interpolation_is_refused(monkeypatch):
     huge_interpolation(monkeypatch)
     variety = implicitize(Architecture.create("3,2,1", "x^3"))  # codimension 4: neither linear nor a hypersurface
     assert variety.strategy == "eliminate" and variety.complete and variety.degree == 15
+
+
+def unlucky_sections(monkeypatch):
+    """Every linear section fails, as after an unlucky ℓ (injected; interpolation, elimination and checks are real)."""
+    monkeypatch.setattr(implicitization, "certify",
+                        lambda *args: Certificate(False, None, (), (), "no proof: an unlucky section (injected)"))
+
+
+def interpolated_degrees(monkeypatch) -> list[int]:
+    """The degrees ``implicitize`` interpolates, in order (the interpolation itself is real)."""
+    degrees: list[int] = []
+    real = implicitization.equations_of_degree
+
+    def counting(arch, degree, **options):
+        degrees.append(degree)
+        return real(arch, degree, **options)
+
+    monkeypatch.setattr(implicitization, "equations_of_degree", counting)
+    return degrees
+
+
+@pytest.mark.macaulay2
+def test_auto_stops_interpolating_when_the_certificate_failed_and_a_degree_adds_nothing(monkeypatch, session):
+    """(3,2,1) x^3: 20 cubics, no quartic generator.  Before: degrees 5..8 were interpolated as well (an hour
+    for larger networks); now elimination answers after degree 4, with the ideal of the certified cubics."""
+    arch = Architecture.create("3,2,1", "x^3")
+    certified = implicitize(arch, session=session)
+    unlucky_sections(monkeypatch)
+    degrees = interpolated_degrees(monkeypatch)
+    eliminated = implicitize(arch, session=session)
+    assert degrees == [1, 2, 3, 4]
+    assert (certified.strategy, eliminated.strategy) == ("interpolate", "eliminate") and eliminated.complete
+    assert package.same_ideal(package.ready(session), arch, [terms_from_polynomial(f) for f in certified.equations],
+                              [terms_from_polynomial(f) for f in eliminated.equations])
+
+
+@pytest.mark.macaulay2
+def test_when_elimination_does_not_finish_either_the_ideal_is_reported_incomplete_with_what_is_known(monkeypatch):
+    unlucky_sections(monkeypatch)
+    degrees = interpolated_degrees(monkeypatch)
+
+    def hang(*args):
+        raise Macaulay2Timeout(60.0)
+
+    monkeypatch.setattr(implicitization, "_eliminate", hang)  # injected: elimination exceeds its budget
+    variety = implicitize(Architecture.create("3,2,1", "x^3"))
+    assert degrees == [1, 2, 3, 4]
+    assert not variety.complete and variety.up_to_degree == 4 and variety.strategy == "interpolate"
+    assert len(variety.equations) == 20 and {f.total_degree() for f in variety.equations} == {3}
+    assert variety.proof.endswith("no proof: an unlucky section (injected); degree 4 adds no generator, so interpolation "
+                                  "stopped there; elimination did not finish within 60 s")
 
 
 def test_cli_refusal_exits_2_without_a_traceback(monkeypatch, capsys):

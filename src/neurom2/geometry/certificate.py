@@ -6,7 +6,7 @@ Jacobian rank, a proved lower bound for dim M (the dimension of the cone M̄ ⊂
 
 The linear section certificate.  Fix integer linear forms ℓ = (ℓ_1, …, ℓ_{d-1}) (random, from the seed) and
 x = c_n; Λ = V(ℓ) has codimension d − 1.  Let f_1..f_r be primitive integer generators of J.  For a prime
-p, let J_p = (f_i mod p), and let Macaulay2 compute over ZZ/p (``linearSectionReport``):
+p, let J_p = (f_i mod p), and let Macaulay2 compute over ZZ/p (``linearSection``: J and ℓ over ZZ, reduced mod p):
 
 (a) R_p = F_p[c]/(J_p + ℓ + x) is finite, of length λ_p (``linearSectionLength``);
 (b) A_p = F_p[c]/(J_p + ℓ + (x − 1)) has dimension λ_p over F_p, and the minimal polynomial of c_{n−1} on

@@ -24,7 +24,11 @@ Strategies (``strategy=``), and what each proves:
     strategy ``determinantal``).  A hypersurface is interpolated (no Macaulay2 needed).  Otherwise
     ``interpolate`` with certificates, degree by degree while its cost estimate is within the size guard;
     ``eliminate`` when interpolation is refused by the guard, and as a last resort, within
-    :data:`AUTO_ELIMINATION_SECONDS` (or the time budget), when no certificate was found.
+    :data:`AUTO_ELIMINATION_SECONDS` (or the time budget), when no certificate was found.  Interpolation
+    stops early when the certificate failed for the equations found and the next degree adds no generator:
+    each degree costs much more than the one before and cannot prove completeness by itself, so the
+    question goes to the elimination (the ideal is then reported incomplete, "all equations up to degree k",
+    when the elimination does not finish).
 
 Cost: :func:`neurom2.geometry.interpolation.interpolation_estimate` is checked before every degree
 (:func:`neurom2.cost.guard`, ``force`` to override); stages are shown on a terminal (:mod:`neurom2.progress`).
@@ -218,7 +222,7 @@ def _auto(arch: Architecture, space: AmbientSpace, dim: Dimension, max_degree: i
     hypersurface = dim.dim == space.dim - 1
     top = max_degree or (HYPERSURFACE_MAX_DEGREE if hypersurface else AUTO_MAX_DEGREE)
     try:
-        found = _interpolate(arch, space, dim, top, m2, deadline, seed, force, stop_when_too_expensive=True)
+        found = _interpolate(arch, space, dim, top, m2, deadline, seed, force, auto=True)
     except TooExpensive as refused:
         progress.stage("implicit", "interpolation refused by the size guard; eliminating with Macaulay2")
         try:
@@ -285,8 +289,10 @@ def _truncated(arch: Architecture, space: AmbientSpace, dim: Dimension, degree_l
 
 
 def _interpolate(arch: Architecture, space: AmbientSpace, dim: Dimension, max_degree: int, m2: _Macaulay2,
-                 deadline: Deadline, seed: int, force: bool, stop_when_too_expensive: bool = False) -> _Ideal:
-    """Interpolate degree by degree up to ``max_degree``; stop at the first complete answer."""
+                 deadline: Deadline, seed: int, force: bool, auto: bool = False) -> _Ideal:
+    """Interpolate degree by degree up to ``max_degree``; stop at the first complete answer.  With ``auto``, also stop
+    before a degree the size guard refuses, and after a degree that adds no generator to equations whose
+    certificate failed (module docstring)."""
     hypersurface = dim.dim == space.dim - 1
     sampler = Sampler(arch, seed)
     chart = ChartImage(arch)
@@ -294,12 +300,13 @@ def _interpolate(arch: Architecture, space: AmbientSpace, dim: Dimension, max_de
     timings = {"certificate": 0.0}
     certificate: Certificate | None = None
     equations: Sequence[Terms] = []
+    stopped = ""
     for degree in range(1, max_degree + 1):
         deadline.check()
         try:
             guard(interpolation_estimate(arch, [degree]), force)
         except TooExpensive:
-            if not (stop_when_too_expensive and pieces):
+            if not (auto and pieces):
                 raise
             break
         progress.stage("implicit", f"interpolating the equations of degree {degree}")
@@ -313,6 +320,9 @@ def _interpolate(arch: Architecture, space: AmbientSpace, dim: Dimension, max_de
         if hypersurface:
             return _hypersurface(piece, equations, dim)
         if len(equations) == generated:
+            if auto and certificate is not None:  # the certificate failed for J and this degree adds nothing
+                stopped = f"; degree {degree} adds no generator, so interpolation stopped there"
+                break
             continue  # no new generator: the same ideal J, whose certificate was already tried
         progress.stage("implicit", f"linear section certificate for {len(equations)} equations of degree ≤ {degree}")
         started = time.perf_counter()
@@ -326,7 +336,7 @@ def _interpolate(arch: Architecture, space: AmbientSpace, dim: Dimension, max_de
     proof = (f"interpolation modulo primes, degrees 1..{reached}: the kernels bound each degree's equations "
              "from above; the lifted equations are proved to vanish on M (exactly, over QQ)")
     if certificate is not None:
-        proof += f"; {certificate.text}"
+        proof += f"; {certificate.text}{stopped}"
     return _Ideal(tuple(equations), dim.dim, None, None, False, reached, proof, "interpolate", timings=timings)
 
 
