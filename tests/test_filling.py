@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from math import comb
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,16 @@ def test_the_search_runs_on_a_dask_cluster(tmp_path):
                                  scheduler=cluster.scheduler_address)
     assert [m.widths for m in result.minimal] == [(2, 3, 3, 2, 1)] and result.complete
     assert result.work.backend.startswith("Dask scheduler")
+
+
+def test_the_published_3_1_depth_6_entry_is_not_minimal_a_narrower_network_fills():
+    """Dao and Rodriguez list (3,5,8,13,28,5,1) as minimal filling; (3,5,8,13,27,5,1) fills: its exact rank modulo a
+    prime, at a point of this test's own seed, is 561 = dim V = N(3, 32) (a lower bound for dim M).  The committed
+    results record the same, and the complete L = 6 list holds the narrower one."""
+    arch = Architecture((3, 5, 8, 13, 27, 5, 1), "x^2")
+    assert dimension(arch, seed=11).dim == 561 == comb(3 + 32 - 1, 32)
+    results = json.loads((Path(__file__).parents[1] / "docs" / "filling_results.json").read_text(encoding="utf-8"))
+    (erratum,) = results["published_errata"]
+    assert erratum["published_as_minimal"] == [3, 5, 8, 13, 28, 5, 1] and erratum["proved_filling"]
+    (case,) = [c for c in results["results"] if (c["input"], c["output"], c["depth"]) == (3, 1, 6)]
+    assert case["complete"] and [3, 5, 8, 13, 27, 5, 1] in case["minimal"] and [3, 5, 8, 13, 28, 5, 1] not in case["minimal"]
