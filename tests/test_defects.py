@@ -47,19 +47,21 @@ def test_the_normal_form_needs_a_hidden_layer_wider_than_the_input():
 
 
 M2_NORMAL_FORM = """
-n = 4; h = 6; o = 5;
-T = QQ[t_1..t_8];
+K = (h - n - 1) * (n - 1);
+T = QQ[t_1..t_(K + o * (h - o))];
 A = T[a_(1,1)..a_(h,n), b_(1,1)..b_(o,h), x_1..x_n];
 W1 = matrix table(h, n, (i,j) -> a_(i+1,j+1));
 W2 = matrix table(o, h, (i,j) -> b_(i+1,j+1));
 Z = W1 * transpose matrix {{x_1..x_n}};
-F = flatten entries (W2 * matrix table(h, 1, (i,j) -> (Z_(i,0))^2));
-mons = apply(compositions(n, 2), e -> product(n, i -> x_(i+1)^(e#i)));
+F = flatten entries (W2 * matrix table(h, 1, (i,j) -> (Z_(i,0))^r));
+mons = apply(compositions(n, r), e -> product(n, i -> x_(i+1)^(e#i)));
 C = apply(F, f -> flatten entries last coefficients(f, Variables => toList(x_1..x_n), Monomials => mons));
 weights = flatten entries W1 | flatten entries W2;
 J = matrix table(#F * #mons, #weights, (k, l) -> diff(weights#l, (C#(k // #mons))#(k % #mons)));
-nf1 = id_(T^n) || matrix{toList(n:1_T)} || matrix{{t_1, t_2, t_3, 1}};
-nf2 = id_(T^o) | matrix table(o, 1, (i,j) -> t_(4+i));
+P = if h == n + 1 then map(T^0, T^n, 0) else
+    matrix table(h - n - 1, n, (i,j) -> if j == n - 1 then 1_T else t_(i * (n - 1) + j + 1));
+nf1 = id_(T^n) || matrix{toList(n:1_T)} || P;
+nf2 = id_(T^o) | matrix table(o, h - o, (i,j) -> t_(K + i * (h - o) + j + 1));
 theta = flatten apply(h, i -> apply(n, j -> a_(i+1,j+1) => nf1_(i,j))) |
     flatten apply(o, i -> apply(h, j -> b_(i+1,j+1) => nf2_(i,j))) | apply(n, i -> x_(i+1) => 0);
 print rank(sub(sub(J, theta), T) ** frac T)
@@ -67,14 +69,16 @@ print rank(sub(sub(J, theta), T) ** frac T)
 
 
 @pytest.mark.macaulay2
-def test_macaulay2_finds_rank_47_over_rational_functions_on_its_own_normal_form_of_4_6_5(tmp_path):
+@pytest.mark.parametrize("widths, r, dim", LISTED)
+def test_macaulay2_finds_the_rank_over_rational_functions_on_its_own_normal_form(widths, r, dim, tmp_path):
     """Independently of neurom2's sympy elimination: Macaulay2 (a script of its own, not the shared session) builds the
-    network, its coefficient Jacobian in all 54 weights, substitutes the normal form [I; 1 1 1 1; t1 t2 t3 1],
-    [I | t4..t8] and computes the rank over frac QQ[t]."""
+    network, its coefficient Jacobian in all the weights, substitutes the normal form [I; 1 ⋯ 1; P(t)], [I | C(t)] and
+    computes the rank over frac QQ[t]."""
+    n, h, o = widths
     script = tmp_path / "normal_form.m2"
-    script.write_text(M2_NORMAL_FORM)
-    done = subprocess.run([str(M2), "--script", str(script)], capture_output=True, text=True, timeout=300, check=True)
-    assert done.stdout.split()[-1] == "47"
+    script.write_text(f"(n, h, o, r) = ({n}, {h}, {o}, {r});" + M2_NORMAL_FORM)
+    done = subprocess.run([str(M2), "--script", str(script)], capture_output=True, text=True, timeout=600, check=True)
+    assert done.stdout.split()[-1] == str(dim)
 
 
 def _cones_through_six_points(points: list[list[Fraction]]) -> sympy.Matrix:
