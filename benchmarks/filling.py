@@ -23,7 +23,7 @@ Sections:
    fills, proved by its exact rank (= dim V modulo two primes at one point, a lower bound for dim M).
 
 ``--update D0,DL,r,L`` (repeatable) recomputes only those cases of section 3 and section 5, and replaces them in
-``OUT/filling.json`` and ``PROVED``, keeping every other case: for a new bound that changes a few lists.
+``OUT/filling.{json,md}`` and ``PROVED``, keeping every other case: for a new bound that changes a few lists.
 
 Writes ``OUT/filling.{md,json}`` (timings, machine) and ``PROVED`` (the proved lists with their regions,
 independent of the machine; committed in docs/).
@@ -209,7 +209,7 @@ def mfa_section(cache: Path | None, limit: float, workers: int, quick: bool) -> 
         rows.append(row)
         _progress(f"box L={depth} [{low},{high}]: neurom2 {row['neurom2_seconds']} s, published "
                   f"{row.get('published', {}).get('seconds', 'not run')}")
-    return {"cases": rows, "not_run": missing, "time_limit": limit}
+    return {"cases": rows, "not_run": missing, "time_limit": limit, "cache": str(cache)}
 
 
 def mfa_markdown(section: dict[str, Any]) -> str:
@@ -361,14 +361,38 @@ def update(args: argparse.Namespace) -> int:
     timings["errata"] = errata
     timings["machine"]["updated"] = {"cases": args.update, **machine_facts()}
     (args.out / "filling.json").write_text(compact_json(timings))
+    (args.out / "filling.md").write_text(report(timings, False))
     proved = json.loads(args.proved.read_text(encoding="utf-8"))
     proved["results"] = merged(proved["results"], [{k: case[k] for k in PROVED_KEYS} for case in new])
     proved["published_errata"] = errata
     proved["updated"] = {"cases": args.update, "neurom2_commit": timings["machine"]["updated"]["neurom2_commit"]}
     args.proved.write_text(compact_json(proved))
     print(beyond_markdown({"cases": new}) + "\n\n" + errata_markdown(errata))
-    print(f"\nupdated: {args.out / 'filling.json'}, {args.proved}", file=sys.stderr)
+    print(f"\nupdated: {args.out / 'filling'}.json, .md, {args.proved}", file=sys.stderr)
     return 0
+
+
+def report(data: dict[str, Any], quick: bool) -> str:
+    """The Markdown report of the sections in ``data`` (as written to ``OUT/filling.json``)."""
+    mfa = data["mfa"]
+    return "\n".join([
+        f"# Minimal filling architectures{' (--quick)' if quick else ''}", "", "Machine and code:", "",
+        *[f"- {k.replace('_', ' ')}: {v}" for k, v in data["machine"].items()], "",
+        "## 1. The published list: (2, ·, 1), σ = x², L = 2..7, proved", "",
+        "Each depth from a fresh results store (no rank reused), on local workers; wall-clock seconds of "
+        "`minimal_filling`, which includes starting the workers of each round.", "",
+        published_markdown(data["published"]), "",
+        "## 2. Against the published Macaulay2 search, on the same boxes", "",
+        "Dao and Rodriguez's frontier search (random proposals in [m, n]^(L−1), budget 3 × box size, seed 12345; "
+        "their files `step2_compute_dimension.m2` and `step4_frontier_search.m2` run by `M2 --script` from "
+        f"{mfa.get('cache', '/tmp/mfa_cache')}, outside the repository, limit {mfa['time_limit']:g} s). It classifies a "
+        "proposal as filling when its rank equals min(dim V, their parameter count), and it proves nothing beyond the "
+        "box. neurom2: `--max-width n` (the box [1, n]^(L−1), which contains theirs), its list restricted to widths ≥ m.",
+        "", mfa_markdown(mfa), "",
+        "## 3. Beyond the paper", "", beyond_markdown(data["beyond"]), "",
+        "## 4. Proved dimensions in the 672-architecture sweep of benchmarks/run.py", "", sweep_markdown(data["sweep"]), "",
+        "## 5. Published entries settled", "", errata_markdown(data.get("errata", [])), "",
+    ])
 
 
 # --- main ---------------------------------------------------------------------------------------------------
@@ -400,29 +424,12 @@ def main(argv: list[str] | None = None) -> int:
     facts.update(load_average_at_end=load_average(),
                  run_seconds=round(time.perf_counter() - started, 1), quick=args.quick, workers=args.workers)
 
-    text = "\n".join([
-        f"# Minimal filling architectures{' (--quick)' if args.quick else ''}", "", "Machine and code:", "",
-        *[f"- {k.replace('_', ' ')}: {v}" for k, v in facts.items()], "",
-        "## 1. The published list: (2, ·, 1), σ = x², L = 2..7, proved", "",
-        "Each depth from a fresh results store (no rank reused), on local workers; wall-clock seconds of "
-        "`minimal_filling`, which includes starting the workers of each round.", "",
-        published_markdown(published), "",
-        "## 2. Against the published Macaulay2 search, on the same boxes", "",
-        "Dao and Rodriguez's frontier search (random proposals in [m, n]^(L−1), budget 3 × box size, seed 12345; "
-        "their files `step2_compute_dimension.m2` and `step4_frontier_search.m2` run by `M2 --script` from "
-        f"{args.mfa_cache}, outside the repository, limit {args.m2_limit:g} s). It classifies a proposal as filling "
-        "when its rank equals min(dim V, their parameter count), and it proves nothing beyond the box. neurom2: "
-        "`--max-width n` (the box [1, n]^(L−1), which contains theirs), its list restricted to widths ≥ m.", "",
-        mfa_markdown(mfa), "",
-        "## 3. Beyond the paper", "", beyond_markdown(beyond), "",
-        "## 4. Proved dimensions in the 672-architecture sweep of benchmarks/run.py", "", sweep_markdown(sweep), "",
-        "## 5. Published entries settled", "", errata_markdown(errata), "",
-    ])
+    data = {"machine": facts, "published": published, "mfa": mfa, "beyond": beyond, "sweep": sweep, "errata": errata}
+    text = report(data, args.quick)
     print(text)
     args.out.mkdir(parents=True, exist_ok=True)
     name = "filling-quick" if args.quick else "filling"  # a smoke test does not replace the committed results
     (args.out / f"{name}.md").write_text(text)
-    data = {"machine": facts, "published": published, "mfa": mfa, "beyond": beyond, "sweep": sweep, "errata": errata}
     (args.out / f"{name}.json").write_text(compact_json(data))
     if not args.quick:
         proved = [{k: case[k] for k in PROVED_KEYS} for case in published["cases"] + beyond["cases"] if "error" not in case]
