@@ -64,7 +64,7 @@ nf1 = id_(T^n) || matrix{toList(n:1_T)} || P;
 nf2 = id_(T^o) | matrix table(o, h - o, (i,j) -> t_(K + i * (h - o) + j + 1));
 theta = flatten apply(h, i -> apply(n, j -> a_(i+1,j+1) => nf1_(i,j))) |
     flatten apply(o, i -> apply(h, j -> b_(i+1,j+1) => nf2_(i,j))) | apply(n, i -> x_(i+1) => 0);
-print rank(sub(sub(J, theta), T) ** frac T)
+print rank image sub(sub(J, theta), T)
 """
 
 
@@ -73,7 +73,7 @@ print rank(sub(sub(J, theta), T) ** frac T)
 def test_macaulay2_finds_the_rank_over_rational_functions_on_its_own_normal_form(widths, r, dim, tmp_path):
     """Independently of neurom2's sympy elimination: Macaulay2 (a script of its own, not the shared session) builds the
     network, its coefficient Jacobian in all the weights, substitutes the normal form [I; 1 ⋯ 1; P(t)], [I | C(t)] and
-    computes the rank over frac QQ[t]."""
+    computes the rank of the module its columns generate over QQ[t] (its rank over frac QQ[t])."""
     n, h, o = widths
     script = tmp_path / "normal_form.m2"
     script.write_text(f"(n, h, o, r) = ({n}, {h}, {o}, {r});" + M2_NORMAL_FORM)

@@ -84,17 +84,27 @@ def test_no_bound_closes_a_region_that_contains_a_filling_architecture():
             assert engine.value(widths) >= 5, corner
 
 
-def test_the_alexander_hirschowitz_exception_is_reported_open(tmp_path):
+def test_the_alexander_hirschowitz_exception_is_closed_by_its_proved_defect(tmp_path):
     """σ = x³, (5, a, 1): seven cubes do not give every quinary cubic (Alexander–Hirschowitz: dim 34 < 35),
-    eight do.  No bound of neurom2 proves the exception, so the region a1 ≤ 7 is open, with its rank 34."""
+    eight do.  The proved defect D(5,7,1) = 34 closes the region a1 ≤ 7: the list (5,8,1) is complete."""
     result = search(tmp_path, input=5, output=1, depth=2, activation="x^3")
     assert [m.widths for m in result.minimal] == [(5, 8, 1)]
+    assert result.complete and result.minimal[0].minimal_proved
+    (region,) = result.regions
+    assert (region.corner, region.bound.value, region.bound.rule) == ((7,), 34, "proved defect")
+
+
+def test_a_defective_secant_without_a_proved_defect_is_reported_open(tmp_path):
+    """σ = x², (6, a, 3): eight squares do not give three general senary quadrics (a defective Segre–Veronese secant:
+    rank 62 < 63), nine do.  No bound of neurom2 proves the defect, so the region a1 ≤ 8 is open, with its rank 62."""
+    result = search(tmp_path, input=6, output=3, depth=2, activation="x^2")
+    assert [m.widths for m in result.minimal] == [(6, 9, 3)]
     assert not result.complete and not result.minimal[0].minimal_proved
     (region,) = result.open_regions
-    assert (region.corner, region.bound.value, region.rank.rank) == ((7,), 35, 34)
+    assert (region.corner, region.bound.value, region.rank.rank) == ((8,), 63, 62)
     assert 0 < region.rank.error_bound < 1e-9
     data = result.to_json()
-    assert data["complete"] is False and data["open_regions"][0]["rank_at_corner"]["rank"] == 34
+    assert data["complete"] is False and data["open_regions"][0]["rank_at_corner"]["rank"] == 62
 
 
 class ParametersOnly(MonomialBounds):

@@ -28,7 +28,7 @@ is the zero polynomial, so rank J ≤ ρ on the image of Φ, hence on a dense se
 minors vanish on its closure); and rank J = ρ on a nonempty open set.  The generic rank of J is dim M (over C,
 in characteristic 0).  ∎
 
-Both ranks are exact: ρ by Gaussian elimination over Q(t) (sympy), the differential of Φ at an integer point
+Both ranks are exact: ρ by Gaussian elimination over Q(t) (sympy's rational functions), the differential of Φ at an integer point
 over Q (python-flint).  For (4, 6, 5), σ = x², the geometry behind the defect: the six quadric cones through six
 general points of P^3 with vertex at one of them span a net (dimension 3, not 4), which gives a one-dimensional
 family in the generic fiber beyond the six rescalings: dim M = 54 − 6 − 1 = 47 < 48.
@@ -44,7 +44,7 @@ from typing import Any
 
 import flint
 from sympy.polys.domains import QQ
-from sympy.polys.matrices import DomainMatrix
+from sympy.polys.fields import FracElement
 from sympy.polys.rings import PolyElement, PolyRing, ring
 
 from neurom2.model.architecture import Architecture
@@ -52,10 +52,13 @@ from neurom2.model.parametrization import Parametrization
 
 PROVED_DEFECTS: dict[int, dict[tuple[int, int, int], int]] = {
     2: {(4, 5, 3): 29, (4, 6, 5): 47},
-    3: {(3, 5, 2): 19},
+    3: {(3, 5, 2): 19, (5, 7, 1): 34},
+    4: {(3, 5, 1): 14},
 }
-"""σ = x^r → {(n, h, o): dim M}: the blocks proved below parameters − rescalings by :func:`certify`
-(found by comparing the Jacobian rank with the other proved bounds for n ≤ 6 with σ = x², n ≤ 4 with σ = x³)."""
+"""σ = x^r → {(n, h, o): dim M}: the blocks proved below parameters − rescalings by :func:`certify`, found by
+comparing the Jacobian rank with the other proved bounds (σ = x²: n ≤ 6, o ≤ 8; σ = x³: n ≤ 4, o ≤ 6; σ = x⁴:
+n ≤ 3, o ≤ 6), and the Alexander–Hirschowitz exception (5, 7, 1) for σ = x³.  (6, 8, 3) for σ = x² (rank 62) is
+defective too, but its normal form has 20 parameters and the elimination over Q(t) did not finish."""
 
 
 def proved_dimension(r: int, widths: tuple[int, ...]) -> int | None:
@@ -140,11 +143,9 @@ class NormalForm:
                 for c in parametrization.polynomials]
 
     def rank(self) -> int:
-        """ρ: the rank of :meth:`jacobian` over Q(t), by exact elimination."""
-        field = self.ring.to_domain().get_field()
-        rows = self.jacobian()
-        matrix = DomainMatrix([[field.convert(x) for x in row] for row in rows], (len(rows), len(rows[0])), field)
-        return int(matrix.rank())
+        """ρ: the rank of :meth:`jacobian` over Q(t), by exact elimination (:func:`rank_over_fractions`)."""
+        field = self.ring.to_field()
+        return rank_over_fractions([[field(x) for x in row] for row in self.jacobian()])
 
     def orbit_rank(self, point: list[int]) -> int:
         """The rank over Q of the differential of Φ at (identity, identity, 1, ``point``)."""
@@ -169,6 +170,30 @@ class NormalForm:
             tangents.append([x - y for x, y in zip(self.theta([p + u for p, u in zip(point, unit)], 1),
                                                      self.theta(point, 1))])
         return tangents
+
+
+def rank_over_fractions(rows: list[list[FracElement]]) -> int:
+    """The rank of a matrix over a field of rational functions, by Gaussian elimination that pivots on an entry with
+    the fewest terms (the constant entries of the normal form first, which keeps the entries small: sympy's own
+    elimination over Q(t) takes a minute where this takes a second)."""
+    remaining = [row for row in rows if any(row)]
+    rank = 0
+    while remaining:
+        _, i, j = min((len(x.numer.terms()) + len(x.denom.terms()), i, j)
+                      for i, row in enumerate(remaining) for j, x in enumerate(row) if x)
+        pivot = remaining.pop(i)
+        reduced = (_eliminate(row, pivot, j) for row in remaining)
+        remaining = [row for row in reduced if any(row)]
+        rank += 1
+    return rank
+
+
+def _eliminate(row: list[FracElement], pivot: list[FracElement], j: int) -> list[FracElement]:
+    """``row`` minus the multiple of ``pivot`` that clears its entry j."""
+    if not row[j]:
+        return row
+    factor = row[j] / pivot[j]
+    return [a - factor * b if b else a for a, b in zip(row, pivot)]
 
 
 def _zero(rows: int, cols: int) -> list[list[int]]:
@@ -209,4 +234,4 @@ def certify(widths: tuple[int, int, int], r: int, seed: int = 0, attempts: int =
                              time.perf_counter() - started)
 
 
-__all__ = ["PROVED_DEFECTS", "DefectCertificate", "NormalForm", "certify", "proved_dimension"]
+__all__ = ["PROVED_DEFECTS", "DefectCertificate", "NormalForm", "certify", "proved_dimension", "rank_over_fractions"]
