@@ -8,7 +8,7 @@ a proved upper bound that the other rules cannot give.  :data:`PROVED_DEFECTS` l
 proved this way; :mod:`neurom2.geometry.bounds` consults it (rule *proved defect*), and every entry is
 recomputed from scratch by :func:`certify` (tests/test_defects.py).
 
-**The normal form** (h ≥ n + 2 or h = n + 1, o ≤ h).  θ(t) = (W_1(t), W_2(t)) with
+**The normal form** (h ≥ n + 1, o ≤ h).  θ(t) = (W_1(t), W_2(t)) with
 
     W_1 = [I_n ; 1 ⋯ 1 ; P(t)],   P: (h − n − 1) × n, last column 1, other entries parameters,
     W_2 = [I_o | C(t)],           C: o × (h − o), every entry a parameter,
@@ -28,8 +28,9 @@ is the zero polynomial, so rank J ≤ ρ on the image of Φ, hence on a dense se
 minors vanish on its closure); and rank J = ρ on a nonempty open set.  The generic rank of J is dim M (over C,
 in characteristic 0).  ∎
 
-Both ranks are exact: ρ by Gaussian elimination over Q(t) (sympy's rational functions), the differential of Φ at an integer point
-over Q (python-flint).  For (4, 6, 5), σ = x², the geometry behind the defect: the six quadric cones through six
+Both ranks are exact: ρ by Gaussian elimination over Q(t) (sympy's rational functions, :func:`rank_over_fractions`),
+the differential of Φ at an integer point over Q (python-flint); the rank over Q(t) is the rank over C(t).
+For (4, 6, 5), σ = x², the geometry behind the defect: the six quadric cones through six
 general points of P^3 with vertex at one of them span a net (dimension 3, not 4), which gives a one-dimensional
 family in the generic fiber beyond the six rescalings: dim M = 54 − 6 − 1 = 47 < 48.
 """
