@@ -19,6 +19,11 @@ Sections:
 3. **Beyond the paper.**  L = 8 for (2, 1); other (d0, dL); σ = x³, x⁴ and x⁵.
 4. **Proved dimensions in the sweep** of ``benchmarks/run.py`` (672 architectures): how many the proved
    upper bounds of :mod:`neurom2.geometry.bounds` now prove (209 with parameters minus symmetries alone).
+5. **Published entries settled.**  An architecture published as minimal filling that is not: a narrower one
+   fills, proved by its exact rank (= dim V modulo two primes at one point, a lower bound for dim M).
+
+``--update D0,DL,r,L`` (repeatable) recomputes only those cases of section 3 and section 5, and replaces them in
+``OUT/filling.{json,md}`` and ``PROVED``, keeping every other case: for a new bound that changes a few lists.
 
 Writes ``OUT/filling.{md,json}`` (timings, machine) and ``PROVED`` (the proved lists with their regions,
 independent of the machine; committed in docs/).
@@ -60,6 +65,8 @@ BEYOND = [
     (2, 1, "x^4", [2, 3, 4, 5]),
     (2, 1, "x^5", [2, 3, 4]),
 ]
+ERRATA = [((3, 5, 8, 13, 28, 5, 1), (3, 5, 8, 13, 27, 5, 1), "x^2")]
+"""(published as minimal filling, a narrower architecture that fills, σ): Dao and Rodriguez's (3, ·, 1), L = 6 list."""
 QUICK_BEYOND = [(2, 2, "x^2", [2, 3, 4]), (2, 1, "x^3", [2, 3, 4])]
 
 
@@ -202,7 +209,7 @@ def mfa_section(cache: Path | None, limit: float, workers: int, quick: bool) -> 
         rows.append(row)
         _progress(f"box L={depth} [{low},{high}]: neurom2 {row['neurom2_seconds']} s, published "
                   f"{row.get('published', {}).get('seconds', 'not run')}")
-    return {"cases": rows, "not_run": missing, "time_limit": limit}
+    return {"cases": rows, "not_run": missing, "time_limit": limit, "cache": str(cache)}
 
 
 def mfa_markdown(section: dict[str, Any]) -> str:
@@ -294,6 +301,100 @@ def sweep_markdown(section: dict[str, Any]) -> str:
             f"(before the bounds of this issue: {section['before']}).")
 
 
+# --- 5. published entries settled ---------------------------------------------------------------------------
+
+
+def errata_section() -> list[dict[str, Any]]:
+    """For each published entry of :data:`ERRATA`: the exact rank of the narrower architecture (it fills)."""
+    from neurom2.geometry.dimension import dimension
+    from neurom2.model.architecture import Architecture
+
+    rows = []
+    for published, narrower, activation in ERRATA:
+        found = dimension(Architecture(narrower, activation), seed=0)
+        rows.append({"published_as_minimal": list(published), "narrower_fills": list(narrower), "activation": activation,
+                     "rank": found.dim, "ambient_dim": found.space.dim, "ranks": list(found.ranks),
+                     "primes": list(found.primes), "proved_filling": found.fills})
+    return rows
+
+
+def errata_markdown(rows: list[dict[str, Any]]) -> str:
+    return markdown_table(["published as minimal", "σ", "narrower, fills", "rank modulo both primes", "dim V", "proved"],
+                          [[widths(r["published_as_minimal"]), r["activation"], widths(r["narrower_fills"]),
+                            r["rank"], r["ambient_dim"], "yes" if r["proved_filling"] else "no"] for r in rows])
+
+
+# --- updating committed results ---------------------------------------------------------------------------------
+
+PROVED_KEYS = ("input", "output", "activation", "depth", "ambient_dim", "caps", "minimal", "complete", "not_unimodal",
+               "minimality_not_proved", "open_regions", "closed_regions")
+"""What ``PROVED`` keeps of a case."""
+
+
+def case_key(case: dict[str, Any]) -> tuple[int, int, str, int]:
+    return case["input"], case["output"], case["activation"], case["depth"]
+
+
+def parse_case(text: str) -> tuple[int, int, str, int]:
+    """``D0,DL,r,L`` → (d0, dL, "x^r", L)."""
+    d0, dL, r, depth = (int(x) for x in text.split(","))
+    return d0, dL, f"x^{r}", depth
+
+
+def merged(cases: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``cases`` with each case of ``new`` in place of the old one with its key (or appended), in key order."""
+    by_key = {case_key(c): c for c in cases} | {case_key(c): c for c in new}
+    order = [case_key(c) for c in cases] + [case_key(c) for c in new if case_key(c) not in {case_key(o) for o in cases}]
+    return [by_key[key] for key in dict.fromkeys(order)]
+
+
+def update(args: argparse.Namespace) -> int:
+    """``--update``: recompute the named cases and the errata, replace them in the committed results."""
+    new = []
+    for d0, dL, activation, depth in map(parse_case, args.update):
+        new.append(summary(run_case(d0, dL, activation, depth, args.workers, timeout=args.beyond_limit)))
+        _progress(f"({d0},·,{dL}) {activation} L={depth}: {len(new[-1]['minimal'])} minimal, complete "
+                  f"{new[-1]['complete']}, {new[-1]['seconds']} s")
+    errata = errata_section()
+    timings = json.loads((args.out / "filling.json").read_text(encoding="utf-8"))
+    timings["beyond"]["cases"] = merged(timings["beyond"]["cases"], new)
+    timings["errata"] = errata
+    timings["machine"]["updated"] = {"cases": args.update, **machine_facts()}
+    (args.out / "filling.json").write_text(compact_json(timings))
+    (args.out / "filling.md").write_text(report(timings, False))
+    proved = json.loads(args.proved.read_text(encoding="utf-8"))
+    proved["results"] = merged(proved["results"], [{k: case[k] for k in PROVED_KEYS} for case in new])
+    proved["published_errata"] = errata
+    proved["updated"] = {"cases": args.update, "neurom2_commit": timings["machine"]["updated"]["neurom2_commit"]}
+    args.proved.write_text(compact_json(proved))
+    print(beyond_markdown({"cases": new}) + "\n\n" + errata_markdown(errata))
+    print(f"\nupdated: {args.out / 'filling'}.json, .md, {args.proved}", file=sys.stderr)
+    return 0
+
+
+def report(data: dict[str, Any], quick: bool) -> str:
+    """The Markdown report of the sections in ``data`` (as written to ``OUT/filling.json``)."""
+    mfa = data["mfa"]
+    return "\n".join([
+        f"# Minimal filling architectures{' (--quick)' if quick else ''}", "", "Machine and code:", "",
+        *[f"- {k.replace('_', ' ')}: {v}" for k, v in data["machine"].items()], "",
+        "## 1. The published list: (2, ·, 1), σ = x², L = 2..7, proved", "",
+        "Each depth from a fresh results store (no rank reused), on local workers; wall-clock seconds of "
+        "`minimal_filling`, which includes starting the workers of each round.", "",
+        published_markdown(data["published"]), "",
+        "## 2. Against the published Macaulay2 search, on the same boxes", "",
+        "Dao and Rodriguez's frontier search (random proposals in [m, n]^(L−1), budget 3 × box size, seed 12345; "
+        "their files `step2_compute_dimension.m2` and `step4_frontier_search.m2` run by `M2 --script` from "
+        f"{mfa.get('cache', '/tmp/mfa_cache')}, outside the repository, limit {mfa['time_limit']:g} s). It classifies a "
+        "proposal as filling when its rank equals min(dim V, their parameter count), and it proves nothing beyond the "
+        "box. neurom2: `--max-width n` (the box [1, n]^(L−1), which contains theirs), its list restricted to widths ≥ m.",
+        "", mfa_markdown(mfa), "",
+        "## 3. Beyond the paper", "", beyond_markdown(data["beyond"]), "",
+        "## 4. Proved dimensions in the 672-architecture sweep of benchmarks/run.py", "", sweep_markdown(data["sweep"]), "",
+        "## 5. Published entries settled", "", errata_markdown(data.get("errata", [])), "",
+    ])
+
+
 # --- main ---------------------------------------------------------------------------------------------------
 
 
@@ -308,43 +409,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results")
     parser.add_argument("--proved", type=Path, default=REPO / "docs" / "filling_results.json",
                         help="where to write the proved lists (machine-independent)")
+    parser.add_argument("--update", action="append", metavar="D0,DL,r,L",
+                        help="recompute only this case of section 3 (and section 5), replace it in the committed results")
     args = parser.parse_args(argv)
+    if args.update:
+        return update(args)
     facts = machine_facts()
     started = time.perf_counter()
     published = published_section(args.workers)
     beyond = beyond_section(args.workers, args.quick, args.beyond_limit)
     sweep = sweep_section()
+    errata = errata_section()
     mfa = mfa_section(args.mfa_cache, args.m2_limit, args.workers, args.quick)
     facts.update(load_average_at_end=load_average(),
                  run_seconds=round(time.perf_counter() - started, 1), quick=args.quick, workers=args.workers)
 
-    text = "\n".join([
-        f"# Minimal filling architectures{' (--quick)' if args.quick else ''}", "", "Machine and code:", "",
-        *[f"- {k.replace('_', ' ')}: {v}" for k, v in facts.items()], "",
-        "## 1. The published list: (2, ·, 1), σ = x², L = 2..7, proved", "",
-        "Each depth from a fresh results store (no rank reused), on local workers; wall-clock seconds of "
-        "`minimal_filling`, which includes starting the workers of each round.", "",
-        published_markdown(published), "",
-        "## 2. Against the published Macaulay2 search, on the same boxes", "",
-        "Dao and Rodriguez's frontier search (random proposals in [m, n]^(L−1), budget 3 × box size, seed 12345; "
-        "their files `step2_compute_dimension.m2` and `step4_frontier_search.m2` run by `M2 --script` from "
-        f"{args.mfa_cache}, outside the repository, limit {args.m2_limit:g} s). It classifies a proposal as filling "
-        "when its rank equals min(dim V, their parameter count), and it proves nothing beyond the box. neurom2: "
-        "`--max-width n` (the box [1, n]^(L−1), which contains theirs), its list restricted to widths ≥ m.", "",
-        mfa_markdown(mfa), "",
-        "## 3. Beyond the paper", "", beyond_markdown(beyond), "",
-        "## 4. Proved dimensions in the 672-architecture sweep of benchmarks/run.py", "", sweep_markdown(sweep), "",
-    ])
+    data = {"machine": facts, "published": published, "mfa": mfa, "beyond": beyond, "sweep": sweep, "errata": errata}
+    text = report(data, args.quick)
     print(text)
     args.out.mkdir(parents=True, exist_ok=True)
     name = "filling-quick" if args.quick else "filling"  # a smoke test does not replace the committed results
     (args.out / f"{name}.md").write_text(text)
-    data = {"machine": facts, "published": published, "mfa": mfa, "beyond": beyond, "sweep": sweep}
     (args.out / f"{name}.json").write_text(compact_json(data))
     if not args.quick:
-        keep = ("input", "output", "activation", "depth", "ambient_dim", "caps", "minimal", "complete", "not_unimodal",
-                "minimality_not_proved", "open_regions", "closed_regions")
-        proved = [{k: case[k] for k in keep} for case in published["cases"] + beyond["cases"] if "error" not in case]
+        proved = [{k: case[k] for k in PROVED_KEYS} for case in published["cases"] + beyond["cases"] if "error" not in case]
         args.proved.write_text(compact_json({
             "about": "Minimal filling architectures (d0, a1..a(L-1), dL) for σ = x^r without biases, computed by "
                      "benchmarks/filling.py (neurom2 filling). Every listed architecture is proved filling by an exact "
@@ -353,7 +441,7 @@ def main(argv: list[str] | None = None) -> int:
                      "'unbounded': every width) with a proved upper bound below dim V and the rule that gave it "
                      "(neurom2 filling --json has each derivation); otherwise the open regions (probably not filling, "
                      "by a Jacobian rank with the stated error bound) are listed.",
-            "neurom2_commit": facts["neurom2_commit"], "results": proved}))
+            "neurom2_commit": facts["neurom2_commit"], "results": proved, "published_errata": errata}))
     print(f"\nwritten: {args.out / name}.md, .json"
           + ("" if args.quick else f", {args.proved}"), file=sys.stderr)
     return 0

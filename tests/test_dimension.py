@@ -60,10 +60,10 @@ def test_quadratic_network_with_biases_has_the_orthogonal_group_of_its_last_hidd
 
 
 def test_unproved_dimension_reports_a_small_failure_probability():
-    """(4,6,5), σ = x²: five quadrics in the span of six squares, a defective Segre–Veronese secant that no
-    proved bound of neurom2 reaches (48), so the rank 47 is only probable."""
-    result = dimension(Architecture.create("4,6,5", "x^2"), seed=0)
-    assert (result.dim, result.bound.value, result.expected_dim, result.proved) == (47, 48, 48, False)
+    """(6,8,3), σ = x²: three quadrics in the span of eight squares in six variables, a defective Segre–Veronese
+    secant that no proved bound of neurom2 reaches (63), so the rank 62 is only probable."""
+    result = dimension(Architecture.create("6,8,3", "x^2"), seed=0)
+    assert (result.dim, result.bound.value, result.expected_dim, result.proved) == (62, 63, 63, False)
     assert 0 < result.error_bound < 1e-12
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from math import comb
 from pathlib import Path
 
 import pytest
@@ -83,17 +84,27 @@ def test_no_bound_closes_a_region_that_contains_a_filling_architecture():
             assert engine.value(widths) >= 5, corner
 
 
-def test_the_alexander_hirschowitz_exception_is_reported_open(tmp_path):
+def test_the_alexander_hirschowitz_exception_is_closed_by_its_proved_defect(tmp_path):
     """σ = x³, (5, a, 1): seven cubes do not give every quinary cubic (Alexander–Hirschowitz: dim 34 < 35),
-    eight do.  No bound of neurom2 proves the exception, so the region a1 ≤ 7 is open, with its rank 34."""
+    eight do.  The proved defect D(5,7,1) = 34 closes the region a1 ≤ 7: the list (5,8,1) is complete."""
     result = search(tmp_path, input=5, output=1, depth=2, activation="x^3")
     assert [m.widths for m in result.minimal] == [(5, 8, 1)]
+    assert result.complete and result.minimal[0].minimal_proved
+    (region,) = result.regions
+    assert (region.corner, region.bound.value, region.bound.rule) == ((7,), 34, "proved defect")
+
+
+def test_a_defective_secant_without_a_proved_defect_is_reported_open(tmp_path):
+    """σ = x², (6, a, 3): eight squares do not give three general senary quadrics (a defective Segre–Veronese secant:
+    rank 62 < 63), nine do.  No bound of neurom2 proves the defect, so the region a1 ≤ 8 is open, with its rank 62."""
+    result = search(tmp_path, input=6, output=3, depth=2, activation="x^2")
+    assert [m.widths for m in result.minimal] == [(6, 9, 3)]
     assert not result.complete and not result.minimal[0].minimal_proved
     (region,) = result.open_regions
-    assert (region.corner, region.bound.value, region.rank.rank) == ((7,), 35, 34)
+    assert (region.corner, region.bound.value, region.rank.rank) == ((8,), 63, 62)
     assert 0 < region.rank.error_bound < 1e-9
     data = result.to_json()
-    assert data["complete"] is False and data["open_regions"][0]["rank_at_corner"]["rank"] == 34
+    assert data["complete"] is False and data["open_regions"][0]["rank_at_corner"]["rank"] == 62
 
 
 class ParametersOnly(MonomialBounds):
@@ -199,3 +210,16 @@ def test_the_search_runs_on_a_dask_cluster(tmp_path):
                                  scheduler=cluster.scheduler_address)
     assert [m.widths for m in result.minimal] == [(2, 3, 3, 2, 1)] and result.complete
     assert result.work.backend.startswith("Dask scheduler")
+
+
+def test_the_published_3_1_depth_6_entry_is_not_minimal_a_narrower_network_fills():
+    """Dao and Rodriguez list (3,5,8,13,28,5,1) as minimal filling; (3,5,8,13,27,5,1) fills: its exact rank modulo a
+    prime, at a point of this test's own seed, is 561 = dim V = N(3, 32) (a lower bound for dim M).  The committed
+    results record the same, and the complete L = 6 list holds the narrower one."""
+    arch = Architecture((3, 5, 8, 13, 27, 5, 1), "x^2")
+    assert dimension(arch, seed=11).dim == 561 == comb(3 + 32 - 1, 32)
+    results = json.loads((Path(__file__).parents[1] / "docs" / "filling_results.json").read_text(encoding="utf-8"))
+    (erratum,) = results["published_errata"]
+    assert erratum["published_as_minimal"] == [3, 5, 8, 13, 28, 5, 1] and erratum["proved_filling"]
+    (case,) = [c for c in results["results"] if (c["input"], c["output"], c["depth"]) == (3, 1, 6)]
+    assert case["complete"] and [3, 5, 8, 13, 27, 5, 1] in case["minimal"] and [3, 5, 8, 13, 28, 5, 1] not in case["minimal"]

@@ -31,6 +31,13 @@ constant).  The network is unchanged, and at weights where every hidden neuron h
 theorem).  Other activations: no symmetry is used (the bound is the number of weights).  Extra symmetries
 (e.g. O(d) for σ = x² with biases) only lower D; this bound stays an upper bound.
 
+**proved defect** (σ = x^r, no biases, one hidden layer).  D(n, h, o) = the exact dimension of a block listed in
+:data:`~neurom2.geometry.defects.PROVED_DEFECTS`, below parameters − rescalings: the rank of the Jacobian over a
+field of rational functions on a normal form of the weights whose orbits under GL_n × GL_o × (C*)^h are dense
+(the theorem and its proof are in :mod:`neurom2.geometry.defects`).  It is written as parameters − rescalings
+− δ(n, h, o), where δ is the dimension of the generic fiber beyond the rescalings; for σ = x²,
+D(4, 6, 5) = 24 + 30 − 6 − 1 = 47.
+
 **width cap** (σ = x^r, no biases).  Let c_0 = w_0 and c_j = min(N(w_0, r^j), N(min(w_{j−1}, c_{j−1}), r))
 for 0 < j < m.  Then M(w) = M(w'), where w' lowers every w_j to min(w_j, c_j).  Proof: for every θ, the span
 U of u^(j−1) has dimension ≤ min(w_{j−1}, c_{j−1}) (induction), and u^(j) = σ(z^(j)) with z^(j) ∈ U lies in
@@ -115,6 +122,7 @@ from functools import lru_cache
 from math import comb
 from typing import Any
 
+from neurom2.geometry.defects import proved_dimension
 from neurom2.geometry.terms import INTEGERS, TERMS, Arithmetic, Term, Value, evaluate
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
@@ -124,6 +132,8 @@ RULES: dict[str, str] = {
     "linear": "linear network: the determinantal variety of rank ≤ min width (exact)",
     "ambient": "dim M ≤ dim V",
     "parameters": "weights minus the rescaling of each hidden neuron (a torus acting with finite stabilizers)",
+    "proved defect": "one hidden layer: the exact dimension, below parameters − rescalings, from the Jacobian rank over "
+                     "rational functions on a normal form of the weights (neurom2.geometry.defects)",
     "width cap": "a hidden layer wider than the space its activations span adds nothing: M is unchanged when it is "
                  "narrowed to that dimension",
     "composition": "f = g ∘ σ ∘ h through one hidden layer: D ≤ D(before) + D(after) − width (the rescalings of that "
@@ -280,6 +290,8 @@ class MonomialBounds:
             choices = [("width cap", 0, 0)]
         else:
             choices = [("ambient", 0, 0), ("parameters", 0, 0)]
+            if m == 2 and proved_dimension(self.r, w) is not None:
+                choices.append(("proved defect", 0, 0))
             for k in range(1, m):
                 choices += [("composition", k, 0), self._widest(w, "span after activation", k),
                             self._widest(w, "span before activation", k)]
@@ -307,11 +319,19 @@ class MonomialBounds:
             return self.ambient(w, arithmetic)
         if rule == "parameters":
             return _parameters(w, False, True, arithmetic)
+        if rule == "proved defect":
+            return _parameters(w, False, True, arithmetic) - arithmetic.named(self._defect(w), "δ", w)
         if rule == "composition":
             return self._sub(w[:k + 1], arithmetic) + self._sub(w[k:], arithmetic) - w[k]
         term = self._span_term(w, choice, arithmetic)
         assert term is not None, choice  # _widest chose an s for which the rule applies
         return term
+
+    def _defect(self, w: tuple[int, ...]) -> int:
+        """δ(w): the generic fiber dimension beyond the rescalings of a block of :data:`PROVED_DEFECTS`."""
+        dimension = proved_dimension(self.r, w)
+        assert dimension is not None, w  # only asked for a listed block
+        return evaluate(_parameters(w, False, True, INTEGERS)) - dimension
 
     def _pre_spans(self, block: tuple[int, ...], arithmetic: Arithmetic) -> list[tuple[Value, Value]]:
         """For the last layer k of ``block`` (widths w_0..w_k): (h, d) for each possible generic dimension t of
@@ -385,6 +405,11 @@ class MonomialBounds:
             return Bound.of(term, rule=rule, widths=w, prose=_AMBIENT)
         if rule == "parameters":
             return Bound.of(term, rule=rule, widths=w, prose="weights − one rescaling for each hidden neuron")
+        if rule == "proved defect":
+            return Bound.of(term, rule=rule, widths=w, exact=True,
+                            prose=f"the Jacobian on a normal form of the weights has rank {term.value} over Q(t), so the "
+                                  f"generic fiber is δ = {self._defect(w)} larger than the rescalings "
+                                  f"(neurom2.geometry.defects)")
         if rule == "composition":
             return Bound.of(term, rule=rule, widths=w, prose=f"through layer {k} (width {w[k]})",
                             parts=(self.derive(w[:k + 1]), self.derive(w[k:])))
