@@ -197,6 +197,7 @@ def test_sigterm_stops_the_batch_with_status_143_a_summary_and_a_consistent_stor
     assert f"{21 - ran} not run" in out
 
 
+@pytest.mark.macaulay2
 def test_ctrl_c_stops_the_batch_and_returns_a_summary(tmp_path):
     jobs = [Job.create("dim", [2, w, 1], "x^2") for w in range(1, 6)] + [Job.create("implicit", [3, 3, 3, 1], "x^2",
                                                                                      strategy="eliminate", timeout=60)]
