@@ -32,15 +32,17 @@ task = "implicit"
 strategy = "eliminate"
 widths = [2, 2, 1]
 activation = "x^4"
-seed = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+seed = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]
 
 [[grid]]
 task = "implicit"
 strategy = "eliminate"
 widths = [3, 2, 1]
 activation = "x^2"
-seed = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+seed = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]
 """
+QUICK_COUNT = 40
+"""Jobs in QUICK_IMPLICIT: enough that a kill after a few of them lands mid-batch even with group commits."""
 HARD = 'task = "implicit"\nwidths = [3, 3, 3, 1]\nactivation = "x^2"\nstrategy = "eliminate"\n'
 """A full Gröbner basis that runs for minutes: the job to time out, or to kill."""
 
@@ -161,7 +163,7 @@ def test_sigkill_mid_batch_loses_nothing_finished_and_rerun_completes_the_rest(t
     after_kill = stored(db)
     assert all(after_kill[key] == row for key, row in before.items()), "a finished job changed or vanished"
     assert all(status == "done" for status, *_ in after_kill.values())
-    assert len(after_kill) < 20, "the batch was killed too late to test anything"
+    assert len(after_kill) < QUICK_COUNT, "the batch was killed too late to test anything"
 
     rerun = subprocess.run([sys.executable, "-m", "neurom2.cli", "batch", str(jobs), "--db", str(db), "--workers", "2",
                             "--json"], capture_output=True, text=True, timeout=120)
@@ -170,10 +172,10 @@ def test_sigkill_mid_batch_loses_nothing_finished_and_rerun_completes_the_rest(t
     assert "stopped without closing it; SQLite's quick_check finds no damage" in rerun.stderr
     summary = json.loads(rerun.stdout)
     assert summary["skipped"] == len(after_kill)
-    assert sum(summary["ran"].values()) == 20 - len(after_kill)
-    assert summary["stored"] == {"done": 20, "failed": 0, "timeout": 0, "missing": 0}
+    assert sum(summary["ran"].values()) == QUICK_COUNT - len(after_kill)
+    assert summary["stored"] == {"done": QUICK_COUNT, "failed": 0, "timeout": 0, "missing": 0}
     final = stored(db)
-    assert len(final) == 20
+    assert len(final) == QUICK_COUNT
     for key, row in after_kill.items():  # not run again: same timestamps, one run
         assert final[key] == row and row[3] == 1
 
@@ -193,8 +195,8 @@ def test_sigterm_stops_the_batch_with_status_143_a_summary_and_a_consistent_stor
     wait_for(lambda: all(_gone(pid) for pid in helpers), 10, "the workers to exit")
     rows = stored(db)
     ran = int(out.split(" jobs run (")[0].rsplit(" ", 1)[-1])
-    assert 2 <= len(rows) == ran < 21 and all(status == "done" for status, *_ in rows.values())
-    assert f"{21 - ran} not run" in out
+    assert 2 <= len(rows) == ran < QUICK_COUNT + 1 and all(status == "done" for status, *_ in rows.values())
+    assert f"{QUICK_COUNT + 1 - ran} not run" in out
 
 
 @pytest.mark.macaulay2
@@ -272,8 +274,9 @@ def test_deadlines_firing_in_the_linear_section_step_are_stored_as_timeouts(tmp_
     with ResultStore(tmp_path / "results.sqlite") as store:
         errors = [store.get(job.key).error for job in sections]
     assert all(error.startswith("the computation exceeded its time limit of 1 s") for error in errors), errors
-    # in Macaulay2, whose only calls here are the linear sections (else in Python, before them: a cold worker)
-    assert any("(Macaulay2; " in error for error in errors), errors
+    # Whether a deadline fires inside a Macaulay2 call of the certificate (its alarm, "computation was interrupted")
+    # or in Python between two of its calls depends on timing (the alarm is rounded up to whole seconds); both must be
+    # timeouts.  test_certificate's test of linearSectionEliminant hits the Macaulay2 side every time.
 
 
 def test_retry_failed_and_retry_timeout_rerun_only_those(tmp_path):
@@ -460,7 +463,7 @@ def test_fast_outcomes_are_committed_in_groups_and_slow_ones_one_by_one(tmp_path
     from neurom2.batch import run as run_module
 
     fast = load_jobs(write(tmp_path / "jobs.toml", SMALL_DIMS))
-    slow = [Job.create("dim", [2, 3, 4, 5, 8, 12, 16, w, 10, 2], "x^2") for w in (19, 20)]  # about 0.4 s each
+    slow = [Job.create("dim", [2, 3, 4, 5, 8, 12, 16, 30, w, 4], "x^2") for w in (24, 30)]  # 0.7-0.8 s each, >> GROUP_SECONDS
     groups: list[int] = []
 
     class CountingStore(ResultStore):
