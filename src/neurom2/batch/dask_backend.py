@@ -140,11 +140,17 @@ class _Restarts:
             thread.join(max(0.0, deadline - time.monotonic()))
 
 
+def checked_address(scheduler: str | Any) -> str | Any:
+    """``scheduler`` unchanged if it is a ``Client`` or a well-formed address (the syntax of the ``scheduler``
+    option); else :class:`~neurom2.errors.InvalidOption`.  Whether a scheduler answers is found when connecting."""
+    return SCHEDULER.kind.check(SCHEDULER.name, scheduler) if isinstance(scheduler, str) else scheduler
+
+
 class DaskCluster:
     """Run jobs on the Dask cluster whose scheduler is at ``scheduler`` (an address or a ``Client``)."""
 
     def __init__(self, scheduler: str | Any, *, log: Callable[[str], None] | None = None) -> None:
-        self.scheduler = SCHEDULER.kind.check(SCHEDULER.name, scheduler) if isinstance(scheduler, str) else scheduler
+        self.scheduler = checked_address(scheduler)
         self.log = log or (lambda message: None)
 
     def describe(self) -> str:

@@ -51,7 +51,6 @@ from neurom2.filling.regions import Staircase, Widths, below
 from neurom2.geometry.bounds import MonomialBounds, monomial_bounds, monomials
 from neurom2.model.activation import Activation
 from neurom2.model.architecture import MAX_DEPTH
-from neurom2.tasks import SCHEDULER
 
 DEFAULT_STORE = "filling.sqlite"
 """The results store of ``neurom2 filling`` when ``--db`` is not given."""
@@ -343,12 +342,12 @@ def minimal_filling(
     searched; the answer is then complete only within that box.  ``timeout`` bounds the whole search.
     """
     from neurom2.batch import ResultStore
+    from neurom2.batch.dask_backend import checked_address
 
     started = time.perf_counter()
     if workers is not None and scheduler is not None:
         raise InvalidOption("give either workers or scheduler, not both", "scheduler")
-    if scheduler is not None:
-        SCHEDULER.kind.check(SCHEDULER.name, scheduler)
+    checked_address(scheduler)  # before the bounds phase, which can take minutes
     if depth > MAX_DEPTH:
         raise InvalidOption(f"depth {depth} is more than neurom2 supports (at most {MAX_DEPTH} layers)", "depth")
     sigma, r = _monomial_degree(activation)
