@@ -18,7 +18,7 @@ Sections:
    Macaulay2 is missing the section says so.
 3. **Beyond the paper.**  L = 8 for (2, 1); other (d0, dL); σ = x³, x⁴ and x⁵.
 4. **Proved dimensions in the sweep** of ``benchmarks/run.py`` (672 architectures): how many the proved
-   upper bounds of :mod:`neurom2.geometry.bounds` now prove (209 with parameters minus symmetries alone).
+   upper bounds of :mod:`neurom2.variety.bounds` now prove (209 with parameters minus symmetries alone).
 5. **Published entries settled.**  An architecture published as minimal filling that is not: a narrower one
    fills, proved by its exact rank (= dim V modulo two primes at one point, a lower bound for dim M).
 
@@ -279,7 +279,7 @@ def sweep_section() -> dict[str, Any]:
         from run import sweep_architectures
     except ImportError as error:
         return {"not_run": f"benchmarks/run.py does not import: {error}"}
-    from neurom2.geometry.dimension import dimension
+    from neurom2.variety.dimension import dimension
 
     archs = sweep_architectures(False)
     groups: dict[str, list[int]] = {}
@@ -306,8 +306,8 @@ def sweep_markdown(section: dict[str, Any]) -> str:
 
 def errata_section() -> list[dict[str, Any]]:
     """For each published entry of :data:`ERRATA`: the exact rank of the narrower architecture (it fills)."""
-    from neurom2.geometry.dimension import dimension
     from neurom2.model.architecture import Architecture
+    from neurom2.variety.dimension import dimension
 
     rows = []
     for published, narrower, activation in ERRATA:

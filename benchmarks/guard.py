@@ -41,10 +41,10 @@ from run import load_average, machine_facts, markdown_table
 
 from neurom2 import Architecture
 from neurom2.batch import parse_jobs, run_batch
-from neurom2.geometry import interpolation
 from neurom2.m2.session import default_session
 from neurom2.model.space import AmbientSpace
 from neurom2.tasks import task
+from neurom2.variety import interpolation
 
 REFERENCES = Path(__file__).resolve().parent / "results" / "guard.json"
 LIMIT = 5.0

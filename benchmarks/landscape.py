@@ -9,7 +9,7 @@ with the data metric, I + (c+1)-minors of [Jacobian(I); (G(c − u))ᵀ], satura
 Jacobian(I) (the singular locus), all over QQ; its degree is the learning degree.  No chart, no Lagrange
 multipliers, no prime field.
 
-**neurom2** (warm session, timed in Python): :func:`~neurom2.geometry.implicitization.implicitize` (auto), then
+**neurom2** (warm session, timed in Python): :func:`~neurom2.variety.implicitization.implicitize` (auto), then
 
 * ``count``: the Lagrange ideal P + (G(c − u) − Σ l_i ∇g_i) modulo two primes below 2¹⁶ (F4), both in one
   Macaulay2 call (``criticalCounts``, as ``landscape`` checks its count) — the count is probabilistic (unlucky

@@ -46,9 +46,9 @@ from baseline import cpu_seconds_of, m2_pid, peak_rss_kib, reset_peak_rss, run_b
 
 import neurom2
 from neurom2 import Architecture, implicitize
-from neurom2.geometry.dimension import dimension
 from neurom2.m2 import codegen
 from neurom2.m2.session import Macaulay2Session
+from neurom2.variety.dimension import dimension
 
 REPO = Path(__file__).resolve().parents[1]
 

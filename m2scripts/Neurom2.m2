@@ -486,7 +486,7 @@ numericalCriticalCount(NeuralNetwork, List, Matrix, Matrix) := String => o -> (N
     toString {#solutions, #regular, #onX, if instance(paths, ZZ) then paths else -1})
 
 -- Linear sections modulo small primes, for the completeness certificate of interpolated ideals (Python:
--- neurom2.geometry.certificate, which states what they prove).  J is given by integer polynomials in n
+-- neurom2.variety.certificate, which states what they prove).  J is given by integer polynomials in n
 -- coordinates; Lambda is cut out by the given linear forms; the last coordinate is the affine chart.
 
 LinearSection = new Type of HashTable

@@ -80,7 +80,7 @@ def test_symmetry_dimension():
 
 
 def test_shifted_monomial_activation_with_biases_has_the_dimension_of_the_monomial_one():
-    from neurom2.geometry.dimension import dimension
+    from neurom2.variety.dimension import dimension
 
     shifted = Architecture.create("2,1,1", "x^2 + x", bias=True)
     assert shifted.monomial_degree == 2

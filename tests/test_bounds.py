@@ -18,11 +18,11 @@ from hypothesis import strategies as st
 
 from neurom2 import Architecture
 from neurom2.cli import main
-from neurom2.geometry.bounds import hilbert_bound, monomial_bounds, monomials, upper_bound
-from neurom2.geometry.defects import certify
-from neurom2.geometry.dimension import dimension
-from neurom2.geometry.terms import TERMS, Term
 from neurom2.model.jacobian import modular_rank
+from neurom2.variety.bounds import hilbert_bound, monomial_bounds, monomials, upper_bound
+from neurom2.variety.defects import certify
+from neurom2.variety.dimension import dimension
+from neurom2.variety.terms import TERMS, Term
 
 P = 2_147_483_647
 

@@ -11,14 +11,14 @@ from neurom2.cli import main
 from neurom2.cost import Estimate
 from neurom2.deadline import Deadline
 from neurom2.errors import Macaulay2Timeout
-from neurom2.geometry import implicitization
-from neurom2.geometry.certificate import CERTIFICATE_PRIMES, MAX_PRIMES, Certificate, certify
-from neurom2.geometry.dimension import dimension
-from neurom2.geometry.interpolation import equations_of_degree, interpolation_estimate, normalized
-from neurom2.geometry.vanishing import ChartImage
 from neurom2.m2 import package
 from neurom2.m2.parse import terms_from_polynomial
 from neurom2.model.space import AmbientSpace
+from neurom2.variety import implicitization
+from neurom2.variety.certificate import CERTIFICATE_PRIMES, MAX_PRIMES, Certificate, certify
+from neurom2.variety.dimension import dimension
+from neurom2.variety.interpolation import equations_of_degree, interpolation_estimate, normalized
+from neurom2.variety.vanishing import ChartImage
 
 QUARTIC_CONE = Architecture.create("2,1,1,1", "x^2")   # (a x + b y)^4 up to scale: the rational normal quartic cone
 

@@ -9,9 +9,9 @@ from neurom2 import Architecture
 from neurom2 import claims as claims_module
 from neurom2.claims import CLAIMS, Claim, Evidence, run_claims
 from neurom2.cli import main
-from neurom2.geometry.implicitization import coordinate_symbols
 from neurom2.model.space import AmbientSpace
 from neurom2.real.boundary import algebraic_boundary
+from neurom2.variety.implicitization import coordinate_symbols
 
 
 @pytest.fixture(scope="module")

@@ -14,9 +14,9 @@ from conftest import M2, float_rank
 
 from neurom2 import Architecture
 from neurom2.cli import main
-from neurom2.geometry.bounds import monomial_bounds
-from neurom2.geometry.defects import PROVED_DEFECTS, NormalForm, certify
-from neurom2.geometry.dimension import dimension
+from neurom2.variety.bounds import monomial_bounds
+from neurom2.variety.defects import PROVED_DEFECTS, NormalForm, certify
+from neurom2.variety.dimension import dimension
 
 LISTED = [(widths, r, dim) for r, table in PROVED_DEFECTS.items() for widths, dim in table.items()]
 

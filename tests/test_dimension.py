@@ -7,8 +7,8 @@ from conftest import float_rank
 
 from neurom2 import Architecture, Neurom2Error, implicitize
 from neurom2.cli import main
-from neurom2.geometry import dimension as dimension_module
-from neurom2.geometry.dimension import PRIMES, dimension, expected_dimension, weight_degree
+from neurom2.variety import dimension as dimension_module
+from neurom2.variety.dimension import PRIMES, dimension, expected_dimension, weight_degree
 
 SMALL = [
     ("2,2,1", "x^2", False), ("3,2,1", "x^2", False), ("2,2,1", "x^4", False), ("3,2,3", "x", False),

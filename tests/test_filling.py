@@ -14,8 +14,8 @@ from neurom2 import Architecture
 from neurom2.cli import main
 from neurom2.filling import Staircase, is_unimodal, minimal_filling, width_caps
 from neurom2.filling.search import FrontierSearch, RankOracle
-from neurom2.geometry.bounds import MonomialBounds, upper_bound
-from neurom2.geometry.dimension import dimension
+from neurom2.variety.bounds import MonomialBounds, upper_bound
+from neurom2.variety.dimension import dimension
 
 RESULTS = Path(__file__).resolve().parents[1] / "docs" / "filling_results.json"
 

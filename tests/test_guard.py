@@ -13,7 +13,7 @@ import flint
 import numpy as np
 import pytest
 
-from neurom2.geometry import interpolation
+from neurom2.variety import interpolation
 
 TASKS = {"implicit", "dim", "member", "landscape", "filling", "batch"}
 

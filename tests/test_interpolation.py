@@ -9,8 +9,9 @@ import numpy as np
 import sympy
 
 from neurom2 import Architecture
-from neurom2.geometry import interpolation
-from neurom2.geometry.interpolation import (
+from neurom2.model.space import AmbientSpace, Exponents
+from neurom2.variety import interpolation
+from neurom2.variety.interpolation import (
     INTERPOLATION_PRIMES,
     Sampler,
     _independent,
@@ -20,7 +21,6 @@ from neurom2.geometry.interpolation import (
     normalized,
     pivot_columns,
 )
-from neurom2.model.space import AmbientSpace, Exponents
 
 Polynomial = dict[Exponents, Fraction]
 

@@ -8,9 +8,9 @@ import pytest
 import sympy
 
 from neurom2 import Architecture, Parametrization
-from neurom2.geometry.dimension import dimension
 from neurom2.model.jacobian import FloatArithmetic, coefficient_jacobian, evaluation_jacobian
 from neurom2.model.parametrization import forward, random_rational_weights
+from neurom2.variety.dimension import dimension
 
 ARCHITECTURES = [
     ("2,2,1", "x^2", False),

@@ -7,11 +7,11 @@ import pytest
 
 from neurom2 import Architecture, VerificationError
 from neurom2.cli import main
-from neurom2.geometry import implicitization
-from neurom2.geometry.certificate import CERTIFICATE_PRIMES
-from neurom2.geometry.dimension import PRIMES
-from neurom2.geometry.interpolation import INTERPOLATION_PRIMES
-from neurom2.geometry.verification import VERIFICATION_PRIME, verify
+from neurom2.variety import implicitization
+from neurom2.variety.certificate import CERTIFICATE_PRIMES
+from neurom2.variety.dimension import PRIMES
+from neurom2.variety.interpolation import INTERPOLATION_PRIMES
+from neurom2.variety.verification import VERIFICATION_PRIME, verify
 
 DET_2x2 = {(1, 0, 0, 1): Fraction(1), (0, 1, 1, 0): Fraction(-1)}  # c1_1_0 c2_0_1 - c1_0_1 c2_1_0 on (2,1,2), x
 

@@ -4,7 +4,7 @@ Layers, in the order data flows through them::
 
     model/      Architecture, Activation, AmbientSpace, Parametrization, Jacobians, Target   (networks and V)
     m2/         the Macaulay2 session, literals, the strict parser, one function per package entry point
-    geometry/   dimension, interpolation, implicitization, verification → Neurovariety
+    variety/    dimension, interpolation, implicitization, verification → Neurovariety
     real/       membership with certificates, the algebraic boundary of M(R)
     training/   the squared loss as a distance on V
     tasks       the registry of tasks: their options, once, for the command line and job files
@@ -33,10 +33,10 @@ _WHERE = {
     "Architecture": "neurom2.model.architecture",
     "Parametrization": "neurom2.model.parametrization",
     "Target": "neurom2.model.target",
-    "Dimension": "neurom2.geometry.dimension",
-    "dimension": "neurom2.geometry.dimension",
-    "Neurovariety": "neurom2.geometry.neurovariety",
-    "implicitize": "neurom2.geometry.implicitization",
+    "Dimension": "neurom2.variety.dimension",
+    "dimension": "neurom2.variety.dimension",
+    "Neurovariety": "neurom2.variety.neurovariety",
+    "implicitize": "neurom2.variety.implicitization",
     "Membership": "neurom2.real.membership",
     "decide_membership": "neurom2.real.membership",
     **{name: "neurom2.errors" for name in (
@@ -85,12 +85,12 @@ if TYPE_CHECKING:
         TooExpensive,
         VerificationError,
     )
-    from neurom2.geometry.dimension import Dimension, dimension
-    from neurom2.geometry.implicitization import implicitize
-    from neurom2.geometry.neurovariety import Neurovariety
     from neurom2.model.activation import Activation
     from neurom2.model.architecture import Architecture
     from neurom2.model.parametrization import Parametrization
     from neurom2.model.space import AmbientSpace
     from neurom2.model.target import Target
     from neurom2.real.membership import Membership, decide_membership
+    from neurom2.variety.dimension import Dimension, dimension
+    from neurom2.variety.implicitization import implicitize
+    from neurom2.variety.neurovariety import Neurovariety

@@ -20,7 +20,6 @@ from sympy.polys.domains import QQ
 from sympy.polys.rings import ring
 
 from neurom2 import progress
-from neurom2.geometry.implicitization import implicitize
 from neurom2.m2 import package
 from neurom2.m2.parse import terms_from_polynomial
 from neurom2.m2.session import Macaulay2Session, default_session
@@ -31,6 +30,7 @@ from neurom2.rationals import fmpq_matrix
 from neurom2.real.boundary import algebraic_boundary
 from neurom2.real.membership import decide_membership
 from neurom2.training import loss as training
+from neurom2.variety.implicitization import implicitize
 
 
 @dataclass(frozen=True)
@@ -398,8 +398,8 @@ COUNTEREXAMPLE = (2, 3, 4, 5, 4, 6, 4, 1)
        "False for σ = x²: (2,3,4,5,4,6,4,1) fills its space and no one-smaller architecture does (Dao and Rodriguez 2026)")
 def _unimodal_conjecture(session: Macaulay2Session) -> Evidence:
     from neurom2.filling.regions import is_unimodal
-    from neurom2.geometry.bounds import upper_bound
-    from neurom2.geometry.dimension import dimension
+    from neurom2.variety.bounds import upper_bound
+    from neurom2.variety.dimension import dimension
 
     arch = Architecture.create(COUNTEREXAMPLE, "x^2")
     filled = dimension(arch, seed=0)

@@ -1,7 +1,7 @@
 """Typesetting results: LaTeX and HTML for notebooks, papers and ``neurom2 implicit --format latex``.
 
-Every result a user holds (:class:`~neurom2.geometry.neurovariety.Neurovariety`,
-:class:`~neurom2.geometry.dimension.Dimension`, :class:`~neurom2.real.membership.Membership`, the loss
+Every result a user holds (:class:`~neurom2.variety.neurovariety.Neurovariety`,
+:class:`~neurom2.variety.dimension.Dimension`, :class:`~neurom2.real.membership.Membership`, the loss
 landscape :class:`~neurom2.training.landscape.Landscape`, a stored batch row
 :class:`~neurom2.batch.store.ResultRow`, ...) inherits :class:`Typeset`, which gives it
 
@@ -48,12 +48,12 @@ from neurom2.errors import InvalidOption
 
 if TYPE_CHECKING:  # imported lazily: results import this module
     from neurom2.batch.store import ResultRow
-    from neurom2.geometry.dimension import Dimension
-    from neurom2.geometry.neurovariety import Neurovariety
     from neurom2.model.architecture import Architecture
     from neurom2.model.space import AmbientSpace
     from neurom2.real.membership import Membership
     from neurom2.training.landscape import Landscape
+    from neurom2.variety.dimension import Dimension
+    from neurom2.variety.neurovariety import Neurovariety
 
 NAMES = ("coefficients", "letters")
 """How coordinates are typeset: ``c_{k,(e)}``, or the slides' A, B, C, ... (one output)."""
@@ -379,7 +379,7 @@ def _equation_rows(equations: Sequence[Any], space: AmbientSpace, style: Style, 
     return (Row("equations", (text,), tuple(f"{polynomial_latex(eq, space, style)} = 0" for eq in shown)),)
 
 
-@_summarizes("neurom2.geometry.neurovariety.Neurovariety")
+@_summarizes("neurom2.variety.neurovariety.Neurovariety")
 def neurovariety_summary(variety: Neurovariety, style: Style) -> Summary:
     """The network, V and its coordinates, dim, degree, the ideal with what is proved, the equations."""
     space = variety.space
@@ -411,7 +411,7 @@ def neurovariety_summary(variety: Neurovariety, style: Style) -> Summary:
     return Summary(("Neuromanifold of ", *_network(variety.architecture)), rows)
 
 
-@_summarizes("neurom2.geometry.dimension.Dimension")
+@_summarizes("neurom2.variety.dimension.Dimension")
 def dimension_summary(result: Dimension, style: Style) -> Summary:
     """The network, V, dim M with its proof or error bound, the upper bound and the method."""
     arch = result.architecture

@@ -206,8 +206,8 @@ def check_package(session: Macaulay2Session) -> Check:
 
 def check_computation(session: Macaulay2Session) -> Check:
     """Widths (2,1,2), σ = x: rank ≤ 1 matrices [[c1_1_0, c1_0_1], [c2_1_0, c2_0_1]], one quadric."""
-    from neurom2.geometry.implicitization import implicitize
     from neurom2.model.architecture import Architecture
+    from neurom2.variety.implicitization import implicitize
 
     try:
         variety = implicitize(Architecture.create("2,1,2", "x"), strategy="eliminate", session=session, timeout=M2_SECONDS)

@@ -31,13 +31,13 @@ import sympy
 
 from neurom2 import progress
 from neurom2.errors import Neurom2Error
-from neurom2.geometry.implicitization import coordinate_symbols
 from neurom2.m2.session import Macaulay2Session, default_session
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
 from neurom2.real.boundary import algebraic_boundary
 from neurom2.real.membership import decide_membership
 from neurom2.training.descent import TrainingSummary
+from neurom2.variety.implicitization import coordinate_symbols
 
 MARKED = tuple(
     (Fraction(b), Fraction(c)) for b, c in (("0", "-1"), ("0", "1"), ("-3/2", "2"), ("5/2", "1"), ("2", "-2"), ("-2", "-3/2"))
@@ -182,7 +182,7 @@ class Region:
     """What is drawn of M(R) on a plane: the reached side of the boundary components of M(R) (``kind
     "boundary"``: σ = x³ and other networks that fill V over C, from
     :func:`neurom2.real.boundary.algebraic_boundary`), or the real points of M when it is a hypersurface
-    (``kind "hypersurface"``: its equation from :func:`neurom2.geometry.implicitization.implicitize`)."""
+    (``kind "hypersurface"``: its equation from :func:`neurom2.variety.implicitization.implicitize`)."""
 
     kind: str
     polynomials: tuple[sympy.Expr, ...]
@@ -197,7 +197,7 @@ class Region:
 def region_of(architecture: Architecture, session: Macaulay2Session | None = None, timeout: float | None = None) -> Region | None:
     """The :class:`Region` to draw for an architecture, or None when M is neither V's closure with a known
     real boundary nor a hypersurface (then only points and paths are drawn)."""
-    from neurom2.geometry.implicitization import implicitize
+    from neurom2.variety.implicitization import implicitize
 
     session = session or default_session()
     variety = implicitize(architecture, session=session, timeout=timeout)
@@ -457,13 +457,13 @@ def _function_space_facts(architecture: Architecture, dataset, deadline, session
     INTEGRATION POINT: written against the interface of ISSUE 8 (``landscape(architecture, dataset, ...)``;
     ``.critical_points[i].approximate`` floats in V's order, ``.real``, ``.type``, ``.loss``;
     ``.infimum.value``, ``.attained``, ``.argmin``; ``.dim``).  Until that module exists, only dim M (from
-    :func:`neurom2.geometry.dimension.dimension`): the picture then has no critical points, and runs are
+    :func:`neurom2.variety.dimension.dimension`): the picture then has no critical points, and runs are
     classified without them.
     """
     try:
         from neurom2.training.landscape import landscape  # type: ignore[import-untyped,unused-ignore]
     except ImportError:
-        from neurom2.geometry.dimension import dimension
+        from neurom2.variety.dimension import dimension
 
         return _Facts([], None, None, dimension(architecture, timeout=deadline).dim)
     result = landscape(architecture, dataset, timeout=deadline.remaining(), session=session)

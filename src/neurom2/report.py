@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # imported lazily: the command line loads only what its task needs
     from neurom2.filling.certificates import FillingResult
-    from neurom2.geometry.dimension import Dimension
-    from neurom2.geometry.neurovariety import Neurovariety
     from neurom2.model.architecture import Architecture
     from neurom2.real.membership import Membership
+    from neurom2.variety.dimension import Dimension
+    from neurom2.variety.neurovariety import Neurovariety
 
 
 MAX_SHOWN = 20

@@ -47,7 +47,7 @@ from neurom2.deadline import MAX_SECONDS
 from neurom2.errors import InvalidOption
 
 STRATEGIES = ("auto", "eliminate", "truncated", "interpolate")
-"""Strategies of ``implicit`` (see :mod:`neurom2.geometry.implicitization`)."""
+"""Strategies of ``implicit`` (see :mod:`neurom2.variety.implicitization`)."""
 FIELDS = ("real", "complex")
 """Fields of ``member``: weights in R or in C."""
 
@@ -415,7 +415,7 @@ def _prepare_landscape(architecture: Any, values: dict[str, Any]) -> dict[str, A
 TASKS: dict[str, Task] = {task.name: task for task in (
     Task(
         "dim", "exact dimension of a neuromanifold (Jacobian rank modulo primes)",
-        compute="neurom2.geometry.dimension:dimension", report="neurom2.report:format_dimension",
+        compute="neurom2.variety.dimension:dimension", report="neurom2.report:format_dimension",
         options=(
             Option("float_check", Flag(), False, "also compute a floating-point rank as a cross-check"),
             output_format(LATEX_FORMAT),
@@ -426,7 +426,7 @@ TASKS: dict[str, Task] = {task.name: task for task in (
     ),
     Task(
         "implicit", "implicit equations, dimension and degree of a neuromanifold",
-        compute="neurom2.geometry.implicitization:implicitize", report="neurom2.report:format_neurovariety",
+        compute="neurom2.variety.implicitization:implicitize", report="neurom2.report:format_neurovariety",
         options=(
             Option("strategy", Choice(STRATEGIES), "auto", "how to compute the ideal (see README)"),
             Option("max_degree", Integer(1, optional=True), None, "degree bound for the truncated and interpolate strategies",

@@ -45,7 +45,7 @@ POLL_SECONDS = 0.25
 """Longest wait between checks of the wall-clock deadlines (and between two yields of :meth:`LocalPool.run`)."""
 STOP_SECONDS = 2.0
 """How long idle workers get to exit after being told to stop, before they are killed."""
-PRELOAD = (__name__, "neurom2.geometry.dimension")
+PRELOAD = (__name__, "neurom2.variety.dimension")
 """Imported once by the forkserver, so that every worker starts with them (the ``dim`` task's numpy and FLINT
 included) instead of importing them at its first job."""
 

@@ -3,7 +3,7 @@
 :mod:`~neurom2.filling.regions` (boxes of hidden widths and their staircase), :mod:`~neurom2.filling.search`
 (the frontier search, bounds first, ranks as batch jobs) and :mod:`~neurom2.filling.certificates` (what is
 proved: filling by exact ranks, non-filling regions by the proved upper bounds of
-:mod:`neurom2.geometry.bounds`).
+:mod:`neurom2.variety.bounds`).
 """
 
 from neurom2.filling.certificates import FillingResult, MinimalArchitecture, Neighbour, RankProof, Region, Work

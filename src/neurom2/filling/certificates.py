@@ -1,7 +1,7 @@
 """What ``neurom2 filling`` proves, as values: regions, minimal architectures, the whole answer.
 
 A **region** is a box of hidden widths {a : a ≤ corner}, where a coordinate equal to its cap (the width cap
-of :mod:`neurom2.geometry.bounds`) stands for every width ≥ 1, since wider layers compute the same
+of :mod:`neurom2.variety.bounds`) stands for every width ≥ 1, since wider layers compute the same
 functions.  It is **closed** when a proved upper bound at its corner is below dim V: every architecture in
 it has dim M ≤ D(corner) ≤ bound < dim V (monotonicity: narrower hidden layers compute a subset, by zero
 neurons), so none fills.  It is **open** when no bound can close it; the Jacobian rank at its corner is then
@@ -23,7 +23,7 @@ from typing import Any
 
 from neurom2.display import Typeset
 from neurom2.filling.regions import Widths, is_unimodal
-from neurom2.geometry.bounds import Bound
+from neurom2.variety.bounds import Bound
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 Problem.  Fix σ = x^r (r ≥ 2, no biases), the input width d0, the output width dL and the depth L.  Hidden
 widths a = (a_1..a_{L−1}) fill when dim M(d0, a, dL) = dim V.  Filling architectures form an up-set
 (monotonicity: a narrower network is a wider one with zero neurons), so they are determined by their
-minimal elements, finitely many; and by the width cap (:mod:`neurom2.geometry.bounds`) every width beyond
+minimal elements, finitely many; and by the width cap (:mod:`neurom2.variety.bounds`) every width beyond
 c_j computes nothing new, so the search lives in the box [1, c_1] × ... × [1, c_{L−1}], and a region that
 reaches c_j in coordinate j is unbounded in that coordinate.
 
@@ -48,9 +48,9 @@ from neurom2.deadline import Deadline
 from neurom2.errors import InvalidJob, InvalidOption
 from neurom2.filling.certificates import FillingResult, MinimalArchitecture, Neighbour, RankProof, Region, Work
 from neurom2.filling.regions import Staircase, Widths, below
-from neurom2.geometry.bounds import MonomialBounds, monomial_bounds, monomials
 from neurom2.model.activation import Activation
 from neurom2.model.architecture import MAX_DEPTH
+from neurom2.variety.bounds import MonomialBounds, monomial_bounds, monomials
 
 DEFAULT_STORE = "filling.sqlite"
 """The results store of ``neurom2 filling`` when ``--db`` is not given."""
@@ -127,7 +127,7 @@ class FrontierSearch:
         self.box = box
         self.oracle = oracle
         self.engine = engine or monomial_bounds(r)
-        """The proved bounds (:mod:`neurom2.geometry.bounds`; a weaker engine only makes more regions open)."""
+        """The proved bounds (:mod:`neurom2.variety.bounds`; a weaker engine only makes more regions open)."""
         self.ambient = output_dim * monomials(input_dim, r ** (depth - 1))
         self.fillers: dict[Widths, RankProof] = {}
         self.candidates: set[Widths] = set()

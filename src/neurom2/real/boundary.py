@@ -22,7 +22,6 @@ from fractions import Fraction
 import sympy
 
 from neurom2 import progress
-from neurom2.geometry.implicitization import coordinate_symbols
 from neurom2.m2 import package
 from neurom2.m2.parse import polynomial_from_terms
 from neurom2.m2.session import Macaulay2Session
@@ -31,6 +30,7 @@ from neurom2.model.parametrization import Parametrization, random_rational_weigh
 from neurom2.model.space import AmbientSpace
 from neurom2.model.target import Target
 from neurom2.real.membership import decide_membership
+from neurom2.variety.implicitization import coordinate_symbols
 
 
 @dataclass(frozen=True)

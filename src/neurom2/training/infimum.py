@@ -52,7 +52,6 @@ import sympy
 
 from neurom2.deadline import Deadline
 from neurom2.errors import Macaulay2Timeout
-from neurom2.geometry import determinantal
 from neurom2.m2 import package
 from neurom2.m2.parse import Terms
 from neurom2.m2.session import Macaulay2Session
@@ -62,6 +61,7 @@ from neurom2.progress import stage
 from neurom2.training import sylvester
 from neurom2.training.critical import Metric, PointFacts, critical_set, interval_text
 from neurom2.training.reach import Reach, StratumReach, reach_rational, weight_norm
+from neurom2.variety import determinantal
 
 STRATUM_SECONDS = 300.0
 """Time allowed to the critical points of one stratum (Macaulay2 over QQ); beyond it the stratum is unknown."""
@@ -322,9 +322,9 @@ def _upper(results: Sequence[StratumResult]) -> float | None:
 def over_boundary(arch: Architecture, session: Macaulay2Session, metric: Metric, deadline: Deadline,
                   seed: int) -> Infimum:
     """inf over M(R) for a network that fills V while u is not reached (module docstring, second case)."""
-    from neurom2.geometry.implicitization import coordinate_symbols
     from neurom2.m2.parse import terms_from_polynomial
     from neurom2.real.boundary import algebraic_boundary, sign
+    from neurom2.variety.implicitization import coordinate_symbols
 
     space = AmbientSpace.of(arch)
     symbols = coordinate_symbols(space)
@@ -382,8 +382,8 @@ def approach_sequence(arch: Architecture, session: Macaulay2Session, polynomial:
                       argmin: Candidate, metric: Metric, deadline: Deadline, seed: int) -> list[dict[str, Any]]:
     """Rational points p_k = p* + t_k·v on the reached side (v = s·∇g(p*) scaled to |p*|), each decided by exact
     membership, with its loss and the norm of its weights (module docstring)."""
-    from neurom2.geometry.implicitization import coordinate_symbols
     from neurom2.real.boundary import sign
+    from neurom2.variety.implicitization import coordinate_symbols
 
     space = AmbientSpace.of(arch)
     symbols = coordinate_symbols(space)

@@ -1,6 +1,6 @@
 """The loss landscape of a network on a data set: ``neurom2 landscape``.
 
-For a network (its neurovariety X ⊆ V, computed by :func:`neurom2.geometry.implicitization.implicitize`) and
+For a network (its neurovariety X ⊆ V, computed by :func:`neurom2.variety.implicitization.implicitize`) and
 data S (:class:`~neurom2.training.dataset.Dataset`), the squared loss is L(c) = (c − u)ᵀ G (c − u) + const on
 V (G = I ⊗ AᵀA, u = A⁺B; :class:`~neurom2.training.critical.Metric`).  This module answers, by computation:
 
@@ -41,8 +41,6 @@ from neurom2.cost import Estimate, guard
 from neurom2.deadline import Deadline
 from neurom2.display import Typeset
 from neurom2.errors import InvalidOption, Macaulay2Timeout, Neurom2Error, TimeLimitExceeded
-from neurom2.geometry import determinantal
-from neurom2.geometry.implicitization import implicitize
 from neurom2.m2 import package
 from neurom2.m2.parse import Terms, terms_from_polynomial
 from neurom2.m2.session import Macaulay2Session, default_session
@@ -75,6 +73,8 @@ from neurom2.training.infimum import (
     stratification,
 )
 from neurom2.training.reach import Reach, StratumReach, reach_minimizers, reach_rational, structural
+from neurom2.variety import determinantal
+from neurom2.variety.implicitization import implicitize
 
 NUMERIC_SECONDS = 60.0
 """Time allowed to the numerical (monodromy) count."""

@@ -2,7 +2,7 @@
 ideal and no Macaulay2.
 
 A network of monomial degree 1 without biases computes x ↦ W x, W a d_L × d_0 matrix of rank ≤ r = min(widths)
-(:mod:`neurom2.geometry.determinantal`); with biases x ↦ W x + b, b free, reduced to the former by
+(:mod:`neurom2.variety.determinantal`); with biases x ↦ W x + b, b free, reduced to the former by
 :class:`Biases`.  In V's coordinates (row k of W = output k's coefficients, in the
 space's monomial order) the loss is L(W) = tr((W − T) Q (W − T)ᵀ) + const, Q = AᵀA, T = uᵀ (u = A⁺B,
 :class:`~neurom2.training.critical.Metric`).  With Q = R Rᵀ positive definite, W ↦ W R preserves the rank, and

@@ -14,10 +14,10 @@ from typing import Any
 import sympy
 
 from neurom2.display import Typeset
-from neurom2.geometry.dimension import DimensionFacts
-from neurom2.geometry.verification import Verification
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
+from neurom2.variety.dimension import DimensionFacts
+from neurom2.variety.verification import Verification
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,9 @@
 A Jacobian rank at a random point proves only a *lower* bound for dim M.  This module proves the dimension of a
 block (n, h, o), σ = x^r (r ≥ 2), no biases, *exactly*, by the rank of the Jacobian over a field of rational
 functions, on a normal form of the weights; where that rank is below parameters − rescalings (the
-:func:`~neurom2.geometry.bounds.upper_bound` rule *parameters*), the block is *defective* and the certificate is
+:func:`~neurom2.variety.bounds.upper_bound` rule *parameters*), the block is *defective* and the certificate is
 a proved upper bound that the other rules cannot give.  :data:`PROVED_DEFECTS` lists the defective blocks
-proved this way; :mod:`neurom2.geometry.bounds` consults it (rule *proved defect*), and every entry is
+proved this way; :mod:`neurom2.variety.bounds` consults it (rule *proved defect*), and every entry is
 recomputed from scratch by :func:`certify` (tests/test_defects.py).
 
 **The normal form** (h ≥ n + 1, o ≤ h).  θ(t) = (W_1(t), W_2(t)) with

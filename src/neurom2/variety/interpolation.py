@@ -16,7 +16,7 @@ What this proves.  If G is a nonzero equation of M of degree k with coprime inte
 reduction modulo p is nonzero and vanishes at every sample, so it lies in the kernel: the kernel's
 dimension bounds dim I(M)_k from *above*, deterministically (a trivial kernel proves there is no
 equation of degree k).  Each lifted polynomial is then proved to vanish on M (exactly, by
-:mod:`neurom2.geometry.vanishing`), which bounds dim I(M)_k from *below*; when the two agree, the lifted
+:mod:`neurom2.variety.vanishing`), which bounds dim I(M)_k from *below*; when the two agree, the lifted
 polynomials span I(M)_k exactly.
 
 Cost (:func:`interpolation_estimate`): per prime, one dense matrix of (s + 10) × s residues and its kernel

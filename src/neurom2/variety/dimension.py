@@ -8,8 +8,8 @@ What is proved and what is probable:
 
 * **Lower bound, always proved.**  The rank modulo p at one point is at most the rank over QQ of the
   same integer matrix, which is at most the generic rank: every computed rank is a lower bound for dim M.
-* **Upper bound, proved.**  dim M ≤ :func:`~neurom2.geometry.bounds.upper_bound`, the smallest of the
-  proved bounds of :mod:`neurom2.geometry.bounds`, each with its derivation: dim V; parameters minus the
+* **Upper bound, proved.**  dim M ≤ :func:`~neurom2.variety.bounds.upper_bound`, the smallest of the
+  proved bounds of :mod:`neurom2.variety.bounds`, each with its derivation: dim V; parameters minus the
   dimension of the symmetry group (which acts with finite stabilizers at generic weights; for linear networks
   the exact dimension of the determinantal variety); and, for σ = x^r, the width cap, the composition bound
   through a hidden layer and the span bounds, applied recursively to blocks of layers.  It is at most
@@ -37,10 +37,10 @@ from neurom2.cost import Estimate, guard
 from neurom2.deadline import Deadline
 from neurom2.display import Typeset
 from neurom2.errors import Neurom2Error
-from neurom2.geometry.bounds import Bound, upper_bound
 from neurom2.model.architecture import Architecture
 from neurom2.model.jacobian import FloatArithmetic, ModularArithmetic, evaluation_jacobian, modular_rank
 from neurom2.model.space import AmbientSpace
+from neurom2.variety.bounds import Bound, upper_bound
 
 PRIMES: tuple[int, ...] = (2_147_483_647, 2_147_483_629)
 """Two primes below 2^31, so that products of two residues fit in int64."""
@@ -102,7 +102,7 @@ class Dimension(DimensionFacts, Typeset):
     proved: bool
     """True when the computed rank reached the proved upper bound :attr:`bound`."""
     bound: Bound
-    """The best proved upper bound, with its derivation (:mod:`neurom2.geometry.bounds`)."""
+    """The best proved upper bound, with its derivation (:mod:`neurom2.variety.bounds`)."""
     ranks: tuple[int, ...]
     primes: tuple[int, ...]
     error_bound: float

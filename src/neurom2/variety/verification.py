@@ -31,12 +31,12 @@ from typing import Any
 import numpy as np
 
 from neurom2.errors import VerificationError
-from neurom2.geometry.dimension import weight_degree
-from neurom2.geometry.interpolation import Sampler, monomial_matrix, primes_below
-from neurom2.geometry.vanishing import evaluate, network_coefficients
 from neurom2.model.architecture import Architecture
 from neurom2.model.parametrization import random_rational_weights
 from neurom2.model.space import Exponents
+from neurom2.variety.dimension import weight_degree
+from neurom2.variety.interpolation import Sampler, monomial_matrix, primes_below
+from neurom2.variety.vanishing import evaluate, network_coefficients
 
 VERIFICATION_PRIME: int = primes_below(2**30, 1)[0]
 SAMPLES = 3
@@ -45,7 +45,7 @@ EXACT_TERMS = 20_000
 
 @dataclass(frozen=True)
 class Verification:
-    """What the independent checks of :mod:`neurom2.geometry.verification` checked; all passed."""
+    """What the independent checks of :mod:`neurom2.variety.verification` checked; all passed."""
 
     samples: int
     """Random networks modulo :attr:`prime` at which every equation vanished (0: no equations)."""

@@ -1,7 +1,7 @@
 """A completeness certificate for interpolated ideals: the equations found generate all of I(M).
 
 Setting.  S = QQ[c_1..c_n] (the coordinates of V), P = I(M), a homogeneous prime; J ⊆ P the ideal of the
-interpolated equations, each proved to vanish on M (:mod:`neurom2.geometry.vanishing`); d the exact
+interpolated equations, each proved to vanish on M (:mod:`neurom2.variety.vanishing`); d the exact
 Jacobian rank, a proved lower bound for dim M (the dimension of the cone M̄ ⊂ V).  X = V(J) ⊇ M̄.
 
 The linear section certificate.  Fix integer linear forms ℓ = (ℓ_1, …, ℓ_{d-1}) (random, from the seed) and
@@ -54,10 +54,10 @@ from fractions import Fraction
 import flint
 
 from neurom2.deadline import Deadline
-from neurom2.geometry.interpolation import normalized, primes_below
 from neurom2.m2 import package
 from neurom2.m2.session import Macaulay2Session
 from neurom2.model.space import Exponents
+from neurom2.variety.interpolation import normalized, primes_below
 
 CERTIFICATE_PRIMES: tuple[int, ...] = tuple(primes_below(2**15, 40))
 """Primes below 2^15: Macaulay2's ``groebnerBasis(..., Strategy => "F4")`` (mathicgb) is fast there."""

@@ -5,7 +5,7 @@ texts are generated from the same tree, so a text always evaluates to the value:
 
 * :attr:`~Term.numbers` writes every leaf as its integer: what a reader recomputes by hand;
 * :attr:`~Term.formula` writes a leaf that has a label by its label, a quantity named in the notation of
-  :mod:`neurom2.geometry.bounds` (``N(2, 9)``, ``H(8, 9, 1)``, ``D(2, 3, 8)``): what each number is;
+  :mod:`neurom2.variety.bounds` (``N(2, 9)``, ``H(8, 9, 1)``, ``D(2, 3, 8)``): what each number is;
 * :meth:`~Term.equation` joins them: ``formula = numbers = value``.
 
 Conventions of the texts: ``·`` is multiplication, ``−`` subtraction, ``min(…)`` and ``max(…)`` take two or
@@ -114,7 +114,7 @@ def evaluate(x: Value) -> int:
 
 
 class Arithmetic(Protocol):
-    """How the bounds of :mod:`neurom2.geometry.bounds` compute: with ints or with terms."""
+    """How the bounds of :mod:`neurom2.variety.bounds` compute: with ints or with terms."""
 
     def quantity(self, value: int) -> Value:
         """A number, as this arithmetic computes with it."""

@@ -12,15 +12,15 @@ Strategies (``strategy=``), and what each proves:
     Gröbner basis truncated at degree ``max_degree`` in the coordinates.  Proves: all equations up to
     that degree; the complete ideal when the linear section certificate succeeds.
 ``interpolate``
-    :mod:`neurom2.geometry.interpolation`, degree by degree, modulo primes, lifted to QQ; each lifted
-    equation is proved to vanish on M exactly (:mod:`neurom2.geometry.vanishing`).  Proves: all equations up
+    :mod:`neurom2.variety.interpolation`, degree by degree, modulo primes, lifted to QQ; each lifted
+    equation is proved to vanish on M exactly (:mod:`neurom2.variety.vanishing`).  Proves: all equations up
     to the degree reached.  Complete when M is a hypersurface (the first equation generates the principal
-    prime ideal I(M)) or when the linear section certificate (:mod:`neurom2.geometry.certificate`) proves
+    prime ideal I(M)) or when the linear section certificate (:mod:`neurom2.variety.certificate`) proves
     that the equations found generate I(M); interpolation stops at the first degree where that succeeds.
 ``auto``
-    The dimension first (:mod:`neurom2.geometry.dimension`): a neuromanifold that fills V has the zero ideal,
+    The dimension first (:mod:`neurom2.variety.dimension`): a neuromanifold that fills V has the zero ideal,
     proved by the rank.  A linear network (monomial degree 1) is a determinantal variety: its ideal is written
-    down, the minors of its matrix, complete by a classical theorem (:mod:`neurom2.geometry.determinantal`;
+    down, the minors of its matrix, complete by a classical theorem (:mod:`neurom2.variety.determinantal`;
     strategy ``determinantal``).  A hypersurface is interpolated (no Macaulay2 needed).  Otherwise
     ``interpolate`` with certificates, degree by degree while its cost estimate is within the size guard;
     ``eliminate`` when interpolation is refused by the guard, and as a last resort, within
@@ -30,7 +30,7 @@ Strategies (``strategy=``), and what each proves:
     question goes to the elimination (the ideal is then reported incomplete, "all equations up to degree k",
     when the elimination does not finish).
 
-Cost: :func:`neurom2.geometry.interpolation.interpolation_estimate` is checked before every degree
+Cost: :func:`neurom2.variety.interpolation.interpolation_estimate` is checked before every degree
 (:func:`neurom2.cost.guard`, ``force`` to override); stages are shown on a terminal (:mod:`neurom2.progress`).
 Macaulay2 is started only when a strategy needs it (hypersurfaces and filling networks do not).
 """
@@ -55,10 +55,16 @@ from neurom2.errors import (
     Neurom2Error,
     TooExpensive,
 )
-from neurom2.geometry import determinantal
-from neurom2.geometry.certificate import Certificate, certify
-from neurom2.geometry.dimension import Dimension, dimension
-from neurom2.geometry.interpolation import (
+from neurom2.m2 import package
+from neurom2.m2.parse import polynomial_from_terms
+from neurom2.m2.session import Macaulay2Session, default_session
+from neurom2.model.architecture import Architecture
+from neurom2.model.space import AmbientSpace, Exponents
+from neurom2.tasks import STRATEGIES
+from neurom2.variety import determinantal
+from neurom2.variety.certificate import Certificate, certify
+from neurom2.variety.dimension import Dimension, dimension
+from neurom2.variety.interpolation import (
     DegreePiece,
     Sampler,
     equations_of_degree,
@@ -66,15 +72,9 @@ from neurom2.geometry.interpolation import (
     minimal_generators,
     normalized,
 )
-from neurom2.geometry.neurovariety import Neurovariety
-from neurom2.geometry.vanishing import ChartImage
-from neurom2.geometry.verification import verify as verify_result
-from neurom2.m2 import package
-from neurom2.m2.parse import polynomial_from_terms
-from neurom2.m2.session import Macaulay2Session, default_session
-from neurom2.model.architecture import Architecture
-from neurom2.model.space import AmbientSpace, Exponents
-from neurom2.tasks import STRATEGIES
+from neurom2.variety.neurovariety import Neurovariety
+from neurom2.variety.vanishing import ChartImage
+from neurom2.variety.verification import verify as verify_result
 
 Terms = Mapping[Exponents, Fraction]
 
@@ -139,7 +139,7 @@ def implicitize(
     ``strategy`` is one of :data:`STRATEGIES` (see the module docstring); ``max_degree`` bounds the
     degree of the equations for ``truncated``, ``interpolate`` and ``auto``; ``timeout`` is the time budget
     of the whole computation in seconds (:mod:`neurom2.deadline`); ``verify`` runs the independent checks of
-    :mod:`neurom2.geometry.verification`; ``force`` runs computations that a size guard would refuse.
+    :mod:`neurom2.variety.verification`; ``force`` runs computations that a size guard would refuse.
     """
     if strategy not in STRATEGIES:
         raise InvalidOption(f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}", "strategy")
@@ -247,7 +247,7 @@ def _auto(arch: Architecture, space: AmbientSpace, dim: Dimension, max_degree: i
 
 
 def _determinantal(arch: Architecture, space: AmbientSpace, dim: Dimension, force: bool) -> _Ideal:
-    """A linear network's ideal: the minors of its matrix (:mod:`neurom2.geometry.determinantal`)."""
+    """A linear network's ideal: the minors of its matrix (:mod:`neurom2.variety.determinantal`)."""
     progress.stage("implicit", "linear network: the minors of its matrix")
     guard(determinantal.minors_estimate(arch), force)
     if determinantal.dimension(arch) != dim.dim:  # the theorem against the rank: a bug, never bad luck

@@ -8,7 +8,7 @@ r = min(d_0, …, d_L) (any matrix of rank ≤ r factors through every width ≥
 
 Coordinates: W[k][j] is the coefficient of x_(j+1) in output k+1, a coordinate of V in
 :class:`~neurom2.model.space.AmbientSpace` order; equations are dicts from exponent vectors over all of
-V's coordinates to rational coefficients, like every ideal in :mod:`neurom2.geometry.implicitization`.
+V's coordinates to rational coefficients, like every ideal in :mod:`neurom2.variety.implicitization`.
 
 What is proved, by classical theorems (not by computation):
 

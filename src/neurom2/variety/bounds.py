@@ -1,6 +1,6 @@
 """Proved upper bounds for the dimension of a neuromanifold, each with its derivation.
 
-A Jacobian rank modulo a prime is a proved *lower* bound for dim M (:mod:`neurom2.geometry.dimension`).
+A Jacobian rank modulo a prime is a proved *lower* bound for dim M (:mod:`neurom2.variety.dimension`).
 This module gives proved *upper* bounds; where the two meet, the dimension is proved, and an upper bound
 below dim V proves that a network does not fill its space.  Every bound is a :class:`Bound`: its value,
 the rule that gave it and the sub-bounds it was computed from, so that the derivation can be checked by
@@ -32,9 +32,9 @@ theorem).  Other activations: no symmetry is used (the bound is the number of we
 (e.g. O(d) for σ = x² with biases) only lower D; this bound stays an upper bound.
 
 **proved defect** (σ = x^r, no biases, one hidden layer).  D(n, h, o) = the exact dimension of a block listed in
-:data:`~neurom2.geometry.defects.PROVED_DEFECTS`, below parameters − rescalings: the rank of the Jacobian over a
+:data:`~neurom2.variety.defects.PROVED_DEFECTS`, below parameters − rescalings: the rank of the Jacobian over a
 field of rational functions on a normal form of the weights whose orbits under GL_n × GL_o × (C*)^h are dense
-(the theorem and its proof are in :mod:`neurom2.geometry.defects`).  It is written as parameters − rescalings
+(the theorem and its proof are in :mod:`neurom2.variety.defects`).  It is written as parameters − rescalings
 − δ(n, h, o), where δ is the dimension of the generic fiber beyond the rescalings; for σ = x²,
 D(4, 6, 5) = 24 + 30 − 6 − 1 = 47.
 
@@ -107,10 +107,10 @@ quartic (Steiner) surface of four quadrics.
 All bounds are computed recursively with memoization; :func:`upper_bound` returns the smallest.
 
 **The texts.**  Every :class:`Bound` states its reason as prose ending in an equation ``formula = numbers = value``
-(:meth:`neurom2.geometry.terms.Term.equation`): the formula names the quantities N(n, e), H(s, e, E) (n = w_0) and
+(:meth:`neurom2.variety.terms.Term.equation`): the formula names the quantities N(n, e), H(s, e, E) (n = w_0) and
 D(widths), the bound of a smaller network (its own line in :meth:`Bound.explain`); the numbers are integers under
 +, −, ·, min and max, every term shown.  A width cap writes each cap c_j as its equation.  The value and the text
-come from one computation: each rule is one function over an :class:`~neurom2.geometry.terms.Arithmetic`, run with
+come from one computation: each rule is one function over an :class:`~neurom2.variety.terms.Arithmetic`, run with
 ints to find the best bound and with terms for the text of the bound found.  For the span rules, the text is the
 term of the maximizing s (the prose names it); the other values of s give at most that term.
 """
@@ -122,10 +122,10 @@ from functools import lru_cache
 from math import comb
 from typing import Any
 
-from neurom2.geometry.defects import proved_dimension
-from neurom2.geometry.terms import INTEGERS, TERMS, Arithmetic, Term, Value, evaluate
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
+from neurom2.variety.defects import proved_dimension
+from neurom2.variety.terms import INTEGERS, TERMS, Arithmetic, Term, Value, evaluate
 
 RULES: dict[str, str] = {
     "affine map": "one affine layer: M = V (exact)",
@@ -133,7 +133,7 @@ RULES: dict[str, str] = {
     "ambient": "dim M ≤ dim V",
     "parameters": "weights minus the rescaling of each hidden neuron (a torus acting with finite stabilizers)",
     "proved defect": "one hidden layer: the exact dimension, below parameters − rescalings, from the Jacobian rank over "
-                     "rational functions on a normal form of the weights (neurom2.geometry.defects)",
+                     "rational functions on a normal form of the weights (neurom2.variety.defects)",
     "width cap": "a hidden layer wider than the space its activations span adds nothing: M is unchanged when it is "
                  "narrowed to that dimension",
     "composition": "f = g ∘ σ ∘ h through one hidden layer: D ≤ D(before) + D(after) − width (the rescalings of that "
@@ -230,7 +230,7 @@ class MonomialBounds:
     """Upper bounds for σ = x^r (r ≥ 2) without biases, for every width tuple, memoized.
 
     :meth:`value` is the bound (an int, fast); :meth:`derive` rebuilds its :class:`Bound` tree.  Each rule is
-    one function over an :class:`~neurom2.geometry.terms.Arithmetic` (:meth:`_rule_bound`): computed with ints
+    one function over an :class:`~neurom2.variety.terms.Arithmetic` (:meth:`_rule_bound`): computed with ints
     to find the best bound, and again with terms for the text of the bound found.
     """
 
@@ -409,7 +409,7 @@ class MonomialBounds:
             return Bound.of(term, rule=rule, widths=w, exact=True,
                             prose=f"the Jacobian on a normal form of the weights has rank {term.value} over Q(t), so the "
                                   f"generic fiber is δ = {self._defect(w)} larger than the rescalings "
-                                  f"(neurom2.geometry.defects)")
+                                  f"(neurom2.variety.defects)")
         if rule == "composition":
             return Bound.of(term, rule=rule, widths=w, prose=f"through layer {k} (width {w[k]})",
                             parts=(self.derive(w[:k + 1]), self.derive(w[k:])))
