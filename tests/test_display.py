@@ -1,4 +1,4 @@
-"""Rich display and LaTeX of results (:mod:`neurom2.display`), checked by computation.
+"""Rich display and LaTeX of results (:mod:`neurom2.present.display`), checked by computation.
 
 The typeset equations are read back, not compared with strings: coordinate names are mapped back to
 coordinates, the rest is parsed by SymPy's LaTeX parser (ANTLR), and the result must be the exact
@@ -29,7 +29,7 @@ from sympy.parsing.latex import parse_latex
 
 from neurom2 import Architecture, decide_membership, dimension, implicitize
 from neurom2.cli import main
-from neurom2.display import DISPLAY_EQUATIONS, LETTERS, Style, polynomial_latex, summary
+from neurom2.present.display import DISPLAY_EQUATIONS, LETTERS, Style, polynomial_latex, summary
 from neurom2.errors import InvalidOption
 from neurom2.model.parametrization import Parametrization, random_rational_weights
 from neurom2.model.space import AmbientSpace

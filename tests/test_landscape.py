@@ -278,7 +278,7 @@ def biased_quadratic_network(weights: list[Fraction], x: list[Fraction]) -> Frac
 
 
 def test_biased_x2_runs_that_reach_the_attained_infimum_at_finite_weights_count_as_reaching_it(session):
-    from neurom2.report import format_landscape
+    from neurom2.present.report import format_landscape
 
     arch = Architecture.create("2,2,1", "x^2", bias=True)  # fills R[x1,x2]_{<=2}
     result = landscape(arch, data=str(DATA / "landscape-221-x2-bias.csv"), train=5, seed=0, session=session)

@@ -12,7 +12,7 @@ from test_descent import partial_svds
 from neurom2.cli import main
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
-from neurom2.picture import MarkedPoint, _Loss, landscape_picture, plane_through, region_of
+from neurom2.present.picture import MarkedPoint, _Loss, landscape_picture, plane_through, region_of
 from neurom2.training.descent import classify, train
 from neurom2.training.loss import loss, random_dataset
 from neurom2.variety.implicitization import coordinate_symbols

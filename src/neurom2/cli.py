@@ -138,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _reproduce(args: argparse.Namespace) -> int:
     """``neurom2 reproduce``: exit 0 when every claim passes, 1 otherwise, 2 for an unknown claim id."""
     from neurom2.claims import CLAIMS, run_claims
-    from neurom2.report import format_outcomes
+    from neurom2.present.report import format_outcomes
 
     known = {c.id for c in CLAIMS}
     unknown = sorted(set(args.only or ()) - known)
@@ -161,7 +161,7 @@ def _doctor(args: argparse.Namespace) -> int:
 
 
 def _picture(args: argparse.Namespace) -> int:
-    from neurom2.picture import cubic_slice_picture
+    from neurom2.present.picture import cubic_slice_picture
 
     with reporting(not args.quiet):
         result = cubic_slice_picture(args.out)
@@ -191,7 +191,7 @@ def _add_landscape_picture(kinds: argparse._SubParsersAction) -> None:
 
 def _picture_landscape(args: argparse.Namespace) -> int:
     from neurom2.model.architecture import Architecture
-    from neurom2.picture import draw_landscape, picture_dataset
+    from neurom2.present.picture import draw_landscape, picture_dataset
 
     architecture = Architecture.create(args.widths, args.activation, args.bias)
     dataset = picture_dataset(architecture, args.data, args.random_data, args.seed)
@@ -340,7 +340,7 @@ def _results_export(args: argparse.Namespace) -> int:
 
 
 def _add_results_plot(actions: argparse._SubParsersAction) -> None:
-    from neurom2.batch.plot import VALUES
+    from neurom2.present.sweep_plot import VALUES
 
     plot = actions.add_parser("plot", help="heatmaps of dimension, defect or filling over two hidden widths, one per "
                               "family of architectures, with the filling frontier (PNG, SVG or PDF)")
@@ -367,7 +367,7 @@ def _axes(text: str) -> tuple[int, int]:
 
 
 def _results_plot(args: argparse.Namespace) -> int:
-    from neurom2.batch.plot import check_output, draw, panels, select
+    from neurom2.present.sweep_plot import check_output, draw, panels, select
     from neurom2.model.activation import Activation
 
     check_output(args.out)

@@ -374,9 +374,9 @@ def output_format(formats: tuple[tuple[str, str], ...]) -> Option:
                   jobs=False, argument=False)
 
 
-LATEX_FORMAT = (("latex", "neurom2.display:latex_block"),)
-"""``--format latex``: the result as a LaTeX display (:mod:`neurom2.display`)."""
-IMPLICIT_FORMATS = (*LATEX_FORMAT, ("m2", "neurom2.display:m2_script"))
+LATEX_FORMAT = (("latex", "neurom2.present.display:latex_block"),)
+"""``--format latex``: the result as a LaTeX display (:mod:`neurom2.present.display`)."""
+IMPLICIT_FORMATS = (*LATEX_FORMAT, ("m2", "neurom2.present.display:m2_script"))
 """``implicit`` also has ``--format m2``: the ideal as a Macaulay2 script."""
 
 
@@ -415,7 +415,7 @@ def _prepare_landscape(architecture: Any, values: dict[str, Any]) -> dict[str, A
 TASKS: dict[str, Task] = {task.name: task for task in (
     Task(
         "dim", "exact dimension of a neuromanifold (Jacobian rank modulo primes)",
-        compute="neurom2.variety.dimension:dimension", report="neurom2.report:format_dimension",
+        compute="neurom2.variety.dimension:dimension", report="neurom2.present.report:format_dimension",
         options=(
             Option("float_check", Flag(), False, "also compute a floating-point rank as a cross-check"),
             output_format(LATEX_FORMAT),
@@ -426,7 +426,7 @@ TASKS: dict[str, Task] = {task.name: task for task in (
     ),
     Task(
         "implicit", "implicit equations, dimension and degree of a neuromanifold",
-        compute="neurom2.variety.implicitization:implicitize", report="neurom2.report:format_neurovariety",
+        compute="neurom2.variety.implicitization:implicitize", report="neurom2.present.report:format_neurovariety",
         options=(
             Option("strategy", Choice(STRATEGIES), "auto", "how to compute the ideal (see README)"),
             Option("max_degree", Integer(1, optional=True), None, "degree bound for the truncated and interpolate strategies",
@@ -442,7 +442,7 @@ TASKS: dict[str, Task] = {task.name: task for task in (
     ),
     Task(
         "member", "is a target polynomial computed by the network, with real or complex weights?",
-        compute="neurom2.real.membership:decide_membership", report="neurom2.report:format_membership",
+        compute="neurom2.real.membership:decide_membership", report="neurom2.present.report:format_membership",
         options=(
             Option("target", Text("text (polynomials separated by ';')"), REQUIRED,
                    "polynomial(s) in x1..xn (or x,y,z), one per output separated by ';', e.g. 'x^3 - x*y^2'"),
@@ -455,7 +455,7 @@ TASKS: dict[str, Task] = {task.name: task for task in (
     ),
     Task(
         "filling", "minimal filling architectures for σ = x^r, found and proved complete region by region",
-        compute="neurom2.filling.search:minimal_filling", report="neurom2.report:format_filling",
+        compute="neurom2.filling.search:minimal_filling", report="neurom2.present.report:format_filling",
         options=(
             Option("input", Integer(1), REQUIRED, "input width d0", metavar="D0"),
             Option("output", Integer(1), REQUIRED, "output width dL", metavar="DL"),
@@ -482,7 +482,7 @@ TASKS: dict[str, Task] = {task.name: task for task in (
     ),
     Task(
         "landscape", "critical points of the loss on the neuromanifold, the infimum over M(R), and training runs",
-        compute="neurom2.training.landscape:landscape", report="neurom2.report:format_landscape",
+        compute="neurom2.training.landscape:landscape", report="neurom2.present.report:format_landscape",
         options=(
             Option("data", Text("a CSV file (header x1..,y1..)", optional=True), None,
                    "data points: columns x1..x_d0, y1..y_dL, numbers read exactly", metavar="FILE.csv"),

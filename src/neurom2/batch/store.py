@@ -63,7 +63,7 @@ from neurom2 import __version__
 from neurom2.batch.execute import STATUSES, Outcome, now
 from neurom2.batch.jobs import Job
 from neurom2.batch.lock import WriterLock
-from neurom2.display import Typeset
+from neurom2.present.display import Typeset
 from neurom2.errors import Neurom2Error, StoreError, StoreWriteError
 
 APPLICATION = "neurom2-batch"
@@ -141,7 +141,7 @@ def _shown(value: Any) -> str:
 @dataclass(frozen=True)
 class ResultRow(Typeset):
     """One row of ``results``, with ``description`` and ``result`` decoded from JSON (typeset:
-    :mod:`neurom2.display`)."""
+    :mod:`neurom2.present.display`)."""
 
     key: str
     task: str

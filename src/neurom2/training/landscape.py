@@ -39,7 +39,7 @@ import flint
 
 from neurom2.cost import Estimate, guard
 from neurom2.deadline import Deadline
-from neurom2.display import Typeset
+from neurom2.present.display import Typeset
 from neurom2.errors import InvalidOption, Macaulay2Timeout, Neurom2Error, TimeLimitExceeded
 from neurom2.m2 import package
 from neurom2.m2.parse import Terms, terms_from_polynomial
@@ -139,7 +139,7 @@ class Counts:
 @dataclass(frozen=True)
 class Landscape(Typeset):
     """Everything :func:`landscape` found (see the module docstring); ``to_json()`` for machines; in a notebook
-    a table with the critical points typeset (:mod:`neurom2.display`), ``to_latex()`` for a paper."""
+    a table with the critical points typeset (:mod:`neurom2.present.display`), ``to_latex()`` for a paper."""
 
     architecture: Architecture
     dataset: Dataset

@@ -35,7 +35,7 @@ import numpy as np
 from neurom2 import progress
 from neurom2.cost import Estimate, guard
 from neurom2.deadline import Deadline
-from neurom2.display import Typeset
+from neurom2.present.display import Typeset
 from neurom2.errors import Neurom2Error
 from neurom2.model.architecture import Architecture
 from neurom2.model.jacobian import FloatArithmetic, ModularArithmetic, evaluation_jacobian, modular_rank
@@ -94,7 +94,7 @@ class DimensionFacts:
 
 @dataclass(frozen=True)
 class Dimension(DimensionFacts, Typeset):
-    """The dimension of a neuromanifold, with what was proved about it (typeset: :mod:`neurom2.display`)."""
+    """The dimension of a neuromanifold, with what was proved about it (typeset: :mod:`neurom2.present.display`)."""
 
     architecture: Architecture
     space: AmbientSpace

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from neurom2.display import Typeset
+from neurom2.present.display import Typeset
 from neurom2.model.architecture import Architecture
 from neurom2.model.target import Target
 
@@ -21,7 +21,7 @@ METHOD_FIBERS = "fibers in symmetry charts"
 @dataclass(frozen=True)
 class Membership(Typeset):
     """The answer to "is ``target`` on the neuromanifold of ``architecture`` over ``field``?" (typeset:
-    :mod:`neurom2.display`)."""
+    :mod:`neurom2.present.display`)."""
 
     architecture: Architecture
     target: Target
