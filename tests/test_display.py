@@ -29,10 +29,11 @@ from sympy.parsing.latex import parse_latex
 
 from neurom2 import Architecture, decide_membership, dimension, implicitize
 from neurom2.cli import main
-from neurom2.present.display import DISPLAY_EQUATIONS, LETTERS, Style, polynomial_latex, summary
 from neurom2.errors import InvalidOption
 from neurom2.model.parametrization import Parametrization, random_rational_weights
 from neurom2.model.space import AmbientSpace
+from neurom2.present.display import LETTERS, polynomial_latex
+from neurom2.typeset import DISPLAY_EQUATIONS, Style, summary
 
 pytestmark = pytest.mark.macaulay2
 

@@ -17,8 +17,8 @@ from conftest import float_rank
 
 from neurom2 import AmbientSpace, Architecture
 from neurom2.batch import ResultStore
-from neurom2.present.sweep_plot import panels
 from neurom2.cli import main
+from neurom2.present.sweep_plot import panels
 
 GRID = """
 [[grid]]
@@ -95,7 +95,7 @@ def test_png_output_and_filters(store, tmp_path):
 def test_stored_rows_and_tables_display_the_dimensions_of_float_ranks(store):
     """A stored row's table and the store as one table (HTML and a LaTeX tabular) show dims that the float
     Jacobian ranks confirm."""
-    from neurom2.present.display import ResultTable
+    from neurom2.present.stored import ResultTable
 
     table = ResultTable.read(store)
     assert len(table.rows) == 24

@@ -367,8 +367,8 @@ def _axes(text: str) -> tuple[int, int]:
 
 
 def _results_plot(args: argparse.Namespace) -> int:
-    from neurom2.present.sweep_plot import check_output, draw, panels, select
     from neurom2.model.activation import Activation
+    from neurom2.present.sweep_plot import check_output, draw, panels, select
 
     check_output(args.out)
     activation = str(Activation.parse(args.activation)) if args.activation is not None else None

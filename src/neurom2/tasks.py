@@ -374,9 +374,9 @@ def output_format(formats: tuple[tuple[str, str], ...]) -> Option:
                   jobs=False, argument=False)
 
 
-LATEX_FORMAT = (("latex", "neurom2.present.display:latex_block"),)
-"""``--format latex``: the result as a LaTeX display (:mod:`neurom2.present.display`)."""
-IMPLICIT_FORMATS = (*LATEX_FORMAT, ("m2", "neurom2.present.display:m2_script"))
+LATEX_FORMAT = (("latex", "neurom2.present.formats:latex_block"),)
+"""``--format latex``: the result as a LaTeX display (:mod:`neurom2.present.formats`)."""
+IMPLICIT_FORMATS = (*LATEX_FORMAT, ("m2", "neurom2.present.formats:m2_script"))
 """``implicit`` also has ``--format m2``: the ideal as a Macaulay2 script."""
 
 

@@ -63,8 +63,8 @@ from neurom2 import __version__
 from neurom2.batch.execute import STATUSES, Outcome, now
 from neurom2.batch.jobs import Job
 from neurom2.batch.lock import WriterLock
-from neurom2.present.display import Typeset
 from neurom2.errors import Neurom2Error, StoreError, StoreWriteError
+from neurom2.typeset import Typeset
 
 APPLICATION = "neurom2-batch"
 APPLICATION_ID = 0x4E4D3242  # "NM2B"
@@ -141,7 +141,7 @@ def _shown(value: Any) -> str:
 @dataclass(frozen=True)
 class ResultRow(Typeset):
     """One row of ``results``, with ``description`` and ``result`` decoded from JSON (typeset:
-    :mod:`neurom2.present.display`)."""
+    :mod:`neurom2.typeset`)."""
 
     key: str
     task: str

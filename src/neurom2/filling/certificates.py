@@ -21,8 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from neurom2.present.display import Typeset
 from neurom2.filling.regions import Widths, is_unimodal
+from neurom2.typeset import Typeset
 from neurom2.variety.bounds import Bound
 
 
@@ -154,7 +154,7 @@ class Work:
 @dataclass(frozen=True)
 class FillingResult(Typeset):
     """The minimal filling architectures of (d0, a_1..a_{L−1}, dL) for σ = x^r, with their certificates (typeset:
-    :mod:`neurom2.present.display`)."""
+    :mod:`neurom2.typeset`)."""
 
     input_dim: int
     output_dim: int

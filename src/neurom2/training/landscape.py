@@ -39,7 +39,6 @@ import flint
 
 from neurom2.cost import Estimate, guard
 from neurom2.deadline import Deadline
-from neurom2.present.display import Typeset
 from neurom2.errors import InvalidOption, Macaulay2Timeout, Neurom2Error, TimeLimitExceeded
 from neurom2.m2 import package
 from neurom2.m2.parse import Terms, terms_from_polynomial
@@ -73,6 +72,7 @@ from neurom2.training.infimum import (
     stratification,
 )
 from neurom2.training.reach import Reach, StratumReach, reach_minimizers, reach_rational, structural
+from neurom2.typeset import Typeset
 from neurom2.variety import determinantal
 from neurom2.variety.implicitization import implicitize
 
@@ -139,7 +139,7 @@ class Counts:
 @dataclass(frozen=True)
 class Landscape(Typeset):
     """Everything :func:`landscape` found (see the module docstring); ``to_json()`` for machines; in a notebook
-    a table with the critical points typeset (:mod:`neurom2.present.display`), ``to_latex()`` for a paper."""
+    a table with the critical points typeset (:mod:`neurom2.typeset`), ``to_latex()`` for a paper."""
 
     architecture: Architecture
     dataset: Dataset

@@ -35,11 +35,11 @@ import numpy as np
 from neurom2 import progress
 from neurom2.cost import Estimate, guard
 from neurom2.deadline import Deadline
-from neurom2.present.display import Typeset
 from neurom2.errors import Neurom2Error
 from neurom2.model.architecture import Architecture
 from neurom2.model.jacobian import FloatArithmetic, ModularArithmetic, evaluation_jacobian, modular_rank
 from neurom2.model.space import AmbientSpace
+from neurom2.typeset import Typeset
 from neurom2.variety.bounds import Bound, upper_bound
 
 PRIMES: tuple[int, ...] = (2_147_483_647, 2_147_483_629)
@@ -94,7 +94,7 @@ class DimensionFacts:
 
 @dataclass(frozen=True)
 class Dimension(DimensionFacts, Typeset):
-    """The dimension of a neuromanifold, with what was proved about it (typeset: :mod:`neurom2.present.display`)."""
+    """The dimension of a neuromanifold, with what was proved about it (typeset: :mod:`neurom2.typeset`)."""
 
     architecture: Architecture
     space: AmbientSpace

@@ -13,16 +13,16 @@ from typing import Any
 
 import sympy
 
-from neurom2.present.display import Typeset
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
+from neurom2.typeset import Typeset
 from neurom2.variety.dimension import DimensionFacts
 from neurom2.variety.verification import Verification
 
 
 @dataclass(frozen=True)
 class Neurovariety(DimensionFacts, Typeset):
-    """Implicit description of the Zariski closure of a neuromanifold (typeset: :mod:`neurom2.present.display`)."""
+    """Implicit description of the Zariski closure of a neuromanifold (typeset: :mod:`neurom2.typeset`)."""
 
     architecture: Architecture
     space: AmbientSpace

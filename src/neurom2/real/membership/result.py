@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from neurom2.present.display import Typeset
 from neurom2.model.architecture import Architecture
 from neurom2.model.target import Target
+from neurom2.typeset import Typeset
 
 FIELDS = ("real", "complex")
 TOLERANCE = 1e-12
@@ -21,7 +21,7 @@ METHOD_FIBERS = "fibers in symmetry charts"
 @dataclass(frozen=True)
 class Membership(Typeset):
     """The answer to "is ``target`` on the neuromanifold of ``architecture`` over ``field``?" (typeset:
-    :mod:`neurom2.present.display`)."""
+    :mod:`neurom2.typeset`)."""
 
     architecture: Architecture
     target: Target
