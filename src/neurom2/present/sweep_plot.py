@@ -25,10 +25,12 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from neurom2.batch.store import ResultRow
 from neurom2.errors import InvalidOption, Neurom2Error
+
+if TYPE_CHECKING:  # the command line's startup reads VALUES without loading the store
+    from neurom2.batch.store import ResultRow
 
 VALUES = ("defect", "dim", "fills")
 """What a cell shows."""
