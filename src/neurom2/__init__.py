@@ -1,13 +1,19 @@
 """neurom2: neural networks with polynomial activations as algebraic geometry, computed with Macaulay2.
 
-Layers, in the order data flows through them::
+Layers, from the ground floor up (each imports only its own layer and those below; ``tests/test_layers.py``
+enforces it)::
 
+    errors, deadline, cost, progress, files, rationals, typeset   the ground floor (typeset: the document
+                model of results and the registry of their presenters, by class)
     model/      Architecture, Activation, AmbientSpace, Parametrization, Jacobians, Target   (networks and V)
     m2/         the Macaulay2 session, literals, the strict parser, one function per package entry point
     variety/    dimension, interpolation, implicitization, verification → Neurovariety
     real/       membership with certificates, the algebraic boundary of M(R)
-    training/   the squared loss as a distance on V
-    tasks       the registry of tasks: their options, once, for the command line and job files
+    training/   the squared loss as a distance on V;  filling/  minimal filling architectures
+    batch/      jobs, store, workers;  tasks  the registry of tasks: their options, once, for the command
+                line and job files
+    present/    text reports, typeset summaries, pictures, sweep plots (registered by result class)
+    cli, claims, doctor, and this façade
 
 Quick start::
 
