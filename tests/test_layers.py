@@ -55,6 +55,11 @@ ALLOWED: dict[tuple[str, str], str] = {
 """Known back-arrows and cycle edges ``(importer, imported)`` that other work removes; the lead removes them at merge."""
 
 
+VERSION = "__version__"
+"""``from neurom2 import __version__`` is not an import of the façade: the version lives in ``__init__.py`` by the
+project's rule (CONTRIBUTING.md), and importing any submodule runs ``__init__.py`` anyway."""
+
+
 @dataclass(frozen=True)
 class Import:
     """``importer`` imports ``imported`` (both module names) at ``line``, of a kind (see the module docstring)."""
@@ -96,7 +101,8 @@ def _walk(body: list[ast.stmt], importer: str, kind: str) -> Iterator[Import]:
         if isinstance(node, ast.Import):
             yield from (Import(importer, a.name, kind, node.lineno) for a in node.names)
         elif isinstance(node, ast.ImportFrom):
-            yield from (Import(importer, _target(node, importer, a.name), kind, node.lineno) for a in node.names)
+            yield from (Import(importer, _target(node, importer, a.name), kind, node.lineno) for a in node.names
+                        if not (node.module == "neurom2" and not node.level and a.name == VERSION))
         elif isinstance(node, ast.If) and _is_type_checking(node):
             yield from _walk(node.body, importer, "type")
             yield from _walk(node.orelse, importer, kind)
@@ -112,21 +118,15 @@ def _walk(body: list[ast.stmt], importer: str, kind: str) -> Iterator[Import]:
 
 
 def imports() -> list[Import]:
-    """Every import of a neurom2 module by a neurom2 module (``from neurom2 import __version__`` excepted: the
-    version lives in the façade by the project's rule, and every submodule import runs the façade anyway)."""
+    """Every import of a neurom2 module by a neurom2 module (but ``from neurom2 import __version__``, see
+    :data:`VERSION`)."""
     found = []
     for name, path in MODULES.items():
         tree = ast.parse(path.read_text(), str(path))
         for imp in _walk(tree.body, name, "module"):
             if imp.imported.split(".")[0] == "neurom2" and imp.imported != imp.importer:
                 found.append(imp)
-    return [imp for imp in found if not (imp.imported == "neurom2" and _imports_only_version(imp))]
-
-
-def _imports_only_version(imp: Import) -> bool:
-    tree = ast.parse(MODULES[imp.importer].read_text())
-    return all(a.name == "__version__" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
-               and node.module == "neurom2" and node.level == 0 and node.lineno == imp.line for a in node.names)
+    return found
 
 
 def layer(module: str) -> int | None:
