@@ -20,9 +20,11 @@ from matplotlib.text import Text
 
 from neurom2.batch.plot import Cell, Family, Panel, draw
 from neurom2.model.architecture import Architecture
-from neurom2.picture import POINT_STYLES, MarkedPoint, _Loss, cubic_slice_picture, landscape_picture
+from neurom2.model.space import AmbientSpace
+from neurom2.picture import POINT_STYLES, MarkedPoint, Region, _Loss, cubic_slice_picture, landscape_picture
 from neurom2.training.descent import train
 from neurom2.training.loss import random_dataset
+from neurom2.variety.implicitization import coordinate_symbols
 
 matplotlib.use("Agg")
 
@@ -93,7 +95,9 @@ def test_landscape_labels_stay_inside_apart_and_every_marker_is_explained(tmp_pa
         MarkedPoint(tuple(loss.target + np.array([0.0, 1.0, -2.0, 0.3])), "critical", "spans the plane with the saddle"),
         MarkedPoint(tuple(loss.target + np.array([0.5, 0.5, 0.5, -0.5])), "critical", "off the plane"),
     ]
-    picture = landscape_picture(tmp_path / "landscape.png", arch, data, runs, marked,
+    a, _, _, d = coordinate_symbols(AmbientSpace.of(arch))
+    made_up = Region("boundary", (a - d,), (1,))  # a made-up side to shade: only the layout is checked here
+    picture = landscape_picture(tmp_path / "landscape.png", arch, data, runs, marked, region=made_up,
                                 outcomes=["diverging", "spurious", "infimum", "diverging"])
     (figure,) = figures
     assert_legible(figure)
@@ -103,7 +107,8 @@ def test_landscape_labels_stay_inside_apart_and_every_marker_is_explained(tmp_pa
     assert any("hollow" in n for n in names)  # "off the plane" is drawn at its projection
     assert sum("training run" in n for n in names) == 3  # one per outcome
     caption = figure.axes[0].get_legend().get_title().get_text()
-    assert "projected" in caption and "not reached" in caption
+    assert "projected" in caption and "off the plane" in caption and "not reached" in caption
+    assert "not reached" in names
     labels = [t.get_text() for t in figure.axes[0].texts]
     assert "A⁺B\nthe minimum, at A⁺B, a long label to stack" in labels  # one label per place, not overprinted
 

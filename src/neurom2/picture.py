@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -335,9 +336,7 @@ def landscape_picture(path: Path, architecture: Architecture, dataset, runs: Seq
     axes.set_title(f"σ = {architecture.activation}, widths ({widths}), {len(dataset)} data points: "
                    f"the loss L over a plane of V\nthrough A⁺B and {len(through)} marked point(s); "
                    "filled markers: on the plane, hollow: projected onto it", fontsize=9)
-    caption = ("Shading: M(R) on this plane only.  Paths: the functions c(θₖ) ∈ V of the runs, projected onto\n"
-               "the plane; they lie on M(R) but mostly off the plane, so their shadows may cross 'not reached'.")
-    _legend_below(axes, [h for h, _ in legend], [t for _, t in legend], caption if runs else None)
+    _legend_below(axes, [h for h, _ in legend], [t for _, t in legend], _caption(region) if runs else None)
     drawn: dict[str, list[np.ndarray]] = {}
     for collection in axes.collections:
         if collection.get_gid():
@@ -348,6 +347,18 @@ def landscape_picture(path: Path, architecture: Architecture, dataset, runs: Seq
     plt.close(figure)
     return LandscapePicture(path, plane, through, points, {k: np.concatenate(v) for k, v in drawn.items()}, len(runs),
                             region.describe() if region is not None else "M(R) not drawn")
+
+
+def _caption(region: Region | None) -> str:
+    """What the training paths are, and why they may leave what is drawn of M(R)."""
+    paths = "Paths: the functions c(θₖ) ∈ V of the runs, projected onto the plane; they lie on M(R) but mostly off the plane"
+    if region is None:
+        text = paths + "."
+    elif region.kind == "boundary":
+        text = "Shading: M(R) on this plane only.  " + paths + ", so their shadows may cross 'not reached'."
+    else:
+        text = paths + ", so their shadows may leave the curve M ∩ plane."
+    return textwrap.fill(text, 100)
 
 
 def _coordinates(plane: Plane, point) -> tuple[float, float]:
