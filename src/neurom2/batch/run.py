@@ -31,8 +31,8 @@ from typing import Any, TextIO
 
 from neurom2.batch.execute import STATUSES, Outcome
 from neurom2.batch.jobs import Job
-from neurom2.batch.progress import Progress, duration
 from neurom2.batch.store import ResultStore
+from neurom2.progress import Bar, duration
 
 STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 GROUP_SECONDS = 0.2
@@ -98,7 +98,7 @@ class _Group:
     in groups, and a kill loses at most the group not yet committed (at most about GROUP_SECONDS of work,
     plus the backend's poll interval)."""
 
-    def __init__(self, store: ResultStore, summary: BatchSummary, bar: Progress) -> None:
+    def __init__(self, store: ResultStore, summary: BatchSummary, bar: Bar) -> None:
         self.store, self.summary, self.bar = store, summary, bar
         self.pending: list[tuple[Job, Outcome]] = []
         self.committed = time.monotonic()
@@ -274,7 +274,7 @@ def run_batch(
             else LocalPool(workers)
         summary = BatchSummary(str(results.path), backend.describe(), len(plan.jobs), plan.duplicates, plan.skipped)
         pending, unique = plan.pending, plan.jobs
-        bar = Progress(len(pending), stream, enabled=progress)
+        bar = Bar(len(pending), STATUSES, stream, enabled=progress)
         signals = _StopSignals()
         outcomes = backend.run(pending)
         try:

@@ -179,7 +179,10 @@ class FrontierSearch:
         changed = True
         while changed:
             changed = False
-            for corner in list(self.staircase.corners):
+            corners = list(self.staircase.corners)
+            for k, corner in enumerate(corners, start=1):
+                progress.stage(f"round {self.oracle.rounds + 1}",
+                               f"bounds below corner {k} of {len(corners)}, {len(self.candidates)} candidates so far")
                 if corner in self.staircase.corners and self.plausible(corner):
                     candidate = self.descend(corner)
                     self.candidates.add(candidate)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -90,24 +91,23 @@ def cubic_slice_picture(path: Path, session: Macaulay2Session | None = None, ext
         target = f"x^3 + ({point[0]})*x^2*y + ({point[1]})*x*y^2"
         decided.append((*point, decide_membership(arch, target, "real", session=session).member))
 
-    figure, axes = plt.subplots(figsize=(6.4, 5.6), dpi=110)
+    figure, axes = plt.subplots(figsize=(6.4, 6.4), dpi=110, layout="constrained")
     axes.contourf(bb, cc, reached.astype(float), levels=[-0.5, 0.5, 1.5], colors=["#f4c7c3", "#b7e1cd"])
     axes.contour(bb, cc, values, levels=[0], colors="black", linewidths=1.6)
     for bv, cv, member in decided:
         style = {True: ("o", "#137333", "reached (exact weights)"), False: ("X", "#a50e0e", "not reached (certificate)"),
                  None: ("s", "gray", "undecided")}[member]
         axes.scatter([float(bv)], [float(cv)], marker=style[0], color=style[1], s=70, zorder=3, label=style[2])
-    axes.annotate("x³ − xy²", (0, -1), textcoords="offset points", xytext=(8, -14))
     handles, labels = axes.get_legend_handles_labels()
     unique = dict(zip(labels, handles))
     proxies = [plt.Rectangle((0, 0), 1, 1, color="#b7e1cd"), plt.Rectangle((0, 0), 1, 1, color="#f4c7c3"),
                plt.Line2D([], [], color="black")]
     names = ["M(R): reached", "not reached", f"boundary ${sympy.latex(sympy.factor(on_slice))} = 0$", *unique]
-    axes.legend(proxies + list(unique.values()), names, loc="lower left", fontsize=8)
+    _legend_below(axes, proxies + list(unique.values()), names)
     axes.set_xlabel("B  (coefficient of x²y)")
     axes.set_ylabel("C  (coefficient of xy²)")
     axes.set_title("σ = x³, widths (2,2,1): the slice x³ + B x²y + C xy² of R[x,y]₃", fontsize=10)
-    figure.tight_layout()
+    _place_labels(figure, axes, [axes.annotate("x³ − xy²", (0, -1), xytext=(8, -14), textcoords="offset points", fontsize=8)])
     path = Path(path)
     figure.savefig(path)
     plt.close(figure)
@@ -315,15 +315,16 @@ def landscape_picture(path: Path, architecture: Architecture, dataset, runs: Seq
                          np.linspace(centre[1] - half, centre[1] + half, resolution))
     grid = plane.point(ss, tt)
 
-    figure, axes = plt.subplots(figsize=(7.2, 6.2), dpi=110)
+    figure, axes = plt.subplots(figsize=(7.2, 7.4), dpi=110, layout="constrained")
     legend = _draw_region(plt, axes, region, AmbientSpace.of(architecture), ss, tt, grid) if region is not None else []
     values = loss(grid)
     levels = values.min() + (values.max() - values.min()) * np.linspace(0.03, 1, 14) ** 2
     contours = axes.contour(ss, tt, values, levels=levels, colors="#5f6368", linewidths=0.7, alpha=0.8)
-    axes.clabel(contours, contours.levels[::3], fmt="%.4g", fontsize=7)
-    legend.append((plt.Line2D([], [], color="#5f6368", linewidth=0.7), "loss L (contours)"))
+    contour_labels = axes.clabel(contours, contours.levels[::3], fmt="%.4g", fontsize=7)
+    legend.append((plt.Line2D([], [], color="#5f6368", linewidth=0.7), "loss L (contours, labelled by value)"))
     legend += _draw_runs(plt, axes, plane, runs, outcomes)
-    legend += _draw_points(plt, axes, points)
+    point_legend, labels = _draw_points(plt, axes, points)
+    legend += point_legend
     axes.set_xlim(ss.min(), ss.max())
     axes.set_ylim(tt.min(), tt.max())
     axes.set_aspect("equal")
@@ -332,20 +333,32 @@ def landscape_picture(path: Path, architecture: Architecture, dataset, runs: Seq
     axes.set_ylabel(f"t ({unit} coordinate on the plane)")
     through = tuple(candidates[i].label for i in plane.through)
     widths = ",".join(map(str, architecture.widths))
-    axes.set_title(f"σ = {architecture.activation}, widths ({widths}), {len(dataset)} data points\n"
-                   f"the loss L over a plane of V through A⁺B and {len(through)} marked point(s); "
-                   "filled: on the plane, hollow: projected", fontsize=9)
-    axes.legend([h for h, _ in legend], [t for _, t in legend], loc="best", fontsize=7, framealpha=0.85)
+    axes.set_title(f"σ = {architecture.activation}, widths ({widths}), {len(dataset)} data points: "
+                   f"the loss L over a plane of V\nthrough A⁺B and {len(through)} marked point(s); "
+                   "filled markers: on the plane, hollow: projected onto it", fontsize=9)
+    _legend_below(axes, [h for h, _ in legend], [t for _, t in legend], _caption(region) if runs else None)
     drawn: dict[str, list[np.ndarray]] = {}
     for collection in axes.collections:
         if collection.get_gid():
             drawn.setdefault(collection.get_gid(), []).append(np.asarray(collection.get_offsets()))
-    figure.tight_layout()
+    _place_labels(figure, axes, labels, contour_labels)
     path = Path(path)
     figure.savefig(path)
     plt.close(figure)
     return LandscapePicture(path, plane, through, points, {k: np.concatenate(v) for k, v in drawn.items()}, len(runs),
                             region.describe() if region is not None else "M(R) not drawn")
+
+
+def _caption(region: Region | None) -> str:
+    """What the training paths are, and why they may leave what is drawn of M(R)."""
+    paths = "Paths: the functions c(θₖ) ∈ V of the runs, projected onto the plane; they lie on M(R) but mostly off the plane"
+    if region is None:
+        text = paths + "."
+    elif region.kind == "boundary":
+        text = "Shading: M(R) on this plane only.  " + paths + ", so their shadows may cross 'not reached'."
+    else:
+        text = paths + ", so their shadows may leave the curve M ∩ plane."
+    return textwrap.fill(text, 100)
 
 
 def _coordinates(plane: Plane, point) -> tuple[float, float]:
@@ -361,29 +374,106 @@ def _draw_runs(plt, axes, plane: Plane, runs: Sequence, outcomes: Sequence[str])
         track = plane.coordinates(np.array(run.path))
         axes.plot(track[:, 0], track[:, 1], color=colour, linewidth=0.9, alpha=0.7)
         axes.scatter(track[-1:, 0], track[-1:, 1], color=colour, s=14, zorder=4, gid="path end")
-    return [(plt.Line2D([], [], color=OUTCOME_COLOURS.get(o, "#1a73e8")), f"training run: {o or 'path'}")
-            for o in dict.fromkeys(labelled)]
+    return [(plt.Line2D([], [], color=OUTCOME_COLOURS.get(o, "#1a73e8"), marker="o", markersize=3),
+             f"training run c(θₖ), projected, • its end: {o or 'path'}") for o in dict.fromkeys(labelled)]
 
 
-def _draw_points(plt, axes, points: Sequence[DrawnPoint]) -> list[tuple[object, str]]:
-    """The marked points by kind (gid = the kind), filled when on the plane, hollow when projected; labels of
-    points at one place (the infimum at a critical point) stacked, not overprinted."""
+def _draw_points(plt, axes, points: Sequence[DrawnPoint]) -> tuple[list[tuple[object, str]], list]:
+    """The marked points by kind (gid = the kind), filled when on the plane, hollow when projected, and their
+    labels: one annotation per place (the labels of points within 2% of the view at one place are its lines),
+    to be placed by :func:`_place_labels`.  Returns the legend entries and the annotations."""
     legend = []
-    labelled: list[tuple[float, float]] = []
+    hollow = False
     span = max((abs(p.s) + abs(p.t) for p in points), default=1.0) or 1.0
+    places: list[tuple[float, float, list[str]]] = []
     for kind, (marker, colour, size, name) in POINT_STYLES.items():
         chosen = [p for p in points if p.kind == kind]
         if not chosen:
             continue
         filled = [colour if p.off_plane <= 1e-6 * max(1.0, abs(p.s) + abs(p.t)) else "none" for p in chosen]
+        hollow = hollow or "none" in filled
         axes.scatter([p.s for p in chosen], [p.t for p in chosen], marker=marker, s=size, zorder=5, linewidths=1.4,
                      facecolors=filled, edgecolors=colour, gid=kind)
         for p in chosen:
-            below = sum(1 for s, t in labelled if abs(s - p.s) + abs(t - p.t) <= 0.02 * span)
-            axes.annotate(p.label, (p.s, p.t), textcoords="offset points", xytext=(6, 5 - 9 * below), fontsize=7)
-            labelled.append((p.s, p.t))
+            near = [place for place in places if abs(place[0] - p.s) + abs(place[1] - p.t) <= 0.02 * span]
+            if near:
+                near[0][2].append(p.label)
+            else:
+                places.append((p.s, p.t, [p.label]))
         legend.append((plt.Line2D([], [], marker=marker, color=colour, linestyle=""), name))
-    return legend
+    if hollow:
+        legend.append((plt.Line2D([], [], marker="o", color="#5f6368", markerfacecolor="none", linestyle=""),
+                       "hollow: a point off the plane, drawn at its projection"))
+    labels = [axes.annotate("\n".join(lines), (s, t), xytext=(6, 4), textcoords="offset points", fontsize=7, zorder=6,
+                            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.75, "linewidth": 0})
+              for s, t, lines in places]
+    return legend, labels
+
+
+def _legend_below(axes, handles: Sequence, names: Sequence[str], caption: str | None = None) -> None:
+    """The legend under the axes, in two columns, with ``caption`` as its title (the figure must use the
+    constrained layout, which makes room for it)."""
+    legend = axes.legend(handles, names, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=2, fontsize=7.5,
+                         frameon=False, title=caption, title_fontsize=7.5)
+    legend.get_title().set_multialignment("left")
+
+
+OFFSETS = ((6, 4, "left", "bottom"), (6, -4, "left", "top"), (-6, 4, "right", "bottom"), (-6, -4, "right", "top"),
+           (0, 9, "center", "bottom"), (0, -9, "center", "top"), (10, 0, "left", "center"), (-10, 0, "right", "center"))
+"""Where a point label may go (offset in points, alignment), in order of preference."""
+
+
+def _place_labels(figure, axes, labels: Sequence, obstacles: Sequence = ()) -> None:
+    """Put each point label at the first of :data:`OFFSETS` where it lies inside the axes and clear of the
+    labels placed before it and of ``obstacles`` (contour labels); when only a place clear of the labels
+    exists, the obstacles in its way are removed, and when none exists, the label's font shrinks down to 5 pt
+    before it takes the place that overlaps least.  Runs the layout first (positions are in pixels)."""
+    for label in labels:
+        label.set_in_layout(False)  # placed inside the axes below, after the layout
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    frame = axes.get_window_extent(renderer)
+    placed: list = []
+    obstacles = list(obstacles)
+
+    def clashes(box, others) -> list:
+        return [o for o in others if box.overlaps(o.get_window_extent(renderer))]
+
+    def inside(box) -> bool:
+        return frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+
+    for label in labels:
+        best: tuple[float, tuple, list] | None = None
+        while best is None or (best[0] > 0 and label.get_fontsize() > 5):
+            if best is not None:
+                label.set_fontsize(label.get_fontsize() - 1)
+            best = None
+            for dx, dy, ha, va in OFFSETS:
+                label.xyann = (dx, dy)
+                label.set_horizontalalignment(ha)
+                label.set_verticalalignment(va)
+                box = label.get_window_extent(renderer)
+                badness = (0 if inside(box) else 2) + (1 if clashes(box, placed) else 0)
+                in_way = clashes(box, obstacles)
+                key = (badness, len(in_way))
+                if best is None or key < (best[0], len(best[2])):
+                    best = (badness, (dx, dy, ha, va), in_way)
+                if key == (0, 0):
+                    break
+        dx, dy, ha, va = best[1]
+        label.xyann = (dx, dy)
+        label.set_horizontalalignment(ha)
+        label.set_verticalalignment(va)
+        for obstacle in best[2]:
+            obstacle.remove()
+            obstacles.remove(obstacle)
+        placed.append(label)
+    for obstacle in list(obstacles):  # contour labels that leave the axes or overprint one another
+        others = [o for o in obstacles if o is not obstacle]
+        box = obstacle.get_window_extent(renderer)
+        if not inside(box) or clashes(box, others):
+            obstacle.remove()
+            obstacles.remove(obstacle)
 
 
 def _distinct_ends(runs: Sequence) -> list[tuple[tuple[float, ...], int]]:

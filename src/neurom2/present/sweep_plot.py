@@ -11,7 +11,7 @@ widths (the *axes*, hidden layers 1 and 2 by default; one row for one hidden lay
 
 and in every panel the cells that fill are hatched, the border between filling and non-filling cells
 is drawn, and the *filling frontier*, the minimal filling widths among the cells (no other filling cell
-is narrower in both axes), is starred.  Failed or timed-out jobs are grey with their status; widths not
+is narrower in both axes), is starred.  Failed or timed-out jobs are grey, marked F or T; widths not
 in the store are left blank.  What the numbers prove is what the stored results say (``proved`` and
 ``error_bound`` of each ``dim`` result); the plot shows the numbers only.
 
@@ -37,6 +37,15 @@ VALUES = ("defect", "dim", "fills")
 SUFFIXES = (".png", ".svg", ".pdf")
 MAX_PANELS = 40
 """More families than this are refused: narrow the selection with the filters."""
+COLUMNS = 2
+"""Panels per row: two keep the figure narrow enough to be shown at its size in a README (about 750 px)."""
+FONT_SIZE = 9
+"""Points; at :data:`DPI` and two columns the text stays at least 8 pt where the figure is shown at its size."""
+DPI = 110
+MAX_TICKS = 8
+"""Width ticks per axis, at most."""
+STATUS_MARKS = {"failed": "F", "timeout": "T"}
+"""What a grey cell shows (a letter fits a cell; the legend says what it means)."""
 TASKS = ("dim", "implicit")
 """Tasks whose results have a dimension."""
 
@@ -87,7 +96,7 @@ class Cell:
 
     def label(self, what: str) -> str:
         if self.status != "done":
-            return self.status
+            return STATUS_MARKS.get(self.status, "?")
         return {"defect": str(self.defect), "dim": str(self.dim), "fills": "yes" if self.fills else "no"}[what]
 
 
@@ -185,13 +194,13 @@ def draw(chosen: list[Panel], path: Path, what: str = "defect") -> Path:
     except ImportError:
         raise Neurom2Error("plots need matplotlib: pip install 'neurom2[plot]'") from None
 
-    columns = min(4, len(chosen))
+    columns = min(COLUMNS, len(chosen))
     rows = math.ceil(len(chosen) / columns)
     values = [v for p in chosen for c in p.cells.values() if (v := c.value(what)) is not None]
     top = max([1.0, *values]) if what == "defect" else 1.0
     colormap = {"defect": "Oranges", "dim": "viridis", "fills": "RdYlGn"}[what]
-    with plt.rc_context({"svg.fonttype": "none", "font.size": 8}):
-        figure, grid = plt.subplots(rows, columns, figsize=(3.2 * columns, 3.0 * rows), squeeze=False,
+    with plt.rc_context({"svg.fonttype": "none", "font.size": FONT_SIZE}):
+        figure, grid = plt.subplots(rows, columns, figsize=(3.4 * columns, 3.1 * rows + 0.6), squeeze=False,
                                     layout="constrained")
         image = None
         for axes, panel in zip(grid.flat, chosen):
@@ -200,9 +209,15 @@ def draw(chosen: list[Panel], path: Path, what: str = "defect") -> Path:
             axes.set_visible(False)
         label = {"defect": "defect = expected dim − dim M", "dim": "dim M / dim V", "fills": "fills V (1) or not (0)"}[what]
         if image is not None:
-            figure.colorbar(image, ax=list(grid.flat), shrink=0.8, label=label)
-        figure.suptitle(f"{label}; hatched: fills V; ★ filling frontier (minimal filling widths)", fontsize=9)
-        figure.savefig(path, bbox_inches="tight", dpi=110)
+            figure.colorbar(image, ax=list(grid.flat), shrink=0.6, label=label, location="bottom", aspect=40)
+        proxies = [Rectangle((0, 0), 1, 1, fill=False, hatch="//", edgecolor="#1b5e20", linewidth=0),
+                   plt.Line2D([], [], color="black", linewidth=2),
+                   plt.Line2D([], [], marker="*", markersize=10, color="#1b5e20", markeredgecolor="white", linestyle=""),
+                   Rectangle((0, 0), 1, 1, color="#bbbbbb")]
+        figure.legend(proxies, ["fills V (dim M = dim V)", "border of the filling cells",
+                                "filling frontier: minimal filling widths", "failed (F) or timed out (T)"],
+                      loc="outside upper center", ncol=2, frameon=False)
+        figure.savefig(path, bbox_inches="tight", dpi=DPI)
         plt.close(figure)
     return path
 
@@ -227,7 +242,7 @@ def _heatmap(axes: Any, panel: Panel, what: str, top: float, colormap: str, Rect
         if (x, y) in filling:
             axes.add_patch(Rectangle((x - 0.5, yy - 0.5), 1, 1, fill=False, hatch="//", edgecolor="#1b5e20", linewidth=0))
         if small:
-            axes.text(x, yy, cell.label(what), ha="center", va="center", fontsize=7)
+            axes.text(x, yy, cell.label(what), ha="center", va="center")
     for x, y in panel.cells:  # the border between filling and non-filling neighbours
         for dx, dy in ((1, 0), (0, 1)):
             if y is None and dy:
@@ -239,15 +254,21 @@ def _heatmap(axes: Any, panel: Panel, what: str, top: float, colormap: str, Rect
                 axes.plot(*ends, color="black", linewidth=2)
     for x, y in panel.frontier():
         axes.plot([x - 0.3], [(y or 1) + 0.3], marker="*", markersize=10, color="#1b5e20", markeredgecolor="white")
-    axes.set_title(panel.family.title(separator="\n"), fontsize=7)
-    axes.set_xticks(xs)
+    axes.set_title(panel.family.title(separator="\n"))
+    axes.set_xticks(_ticks(xs))
     axes.set_xlabel(f"width of hidden layer {panel.axes[0]}")
     if ys == (None,):
         axes.set_yticks([])
     else:
-        axes.set_yticks(ys)
+        axes.set_yticks(_ticks(ys))
         axes.set_ylabel(f"width of hidden layer {panel.axes[1]}")
     return image
+
+
+def _ticks(widths: tuple[Any, ...]) -> list[int]:
+    """At most :data:`MAX_TICKS` of the widths, evenly spaced, the first and (if it fits the step) the last."""
+    step = math.ceil(len(widths) / MAX_TICKS)
+    return list(widths[::step])
 
 
 __all__ = ["MAX_PANELS", "SUFFIXES", "VALUES", "Cell", "Family", "Panel", "check_output", "draw", "panels", "select"]

@@ -41,6 +41,7 @@ from typing import Any
 import flint
 import numpy as np
 
+from neurom2 import progress
 from neurom2.deadline import Deadline
 from neurom2.errors import Macaulay2Timeout
 from neurom2.m2 import package
@@ -128,7 +129,10 @@ class StratumReach:
             return [Reach(False, "no network is a smooth point of this stratum",
                           detail=f"in each of the {len(charts)} covering charts, the networks on V(P) lie in its singular "
                                  "locus (saturations in the weights, exact; over C)") for _ in points]
-        result = [self.settle(p, generators, charts) for p in points]
+        result = []
+        for k, p in enumerate(points):
+            progress.step(k, len(points), "critical points")
+            result.append(self.settle(p, generators, charts))
         pending = [k for k, r in enumerate(result) if r.member is None]
         if pending:
             found, undecided = self.pulled_back(points, meeting, generators, combinations, metric)

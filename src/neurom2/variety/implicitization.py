@@ -41,6 +41,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from math import comb
 
 import sympy
 
@@ -309,7 +310,8 @@ def _interpolate(arch: Architecture, space: AmbientSpace, dim: Dimension, max_de
             if not (auto and pieces):
                 raise
             break
-        progress.stage("implicit", f"interpolating the equations of degree {degree}")
+        progress.stage("implicit", f"interpolating the equations of degree {degree} "
+                       f"({comb(space.dim + degree - 1, degree)} candidate monomials)")
         piece = equations_of_degree(arch, degree, seed=seed, sampler=sampler)
         pieces.append(piece)
         if not piece.basis:

@@ -34,6 +34,7 @@ from math import comb, gcd, isqrt, lcm
 import flint
 import numpy as np
 
+from neurom2 import progress
 from neurom2.cost import Estimate
 from neurom2.errors import InterpolationFailed
 from neurom2.model.architecture import Architecture
@@ -272,7 +273,10 @@ def equations_of_degree(arch: Architecture, degree: int, seed: int = 0, sampler:
         primes_used.append(p)
         powers = _powers(points, degree, p)
         pending = [c for c in classes if not c.stable]
+        done = 0
         for chunk in _chunks(pending):
+            progress.step(done, len(pending), f"multidegree classes modulo {p}")
+            done += len(chunk)
             exponents = [e for c in chunk for e in c.exponents]
             rows = max(len(c.exponents) for c in chunk) + EXTRA_SAMPLES
             values = _monomial_values(powers, exponents, rows, p)
