@@ -179,7 +179,7 @@ def test_dimension_display_states_the_proof_or_the_error_bound():
 
 @pytest.mark.parametrize("field", ["real", "complex"])
 def test_membership_display_typesets_the_target_and_the_answer(field):
-    result = decide_membership(Architecture.create("2,2,1", "x^3"), "x^3 - x*y^2", field)
+    result = decide_membership("2,2,1", "x^3", target="x^3 - x*y^2", field=field)
     latex = result.to_latex()
     target = re.search(r"t = (.*?) \\\\", latex)[1]
     x1, x2 = sympy.symbols("x_{1} x_{2}")

@@ -91,7 +91,7 @@ def test_count_is_checked_modulo_primes_and_numerically_and_points_satisfy_the_e
     arch = Architecture.create("2,1,1", "x^2")  # quadratic forms of rank ≤ 1: a cone over a conic
     space = AmbientSpace.of(arch)
     data = Dataset.random(arch, 7, seed=3)
-    result = landscape(arch, data, session=session)
+    result = landscape(arch, dataset=data, session=session)
     counts = result.counts
     assert counts.proved and counts.learning_degree == counts.degree
     assert [m.degree for m in counts.modular] == [counts.learning_degree] * 2
@@ -112,7 +112,7 @@ def test_count_is_checked_modulo_primes_and_numerically_and_points_satisfy_the_e
 def test_a_filling_network_has_learning_degree_one_and_reaches_u(session):
     arch = Architecture.create("2,2,1", "x^2")  # fills R[x,y]_2 over the reals
     data = Dataset.random(arch, 8, seed=1)
-    result = landscape(arch, data, session=session)
+    result = landscape(arch, dataset=data, session=session)
     (point,) = result.critical_points
     u = data.u(arch)
     assert result.learning_degree == 1 and point.coefficients == tuple(str(u[i, 0]) for i in range(3))
@@ -125,7 +125,7 @@ def test_a_filling_network_has_learning_degree_one_and_reaches_u(session):
 def test_a_filling_linear_network_is_settled_without_macaulay2():
     arch = Architecture.create("2,2,2", "x")  # 2 × 2 matrices of rank ≤ 2: all of V
     data = Dataset.random(arch, 5, seed=3)
-    result = landscape(arch, data)  # no session given: one would be started only if a step needed Macaulay2
+    result = landscape(arch, dataset=data)  # no session given: one would be started only if a step needed Macaulay2
     (point,) = result.critical_points
     u = data.u(arch)
     assert result.learning_degree == 1 and point.reached and result.m2_version is None
@@ -162,7 +162,7 @@ def test_linear_strata_are_the_singular_loci_macaulay2_computes(session, bias):
 def test_too_few_points_give_an_affine_space_of_minimizers(session):
     arch = Architecture.create("2,2,1", "x^2")
     data = Dataset.random(arch, 2, seed=2)  # |S| = 2 < N = 3: G has rank 2
-    result = landscape(arch, data, session=session)
+    result = landscape(arch, dataset=data, session=session)
     minimizers = result.minimizers
     a = data.A(arch)
     assert result.metric_rank == a.rank() < 3 and result.learning_degree is None
@@ -177,7 +177,7 @@ def test_x3_data_at_x3_minus_xy2_have_an_unattained_infimum(session):
     arch = Architecture.create("2,2,1", "x^3")
     space = AmbientSpace.of(arch)
     data = dataset_with_target(space, Dataset.random(arch, 8, seed=5).inputs, [1, 0, -1, 0])  # A⁺B = x³ − xy²
-    result = landscape(arch, data, session=session)
+    result = landscape(arch, dataset=data, session=session)
     (u,) = result.critical_points
     assert u.coefficients == ("1", "0", "-1", "0") and u.reached is False
     infimum = result.infimum
@@ -333,7 +333,7 @@ def partial_svd_points(arch: Architecture, data: Dataset) -> list[tuple[float, n
 def test_linear_landscapes_are_eckart_young_after_whitening_without_macaulay2(widths, n_points):
     arch = Architecture.create(widths, "x")
     data = Dataset.random(arch, n_points, seed=2)
-    result = landscape(arch, data)
+    result = landscape(arch, dataset=data)
     m, r = min(arch.input_dim, arch.output_dim), min(arch.widths)
     assert result.m2_version is None and result.seconds < 1.0
     assert result.learning_degree == len(result.critical_points) == comb(m, r) and result.counts.proved
@@ -354,7 +354,7 @@ def test_linear_eckart_young_points_are_the_lagrange_ideals_critical_points(sess
     space = AmbientSpace.of(arch)
     data = Dataset.random(arch, 11, seed=5)
     lagrange = critical_set(session, generators(arch, session), Metric.of(space, data))
-    closed = landscape(arch, data)
+    closed = landscape(arch, dataset=data)
     assert lagrange.count == closed.learning_degree
     ordered = [sorted(points, key=lambda p: p.loss) for points in (lagrange.points, closed.critical_points)]
     for ours, theirs in zip(*ordered):
@@ -367,7 +367,7 @@ def test_linear_eckart_young_is_exact_over_qq_when_the_spectrum_is_rational():
     arch = Architecture.create("2,1,2", "x")
     # Q = I (the unit vectors) and T = diag(3, 1): K = T Q Tᵀ = diag(9, 1); rank 1: keep 3 (loss 1) or 1 (loss 9)
     data = Dataset.from_pairs([((1, 0), (3, 0)), ((0, 1), (0, 1))])
-    result = landscape(arch, data)
+    result = landscape(arch, dataset=data)
     assert [(p.coefficients, p.loss_interval, p.type) for p in result.critical_points] == [
         (("3", "0", "0", "0"), "1", "minimum"), (("0", "0", "0", "1"), "9", "saddle")]
     assert result.infimum.interval == "1" and result.infimum.attained
@@ -376,7 +376,7 @@ def test_linear_eckart_young_is_exact_over_qq_when_the_spectrum_is_rational():
 def test_a_repeated_singular_value_is_reported_and_the_infimum_still_given():
     arch = Architecture.create("2,1,2", "x")
     # Q = I, T = I: singular values 1, 1; every rank-1 orthogonal projector P is a best approximation, ‖I − P‖² = 1
-    result = landscape(arch, Dataset.from_pairs([((1, 0), (1, 0)), ((0, 1), (0, 1))]))
+    result = landscape(arch, dataset=Dataset.from_pairs([((1, 0), (1, 0)), ((0, 1), (0, 1))]))
     assert result.learning_degree is None and result.critical_points == () and not result.counts.proved
     assert any("repeated or zero squared singular values" in note for note in result.notes)
     assert result.infimum.attained and result.infimum.interval == "1"

@@ -33,7 +33,7 @@ QUADRATIC = Architecture.create("2,2,1", "x^2")
 
 
 def member(arch: Architecture, target: str, field: str = "real", **options):
-    return decide_membership(arch, target, field, timeout=60, **options)
+    return decide_membership(arch, target=target, field=field, timeout=60, **options)
 
 
 def network_polynomials(arch: Architecture, weights) -> tuple[list[sympy.Expr], tuple[sympy.Symbol, ...]]:
@@ -345,7 +345,7 @@ def test_bad_targets_exit_2_with_a_one_line_message(capsys, text, fragment):
 def test_bad_field_is_a_usage_error(capsys):
     assert main(["member", "--target", "x^2", "--field", "rational"]) == 2
     with pytest.raises(ValueError):
-        decide_membership(QUADRATIC, "x^2", "rational")
+        decide_membership(QUADRATIC, target="x^2", field="rational")
 
 
 # --- the command line ------------------------------------------------------------------------------------------
@@ -415,7 +415,7 @@ def test_the_chart_count_of_the_size_guard_is_the_number_of_charts(widths, activ
 def test_too_many_charts_are_refused_with_the_estimate_unless_forced():
     arch = Architecture.create("12,12,12,1", "x^2")
     with pytest.raises(TooExpensive, match="covering charts"):
-        decide_membership(arch, "x1^4")
+        decide_membership(arch, target="x1^4")
 
 
 def test_real_roots_are_counted_alike_by_sturm_arb_and_sympy():

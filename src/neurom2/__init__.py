@@ -15,12 +15,18 @@ enforces it)::
     present/    text reports, typeset summaries, pictures, sweep plots (registered by result class)
     cli, claims, doctor, and this façade
 
-Quick start::
+Quick start: every entry point takes the network first, as an :class:`Architecture` or as widths with an
+activation, and everything else by keyword, named like the command line's options::
 
-    >>> from neurom2 import Architecture, implicitize
-    >>> variety = implicitize(Architecture.create("3,2,3", "x"))
+    >>> from neurom2 import implicitize, dimension
+    >>> variety = implicitize("3,2,3", "x")
     >>> variety.dim, variety.degree
     (8, 3)
+    >>> dimension("3,2,1", "x^2").dim
+    5
+
+The entry points: :func:`implicitize`, :func:`dimension`, :func:`decide_membership`, :func:`landscape`
+(with a :class:`Dataset`), :func:`minimal_filling`; every error they raise is a :class:`Neurom2Error`.
 
 The names below are imported on first use, so ``import neurom2`` is cheap and the command line loads only
 what its task needs.
@@ -45,6 +51,11 @@ _WHERE = {
     "implicitize": "neurom2.variety.implicitization",
     "Membership": "neurom2.real.membership",
     "decide_membership": "neurom2.real.membership",
+    "Dataset": "neurom2.training.dataset",
+    "Landscape": "neurom2.training.landscape",
+    "landscape": "neurom2.training.landscape",
+    "FillingResult": "neurom2.filling.certificates",
+    "minimal_filling": "neurom2.filling.search",
     **{name: "neurom2.errors" for name in (
         "Neurom2Error", "InvalidInput", "InvalidArchitecture", "InvalidActivation", "InvalidTarget", "InvalidOption",
         "InvalidDataset", "TooExpensive", "TimeLimitExceeded", "Macaulay2Crashed", "Macaulay2Error",
@@ -53,11 +64,11 @@ _WHERE = {
 }
 
 __all__ = [
-    "Activation", "AmbientSpace", "Architecture", "Dimension", "InvalidActivation", "InvalidArchitecture",
-    "InvalidDataset", "InvalidInput", "InvalidOption", "InvalidTarget", "Macaulay2Crashed", "Macaulay2Error",
-    "Macaulay2NotFound", "Macaulay2OutputError", "Macaulay2Timeout", "Membership", "Neurom2Error", "Neurovariety",
-    "Parametrization", "Target", "TimeLimitExceeded", "TooExpensive", "VerificationError", "decide_membership",
-    "dimension", "implicitize",
+    "Activation", "AmbientSpace", "Architecture", "Dataset", "Dimension", "FillingResult", "InvalidActivation",
+    "InvalidArchitecture", "InvalidDataset", "InvalidInput", "InvalidOption", "InvalidTarget", "Landscape",
+    "Macaulay2Crashed", "Macaulay2Error", "Macaulay2NotFound", "Macaulay2OutputError", "Macaulay2Timeout",
+    "Membership", "Neurom2Error", "Neurovariety", "Parametrization", "Target", "TimeLimitExceeded", "TooExpensive",
+    "VerificationError", "decide_membership", "dimension", "implicitize", "landscape", "minimal_filling",
 ]
 
 
@@ -91,12 +102,16 @@ if TYPE_CHECKING:
         TooExpensive,
         VerificationError,
     )
+    from neurom2.filling.certificates import FillingResult
+    from neurom2.filling.search import minimal_filling
     from neurom2.model.activation import Activation
     from neurom2.model.architecture import Architecture
     from neurom2.model.parametrization import Parametrization
     from neurom2.model.space import AmbientSpace
     from neurom2.model.target import Target
     from neurom2.real.membership import Membership, decide_membership
+    from neurom2.training.dataset import Dataset
+    from neurom2.training.landscape import Landscape, landscape
     from neurom2.variety.dimension import Dimension, dimension
     from neurom2.variety.implicitization import implicitize
     from neurom2.variety.neurovariety import Neurovariety

@@ -335,7 +335,7 @@ def _x2_fills(session: Macaulay2Session) -> Evidence:
     variety = implicitize(arch, session=session)
     # M is invariant under x ↦ g x (W1 ↦ W1 g) and under positive scaling (W2 ↦ λ W2), so reaching one
     # quadric per orbit (signatures (2,0), (0,2), (1,1), (1,0), (0,1), (0,0)) reaches all of R[x,y]_2.
-    answers = {target: decide_membership(arch, target, "real", session=session) for target in QUADRIC_ORBITS}
+    answers = {target: decide_membership(arch, target=target, field="real", session=session) for target in QUADRIC_ORBITS}
     reached = all(a.member is True and a.exact for a in answers.values())
     summary = (
         f"Zariski: ideal zero, dim {variety.dim} = dim V; reals: M is GL2(R)-invariant and each of the 6 orbits "
@@ -354,8 +354,8 @@ def _x3(session: Macaulay2Session) -> Evidence:
     arch = Architecture.create("2,2,1", "x^3")
     variety = implicitize(arch, session=session)
     target = "x^3 - x*y^2"
-    real = decide_membership(arch, target, "real", session=session)
-    complex_ = decide_membership(arch, target, "complex", session=session)
+    real = decide_membership(arch, target=target, field="real", session=session)
+    complex_ = decide_membership(arch, target=target, field="complex", session=session)
     boundary = algebraic_boundary(arch, session, seed=19)
     rng = random.Random(19)
     # the other side of the boundary is unreached: random cubics with three real roots
@@ -363,7 +363,7 @@ def _x3(session: Macaulay2Session) -> Evidence:
     for _ in range(3):
         r = [Fraction(rng.randint(-20, 20), 7) for _ in range(3)]
         cubic = f"(x - ({r[0]})*y)*(x - ({r[1]})*y)*(x - ({r[2]})*y)"
-        unreached.append(decide_membership(arch, cubic, "real", session=session).member is False)
+        unreached.append(decide_membership(arch, target=cubic, field="real", session=session).member is False)
     passed = (
         variety.fills and variety.dim == 4 and real.member is False and complex_.member is True
         and len(boundary) == 1 and all(unreached)
@@ -437,7 +437,7 @@ def _landscape_x3(session: Macaulay2Session) -> Evidence:
     arch = Architecture.create("2,2,1", "x^3")
     space = AmbientSpace.of(arch)
     data = training.dataset_with_target(space, Dataset.random(arch, 8, seed=5).inputs, [1, 0, -1, 0])
-    result = landscape(arch, data, session=session)
+    result = landscape(arch, dataset=data, session=session)
     (u,) = result.critical_points
     infimum = result.infimum
     steps = [s for s in infimum.approach if s.get("reached")]
@@ -462,7 +462,7 @@ def _landscape_pseudometric(session: Macaulay2Session) -> Evidence:
 
     arch = Architecture.create("2,2,1", "x^2")
     data = Dataset.from_pairs([((1, 2), (3,)), ((2, -1), (1,))])
-    result = landscape(arch, data, session=session)
+    result = landscape(arch, dataset=data, session=session)
     a = data.A(arch)
     minimizers = result.minimizers or {}
     basis = [[Fraction(v) for v in b] for b in minimizers.get("basis", [])]

@@ -51,6 +51,31 @@ class Architecture:
             widths = _parse_widths(widths)
         return cls(tuple(widths), Activation.coerce(activation), bias)
 
+    @classmethod
+    def coerce(cls, architecture: Architecture | str | Sequence[int], activation: Activation | str | Sequence | None = None,
+               bias: bool | None = None) -> Architecture:
+        """The network every entry point takes first: an :class:`Architecture`, or widths with an activation.
+
+        ``coerce("3,2,1", "x^2")`` is ``Architecture.create("3,2,1", "x^2")`` (widths as text or a sequence of
+        integers, ``bias`` false unless given); an :class:`Architecture` is returned as it is and must come
+        without ``activation`` and ``bias`` (it has both already).  Anything else is an
+        :class:`~neurom2.errors.InvalidArchitecture` saying what was expected.
+        """
+        if isinstance(architecture, Architecture):
+            if activation is not None or bias is not None:
+                given = "an activation" if activation is not None else "bias"
+                raise InvalidArchitecture(f"{given} was given with an Architecture, which has its own "
+                                          f"(σ = {architecture.activation}, bias {architecture.bias}); give either an "
+                                          "Architecture, or widths with an activation such as ('3,2,1', 'x^2')")
+            return architecture
+        if not isinstance(architecture, (str, Sequence)) or isinstance(architecture, bytes):
+            raise InvalidArchitecture(f"expected an Architecture or widths such as '3,2,1', got "
+                                      f"{_shorten(repr(architecture))} ({type(architecture).__name__})")
+        if activation is None:
+            raise InvalidArchitecture(f"the widths {_shorten(repr(architecture))} need an activation, "
+                                      "e.g. ('3,2,1', 'x^2')")
+        return cls.create(architecture, activation, bool(bias))
+
     @property
     def depth(self) -> int:
         """The number ``L`` of affine layers."""

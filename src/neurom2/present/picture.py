@@ -89,7 +89,7 @@ def cubic_slice_picture(path: Path, session: Macaulay2Session | None = None, ext
     for k, point in enumerate(MARKED, start=1):
         progress.stage(f"marked point {k} of {len(MARKED)}", "exact membership")
         target = f"x^3 + ({point[0]})*x^2*y + ({point[1]})*x*y^2"
-        decided.append((*point, decide_membership(arch, target, "real", session=session).member))
+        decided.append((*point, decide_membership(arch, target=target, field="real", session=session).member))
 
     figure, axes = plt.subplots(figsize=(6.4, 6.4), dpi=110, layout="constrained")
     axes.contourf(bb, cc, reached.astype(float), levels=[-0.5, 0.5, 1.5], colors=["#f4c7c3", "#b7e1cd"])
@@ -544,7 +544,7 @@ class _Facts:
 def _function_space_facts(architecture: Architecture, dataset, deadline, session: Macaulay2Session) -> _Facts:
     """The infimum (and its argmin) and the real critical points from :func:`neurom2.training.landscape.landscape`.
 
-    INTEGRATION POINT: written against the interface of ISSUE 8 (``landscape(architecture, dataset, ...)``;
+    INTEGRATION POINT: written against the interface of ISSUE 8 (``landscape(architecture, dataset=..., ...)``;
     ``.critical_points[i].approximate`` floats in V's order, ``.real``, ``.type``, ``.loss``;
     ``.infimum.value``, ``.attained``, ``.argmin``; ``.dim``).  Until that module exists, only dim M (from
     :func:`neurom2.variety.dimension.dimension`): the picture then has no critical points, and runs are
@@ -556,7 +556,7 @@ def _function_space_facts(architecture: Architecture, dataset, deadline, session
         from neurom2.variety.dimension import dimension
 
         return _Facts([], None, None, dimension(architecture, timeout=deadline).dim)
-    result = landscape(architecture, dataset, timeout=deadline.remaining(), session=session)
+    result = landscape(architecture, dataset=dataset, timeout=deadline.remaining(), session=session)
     marked = []
     infimum = result.infimum
     if infimum.argmin is not None and infimum.value is not None:  # no value: the argmin is only of a lower bound

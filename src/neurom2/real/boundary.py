@@ -71,7 +71,7 @@ def algebraic_boundary(arch: Architecture, session: Macaulay2Session, seed: int 
         if None in witnesses.values():
             continue
         answers = {
-            s: decide_membership(arch, Target.from_coefficients(p, space), "real", session=session).member
+            s: decide_membership(arch, target=Target.from_coefficients(p, space), field="real", session=session).member
             for s, p in witnesses.items()
         }
         if sorted(answers.values(), key=str) != [False, True]:

@@ -213,13 +213,17 @@ def read_data(reference: str) -> Dataset:
     return dataset
 
 
-def landscape(architecture: Architecture, dataset: Dataset | None = None, *, data: str | None = None,
+def landscape(architecture: Architecture | str | Sequence[int], activation: str | None = None, *,
+              dataset: Dataset | None = None, data: str | None = None, bias: bool | None = None,
               random_data: int | None = None, generic: bool = False, train: int = 0, max_steps: int = 5000,
               numerical: bool = True, seed: int = 0, timeout: Deadline | float | None = None, force: bool = False,
               session: Macaulay2Session | None = None) -> Landscape:
     """The loss landscape of ``architecture`` on the data (module docstring).  ``numerical`` runs the monodromy
     check of the count; ``timeout`` bounds the whole computation; ``force`` runs what the size guard would
-    refuse; ``seed`` seeds random data, random choices and the training runs."""
+    refuse; ``seed`` seeds random data, random choices and the training runs.  The network is an
+    :class:`Architecture` or widths with an activation (``landscape("2,2,1", "x^3", random_data=20)``;
+    :meth:`Architecture.coerce`); the data are ``dataset``, a CSV file ``data`` or ``random_data`` points."""
+    architecture = Architecture.coerce(architecture, activation, bias)
     guard(AmbientSpace.of(architecture).listing_estimate(), force)  # the data matrix lists the coordinates of V
     dataset = resolve_dataset(architecture, dataset, data, random_data, seed)
     deadline = Deadline.coerce(timeout)

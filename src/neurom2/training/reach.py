@@ -88,7 +88,7 @@ def reach_rational(arch: Architecture, coefficients: Sequence[Fraction], session
     known = structural(arch)
     if known is not None:
         return known
-    result = decide_membership(arch, Target.from_coefficients(coefficients, AmbientSpace.of(arch)), "real",
+    result = decide_membership(arch, target=Target.from_coefficients(coefficients, AmbientSpace.of(arch)), field="real",
                                session=session, timeout=deadline, seed=seed)
     return Reach(result.member, result.method, result.weights, result.exact, result.reason or "")
 

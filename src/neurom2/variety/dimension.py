@@ -169,8 +169,10 @@ def rank_estimate(arch: Architecture, space: AmbientSpace | None = None) -> Esti
 
 
 def dimension(
-    arch: Architecture,
+    architecture: Architecture | str | Sequence[int],
+    activation: str | None = None,
     *,
+    bias: bool | None = None,
     float_check: bool = False,
     seed: int | None = 0,
     timeout: Deadline | float | None = None,
@@ -181,8 +183,10 @@ def dimension(
 
     A single affine map (L = 1) is answered at once: its outputs are every point of V.  Otherwise the cost
     is estimated first (:func:`rank_estimate`, refused beyond the size guard unless ``force``), and
-    ``timeout`` (seconds, or a :class:`Deadline`) is checked between the rank computations.
+    ``timeout`` (seconds, or a :class:`Deadline`) is checked between the rank computations.  The network is an
+    :class:`Architecture` or widths with an activation (``dimension("3,2,1", "x^2")``; :meth:`Architecture.coerce`).
     """
+    arch = Architecture.coerce(architecture, activation, bias)
     started = time.perf_counter()
     space = AmbientSpace.of(arch)
     bound = upper_bound(arch)

@@ -125,8 +125,10 @@ class _Ideal:
 
 
 def implicitize(
-    architecture: Architecture,
+    architecture: Architecture | str | Sequence[int],
+    activation: str | None = None,
     *,
+    bias: bool | None = None,
     strategy: str = "auto",
     max_degree: int | None = None,
     session: Macaulay2Session | None = None,
@@ -137,11 +139,14 @@ def implicitize(
 ) -> Neurovariety:
     """Compute the ideal, dimension and degree of the neurovariety of ``architecture``.
 
+    The network is an :class:`Architecture` or widths with an activation (``implicitize("3,2,1", "x^2")``,
+    ``bias=True`` for biases; :meth:`Architecture.coerce`).
     ``strategy`` is one of :data:`STRATEGIES` (see the module docstring); ``max_degree`` bounds the
     degree of the equations for ``truncated``, ``interpolate`` and ``auto``; ``timeout`` is the time budget
     of the whole computation in seconds (:mod:`neurom2.deadline`); ``verify`` runs the independent checks of
     :mod:`neurom2.variety.verification`; ``force`` runs computations that a size guard would refuse.
     """
+    architecture = Architecture.coerce(architecture, activation, bias)
     if strategy not in STRATEGIES:
         raise InvalidOption(f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}", "strategy")
     if max_degree is not None and max_degree < 1:

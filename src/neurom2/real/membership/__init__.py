@@ -108,9 +108,12 @@ __all__ = [
 
 
 def decide_membership(
-    architecture: Architecture,
-    target: Target | str | Sequence[str],
+    architecture: Architecture | str | Sequence[int],
+    activation: str | None = None,
+    *,
+    target: Target | str | Sequence[str] | None = None,
     field: str = "real",
+    bias: bool | None = None,
     session: Macaulay2Session | None = None,
     timeout: Deadline | float | None = None,
     seed: int = 0,
@@ -122,8 +125,12 @@ def decide_membership(
     the time budget of the whole decision in seconds (:mod:`neurom2.deadline`; TimeLimitExceeded beyond it).
     Raises :class:`InvalidTarget` for a target outside V, :class:`VerificationError` if a check fails, and
     :class:`TooExpensive` when the covering family has too many charts (:data:`CHART_OPERATIONS` each),
-    unless ``force``.
+    unless ``force``.  The network is an :class:`Architecture` or widths with an activation
+    (``decide_membership("2,2,1", "x^3", target="x^3 - x*y^2")``; :meth:`Architecture.coerce`).
     """
+    architecture = Architecture.coerce(architecture, activation, bias)
+    if target is None:
+        raise InvalidTarget("no target given: decide_membership(architecture, target='x^3 - x*y^2')")
     if field not in FIELDS:
         raise InvalidOption(f"field must be 'real' or 'complex', got {field!r}", "field")
     space = AmbientSpace.of(architecture)

@@ -1,0 +1,63 @@
+"""The Python API a notebook user finds: the entry points at top level, one calling convention, typed errors."""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import pytest
+
+import neurom2
+from neurom2 import Architecture, InvalidArchitecture, Neurom2Error
+from neurom2.model.jacobian import coefficient_jacobian
+
+ENTRY_POINTS = ("implicitize", "dimension", "decide_membership", "landscape")
+"""The functions that take a network: ``(architecture, activation=None, *, keyword options)``."""
+
+
+def test_every_public_name_is_importable_from_the_top_level():
+    for name in neurom2.__all__:
+        assert getattr(neurom2, name) is not None, name
+    assert {"landscape", "minimal_filling", "Dataset", "Architecture", *ENTRY_POINTS} <= set(neurom2.__all__)
+
+
+@pytest.mark.parametrize("name", ENTRY_POINTS)
+def test_entry_points_take_the_network_first_and_everything_else_by_keyword(name):
+    parameters = list(inspect.signature(getattr(neurom2, name)).parameters.values())
+    assert [p.name for p in parameters[:2]] == ["architecture", "activation"]
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in parameters[2:]), name
+    assert "bias" in {p.name for p in parameters}
+
+
+def test_widths_with_an_activation_are_the_architecture_they_describe():
+    shorthand = neurom2.dimension("3,2,1", "x^2")
+    explicit = neurom2.dimension(Architecture.create("3,2,1", "x^2"))
+    assert shorthand.architecture == explicit.architecture and shorthand.dim == explicit.dim
+    # the dimension checked independently: the numeric rank of dμ at random weights (params 8, one rescaling
+    # per hidden neuron, and the rank ≤ 2 quadrics in 3 variables: 6 − 1 = 5)
+    arch = Architecture.coerce([3, 2, 1], "x^2")
+    rng = np.random.default_rng(0)
+    jacobian = coefficient_jacobian(arch, rng.standard_normal(arch.n_params), rng)
+    assert np.linalg.matrix_rank(jacobian) == shorthand.dim == 5
+    biased = neurom2.dimension("2,2,1", "x^2", bias=True)
+    assert biased.architecture.bias is True
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: neurom2.implicitize("3,2,1"), "need an activation"),
+    (lambda: neurom2.dimension(3, "x^2"), "expected an Architecture or widths"),
+    (lambda: neurom2.dimension(b"3,2,1", "x^2"), "expected an Architecture or widths"),
+    (lambda: neurom2.decide_membership(Architecture.create("2,2,1", "x^3"), "x^3 - x*y^2"), "was given with an Architecture"),
+    (lambda: neurom2.landscape(Architecture.create("2,2,1", "x^3"), "x^2", random_data=4), "was given with an Architecture"),
+    (lambda: neurom2.dimension("3,2,1", "sin(x)"), "activation"),
+    (lambda: neurom2.dimension("3,0,1", "x^2"), "width"),
+])
+def test_a_wrong_network_is_a_neurom2_error_that_says_what_was_expected(call, message):
+    with pytest.raises(Neurom2Error, match=message) as caught:
+        call()
+    assert isinstance(caught.value, InvalidArchitecture) or "activation" in message
+
+
+def test_an_architecture_passes_through_unchanged():
+    arch = Architecture.create("2,2,1", "x^3", bias=True)
+    assert Architecture.coerce(arch) is arch
