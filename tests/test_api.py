@@ -61,3 +61,32 @@ def test_a_wrong_network_is_a_neurom2_error_that_says_what_was_expected(call, me
 def test_an_architecture_passes_through_unchanged():
     arch = Architecture.create("2,2,1", "x^3", bias=True)
     assert Architecture.coerce(arch) is arch
+
+
+def _without_seconds(text: str) -> list[str]:
+    return [line for line in text.splitlines() if not line.strip().endswith(" s")]
+
+
+def test_str_of_a_result_is_the_command_line_report(capsys):
+    from neurom2.cli import main
+
+    result = neurom2.dimension("3,2,1", "x^2")
+    assert main(["dim", "--widths", "3,2,1", "--activation", "x^2", "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    assert _without_seconds(str(result)) == _without_seconds(printed)
+    assert "dimension          5" in str(result)
+
+
+def test_repr_is_short_and_names_the_fields():
+    result = neurom2.dimension("6,4,3", "x^2")
+    text = repr(result)
+    assert text.startswith("Dimension(architecture=Architecture(widths=(6, 4, 3)") and len(text) <= 2000
+    assert f"dim={result.dim}" in text
+
+
+@pytest.mark.macaulay2
+def test_repr_of_a_landscape_with_number_field_moduli_stays_under_2000_characters():
+    result = neurom2.landscape("2,2,1", "x^3", random_data=20)
+    assert len(repr(result)) <= 2000
+    assert repr(result).startswith("Landscape(architecture=Architecture(widths=(2, 2, 1)")
+    assert str(result).splitlines()[0] != repr(result)  # str is the text report, not the repr

@@ -27,8 +27,10 @@ The HTML is well-formed XML.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import importlib
+import reprlib
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -198,8 +200,38 @@ def summary(result: Any, style: Style = FULL) -> Summary:
     return build(result, style)
 
 
+REPR_CHARS = 2000
+"""``repr()`` of a result is at most this long: a notebook cell that shows ``L.infimum`` must not print the
+thousand-digit moduli of its number fields."""
+REPR_FIELD_CHARS = 120
+"""Each field's value in ``repr()`` is cut to this many characters (its middle replaced by ``...``)."""
+
+
+def bounded_repr(value: Any) -> str:
+    """``Class(field=value, ...)`` of a dataclass, each value's ``repr`` cut to :data:`REPR_FIELD_CHARS` and the
+    whole to :data:`REPR_CHARS`; the full values stay on the object (``result.field``) and in ``to_json()``."""
+    shortened = reprlib.Repr()  # Python 3.11: limits are attributes, not constructor arguments
+    shortened.maxlevel, shortened.maxtuple, shortened.maxlist, shortened.maxdict = 3, 4, 4, 4
+    shortened.maxstring = shortened.maxother = shortened.maxlong = REPR_FIELD_CHARS
+    parts = [f"{f.name}={shortened.repr(getattr(value, f.name))}" for f in dataclasses.fields(value) if f.repr]
+    text = f"{type(value).__name__}({', '.join(parts)})"
+    return text if len(text) <= REPR_CHARS else text[:REPR_CHARS - 4] + "...)"
+
+
 class Typeset:
-    """Rich display, LaTeX and the text report for a result class (see the module docstring)."""
+    """Rich display, LaTeX and the text report for a result class (see the module docstring).
+
+    ``repr()`` is :func:`bounded_repr` for every subclass: :meth:`__init_subclass__` puts it into the class
+    itself, where ``@dataclass`` (which adds ``__repr__`` only to a class that does not define one) leaves it.
+    """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "__repr__" not in cls.__dict__:
+            cls.__repr__ = Typeset.__repr__  # type: ignore[method-assign]
+
+    def __repr__(self) -> str:
+        return bounded_repr(self) if dataclasses.is_dataclass(self) else object.__repr__(self)
 
     def typeset(self, names: str = "coefficients", max_equations: int | None = DISPLAY_EQUATIONS,
                 max_terms: int | None = DISPLAY_TERMS) -> Summary:
@@ -223,5 +255,5 @@ class Typeset:
         return text(self) if text is not None else repr(self)
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        """IPython shows the text report (the ``repr`` stays the dataclass's)."""
+        """IPython shows the text report (the ``repr`` stays the short :func:`bounded_repr`)."""
         printer.text(repr(self) if cycle else str(self))
