@@ -236,6 +236,8 @@ def _add_batch_commands(commands: argparse._SubParsersAction) -> None:
     formats = show.add_mutually_exclusive_group()
     formats.add_argument("--json", action="store_true", help="a JSON array of rows")
     formats.add_argument("--csv", action="store_true", help="CSV, as export --format csv")
+    formats.add_argument("--format", choices=("table", "jsonl", "csv", "json"), default=None,
+                         help="table (the default), or as export --format (--json is --format json)")
     show.set_defaults(handler=_results_show)
     export.add_argument("--format", choices=("jsonl", "csv", "json"), required=True,
                         help="jsonl: one JSON object per line; csv: flat columns")
@@ -312,8 +314,9 @@ def _results_show(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     with store:
         rows = store.rows(status=args.status, task=args.task, limit=args.limit)
-        if args.json or args.csv:
-            write_rows(rows, sys.stdout, "json" if args.json else "csv")
+        output = args.format or ("json" if args.json else "csv" if args.csv else "table")
+        if output != "table":
+            write_rows(rows, sys.stdout, output)
             return 0
         rows = list(rows)
         print(format_table(rows))

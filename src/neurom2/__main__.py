@@ -1,0 +1,7 @@
+"""``python -m neurom2 ...``: the command line (:func:`neurom2.cli.main`), as the ``neurom2`` script."""
+
+import sys
+
+from neurom2.cli import main
+
+sys.exit(main())
