@@ -428,7 +428,7 @@ TASKS: dict[str, Task] = {task.name: task for task in (
         "implicit", "implicit equations, dimension and degree of a neuromanifold",
         compute="neurom2.variety.implicitization:implicitize", report="neurom2.report:format_neurovariety",
         options=(
-            Option("strategy", Choice(STRATEGIES), "auto", "how to compute the ideal (see README)"),
+            Option("strategy", Choice(STRATEGIES), "auto", "how to compute the ideal (see docs/proved.md)"),
             Option("max_degree", Integer(1, optional=True), None, "degree bound for the truncated and interpolate strategies",
                    metavar="K"),
             Option("verify", Flag(), True, "run the independent verification",
