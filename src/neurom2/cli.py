@@ -105,6 +105,7 @@ def _run_task(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``neurom2``: one subcommand per registry task, then the other commands."""
     parser = _ArgumentParser(prog="neurom2", description="Algebraic geometry of polynomial neural networks, with Macaulay2.")
     parser.add_argument("--version", action="version", version=f"neurom2 {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -394,6 +395,7 @@ def _results_plot(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line on ``argv`` (default: sys.argv); return the exit status (0, 1 or 2)."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -238,6 +238,7 @@ def coordinate_names(space: AmbientSpace, style: Style) -> tuple[str, ...]:
 
 
 def monomial_factors(exponents: Sequence[int], variables: Sequence[str]) -> list[tuple[str, int]]:
+    """The (variable, exponent) pairs of a monomial, leaving out exponent 0."""
     return [(v, e) for v, e in zip(variables, exponents) if e]
 
 
@@ -861,6 +862,7 @@ class ResultTable:
         return table
 
     def header(self) -> list[str]:
+        """The column names of the table."""
         return ["task", "status", "widths", "activation", "bias", *self._fields()]
 
     def _repr_html_(self) -> str:

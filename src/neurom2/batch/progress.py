@@ -48,9 +48,11 @@ class Progress:
 
     @property
     def finished(self) -> int:
+        """Jobs finished so far, whatever their status."""
         return sum(self.counts.values())
 
     def update(self, status: str) -> None:
+        """Count one finished job of this status; redraw the line (on a terminal) or print it (otherwise) when due."""
         self.counts[status] += 1
         now = time.monotonic()
         if self.first is None:
@@ -64,6 +66,7 @@ class Progress:
             self.printed = now
 
     def line(self) -> str:
+        """The progress line: a bar, the counts by status, the rate and the estimated time left."""
         done = self.finished
         filled = BAR_WIDTH * done // self.total if self.total else BAR_WIDTH
         elapsed = time.monotonic() - (self.first or self.started)
