@@ -116,7 +116,7 @@ def _argument_row(action: argparse.Action) -> str | None:
     if action.nargs == 0:
         value, default = "flag", "off"
     else:
-        value = ", ".join(map(str, action.choices)) if action.choices else (action.metavar or action.dest.upper())
+        value = ", ".join(map(str, action.choices)) if action.choices else str(action.metavar or action.dest.upper())
         default = "required" if action.required else ("none" if action.default is None else f"`{action.default}`")
     return f"| {name} | {_cell(value)} | {default} | {_cell(action.help or '')} |"
 
