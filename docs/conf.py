@@ -43,7 +43,8 @@ nb_execution_mode = "auto"
 nb_execution_raise_on_error = True
 nb_execution_timeout = 600
 nb_merge_streams = True
-myst_enable_extensions = ["dollarmath", "amsmath"]
+myst_enable_extensions = ["dollarmath", "amsmath", "deflist"]  # deflist: the glossary
+myst_heading_anchors = 3  # links such as proved.md#the-loss-landscape
 
 # Docstrings write mathematics in plain text: |S| is a cardinality, ‖c‖ a norm, never a reST substitution
 # reference.  Outside inline literals and literal blocks, every "|" is escaped before docutils reads it.
@@ -84,7 +85,7 @@ class Modules(Directive):
         return node.children
 
 
-LAYERS = ("model", "m2", "geometry", "real", "training", "filling", "batch")
+LAYERS = ("model", "m2", "variety", "real", "training", "filling", "batch")
 """Subpackages in the order data flows through them; any other subpackage follows, then the top-level modules."""
 
 

@@ -4,7 +4,7 @@
 #
 #   bash scripts/container.sh [test]   build the image with a private engine, run it, stop the engine
 #   eval "$(bash scripts/container.sh start)"    start a private engine, keep it running, and set
-#                                      DOCKER_HOST and DOCKER_BUILDKIT=0 in your shell: then the README's
+#                                      DOCKER_HOST and DOCKER_BUILDKIT=0 in your shell: then the documented (docs/batch.md)
 #                                      `docker build --network host` and `docker run` commands work
 #   bash scripts/container.sh stop     stop that engine and delete its folder (images included)
 #
@@ -218,7 +218,7 @@ run_checks() {
         echo "skipped batch: this checkout's neurom2 has no batch command"
         return
     fi
-    # The README's command as written, on the example sweep: the folder mounted at /data belongs to the
+    # The documented command (docs/batch.md) as written, on the example sweep: the folder mounted at /data belongs to the
     # image's user, as $PWD does on a machine whose user has uid 1000.
     local data="$dir/work"
     mkdir -p "$data"

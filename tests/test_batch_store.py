@@ -209,6 +209,18 @@ def test_results_show_table_json_and_filters(filled, capsys):
     assert len(capsys.readouterr().out.splitlines()) == 2
 
 
+def test_results_show_format_is_export_format(filled, capsys):
+    path, jobs = filled
+    for output in ("csv", "json", "jsonl"):
+        assert main(["results", "show", "--db", str(path), "--format", output]) == 0
+        shown = capsys.readouterr().out
+        assert main(["results", "export", "--db", str(path), "--format", output]) == 0
+        assert shown == capsys.readouterr().out
+    assert main(["results", "show", "--db", str(path), "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [row["key"] for row in rows] == [job.key for job in jobs]
+
+
 # --- one writer per store ---------------------------------------------------------------------------------
 
 HOLD = """

@@ -30,7 +30,8 @@ def built(executed_tutorial, tmp_path_factory):
     shutil.copytree(DOCS, source, ignore=shutil.ignore_patterns("_build", "jupyter_execute", ".ipynb_checkpoints"))
     nbformat.write(executed_tutorial[0], source / "tutorial.ipynb")
     out = source.parent / "html"
-    result = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", str(source), str(out)],
+    result = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
+                             "-D", "nb_execution_mode=off", str(source), str(out)],  # the fixture executed the tutorial
                             capture_output=True, text=True, timeout=300)
     return result, out
 
@@ -40,6 +41,15 @@ def test_the_docs_build_without_warnings(built):
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stderr.strip() == ""
     assert (out / "index.html").is_file()
+
+
+def test_every_page_of_the_manual_is_built_and_linked_from_the_index(built):
+    _, out = built
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for page in DOCS.glob("*.md"):
+        if page.stem != "index":
+            assert (out / f"{page.stem}.html").is_file(), page.name
+            assert f'href="{page.stem}.html"' in index, page.name
 
 
 def test_every_module_is_in_the_api_reference(built):

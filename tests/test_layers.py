@@ -38,7 +38,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("training, filling, properties", ("training", "filling", "properties")),
     ("batch, tasks", ("batch", "tasks")),
     ("present", ("present",)),
-    ("commands and the facade", ("cli", "claims", "doctor", "")),
+    ("commands and the facade", ("cli", "claims", "doctor", "__main__", "")),
 )
 """From the ground floor up; each layer is a list of modules or packages under ``neurom2`` (``""``: the package's
 ``__init__``, the façade that hands the public names on)."""

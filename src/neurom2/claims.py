@@ -35,6 +35,7 @@ from neurom2.variety.implicitization import implicitize
 
 @dataclass(frozen=True)
 class Evidence:
+    """What a claim's computation found: whether it passed, a summary, and machine-readable data."""
     passed: bool
     summary: str
     data: dict[str, Any] = field(default_factory=dict)
@@ -42,6 +43,7 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Claim:
+    """A claim of the slides: its id, its statement, and the function that computes its evidence."""
     id: str
     statement: str
     check: Callable[[Macaulay2Session], Evidence]
@@ -49,15 +51,18 @@ class Claim:
 
 @dataclass(frozen=True)
 class Outcome:
+    """A claim with the evidence computed for it, and the time it took."""
     claim: Claim
     evidence: Evidence
     seconds: float
 
     @property
     def status(self) -> str:
+        """PASS or FAIL."""
         return "PASS" if self.evidence.passed else "FAIL"
 
     def to_json(self) -> dict[str, Any]:
+        """The outcome as JSON (``neurom2 reproduce --json``; docs/schemas/reproduce.schema.json)."""
         return {
             "id": self.claim.id,
             "statement": self.claim.statement,

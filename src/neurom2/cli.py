@@ -105,6 +105,7 @@ def _run_task(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``neurom2``: one subcommand per registry task, then the other commands."""
     parser = _ArgumentParser(prog="neurom2", description="Algebraic geometry of polynomial neural networks, with Macaulay2.")
     parser.add_argument("--version", action="version", version=f"neurom2 {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -236,6 +237,8 @@ def _add_batch_commands(commands: argparse._SubParsersAction) -> None:
     formats = show.add_mutually_exclusive_group()
     formats.add_argument("--json", action="store_true", help="a JSON array of rows")
     formats.add_argument("--csv", action="store_true", help="CSV, as export --format csv")
+    formats.add_argument("--format", choices=("table", "jsonl", "csv", "json"), default=None,
+                         help="table (the default), or as export --format (--json is --format json)")
     show.set_defaults(handler=_results_show)
     export.add_argument("--format", choices=("jsonl", "csv", "json"), required=True,
                         help="jsonl: one JSON object per line; csv: flat columns")
@@ -312,8 +315,9 @@ def _results_show(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     with store:
         rows = store.rows(status=args.status, task=args.task, limit=args.limit)
-        if args.json or args.csv:
-            write_rows(rows, sys.stdout, "json" if args.json else "csv")
+        output = args.format or ("json" if args.json else "csv" if args.csv else "table")
+        if output != "table":
+            write_rows(rows, sys.stdout, output)
             return 0
         rows = list(rows)
         print(format_table(rows))
@@ -391,6 +395,7 @@ def _results_plot(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line on ``argv`` (default: sys.argv); return the exit status (0, 1 or 2)."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -67,13 +67,16 @@ class Estimate:
 
     @property
     def seconds(self) -> float:
+        """The estimated running time in seconds."""
         return self.operations / OPERATIONS_PER_SECOND
 
     def describe(self) -> str:
+        """The estimate in words: memory, operations and time."""
         return (f"{self.what}: about {size(self.memory)} of memory and {self.operations:.2g} operations "
                 f"(~{duration(self.seconds)})")
 
     def to_json(self) -> dict[str, object]:
+        """The estimate as JSON."""
         return {"what": self.what, "memory_bytes": self.memory, "operations": self.operations,
                 "seconds": round(self.seconds, 3)}
 

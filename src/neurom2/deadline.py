@@ -38,9 +38,11 @@ class Deadline:
         return value if isinstance(value, Deadline) else cls(value)
 
     def elapsed(self) -> float:
+        """Seconds since the deadline started."""
         return time.monotonic() - self.started
 
     def expired(self) -> bool:
+        """Whether the budget is spent (never, without a budget)."""
         return self.seconds is not None and self.elapsed() >= self.seconds
 
     def remaining(self, limit: float | None = None) -> float | None:

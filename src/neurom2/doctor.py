@@ -62,10 +62,12 @@ class Check:
     fix: str = ""
 
     def to_json(self) -> dict:
+        """The check as JSON."""
         return asdict(self)
 
 
 def check_python() -> Check:
+    """The Python version and interpreter."""
     version = platform.python_version()
     try:
         needed = importlib.metadata.metadata("neurom2")["Requires-Python"] or ""
@@ -125,6 +127,7 @@ def _import_version(module: str, distribution: str) -> str:
 
 
 def check_dependencies() -> list[Check]:
+    """One check per required and optional Python dependency: installed, and at a version that satisfies neurom2."""
     try:
         required, extras = _requirements()
     except importlib.metadata.PackageNotFoundError:
@@ -180,6 +183,7 @@ def check_macaulay2() -> tuple[Check, str | None]:
 
 
 def check_session() -> tuple[Check, Macaulay2Session | None]:
+    """Start a Macaulay2 session: a check that it answers, and the session (None when it does not start)."""
     try:
         session = Macaulay2Session()
     except Neurom2Error as error:
@@ -188,6 +192,7 @@ def check_session() -> tuple[Check, Macaulay2Session | None]:
 
 
 def check_package(session: Macaulay2Session) -> Check:
+    """Load the Neurom2 package in the session and run a small computation with it."""
     from neurom2.m2 import package
     from neurom2.m2.codegen import package_file
 
@@ -288,6 +293,7 @@ def run_checks(store: Path | None = None) -> list[Check]:
 
 
 def format_checks(checks: list[Check]) -> str:
+    """The checks as the text ``neurom2 doctor`` prints, with the fix of each failed check."""
     width = max(len(c.name) for c in checks)
     lines = [f"neurom2 doctor (neurom2 {__version__})"]
     for c in checks:

@@ -143,9 +143,11 @@ class Bar:
 
     @property
     def finished(self) -> int:
+        """Jobs finished so far, whatever their status."""
         return sum(self.counts.values())
 
     def update(self, status: str) -> None:
+        """Count one finished job with ``status`` and redraw (at a terminal) or print (elsewhere, now and then)."""
         self.counts[status] += 1
         now = time.monotonic()
         if self.first is None:
@@ -173,6 +175,7 @@ class Bar:
         return (self.total - self.finished) / rate if rate > 0 else None
 
     def line(self) -> str:
+        """The bar, the count, the counts per status, the rate and the time left, as one line."""
         done = self.finished
         filled = BAR_WIDTH * done // self.total if self.total else BAR_WIDTH
         parts = [f"[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {done:>{len(str(self.total))}}/{self.total}"]

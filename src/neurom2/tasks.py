@@ -81,6 +81,7 @@ class Flag(Kind):
     describe = "true or false"
 
     def check(self, name: str, value: Any) -> bool:
+        """A boolean, as it is."""
         if not isinstance(value, bool):
             raise InvalidOption(f"{name} must be true or false, got {_kind_of(value)}", name)
         return value
@@ -95,9 +96,11 @@ class Integer(Kind):
 
     @property
     def describe(self) -> str:  # type: ignore[override]
+        """The kind in words."""
         return "a non-negative integer" if self.minimum == 0 else f"an integer ≥ {self.minimum}"
 
     def check(self, name: str, value: Any) -> int | None:
+        """An integer at least ``minimum`` (None when optional); booleans are refused."""
         if value is None and self.optional:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value < self.minimum:
@@ -105,6 +108,7 @@ class Integer(Kind):
         return value
 
     def from_text(self, name: str, text: str) -> int | None:
+        """Decimal digits only, then checked as a typed value."""
         if not re.fullmatch(r"[0-9]+", text.strip()):
             raise InvalidOption(f"{name} must be {self.describe}, got {text!r}", name)
         return self.check(name, int(text))
@@ -117,6 +121,7 @@ class Seconds(Kind):
     describe = "a positive number of seconds"
 
     def check(self, name: str, value: Any) -> float | None:
+        """A positive number of seconds, at most MAX_SECONDS, as a float; None for no budget."""
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= MAX_SECONDS:
@@ -126,6 +131,7 @@ class Seconds(Kind):
         return float(value)
 
     def from_text(self, name: str, text: str) -> float | None:
+        """A number of seconds written as a decimal, then checked as a typed value."""
         try:
             value = float(text)
         except ValueError:
@@ -141,9 +147,11 @@ class Choice(Kind):
 
     @property
     def describe(self) -> str:  # type: ignore[override]
+        """The kind in words."""
         return "one of " + ", ".join(self.choices)
 
     def check(self, name: str, value: Any) -> str:
+        """One of the choices."""
         if value not in self.choices:
             shown = repr(value) if isinstance(value, str) else _kind_of(value)
             raise InvalidOption(f"unknown {name} {shown} (choose {', '.join(self.choices)})", name)
@@ -159,9 +167,11 @@ class Text(Kind):
 
     @property
     def describe(self) -> str:  # type: ignore[override]
+        """The kind in words."""
         return self.what
 
     def check(self, name: str, value: Any) -> str | None:
+        """A string (None when optional)."""
         if value is None and self.optional:
             return None
         if not isinstance(value, str):
@@ -179,6 +189,7 @@ class SchedulerAddress(Kind):
     PATTERN = re.compile(r"(tcp|tls)://([A-Za-z0-9]([A-Za-z0-9.-]{0,252})|\[[0-9A-Fa-f:.]{2,45}\]):([0-9]{1,5})")
 
     def check(self, name: str, value: Any) -> str | None:
+        """A syntactically valid scheduler address, or None."""
         if value is None:
             return None
         found = self.PATTERN.fullmatch(value) if isinstance(value, str) else None
@@ -218,6 +229,7 @@ class InputFile(_FileName):
     """The name of an existing, readable file."""
 
     def problem(self, path: Path) -> str | None:
+        """Why the file cannot be read, or None."""
         if not path.is_file():
             return "no such file"
         return None if os.access(path, os.R_OK) else "not readable"
@@ -230,6 +242,7 @@ class OutputFile(_FileName):
     what: str = "a file to write"
 
     def problem(self, path: Path) -> str | None:
+        """Why the file cannot be written, or None."""
         if not path.parent.is_dir():
             return f"the directory {path.parent} does not exist"
         return None if os.access(path.parent, os.W_OK) and not path.is_dir() else "cannot write there"
@@ -266,6 +279,7 @@ class Option:
 
     @property
     def required(self) -> bool:
+        """Whether the option must be given."""
         return self.default is REQUIRED
 
     @property
@@ -316,10 +330,12 @@ class Task:
     ``"module:function"`` value → text); a task with formats declares :func:`output_format` among its options."""
 
     def option(self, name: str) -> Option:
+        """The option called ``name``."""
         return next(o for o in self.options if o.name == name)
 
     @property
     def names(self) -> tuple[str, ...]:
+        """The names of the options, in order."""
         return tuple(o.name for o in self.options)
 
     def resolve(self, architecture: Any, given: Mapping[str, Any]) -> dict[str, Any]:
@@ -428,7 +444,7 @@ TASKS: dict[str, Task] = {task.name: task for task in (
         "implicit", "implicit equations, dimension and degree of a neuromanifold",
         compute="neurom2.variety.implicitization:implicitize", report="neurom2.present.report:format_neurovariety",
         options=(
-            Option("strategy", Choice(STRATEGIES), "auto", "how to compute the ideal (see README)"),
+            Option("strategy", Choice(STRATEGIES), "auto", "how to compute the ideal (see docs/proved.md)"),
             Option("max_degree", Integer(1, optional=True), None, "degree bound for the truncated and interpolate strategies",
                    metavar="K"),
             Option("verify", Flag(), True, "run the independent verification",

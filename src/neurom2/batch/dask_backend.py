@@ -154,6 +154,7 @@ class DaskCluster:
         self.log = log or (lambda message: None)
 
     def describe(self) -> str:
+        """The backend in words, naming the scheduler's address (for the batch summary)."""
         address = self.scheduler if isinstance(self.scheduler, str) else getattr(self.scheduler, "scheduler", None)
         address = getattr(address, "address", address)
         return f"Dask scheduler {address}"

@@ -142,6 +142,7 @@ class Job:
 
     @property
     def architecture(self) -> Architecture:
+        """The job's network, built from its widths, activation and bias."""
         return Architecture.create(self.widths, self.activation, self.bias)
 
     @property

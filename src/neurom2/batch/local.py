@@ -175,6 +175,7 @@ class LocalPool:
         self.workers = max(1, workers or os.cpu_count() or 1)
 
     def describe(self) -> str:
+        """The backend in words: the number of local workers (for the batch summary)."""
         return f"{self.workers} local worker{'s' if self.workers != 1 else ''}"
 
     def run(self, jobs: Iterable[Job]) -> Generator[list[tuple[Job, Outcome]], None, None]:

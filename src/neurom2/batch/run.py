@@ -171,6 +171,7 @@ class BatchSummary:
 
     @property
     def rate(self) -> float:
+        """Jobs run per second (0 when no time passed)."""
         ran = sum(self.ran.values())
         return ran / self.seconds if self.seconds > 0 else 0.0
 
@@ -182,6 +183,7 @@ class BatchSummary:
         return 0 if self.stored.get("done", 0) == self.jobs else 1
 
     def to_json(self) -> dict[str, Any]:
+        """The summary as JSON (``neurom2 batch --json``; docs/schemas/batch.schema.json)."""
         return {
             "store": self.store, "backend": self.backend, "jobs": self.jobs, "duplicates": self.duplicates,
             "skipped": self.skipped, "ran": dict(self.ran), "not_run": self.not_run,
@@ -190,6 +192,7 @@ class BatchSummary:
         }
 
     def format(self) -> str:
+        """The summary as the text ``neurom2 batch`` prints."""
         ran = sum(self.ran.values())
         counts = ", ".join(f"{self.ran[s]} {s}" for s in STATUSES)
         if not self.interrupted and ran == 0:
@@ -228,6 +231,7 @@ class BatchPlan:
 
     @property
     def skipped(self) -> int:
+        """Jobs of the file already in the store, not run again."""
         return len(self.jobs) - len(self.pending)
 
 

@@ -182,6 +182,7 @@ class ResultRow(Typeset):
         return cls(**values)
 
     def to_json(self) -> dict[str, Any]:
+        """The row as JSON: every column of the store (docs/schemas/results.schema.json)."""
         return {name: getattr(self, name) for name in COLUMNS}
 
 
@@ -209,9 +210,11 @@ class Writer:
 
     @classmethod
     def this_process(cls) -> Writer:
+        """The writer that is this process: host, pid, start time and neurom2's version."""
         return cls(socket.gethostname(), os.getpid(), now(), __version__)
 
     def describe(self) -> str:
+        """The writer in words, for the message that refuses a second writer."""
         return f"pid {self.pid} on {self.host}, writing since {self.since}"
 
 
@@ -371,6 +374,7 @@ class ResultStore:
                 yield self._decode(row)
 
     def get(self, key: str) -> ResultRow | None:
+        """The stored row of the job with this key, or None."""
         with self._reading() as db:
             row = db.execute("SELECT * FROM results WHERE key = ?", (key,)).fetchone()
         return self._decode(row) if row else None
@@ -401,6 +405,7 @@ class ResultStore:
         return {status: found.get(status, 0) for status in STATUSES}
 
     def meta(self) -> dict[str, str]:
+        """The store's metadata table (schema version, creator, ...) as a dict."""
         with self._reading() as db:
             return dict(db.execute("SELECT name, value FROM meta").fetchall())
 

@@ -39,6 +39,7 @@ class RankProof:
     """The key of the ``dim`` job in the results store."""
 
     def to_json(self) -> dict[str, Any]:
+        """The proof as JSON."""
         return {"rank": self.rank, "ranks": list(self.ranks), "primes": list(self.primes),
                 "error_bound": self.error_bound, "job": self.job}
 
@@ -59,6 +60,7 @@ class Region:
 
     @property
     def closed(self) -> bool:
+        """Whether the region's bound is below dim V (so no tuple in it fills)."""
         return self.bound.value < self.ambient
 
     def describe(self) -> str:
@@ -77,6 +79,7 @@ class Region:
         return ", ".join(parts)
 
     def to_json(self) -> dict[str, Any]:
+        """The region as JSON: corner, bound, reason and derivation."""
         return {
             "corner": list(self.corner), "unbounded": list(self.unbounded), "region": self.describe(),
             "closed": self.closed, "upper_bound": self.bound.value, "reason": self.bound.reason,
@@ -97,9 +100,11 @@ class Neighbour:
 
     @property
     def proved(self) -> bool:
+        """Whether the neighbour is proved not to fill (by its own bound or a closed region)."""
         return self.bound is not None or self.region is not None
 
     def to_json(self) -> dict[str, Any]:
+        """The neighbour as JSON."""
         return {"hidden": list(self.hidden), "proved_not_filling": self.proved,
                 "upper_bound": self.bound.value if self.bound else None,
                 "reason": self.bound.reason if self.bound else None, "region": self.region}
@@ -115,10 +120,12 @@ class MinimalArchitecture:
 
     @property
     def hidden(self) -> Widths:
+        """The hidden widths (a1, ..., a(L-1))."""
         return self.widths[1:-1]
 
     @property
     def minimal_proved(self) -> bool:
+        """Whether every one-smaller neighbour is proved not to fill."""
         return all(n.proved for n in self.neighbours)
 
     @property
@@ -127,6 +134,7 @@ class MinimalArchitecture:
         return is_unimodal(self.hidden)
 
     def to_json(self) -> dict[str, Any]:
+        """The architecture's certificate as JSON."""
         return {"widths": list(self.widths), "unimodal": self.unimodal, "filling_proof": self.proof.to_json(),
                 "minimal_proved": self.minimal_proved, "neighbours": [n.to_json() for n in self.neighbours]}
 
@@ -146,6 +154,7 @@ class Work:
     seconds: float
 
     def to_json(self) -> dict[str, Any]:
+        """The work as JSON."""
         return {"rank_jobs": self.rank_jobs, "computed": self.computed, "rounds": self.rounds,
                 "bound_evaluations": self.bound_evaluations, "store": self.store, "backend": self.backend,
                 "seconds": round(self.seconds, 3)}
@@ -172,6 +181,7 @@ class FillingResult(Typeset):
 
     @property
     def open_regions(self) -> tuple[Region, ...]:
+        """The regions no proved bound closes."""
         return tuple(region for region in self.regions if not region.closed)
 
     @property
@@ -181,6 +191,7 @@ class FillingResult(Typeset):
 
     @property
     def complete_in_box(self) -> bool:
+        """No open region and every listed architecture proved minimal: the list is complete within the searched box."""
         return not self.open_regions and all(m.minimal_proved for m in self.minimal)
 
     @property
@@ -190,9 +201,11 @@ class FillingResult(Typeset):
 
     @property
     def not_unimodal(self) -> tuple[MinimalArchitecture, ...]:
+        """The listed architectures whose hidden widths are not unimodal."""
         return tuple(m for m in self.minimal if not m.unimodal)
 
     def to_json(self) -> dict[str, Any]:
+        """The result as JSON (``neurom2 filling --json``; docs/schemas/filling.schema.json)."""
         return {
             "input": self.input_dim, "output": self.output_dim, "activation": self.activation, "depth": self.depth,
             "ambient_dim": self.ambient, "caps": list(self.caps), "box": list(self.box),

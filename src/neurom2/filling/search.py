@@ -139,13 +139,16 @@ class FrontierSearch:
         self.evaluations = 0
 
     def widths(self, hidden: Widths) -> Widths:
+        """The full widths (d0, hidden..., dL)."""
         return (self.input_dim, *hidden, self.output_dim)
 
     def bound(self, hidden: Widths) -> int:
+        """The best proved upper bound on dim M for these hidden widths (counted in ``evaluations``)."""
         self.evaluations += 1
         return self.engine.value(self.widths(hidden))
 
     def closed(self, hidden: Widths) -> bool:
+        """Whether the proved bound is below dim V: these widths do not fill."""
         return self.bound(hidden) < self.ambient
 
     def plausible(self, hidden: Widths) -> bool:
@@ -190,6 +193,7 @@ class FrontierSearch:
                     changed = True
 
     def fills(self, proof: RankProof | str) -> bool:
+        """Whether a rank proof shows filling (rank = dim V); a string is a failed job."""
         return isinstance(proof, RankProof) and proof.rank == self.ambient
 
     def run(self) -> None:
@@ -276,6 +280,7 @@ class FrontierSearch:
     # the certificates
 
     def region(self, corner: Widths, caps: Widths) -> Region:
+        """The region below ``corner`` (a width at its cap meaning every width), with its proved bound."""
         unbounded = tuple(c >= cap for c, cap in zip(corner, caps))
         bound = self.engine.derive(self.widths(corner))
         rank, failure = None, None
@@ -296,6 +301,7 @@ class FrontierSearch:
                              self.box, minimal, regions, work)
 
     def neighbours(self, hidden: Widths, regions: Sequence[Region]) -> tuple[Neighbour, ...]:
+        """The one-smaller neighbours of ``hidden``, each with the bound or closed region that proves it does not fill."""
         found = []
         for j in range(len(hidden)):
             if hidden[j] == 1:

@@ -31,10 +31,12 @@ def rational(value: int | Fraction) -> str:
 
 
 def integer_list(values: Iterable[int]) -> str:
+    """Integers as a Macaulay2 list literal ``{1, 2, 3}``."""
     return "{" + ", ".join(str(int(v)) for v in values) + "}"
 
 
 def rational_list(values: Iterable[int | Fraction]) -> str:
+    """Rationals as a Macaulay2 list literal ``{1, 1/2}``."""
     return "{" + ", ".join(rational(v) for v in values) + "}"
 
 

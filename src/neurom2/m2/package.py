@@ -42,13 +42,16 @@ class Network(Protocol):
     """What the package needs of a network: widths, σ's ascending coefficients, biases."""
 
     @property
-    def widths(self) -> tuple[int, ...]: ...
+    def widths(self) -> tuple[int, ...]:
+        """The layer widths (d0, ..., dL)."""
 
     @property
-    def activation(self) -> _Activation: ...
+    def activation(self) -> _Activation:
+        """The activation, whose ascending coefficients are rendered."""
 
     @property
-    def bias(self) -> bool: ...
+    def bias(self) -> bool:
+        """Whether the layers have biases."""
 
 
 def network(net: Network) -> str:

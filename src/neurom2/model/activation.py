@@ -229,6 +229,7 @@ class Activation:
 
     @property
     def degree(self) -> int:
+        """The degree of σ."""
         return len(self.coefficients) - 1
 
     @property

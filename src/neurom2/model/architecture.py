@@ -83,14 +83,17 @@ class Architecture:
 
     @property
     def input_dim(self) -> int:
+        """The input width d0."""
         return self.widths[0]
 
     @property
     def output_dim(self) -> int:
+        """The output width dL."""
         return self.widths[-1]
 
     @property
     def hidden_widths(self) -> tuple[int, ...]:
+        """The hidden widths (d1, ..., d(L-1))."""
         return self.widths[1:-1]
 
     @property
@@ -100,6 +103,7 @@ class Architecture:
 
     @property
     def n_params(self) -> int:
+        """The number of weights, biases included."""
         return sum(rows * cols + (rows if self.bias else 0) for rows, cols in self.weight_shapes)
 
     @property

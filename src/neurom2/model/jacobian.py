@@ -25,17 +25,21 @@ class FloatArithmetic:
     """Floating-point numpy arithmetic."""
 
     def convert(self, values) -> np.ndarray:
+        """The values as a float64 array."""
         if isinstance(values, np.ndarray) and values.dtype.kind in "fiu":
             return values.astype(np.float64, copy=False)
         return np.asarray([float(v) for v in values], dtype=np.float64)
 
     def matmul(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Matrix product."""
         return a @ b
 
     def mul(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Entrywise product."""
         return a * b
 
     def add(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Entrywise sum."""
         return a + b
 
 
@@ -50,21 +54,25 @@ class ModularArithmetic:
         return np.asarray([v % self.p if type(v) is int else self.residue(v) for v in values], dtype=np.int64)
 
     def residue(self, value) -> int:
+        """The residue of a rational number modulo p (ValueError when p divides its denominator)."""
         q = Fraction(value)
         if q.denominator % self.p == 0:
             raise ZeroDivisionError(f"{q} has no residue modulo {self.p}")
         return q.numerator * pow(q.denominator, -1, self.p) % self.p
 
     def matmul(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Matrix product modulo p, exact in int64."""
         # Split b into 16-bit halves so that every partial sum stays below 2^63.
         low = b & 0xFFFF
         high = b >> 16
         return ((a @ high % self.p) * 65536 + a @ low) % self.p
 
     def mul(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Entrywise product modulo p."""
         return a * b % self.p
 
     def add(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Entrywise sum modulo p."""
         return (a + b) % self.p
 
 
@@ -185,6 +193,7 @@ class CoefficientReader:
 
     @classmethod
     def at_points(cls, arch: Architecture, points: np.ndarray) -> CoefficientReader:
+        """The reader that recovers coefficients from the network's values at these input points."""
         return cls(arch, points, np.linalg.pinv(AmbientSpace.of(arch).veronese(points)))
 
     @classmethod

@@ -125,6 +125,7 @@ def bits(coefficients: Iterable[Fraction]) -> int:
 
 
 class Token(NamedTuple):
+    """A token of the polynomial grammar: its kind, text and position."""
     kind: str  # "number", "name" or "op"
     text: str
     position: int  # index into the whole text
@@ -181,12 +182,15 @@ class PolynomialParser(ABC):
         return Fraction(literal)
 
     def fail(self, message: str, position: int) -> Neurom2Error:
+        """The parser's error for ``message`` at ``position``."""
         return self.error(message, self.text, position)
 
     def malformed(self, what: str, position: int, note: str = "") -> Neurom2Error:
+        """The error for malformed input: what is wrong, where."""
         return self.fail(f"malformed {self.noun} {quote(self.text)}: {what} at position {position}{note}", position)
 
     def not_polynomial(self, what: str, position: int) -> Neurom2Error:
+        """The error for input that is not a polynomial (a function, a negative or fractional power, ...)."""
         return self.fail(f"{self.noun} {quote(self.text)} is not a polynomial: {what}", position)
 
     def unexpected(self, expected: str) -> Neurom2Error:
@@ -197,6 +201,7 @@ class PolynomialParser(ABC):
         return self.misplaced(token, expected)
 
     def misplaced(self, token: Token, expected: str) -> Neurom2Error:
+        """The error for a token where something else was expected."""
         return self.malformed(f"expected {expected}, found {token.text!r}", token.position)
 
     @abstractmethod
@@ -204,11 +209,13 @@ class PolynomialParser(ABC):
         """The error for a name that is not a variable; ``self.peek()`` is the token after it."""
 
     def check_degree(self, value: int, position: int) -> None:
+        """Refuse a degree beyond MAX_DEGREE."""
         if value > MAX_DEGREE:
             raise self.fail(f"{self.noun} {quote(self.text)} reaches degree {value} at position {position}, "
                             f"{self.degree_limit} {MAX_DEGREE}", position)
 
     def check_size(self, a: Polynomial, position: int, factor: int = 1) -> None:
+        """Refuse a polynomial with more than MAX_TERMS terms (``factor`` times its length, for a product about to be formed)."""
         if len(a) * factor > MAX_TERMS:
             raise self.fail(f"{self.noun} {quote(self.text)} has too many terms at position {position} "
                             f"(more than {MAX_TERMS})", position)
@@ -216,13 +223,16 @@ class PolynomialParser(ABC):
     # --- tokens ---
 
     def peek(self) -> Token | None:
+        """The next token, or None at the end."""
         return self.tokens[self.index] if self.index < len(self.tokens) else None
 
     def position(self) -> int:
+        """The position of the next token (the end of the text at the end)."""
         token = self.peek()
         return token.position if token else self.end
 
     def accept(self, *ops: str) -> Token | None:
+        """Consume and return the next token if it is one of the operators ``ops``, else None."""
         token = self.peek()
         if token is not None and token.kind == "op" and token.text in ops:
             self.index += 1
@@ -243,6 +253,7 @@ class PolynomialParser(ABC):
         return result
 
     def expr(self) -> Polynomial:
+        """expr := term (("+" | "-") term)*"""
         result = self.term()
         while (token := self.accept("+", "-")) is not None:
             result = add(result, self.term(), 1 if token.text == "+" else -1)
@@ -250,6 +261,7 @@ class PolynomialParser(ABC):
         return result
 
     def term(self) -> Polynomial:
+        """term := unary (("*" | "/") unary)*; division only by a nonzero constant."""
         result = self.unary()
         while (token := self.accept("*", "/")) is not None:
             start = self.position()
@@ -270,6 +282,7 @@ class PolynomialParser(ABC):
         return result
 
     def unary(self) -> Polynomial:
+        """unary := ("+" | "-") unary | power"""
         self.depth += 1
         try:
             if self.depth > MAX_NESTING:
@@ -283,6 +296,7 @@ class PolynomialParser(ABC):
             self.depth -= 1
 
     def power(self) -> Polynomial:
+        """power := atom (("^" | "**") non-negative integer)?"""
         base = self.atom()
         if self.accept("^", "**") is None:
             return base
@@ -316,6 +330,7 @@ class PolynomialParser(ABC):
         return result
 
     def atom(self) -> Polynomial:
+        """atom := number | variable | ( expr ), the parentheses as written."""
         token = self.peek()
         if token is None or (token.kind == "op" and token.text != "("):
             raise self.unexpected(self.atoms)

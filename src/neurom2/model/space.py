@@ -52,6 +52,7 @@ class Coordinate:
     exponents: Exponents
 
     def to_json(self) -> dict:
+        """The coordinate as JSON: name, output and exponents."""
         return {"name": self.name, "output": self.output, "exponents": list(self.exponents)}
 
 
@@ -65,6 +66,7 @@ class AmbientSpace:
 
     @classmethod
     def of(cls, architecture: Architecture) -> AmbientSpace:
+        """The ambient space V of a network: its inputs, output degrees and outputs."""
         return cls(architecture.input_dim, architecture.output_degrees, architecture.output_dim)
 
     @cached_property
@@ -74,6 +76,7 @@ class AmbientSpace:
 
     @cached_property
     def coordinates(self) -> tuple[Coordinate, ...]:
+        """The coordinates of V, in order: by output, then by monomial."""
         return tuple(
             Coordinate(f"c{k}_" + "_".join(map(str, e)), k, e)
             for k in range(1, self.n_outputs + 1)
@@ -100,10 +103,12 @@ class AmbientSpace:
 
     @property
     def is_homogeneous(self) -> bool:
+        """Whether V is one homogeneous degree."""
         return len(self.degrees) == 1
 
     @property
     def top_degree(self) -> int:
+        """The largest degree of V."""
         return self.degrees[-1]
 
     def describe(self) -> str:

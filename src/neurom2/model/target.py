@@ -180,6 +180,7 @@ class Target:
 
     @property
     def is_zero(self) -> bool:
+        """Whether every coefficient of the target is zero."""
         return not any(self.coefficients)
 
     def __str__(self) -> str:

@@ -117,6 +117,7 @@ def coordinate_names(space: AmbientSpace, style: Style) -> tuple[str, ...]:
 
 
 def monomial_factors(exponents: Sequence[int], variables: Sequence[str]) -> list[tuple[str, int]]:
+    """The monomial x^e as (variable, exponent) pairs, variables with exponent 0 left out."""
     return [(v, e) for v, e in zip(variables, exponents) if e]
 
 

@@ -60,6 +60,7 @@ def _pyplot():
 
 @dataclass(frozen=True)
 class SlicePicture:
+    """The slice picture written: its file, the boundary drawn and the points decided."""
     path: Path
     boundary: str
     """The boundary polynomial restricted to the slice, in B and C."""
@@ -189,6 +190,7 @@ class Region:
     reached_signs: tuple[int, ...] = ()
 
     def describe(self) -> str:
+        """What is drawn of M(R), in words."""
         if self.kind == "boundary":
             return "M(R): the reached side of its algebraic boundary " + ", ".join(f"{p} = 0" for p in self.polynomials)
         return "M = {" + ", ".join(f"{p} = 0" for p in self.polynomials) + "}"
@@ -223,6 +225,7 @@ class DrawnPoint:
 
 @dataclass(frozen=True)
 class LandscapePicture:
+    """The landscape picture written: its file, the plane of V, the region and what is drawn on it."""
     path: Path
     plane: Plane
     plane_through: tuple[str, ...]
@@ -236,6 +239,7 @@ class LandscapePicture:
     """How the runs ended, when they were classified."""
 
     def describe(self) -> str:
+        """What was drawn, in words (printed by ``neurom2 picture landscape``)."""
         through = ", ".join(self.plane_through) or "coordinate axes"
         lines = [f"wrote {self.path}: the loss over the plane of V through A⁺B and {through}; {self.region}; "
                  f"{self.runs} training path(s) projected onto the plane"]

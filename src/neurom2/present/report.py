@@ -20,6 +20,7 @@ MAX_SHOWN = 20
 
 
 def format_dimension(result: Dimension) -> str:
+    """The ``dim`` report."""
     space = result.space
     arch = result.architecture
     if result.proved:
@@ -45,6 +46,7 @@ def format_dimension(result: Dimension) -> str:
 
 
 def format_neurovariety(variety: Neurovariety) -> str:
+    """The ``implicit`` report."""
     space = variety.space
     kind = "homogeneous part" if space.is_homogeneous else "all degrees " + ",".join(map(str, space.degrees))
     fills = "yes: the Zariski closure is V (the ideal is zero); real points may still be missed" if variety.fills else "no"

@@ -90,6 +90,7 @@ class ResultTable:
         return table
 
     def header(self) -> list[str]:
+        """The column names: task, status, network, then the result fields of the rows' tasks."""
         return ["task", "status", "widths", "activation", "bias", *self._fields()]
 
     def _repr_html_(self) -> str:

@@ -63,6 +63,7 @@ class Family:
     """(hidden layer, width) of the hidden layers that are not axes (1-based)."""
 
     def title(self, separator: str = ", ") -> str:
+        """The family in words (d0, dL, σ, biases, hidden layers), parts joined by ``separator``."""
         text = f"d0={self.input}, dL={self.output}, σ={self.activation}, {'bias' if self.bias else 'no bias'}"
         text += f"{separator}{self.hidden_layers} hidden layer{'s' if self.hidden_layers != 1 else ''}"
         return text + "".join(f", d{layer}={width}" for layer, width in self.fixed)
@@ -80,10 +81,12 @@ class Cell:
 
     @property
     def defect(self) -> int | None:
+        """Expected minus computed dimension; None when either is unknown."""
         return None if self.dim is None or self.expected_dim is None else self.expected_dim - self.dim
 
     @property
     def fills(self) -> bool | None:
+        """Whether dim M = dim V; None when either is unknown."""
         return None if self.dim is None or self.ambient_dim is None else self.dim == self.ambient_dim
 
     def value(self, what: str) -> float | None:
@@ -95,6 +98,7 @@ class Cell:
         return None if self.fills is None else float(self.fills)
 
     def label(self, what: str) -> str:
+        """The text written in the cell for the plotted quantity ``what`` (the status when the job is not done)."""
         if self.status != "done":
             return STATUS_MARKS.get(self.status, "?")
         return {"defect": str(self.defect), "dim": str(self.dim), "fills": "yes" if self.fills else "no"}[what]
@@ -112,14 +116,17 @@ class Panel:
 
     @property
     def x(self) -> tuple[int, ...]:
+        """The widths on the x axis: every width from the least to the largest of the panel's cells."""
         return tuple(range(min(k[0] for k in self.cells), max(k[0] for k in self.cells) + 1))
 
     @property
     def y(self) -> tuple[int | None, ...]:
+        """The widths on the y axis, or (None,) for a family with one hidden layer."""
         ys = [k[1] for k in self.cells if k[1] is not None]
         return tuple(range(min(ys), max(ys) + 1)) if ys else (None,)
 
     def filling(self) -> set[tuple[int, int | None]]:
+        """The cells whose network fills V."""
         return {key for key, cell in self.cells.items() if cell.fills}
 
     def frontier(self) -> list[tuple[int, int | None]]:

@@ -61,15 +61,19 @@ class Polynomials:
     variables: int
 
     def values(self, x: Sequence[flint.arb]) -> list[flint.arb]:
+        """The polynomials minus their constants at a ball point."""
         return [evaluate(t, x) - c for t, c in zip(self.terms, self.constants)]
 
     def jacobian(self, x: Sequence[flint.arb], rows: Sequence[int], columns: Sequence[int]) -> flint.arb_mat:
+        """The Jacobian at a ball point, rows and columns selected."""
         return flint.arb_mat([[evaluate(derivative(self.terms[k], j), x) for j in columns] for k in rows])
 
     def float_values(self, x: np.ndarray) -> np.ndarray:
+        """The polynomials minus their constants at a float point."""
         return self._floats.values(x) - self._floats.constants
 
     def float_jacobian(self, x: np.ndarray) -> np.ndarray:
+        """The Jacobian at a float point."""
         return self._floats.jacobian(x)
 
     @cached_property
@@ -87,16 +91,19 @@ class Square:
     base: tuple[flint.arb, ...]
 
     def point(self, z: Sequence[flint.arb]) -> list[flint.arb]:
+        """The full point: the base point with the free coordinates set to ``z``."""
         x = list(self.base)
         for j, v in zip(self.free, z):
             x[j] = v
         return x
 
     def values(self, z: Sequence[flint.arb]) -> list[flint.arb]:
+        """The selected equations at the point with free coordinates ``z``."""
         values = self.equations.values(self.point(z))
         return [values[k] for k in self.rows]
 
     def jacobian(self, z: Sequence[flint.arb]) -> flint.arb_mat:
+        """The square Jacobian (selected rows, free columns) at ``z``."""
         return self.equations.jacobian(self.point(z), self.rows, self.free)
 
 

@@ -111,13 +111,16 @@ class Metric:
 
     @property
     def n(self) -> int:
+        """The dimension of V."""
         return len(self.center)
 
     def matrix(self) -> flint.fmpq_mat:
+        """The Gram matrix G, exactly."""
         return flint.fmpq_mat(self.n, self.n, [as_fmpq(v) for row in self.gram for v in row])
 
     @property
     def rank(self) -> int:
+        """The rank of G."""
         return self.matrix().rank()
 
     @property
@@ -126,6 +129,7 @@ class Metric:
         return self.rank == self.n
 
     def loss(self, point: Sequence[Fraction]) -> Fraction:
+        """The loss (c − u)ᵀG(c − u) + const at a rational point c, exactly."""
         d = [Fraction(c) - u for c, u in zip(point, self.center)]
         return sum((d[i] * self.gram[i][j] * d[j] for i in range(self.n) for j in range(self.n) if self.gram[i][j]),
                    Fraction(0)) + self.constant
@@ -226,13 +230,16 @@ class RealPoint:
 
     @property
     def rational(self) -> bool:
+        """Whether the point is rational (its minimal polynomial has degree 1)."""
         return self.modulus.degree() == 1
 
     def root(self, bits: int = BITS) -> flint.acb:
+        """The real root α of the minimal polynomial that defines the point, as a ball."""
         with precision(bits):
             return flint.acb(real_roots(self.modulus, bits)[self.root_index])
 
     def values(self, elements: Sequence[flint.fmpq_poly], bits: int = BITS) -> list[flint.arb]:
+        """Elements of QQ[α] evaluated at the point, as balls."""
         with precision(bits):
             alpha = roots(self.modulus, bits)[self.root_index]
             return [ball(e, alpha) for e in elements]
@@ -247,13 +254,16 @@ class RealPoint:
 
     @property
     def coordinates(self) -> tuple[flint.fmpq_poly, ...]:
+        """The point's coordinates in V, as polynomials in α."""
         return self.residues[:self.n]
 
     @property
     def multipliers(self) -> tuple[flint.fmpq_poly, ...]:
+        """The Lagrange multipliers, as polynomials in α."""
         return self.residues[self.n:]
 
     def approximate(self) -> tuple[float, ...]:
+        """The coordinates as floats."""
         return tuple(float(v.mid()) for v in self.values(self.coordinates))
 
     def coefficient_texts(self) -> tuple[str, ...]:
@@ -314,6 +324,7 @@ class PointFacts:
     verified: str
 
     def to_json(self) -> dict[str, Any]:
+        """The point's facts as JSON."""
         return {"coefficients": list(self.coefficients), "approximate": list(self.approximate), "loss": self.loss,
                 "loss_interval": self.loss_interval, "type": self.type, "index": self.index,
                 "exact": self.point.definition(), "verified": self.verified}
@@ -476,6 +487,7 @@ class ModularCount:
     saturated: bool
 
     def to_json(self) -> dict[str, Any]:
+        """The modular count as JSON."""
         return {"prime": self.prime, "dim": self.dim, "degree": self.degree, "saturated": self.saturated}
 
 
@@ -489,4 +501,5 @@ def modular_counts(session: Macaulay2Session, generators: Sequence[Terms], gram:
 
 
 def p_integral(values: Sequence[Fraction], prime: int) -> bool:
+    """Whether no denominator of ``values`` is divisible by ``prime``."""
     return all(Fraction(v).denominator % prime for v in values)

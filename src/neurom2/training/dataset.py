@@ -169,14 +169,17 @@ class Dataset:
         return len(self.inputs)
 
     def pairs(self) -> tuple[tuple[tuple[Fraction, ...], tuple[Fraction, ...]], ...]:
+        """The (input, output) pairs."""
         return tuple(zip(self.inputs, self.outputs))
 
     @property
     def n_inputs(self) -> int:
+        """The number of input coordinates (d0)."""
         return len(self.inputs[0]) if self.inputs else 0
 
     @property
     def n_outputs(self) -> int:
+        """The number of output coordinates (dL)."""
         return len(self.outputs[0]) if self.outputs else 0
 
     def check(self, space_or_arch: SpaceLike) -> None:
@@ -237,6 +240,7 @@ class Dataset:
         return hashlib.sha256(f"{self.n_inputs},{self.n_outputs}\n{text}".encode()).hexdigest()
 
     def to_json(self) -> dict[str, Any]:
+        """The data set in JSON: size, widths, source and SHA-256 of its content."""
         return {"n_points": len(self), "inputs": self.n_inputs, "outputs": self.n_outputs, "source": self.source,
                 "sha256": self.digest()}
 

@@ -172,6 +172,7 @@ class TrainingRun:
     """The steps at which ``weight_norms``, ``losses`` and ``path`` were recorded."""
 
     def to_json(self) -> dict[str, Any]:
+        """The run as JSON."""
         return {
             "index": self.index,
             "initial_weights": list(self.initial_weights),
@@ -247,12 +248,14 @@ class Trainer:
 
     @classmethod
     def of(cls, architecture: Architecture, dataset: Any) -> Trainer:
+        """A trainer for the network and the data, with fixed random points for the ranks of dμ."""
         rng = np.random.default_rng(RANK_POINTS_SEED)
         points = rng.standard_normal((4 * len(AmbientSpace.of(architecture).monomials), architecture.input_dim))
         return cls(SquaredLoss.of(architecture, dataset), CoefficientReader.at_points(architecture, points))
 
     @property
     def architecture(self) -> Architecture:
+        """The network trained."""
         return self.loss.architecture
 
     def singular_values(self, theta: np.ndarray) -> np.ndarray:
@@ -368,6 +371,7 @@ class RunClassification:
     """The run's one category (:func:`outcome`): what the report's line and :func:`summarize` count."""
 
     def to_json(self) -> dict[str, Any]:
+        """The run's classification as JSON."""
         return {
             "index": self.run.index,
             "outcome": self.outcome,
@@ -468,17 +472,20 @@ class TrainingSummary:
         return self.pure + self.undecided
 
     def to_json(self) -> dict[str, Any]:
+        """The counts as JSON."""
         return {"runs": self.runs, "reached_infimum": self.reached_infimum, "spurious": self.spurious,
                 "diverging": self.diverging, "diverging_to_infimum": self.diverging_to_infimum,
                 "pure": self.pure, "undecided": self.undecided, "other": self.other}
 
     def format(self) -> str:
+        """The counts in words, as the report prints them."""
         return (f"{self.runs} runs: {self.reached_infimum} reached the infimum, {self.spurious} stopped at a spurious "
                 f"point, {self.diverging} diverging ({self.diverging_to_infimum} approaching the infimum), "
                 f"{self.pure} at another pure critical point, {self.undecided} undecided")
 
 
 def summarize(classifications: Iterable[RunClassification]) -> TrainingSummary:
+    """The counts of the runs' outcomes."""
     classifications = list(classifications)
     outcomes = [c.outcome for c in classifications]
     return TrainingSummary(

@@ -118,11 +118,13 @@ class Candidate:
     reach: Reach
 
     def to_json(self) -> dict[str, Any]:
+        """The candidate as JSON: stratum, point facts and reachability."""
         return {"stratum": self.stratum, **self.facts.to_json(), **self.reach.to_json()}
 
 
 @dataclass(frozen=True)
 class StratumResult:
+    """The critical points found on one stratum: their count, the real ones, and whether the count is proved."""
     stratum: Stratum
     count: int | None
     real: int | None
@@ -132,6 +134,7 @@ class StratumResult:
     """Whether the critical set is proved complete (a complete intersection; else complete with high probability)."""
 
     def to_json(self) -> dict[str, Any]:
+        """The stratum's result as JSON."""
         return {"label": self.stratum.label, "equations": len(self.stratum.generators), "critical_points": self.count,
                 "real": self.real, "complete": "proved" if self.exact else "with high probability", "note": self.note}
 
@@ -177,9 +180,11 @@ class Infimum:
 
     @property
     def candidates(self) -> list[Candidate]:
+        """The candidates of every stratum."""
         return [c for s in self.strata for c in s.candidates]
 
     def to_json(self) -> dict[str, Any]:
+        """The infimum as JSON."""
         return {
             "value": self.value, "interval": self.interval, "attained": self.attained,
             "argmin": list(self.argmin) if self.argmin is not None else None,

@@ -106,11 +106,13 @@ class LandscapePoint:
 
     @classmethod
     def of(cls, facts: PointFacts, reach: Reach) -> LandscapePoint:
+        """The landscape point of a critical point's facts and its reachability."""
         return cls(facts.coefficients, facts.approximate, facts.loss, facts.loss_interval, True, facts.type, facts.index,
                    reach.member, reach.weights, reach.method + (f" ({reach.detail})" if reach.detail else ""),
                    facts.point.definition(), facts.verified)
 
     def to_json(self) -> dict[str, Any]:
+        """The point as JSON."""
         return {"coefficients": list(self.coefficients), "approximate": list(self.approximate), "loss": self.loss,
                 "loss_interval": self.loss_interval, "real": self.real, "type": self.type, "index": self.index,
                 "reached": self.reached, "weights": list(self.weights) if self.weights else None,
@@ -131,6 +133,7 @@ class Counts:
     method: str = ""
 
     def to_json(self) -> dict[str, Any]:
+        """The counts as JSON."""
         return {"learning_degree": self.learning_degree, "proved": self.proved, "degree_over_QQ": self.degree,
                 "real": self.real, "modular": [m.to_json() for m in self.modular], "numerical": self.numerical,
                 "method": self.method}
@@ -164,9 +167,11 @@ class Landscape(Typeset):
 
     @property
     def learning_degree(self) -> int | None:
+        """The number of complex critical points on the smooth part of X (None when not finite)."""
         return self.counts.learning_degree
 
     def to_json(self) -> dict[str, Any]:
+        """The landscape as JSON (``neurom2 landscape --json``; docs/schemas/landscape.schema.json)."""
         arch = self.architecture
         result = {
             "widths": list(arch.widths), "activation": str(arch.activation), "bias": arch.bias,

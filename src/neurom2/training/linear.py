@@ -81,13 +81,16 @@ class EckartYoungPoint:
 
     @property
     def exact(self) -> bool:
+        """Whether the loss is an exact rational."""
         return isinstance(self.loss, Fraction)
 
     @property
     def type(self) -> str:
+        """minimum (index 0) or saddle."""
         return "minimum" if self.index == 0 else "saddle"
 
     def approximate(self) -> tuple[float, ...]:
+        """The coordinates as floats."""
         return tuple(as_float(v) for v in self.coordinates)
 
     def coefficient_texts(self) -> tuple[str, ...]:
@@ -97,10 +100,12 @@ class EckartYoungPoint:
 
     @property
     def loss_text(self) -> str:
+        """The loss as text."""
         return text(self.loss)
 
     @property
     def loss_float(self) -> float:
+        """The loss as a float."""
         return as_float(self.loss)
 
 
@@ -275,6 +280,7 @@ def _horner(coefficients: Sequence[Any], value: Any) -> Any:
 
 
 def as_float(value: Fraction | flint.fmpq | flint.arb) -> float:
+    """A rational or the midpoint of a ball, as a float."""
     return float(value.mid()) if isinstance(value, flint.arb) else float(value)
 
 

@@ -146,6 +146,7 @@ class LossDecomposition:
 
     @property
     def total(self) -> Fraction:
+        """The loss: distance plus constant."""
         return self.distance + self.constant
 
 
@@ -231,11 +232,13 @@ class MomentPattern:
 
     @cached_property
     def labels(self) -> tuple[tuple[Exponents, ...], ...]:
+        """The moment of each entry of AᵀA: the product of its row's and column's monomials."""
         monomials = self.space.monomials
         return tuple(tuple(_product(e, f) for f in monomials) for e in monomials)
 
     @cached_property
     def moments(self) -> tuple[Exponents, ...]:
+        """The distinct moments, by degree, then in descending lexicographic order."""
         return tuple(sorted({e for row in self.labels for e in row}, key=lambda e: (sum(e), tuple(-v for v in e))))
 
     @property

@@ -77,6 +77,7 @@ class Reach:
     detail: str = ""
 
     def to_json(self) -> dict[str, Any]:
+        """The reachability as JSON."""
         return {"reached": self.member, "method": self.method, "weights": list(self.weights) if self.weights else None,
                 "weights_exact": self.exact, "detail": self.detail}
 
@@ -198,6 +199,7 @@ class StratumReach:
 
     def pullback(self, chart: CoveringChart, generators: Sequence[Terms], combinations: Sequence[Terms],
                  metric: Metric) -> package.Points | None:
+        """The real points of the critical equations pulled back to the weights in this chart (None when Macaulay2 fails)."""
         try:
             return package.pullback_points(self.session, self.arch, chart.values, generators, combinations,
                                            metric.gram, metric.center, timeout=self.deadline.remaining(PULLBACK_SECONDS))
@@ -207,6 +209,8 @@ class StratumReach:
             return None
 
     def slices(self, chart: CoveringChart, points: package.Points) -> list[CoveringChart]:
+        """Random slices of the chart: charts that also fix, to small random integers, the free weights the points leave
+        undetermined."""
         free = chart.free()
         independent = [free[k] for k in points.independent or [] if k < len(free)]
         return [chart.with_values({i: Fraction(self.rng.choice([-3, -2, -1, 1, 2, 3])) for i in independent})

@@ -122,9 +122,11 @@ class Least:
 
     @property
     def value(self) -> float:
+        """The least loss, the midpoint of its ball."""
         return float(self.ball.mid())
 
     def to_json(self) -> dict[str, Any]:
+        """The least loss over the family as JSON."""
         return {"value": self.value, "interval": interval_text(self.ball), "lower_bound": float(self.lower),
                 "argmin_t": "∞" if self.t is None else self.t, "argmin": list(self.argmin), "real_critical_t": self.critical,
                 "method": "least squares in the span for ℓ = x1 + t·x2: φ(t) = L(0) − h(t)/D(t); real roots of h′D − hD′ "

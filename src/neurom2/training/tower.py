@@ -61,6 +61,7 @@ def graph(arch: Architecture, chart: CoveringChart) -> list[Terms]:
 
 
 def chart_basis(session: Macaulay2Session, arch: Architecture, chart: CoveringChart, timeout: float | None) -> list[Terms]:
+    """A lexicographic Gröbner basis of the chart's graph ideal, computed by Macaulay2."""
     return package.lex_basis(session, graph(arch, chart), len(chart.free()) + len(Parametrization(arch).polynomials),
                              timeout=timeout)
 

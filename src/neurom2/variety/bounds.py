@@ -196,6 +196,7 @@ class Bound:
         return cls(term.value, rule, widths, f"{prose}: {term.equation()}", parts, exact)
 
     def to_json(self) -> dict[str, Any]:
+        """The bound as JSON, with the bounds of its parts."""
         return {"value": self.value, "rule": self.rule, "widths": list(self.widths), "detail": self.detail,
                 "exact": self.exact, "parts": [part.to_json() for part in self.parts]}
 
@@ -260,6 +261,7 @@ class MonomialBounds:
         return tuple(found)
 
     def capped(self, w: tuple[int, ...]) -> tuple[int, ...]:
+        """The widths with every hidden layer narrowed to its width cap."""
         return (w[0], *(min(width, cap) for width, cap in zip(w[1:-1], self.caps(w))), w[-1])
 
     def ambient(self, w: tuple[int, ...], arithmetic: Arithmetic = INTEGERS) -> Value:

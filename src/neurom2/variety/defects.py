@@ -87,10 +87,12 @@ class DefectCertificate:
 
     @property
     def dominant(self) -> bool:
+        """Whether the normal form's orbits are dense (the orbit map's differential has full rank)."""
         return self.orbit_rank == self.parameters
 
     @property
     def rescalings(self) -> int:
+        """The number of rescalings, one per hidden neuron."""
         return self.widths[1]
 
     @property
@@ -99,6 +101,7 @@ class DefectCertificate:
         return self.parameters - self.rescalings - self.dimension
 
     def to_json(self) -> dict[str, Any]:
+        """The certificate as JSON."""
         return {"widths": list(self.widths), "activation": f"x^{self.r}", "dimension": self.dimension,
                 "parameters": self.parameters, "rescalings": self.rescalings, "extra_fiber": self.extra_fiber,
                 "normal_form_parameters": self.normal_form_parameters, "orbit_rank": self.orbit_rank,

@@ -88,6 +88,7 @@ def degree(arch: Architecture) -> int:
 
 
 def proof(arch: Architecture) -> str:
+    """Why the minors generate the ideal, in words (the theorem cited)."""
     size = rank_bound(arch) + 1
     constants = f", times the {arch.output_dim} free constants (biases)" if arch.bias else ""
     return PROOF.format(m=arch.output_dim, n=arch.input_dim, r=size - 1, size=size, constants=constants)

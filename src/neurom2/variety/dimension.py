@@ -80,10 +80,12 @@ class DimensionFacts:
 
     @property
     def expected_dim(self) -> int:
+        """Parameters minus symmetries, capped by dim V."""
         return expected_dimension(self.architecture, self.space)
 
     @property
     def defect(self) -> int:
+        """Expected minus computed dimension."""
         return self.expected_dim - self.dim
 
     @property
@@ -113,6 +115,7 @@ class Dimension(DimensionFacts, Typeset):
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     def to_json(self) -> dict[str, Any]:
+        """The dimension as JSON (``neurom2 dim --json``; docs/schemas/dim.schema.json)."""
         arch = self.architecture
         return {
             "widths": list(arch.widths),

@@ -377,6 +377,7 @@ def _witness_degree(arch: Architecture, dim: int, m2: _Macaulay2, deadline: Dead
 
 
 def coordinate_symbols(space: AmbientSpace) -> tuple[sympy.Symbol, ...]:
+    """The coordinates of V as sympy symbols, in order."""
     return tuple(sympy.Symbol(c.name) for c in space.coordinates)
 
 

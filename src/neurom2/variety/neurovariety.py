@@ -48,9 +48,11 @@ class Neurovariety(DimensionFacts, Typeset):
 
     @property
     def equation_degrees(self) -> tuple[int, ...]:
+        """The degree of each equation."""
         return tuple(eq.total_degree() for eq in self.equations)
 
     def to_json(self) -> dict[str, Any]:
+        """The neurovariety as JSON (``neurom2 implicit --json``; docs/schemas/implicit.schema.json)."""
         arch = self.architecture
         return {
             "widths": list(arch.widths),

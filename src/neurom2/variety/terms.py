@@ -72,6 +72,7 @@ class Term:
 
     @property
     def precedence(self) -> int:
+        """How tightly the term's operation binds, for parentheses."""
         return _PRECEDENCE.get(self.operation, _ATOM)
 
     def text(self, labels: bool) -> str:
@@ -88,10 +89,12 @@ class Term:
 
     @property
     def numbers(self) -> str:
+        """The term with its numbers only: ``min(6, 6)``."""
         return self.text(labels=False)
 
     @property
     def formula(self) -> str:
+        """The term with its named quantities: ``min(N(3, 2), N(3, 2))``."""
         return self.text(labels=True)
 
     def equation(self) -> str:
@@ -122,9 +125,11 @@ class Arithmetic(Protocol):
     def named(self, value: int, function: str, arguments: tuple[int, ...]) -> Value:
         """The number ``value`` = function(arguments), e.g. N(2, 9) = 10 (the name is only written by terms)."""
 
-    def minimum(self, *values: Value) -> Value: ...
+    def minimum(self, *values: Value) -> Value:
+        """The least of the values."""
 
-    def maximum(self, *values: Value) -> Value: ...
+    def maximum(self, *values: Value) -> Value:
+        """The largest of the values."""
 
     def nonnegative(self, value: Value) -> Value:
         """max(value, 0)."""
@@ -137,23 +142,29 @@ class Integers:
     """Plain ints: the values only."""
 
     def quantity(self, value: int) -> Value:
+        """An integer as a value."""
         return value
 
     def named(self, value: int, function: str, arguments: tuple[int, ...]) -> Value:
+        """A named quantity, e.g. N(3, 2), as a value."""
         return value
 
     # Every value computed with this arithmetic is an int: the casts only tell the type checker.
 
     def minimum(self, *values: Value) -> Value:
+        """The least of the values."""
         return min(cast(tuple[int, ...], values))
 
     def maximum(self, *values: Value) -> Value:
+        """The largest of the values."""
         return max(cast(tuple[int, ...], values))
 
     def nonnegative(self, value: Value) -> Value:
+        """max(value, 0)."""
         return max(cast(int, value), 0)
 
     def total(self, values: Iterable[Value]) -> Value:
+        """The sum of the values."""
         return sum(cast(Iterable[int], values))
 
 
@@ -161,15 +172,19 @@ class Terms:
     """:class:`Term` trees: the values with their texts."""
 
     def quantity(self, value: int) -> Value:
+        """An integer as a term."""
         return Term(value)
 
     def named(self, value: int, function: str, arguments: tuple[int, ...]) -> Value:
+        """A named quantity as a term labelled ``function(arguments)``."""
         return Term(value, label=f"{function}({', '.join(map(str, arguments))})")
 
     def minimum(self, *values: Value) -> Value:
+        """``min(...)`` of the terms."""
         return self._extremum("min", values)
 
     def maximum(self, *values: Value) -> Value:
+        """``max(...)`` of the terms."""
         return self._extremum("max", values)
 
     @staticmethod
@@ -185,6 +200,7 @@ class Terms:
         return value if evaluate(value) >= 0 else self.maximum(value, 0)
 
     def total(self, values: Iterable[Value]) -> Value:
+        """The sum of the terms."""
         return reduce(operator.add, map(Term.of, values))
 
 

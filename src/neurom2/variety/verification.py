@@ -70,6 +70,7 @@ class Verification:
         return "; ".join(parts) if parts else "nothing to check independently (no equations; the exact rank is the proof)"
 
     def to_json(self) -> dict[str, Any]:
+        """The verification as JSON, with what was checked in words."""
         return {"samples": self.samples, "prime": self.prime, "exact_samples": self.exact_samples,
                 "dimension": self.dimension, "error_bound": self.error_bound, "checked": self.describe()}
 

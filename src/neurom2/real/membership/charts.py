@@ -26,12 +26,15 @@ class CoveringChart:
     values: tuple[Fraction | None, ...]
 
     def fixed(self, names: Sequence[str]) -> dict[str, str]:
+        """The fixed weights of the chart, by name, as text."""
         return {name: str(v) for name, v in zip(names, self.values) if v is not None}
 
     def free(self) -> list[int]:
+        """The indices of the weights the chart leaves free."""
         return [i for i, v in enumerate(self.values) if v is None]
 
     def with_values(self, values: dict[int, Fraction]) -> CoveringChart:
+        """The chart with more weights fixed: ``values`` by index."""
         return CoveringChart(tuple(values.get(i, v) for i, v in enumerate(self.values)))
 
 

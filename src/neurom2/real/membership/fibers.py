@@ -50,6 +50,7 @@ class ChartResult:
 
     @property
     def dim(self) -> int:
+        """The dimension of the chart's fiber."""
         return self.points.dim
 
     @property
@@ -241,6 +242,7 @@ class FiberSearch:
         return None
 
     def decide(self) -> Membership:
+        """Decide membership: a quick rational point first, then the fiber in every covering chart."""
         quick = self.quick_point(covering_charts(self.arch))
         if quick is not None:
             return quick
@@ -292,6 +294,7 @@ class FiberSearch:
         return self.answer(False, certificate)
 
     def method_description(self) -> str:
+        """The method in words: the charts, the fiber ideals and how real points are counted."""
         r = self.arch.monomial_degree
         charts = ("one chart, all weights free (σ has no rescaling symmetry)" if r is None or r < 2 else
                   "charts covering all weights up to symmetry: each hidden neuron's first nonzero input weight is 1 "

@@ -46,9 +46,11 @@ class Membership(Typeset):
 
     @property
     def answer(self) -> str:
+        """yes, no or undecided."""
         return {True: "yes", False: "no", None: "undecided"}[self.member]
 
     def to_json(self) -> dict[str, Any]:
+        """The answer as JSON (``neurom2 member --json``; docs/schemas/member.schema.json)."""
         arch = self.architecture
         return {
             "member": self.member,

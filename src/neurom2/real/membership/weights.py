@@ -76,6 +76,7 @@ class Weights:
         return values
 
     def exact_check(self, parametrization: Parametrization) -> None:
+        """Verify exactly that the weights compute the target (VerificationError otherwise)."""
         if self.rational:
             verify_rational(self.arch, self.target, self.values)
             return
@@ -110,6 +111,7 @@ class Weights:
                         for v in values]
 
     def printed(self, parametrization: Parametrization) -> tuple[tuple[str, ...], float | None]:
+        """The weights as printed decimals (or exact rationals), and the largest coefficient error of the decimals."""
         if self.rational:
             return tuple(str(v) for v in self.values), None
         exact = self.numeric()
@@ -141,6 +143,7 @@ class Weights:
         return tuple(result)
 
     def describe(self, names: Sequence[str]) -> dict[str, Any]:
+        """The weights as JSON: exact, the chart's fixed weights, and the algebraic point."""
         point = self.point
         description: dict[str, Any] = {"exact": True, "fixed": point.solutions.chart.fixed(names)}
         if self.rational:
@@ -165,6 +168,7 @@ class Weights:
 
 
 def evaluate_rational(poly: flint.fmpq_poly, value: Fraction) -> Fraction:
+    """The value of a rational polynomial at a rational number, exactly (Horner)."""
     total = Fraction(0)
     for c in reversed(poly.coeffs()):
         total = total * value + fraction(c)
@@ -172,6 +176,7 @@ def evaluate_rational(poly: flint.fmpq_poly, value: Fraction) -> Fraction:
 
 
 def numeric_error(parametrization: Parametrization, target: Target, strings: Sequence[str]) -> float:
+    """The largest coefficient error of the network with these decimal weights against the target (50 digits)."""
     with mpmath.workdps(50):
         values = [parse_decimal(s) for s in strings]
         error = mpmath.mpf(0)

@@ -96,6 +96,7 @@ class Solutions:
 
     @property
     def free(self) -> list[int]:
+        """The indices of the weights the chart leaves free."""
         return self.chart.free()
 
     def approximate_real_point(self) -> list[float]:
@@ -107,6 +108,7 @@ class Solutions:
             return [float((g / denominator).real.mid()) for g in numerators]
 
     def describe(self, names: Sequence[str]) -> dict[str, Any]:
+        """The solutions as JSON: the separating form, the eliminant and the point counts."""
         n = len(self.free)
         form = {tuple(int(k == j) for k in range(n)): Fraction(c) for j, c in enumerate(self.form) if c}
         return {
@@ -213,6 +215,7 @@ def roots(poly: flint.fmpq_poly, bits: int) -> list[flint.acb]:
 
 @contextmanager
 def precision(bits: int) -> Iterator[None]:
+    """A context in which python-flint computes with ``bits`` bits of precision."""
     saved = flint.ctx.prec
     flint.ctx.prec = bits
     try:
@@ -252,6 +255,7 @@ def integral(poly: flint.fmpq_poly, variable: sympy.Symbol) -> str:
 
 
 def sympy_poly(poly: flint.fmpq_poly) -> sympy.Expr:
+    """A rational univariate polynomial as a sympy expression in U."""
     return sum((sympy.Rational(int(c.p), int(c.q)) * U ** k for k, c in enumerate(poly.coeffs())), sympy.Integer(0))
 
 
