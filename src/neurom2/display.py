@@ -7,9 +7,9 @@ landscape :class:`~neurom2.training.landscape.Landscape`, a stored batch row
 
 * ``_repr_html_`` (Jupyter shows a table: the network, V, dim, degree, what is proved and how, and the
   equations typeset; long ideals truncated) and ``_repr_latex_``;
-* ``to_latex(names=..., max_equations=..., max_terms=...)``: the same as one LaTeX math block
-  (``\\begin{aligned} ... \\end{aligned}``, for ``\\[ ... \\]`` with amsmath and amssymb), nothing truncated
-  unless asked;
+* ``to_latex(names=..., max_equations=..., max_terms=...)``: the same as a LaTeX fragment for a page, which
+  compiles with ``\\usepackage{amsmath,amssymb}`` (ASCII, long equations broken, page breaks allowed:
+  :mod:`neurom2.latex`), nothing truncated unless asked; ``_repr_latex_`` is one ``aligned`` block for MathJax;
 * ``typeset(names=...)``: the :class:`Summary` itself, which a notebook displays, e.g. with the slides'
   letters.
 
@@ -45,6 +45,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from neurom2.errors import InvalidOption
+from neurom2.latex import SPECIAL, document, inline
 
 if TYPE_CHECKING:  # imported lazily: results import this module
     from neurom2.batch.store import ResultRow
@@ -147,6 +148,12 @@ class Summary:
         return (f'<table class="{TABLE_CLASS}"><caption style="text-align:left">{_inline_html(self.title)}</caption>'
                 f"<tbody>{''.join(rows)}</tbody></table>")
 
+    def page(self) -> str:
+        """A LaTeX fragment for a printed page (:func:`neurom2.latex.document`): ASCII, long formulas broken
+        into lines, page breaks allowed; it compiles with :data:`neurom2.latex.PREAMBLE`."""
+        return document(_inline_page(self.title),
+                        [(row.label, _inline_page(row.content), row.formulas) for row in self.rows])
+
     def _repr_html_(self) -> str:
         return self.html()
 
@@ -156,13 +163,15 @@ class Summary:
 
 def _escape_text(text: str) -> str:
     """Text for ``\\text{...}``: LaTeX's special characters escaped."""
-    special = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
-               "%": r"\%", "_": r"\_", "^": r"\^{}", "~": r"\~{}"}
-    return "".join(special.get(ch, ch) for ch in text)
+    return "".join(SPECIAL.get(ch, ch) for ch in text)
 
 
 def _inline_latex(pieces: Inline) -> str:
     return " ".join(p.latex if isinstance(p, Math) else rf"\text{{{_escape_text(p)}}}" for p in pieces)
+
+
+def _inline_page(pieces: Inline) -> str:
+    return inline((isinstance(p, Math), p.latex if isinstance(p, Math) else p) for p in pieces)
 
 
 def _inline_html(pieces: Inline) -> str:
@@ -354,8 +363,9 @@ class Typeset:
 
     def to_latex(self, names: str = "coefficients", max_equations: int | None = None,
                  max_terms: int | None = None) -> str:
-        """This result as one LaTeX math block (``aligned``); everything unless limits are given."""
-        return summary(self, Style(names, max_equations, max_terms)).latex()
+        """This result as a LaTeX fragment for a page (:meth:`Summary.page`; it needs only
+        ``\\usepackage{amsmath,amssymb}``); everything unless limits are given."""
+        return summary(self, Style(names, max_equations, max_terms)).page()
 
     def _repr_latex_(self) -> str:
         return summary(self, DISPLAY)._repr_latex_()
@@ -796,8 +806,9 @@ def landscape_summary(result: Landscape, style: Style) -> Summary:
 
 
 def latex_block(result: Any) -> str:
-    """A result as a LaTeX display ``\\[ ... \\]`` (nothing truncated), with a comment naming the packages it needs."""
-    return "% typeset by neurom2; needs \\usepackage{amsmath,amssymb}\n\\[\n" + result.to_latex() + "\n\\]"
+    """A result as a LaTeX fragment for a page (nothing truncated), its first line a comment naming the packages
+    it needs (``\\usepackage{amsmath,amssymb}``)."""
+    return str(result.to_latex())
 
 
 def m2_script(variety: Neurovariety) -> str:
