@@ -9,6 +9,7 @@ against sympy's determinant of the coordinate matrix).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import subprocess
@@ -26,8 +27,6 @@ from neurom2.batch.store import ResultRow
 from neurom2.latex import ACCENTS, MATH_SYMBOLS, PREAMBLE, TEXT_SYMBOLS, lines, pieces, text, width
 from neurom2.model.space import AmbientSpace
 from neurom2.variety.neurovariety import Neurovariety
-
-pytestmark = [pytest.mark.latex, pytest.mark.macaulay2]
 
 OVERFULL_PT = 10.0
 """The widest overfull box allowed, in points."""
@@ -56,6 +55,7 @@ def variety_of(widths: str, activation: str) -> Neurovariety:
 
 def compile_fragment(fragment: str, directory: Path) -> str:
     """pdflatex on PREAMBLE + ``fragment``: the log, after asserting success and no overfull box above the bound."""
+    assert PDFLATEX is not None, "pdflatex is not installed (apt-get install --no-install-recommends texlive-latex-base)"
     assert fragment.isascii(), sorted({ch for ch in fragment if not ch.isascii()})
     source = directory / "fragment.tex"
     source.write_text(f"{PREAMBLE}\n\\begin{{document}}\n{fragment}\n\\end{{document}}\n")
@@ -68,6 +68,8 @@ def compile_fragment(fragment: str, directory: Path) -> str:
     return log
 
 
+@pytest.mark.latex
+@pytest.mark.macaulay2
 @pytest.mark.parametrize("widths, activation", [("2,3,1", "x^8"), ("3,2,1", "x^5"), ("3,2,3", "x")])
 def test_implicit_ideals_compile_on_pages_without_overfull_lines(widths, activation, tmp_path):
     """The two cases of the issue (2,614 pt and an unbreakable block before) and the 3x3 determinant: every
@@ -81,6 +83,7 @@ def test_implicit_ideals_compile_on_pages_without_overfull_lines(widths, activat
     assert pages >= 1 + (len(fragment) > 100_000)  # the large ideal breaks across pages
 
 
+@pytest.mark.macaulay2
 def test_the_broken_determinant_reads_back_to_the_determinant_of_the_coordinate_matrix(tmp_path):
     """Linear (3,2,3): M is the 3x3 matrices of rank <= 2; the one equation, typeset over several lines,
     read back equals +-det of the matrix of coordinates c_{k,e_j} (sympy's determinant, computed here)."""
@@ -93,14 +96,27 @@ def test_the_broken_determinant_reads_back_to_the_determinant_of_the_coordinate_
     assert read in (sympy.expand(matrix.det()), sympy.expand(-matrix.det()))
 
 
+@pytest.mark.latex
+@pytest.mark.macaulay2
+def test_the_slides_letters_and_truncated_ideals_compile(tmp_path):
+    variety = implicitize(Architecture.create("2,3,1", "x^8"))
+    compile_fragment(variety.to_latex(names="letters"), tmp_path)
+    compile_fragment(variety.to_latex(max_equations=3, max_terms=5), tmp_path)
+
+
+@pytest.mark.latex
+@pytest.mark.macaulay2
 def test_dimension_and_membership_compile(tmp_path):
     result = dimension(Architecture.create("3,2,2,1", "x^2"))
     compile_fragment(result.to_latex(), tmp_path)
+    compile_fragment(dataclasses.replace(result, proved=False, error_bound=5.6e-10).to_latex(), tmp_path)
     for field in ("real", "complex"):
         member = decide_membership(Architecture.create("2,2,1", "x^3"), "x^3 - x*y^2", field)
         compile_fragment(member.to_latex(), tmp_path)
 
 
+@pytest.mark.latex
+@pytest.mark.macaulay2
 def test_landscapes_compile(cubic_landscape, linear_landscape, tmp_path):
     """A filling cubic network (least squares, the unattained infimum, training runs) and a linear one
     (Eckart-Young critical points with their weights, generic counts)."""
@@ -108,6 +124,8 @@ def test_landscapes_compile(cubic_landscape, linear_landscape, tmp_path):
     compile_fragment(linear_landscape.to_latex(), tmp_path)
 
 
+@pytest.mark.latex
+@pytest.mark.macaulay2
 def test_filling_result_compiles(tmp_path):
     from neurom2.filling import minimal_filling
 
@@ -115,6 +133,8 @@ def test_filling_result_compiles(tmp_path):
     compile_fragment(result.to_latex(), tmp_path)
 
 
+@pytest.mark.latex
+@pytest.mark.macaulay2
 def test_a_stored_implicit_row_compiles(tmp_path):
     """A results-store row of an implicit job (its equations as sympy text) on a page."""
     variety = implicitize(Architecture.create("2,3,1", "x^8"))
@@ -126,6 +146,7 @@ def test_a_stored_implicit_row_compiles(tmp_path):
     compile_fragment(fragment, tmp_path)
 
 
+@pytest.mark.latex
 def test_unicode_text_becomes_latex_that_compiles(tmp_path):
     """Every character neurom2 maps, Greek letters, super- and subscripts, accents and an unknown symbol,
     as text: ASCII that pdflatex sets."""
