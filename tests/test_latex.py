@@ -155,7 +155,9 @@ def test_unicode_text_becomes_latex_that_compiles(tmp_path):
     sample = " ".join([*MATH_SYMBOLS, *TEXT_SYMBOLS, *greek, *scripts, *("e" + accent for accent in ACCENTS),
                        "Möbius Hochster–Eagon ☃ over QQ {x_1^2} & 50% #"])
     typeset = text(sample)
-    assert "\\mathbb{Q}" in typeset and "[U+2603]" in typeset
+    assert "\\mathbb{Q}" in typeset and "[U+2603]" in typeset and "[U+" not in text(sample.replace("☃", ""))
+    assert all(text(ch) == f"\\ensuremath{{{latex}}}" for ch, latex in MATH_SYMBOLS.items())  # e.g. ≠ is \neq, not = and a slash
+    assert text("Möbius x̄ θ") == r'M\"{o}bius \={x} \ensuremath{\theta}'
     compile_fragment(typeset, tmp_path)
 
 

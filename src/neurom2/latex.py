@@ -52,7 +52,7 @@ MATH_SYMBOLS = {
     "\u21a6": r"\mapsto", "\u21e2": r"\dashrightarrow", "\u22ef": r"\cdots", "\u2032": r"\prime", "\u27e8": r"\langle",
     "\u27e9": r"\rangle", "\u2271": r"\ngeq", "\u2113": r"\ell", "\u00b5": r"\mu", "\u211a": r"\mathbb{Q}",
     "\u211d": r"\mathbb{R}", "\u2102": r"\mathbb{C}", "\u2124": r"\mathbb{Z}", "\u2115": r"\mathbb{N}",
-    "\u03b5": r"\varepsilon", "\u03c6": r"\varphi",
+    "\u03b5": r"\varepsilon", "\u03c6": r"\varphi", "\u03c2": r"\varsigma",
 }
 """Unicode symbols set in math mode (Greek letters and super- and subscripts are found by name)."""
 GREEK_NAMES = {"LAMDA": "lambda"}
@@ -71,26 +71,45 @@ ACCENTS = {"\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304":
 """Combining accents as text accent commands (``\\"o``)."""
 MATH_ACCENTS = {"\u0300": "grave", "\u0301": "acute", "\u0302": "hat", "\u0303": "tilde", "\u0304": "bar", "\u0308": "ddot",
                 "\u030c": "check"}
-"""Combining accents on a symbol set in math (``\\ddot{\\mathrm{I}}``); a cedilla there is dropped."""
+"""Combining accents on a symbol set in math (``\\ddot{\\mathrm{I}}``)."""
 
 
 def text(value: str) -> str:
     """``value`` as LaTeX text, ASCII only: special characters escaped, Unicode as LaTeX (module docstring)."""
     out: list[str] = []
-    for ch in unicodedata.normalize("NFD", value):
-        if ch in ACCENTS and out and out[-1].isascii() and out[-1].isalpha() and len(out[-1]) == 1:
-            out[-1] = f"\\{ACCENTS[ch]}{{{out[-1]}}}"
-        elif ch in ACCENTS and out and out[-1].startswith(r"\ensuremath{"):
-            out[-1] = rf"\ensuremath{{\{MATH_ACCENTS[ch]}{{{out[-1][12:-1]}}}}}" if ch in MATH_ACCENTS else out[-1]
-        elif ch in SPECIAL:
+    for ch in value:
+        if ch in SPECIAL:
             out.append(SPECIAL[ch])
         elif ch in TEXT_SYMBOLS:
             out.append(TEXT_SYMBOLS[ch])
         elif ch.isascii():
             out.append(ch)
+        elif ch in ACCENTS and out:
+            out[-1] = _accented(out[-1], ch)
+        elif ch not in MATH_SYMBOLS and _accents(ch):  # a letter with accents: é, ö, Greek with tonos
+            base = unicodedata.normalize("NFD", ch)
+            out.append(text(base[0]))
+            for mark in base[1:]:
+                out[-1] = _accented(out[-1], mark)
         else:
             out.append(rf"\ensuremath{{{symbol(ch)}}}")
     return re.sub(r"\bQQ\b", r"\\ensuremath{\\mathbb{Q}}", "".join(out))
+
+
+def _accents(ch: str) -> bool:
+    """Whether ``ch`` decomposes into a base character and accents LaTeX has (``≮`` has a slash: it does not)."""
+    marks = unicodedata.normalize("NFD", ch)[1:]
+    return bool(marks) and all(mark in ACCENTS for mark in marks)
+
+
+def _accented(previous: str, mark: str) -> str:
+    """The text ``previous`` (one character's LaTeX) with the combining accent ``mark``: a text accent on a
+    letter (``\\"{o}``), a math accent on a symbol (``\\ensuremath{\\ddot{...}}``); an accent LaTeX lacks is dropped."""
+    if len(previous) == 1 and previous.isalpha() and mark in ACCENTS:
+        return f"\\{ACCENTS[mark]}{{{previous}}}"
+    if previous.startswith(r"\ensuremath{") and mark in MATH_ACCENTS:
+        return rf"\ensuremath{{\{MATH_ACCENTS[mark]}{{{previous[12:-1]}}}}}"
+    return previous
 
 
 def symbol(ch: str) -> str:
