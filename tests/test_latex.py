@@ -147,6 +147,24 @@ def test_a_stored_implicit_row_compiles(tmp_path):
 
 
 @pytest.mark.latex
+@pytest.mark.macaulay2
+def test_a_store_as_one_table_fits_the_page(tmp_path):
+    """Every column a store can have (an implicit, a dim and a member job with all result fields), many rows."""
+    from neurom2.batch.results import RESULT_FIELDS
+    from neurom2.display import ResultTable
+
+    variety = implicitize(Architecture.create("3,2,2,1", "x^2"))
+    result = {**variety.to_json(), "member": False}
+    assert all(result.get(name) is not None for name in RESULT_FIELDS)
+    row = ResultRow(key="0" * 64, task="implicit", description={"widths": [3, 2, 2, 1], "activation": "x^2", "bias": True},
+                    status="done", result=result, error=None, seconds=1.0, neurom2_version="test",
+                    m2_version=variety.m2_version, started=None, finished=None, host="host", runs=1)
+    table = ResultTable((row,) * 40)
+    assert table.header()[5:] == list(RESULT_FIELDS)
+    compile_fragment(table.to_latex(), tmp_path)
+
+
+@pytest.mark.latex
 def test_unicode_text_becomes_latex_that_compiles(tmp_path):
     """Every character neurom2 maps, Greek letters, super- and subscripts, accents and an unknown symbol,
     as text: ASCII that pdflatex sets."""

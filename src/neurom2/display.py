@@ -45,7 +45,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from neurom2.errors import InvalidOption
-from neurom2.latex import SPECIAL, document, inline
+from neurom2.latex import SPECIAL, document, inline, table
 
 if TYPE_CHECKING:  # imported lazily: results import this module
     from neurom2.batch.store import ResultRow
@@ -880,11 +880,8 @@ class ResultTable:
         return f'<table class="{TABLE_CLASS}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
     def to_latex(self) -> str:
-        """A ``tabular`` (text mode; ``\\hline`` under the header), cells escaped."""
-        header = self.header()
-        lines = [" & ".join(rf"\textbf{{{_escape_text(h)}}}" for h in header) + r" \\ \hline"]
-        lines += [" & ".join(_escape_text(c) for c in cells) + r" \\" for cells in self.cells()]
-        return "\\begin{tabular}{" + "l" * len(header) + "}\n" + "\n".join(lines) + "\n\\end{tabular}"
+        """A ``tabular`` that fits a page (:func:`neurom2.latex.table`), cells escaped."""
+        return table(self.header(), self.cells())
 
 
 __all__ = ["DISPLAY", "DISPLAY_EQUATIONS", "DISPLAY_TERMS", "NAMES", "Math", "ResultTable", "Row", "Style", "Summary",

@@ -268,5 +268,15 @@ def document(title: str, rows: Sequence[tuple[str, str, Sequence[str]]]) -> str:
             + "\n\\end{description}\\par}")
 
 
+def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """A ``tabular`` of text cells for a page: scriptsize, 2 pt between columns, each word of a header on its
+    own line (``expected_dim``: expected / dim) and ``\\hline`` under the header, so that a results store's
+    twelve columns fit an article's text (bold headers, or footnotesize, would not)."""
+    head = " & ".join(r"\shortstack[l]{" + r"\\".join(text(word) for word in name.split("_")) + "}" for name in header)
+    body = [" & ".join(text(cell) for cell in cells) + r" \\" for cells in rows]
+    return ("{\\scriptsize\\setlength{\\tabcolsep}{2pt}\n\\begin{tabular}{" + "l" * len(header) + "}\n"
+            + head + " \\\\ \\hline\n" + "\n".join(body) + "\n\\end{tabular}}")
+
+
 __all__ = ["LINE_WIDTH", "PACKAGES", "PREAMBLE", "breakable", "display", "document", "inline", "lines", "pieces",
-           "symbol", "text", "width"]
+           "symbol", "table", "text", "width"]
