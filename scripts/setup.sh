@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up neurom2 on Debian/Ubuntu (Macaulay2 from the distribution, neurom2 in ./.venv), then act:
 #   bash scripts/setup.sh          set up, then run the main job on its built-in default
-#   bash scripts/setup.sh test     set up, then run the linter, the type checker and the test suite (stops at the first failure)
+#   bash scripts/setup.sh test     set up (also pdflatex: texlive-latex-base), then run the linter, the type checker and the test suite (stops at the first failure)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-demo}"
@@ -12,6 +12,7 @@ packages=()
 command -v M2 >/dev/null 2>&1 || packages+=(macaulay2)
 command -v python3 >/dev/null 2>&1 || packages+=(python3)
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || packages+=(python3-venv)
+[ "$mode" != test ] || command -v pdflatex >/dev/null 2>&1 || packages+=(texlive-latex-base)  # the LaTeX tests compile with it
 if [ "${#packages[@]}" -gt 0 ]; then
     echo "setup: installing ${packages[*]} (Debian packages, no recommends)"
     $sudo apt-get update -qq

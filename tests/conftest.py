@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 
 import numpy as np
@@ -34,6 +35,9 @@ M2_MODULES = {"test_session", "test_implicit", "test_strategies", "test_membersh
 M2_DOCTESTS = {"neurom2"}
 """Modules whose docstring examples run Macaulay2."""
 _skipped_for_m2: list[str] = []
+PDFLATEX = shutil.which("pdflatex")
+"""pdflatex (Debian package texlive-latex-base), which the tests marked ``latex`` run."""
+_skipped_for_latex: list[str] = []
 
 
 def pytest_collection_modifyitems(config, items):
@@ -55,6 +59,13 @@ def pytest_collection_modifyitems(config, items):
             if item.get_closest_marker("macaulay2"):
                 item.add_marker(skip)
                 _skipped_for_m2.append(item.nodeid)
+    if PDFLATEX is None and not IN_CI:  # the same for pdflatex and the latex marker
+        skip = pytest.mark.skip(reason="needs pdflatex, which is not installed "
+                                       "(apt-get install --no-install-recommends texlive-latex-base)")
+        for item in items:
+            if item.get_closest_marker("latex"):
+                item.add_marker(skip)
+                _skipped_for_latex.append(item.nodeid)
 
 
 def pytest_report_header(config):
@@ -68,6 +79,9 @@ def pytest_report_header(config):
 def pytest_terminal_summary(terminalreporter):
     if _skipped_for_m2:
         terminalreporter.write_line(f"{len(_skipped_for_m2)} tests SKIPPED because Macaulay2 is not installed; "
+                                    "they did not run", red=True)
+    if _skipped_for_latex:
+        terminalreporter.write_line(f"{len(_skipped_for_latex)} tests SKIPPED because pdflatex is not installed; "
                                     "they did not run", red=True)
 
 
@@ -172,3 +186,21 @@ def executed_tutorial(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("tutorial")
     NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}).execute()
     return notebook, time.perf_counter() - started
+
+
+@pytest.fixture(scope="session")
+def cubic_landscape():
+    """σ = x³ on (2,2,1), 8 random points whose least-squares cubic u = A⁺B is not a real network: M fills V,
+    the infimum over M(R) is on the discriminant, not attained; three training runs (display and LaTeX tests)."""
+    from neurom2.training.landscape import landscape
+
+    return landscape(Architecture.create("2,2,1", "x^3"), random_data=8, seed=2, train=3)
+
+
+@pytest.fixture(scope="session")
+def linear_landscape():
+    """Linear (2,1,2): 2×2 matrices of rank ≤ 1, 8 random points (Eckart–Young: two critical points), and the
+    counts for generic data."""
+    from neurom2.training.landscape import landscape
+
+    return landscape(Architecture.create("2,1,2", "x"), random_data=8, seed=0, generic=True)

@@ -56,17 +56,35 @@ def read_polynomial(latex: str, space: AmbientSpace, names: str = "coefficients"
     return parsed.subs({s: coordinates[int(str(s)[3:-1])] for s in parsed.free_symbols if str(s).startswith("v_{")})
 
 
+def displayed(page: str) -> list[str]:
+    """The displayed formulas of a page fragment (``to_latex()``), each one string again: the rows of its
+    ``align*`` blocks, continuation lines (``& \\quad ...``) joined to the formula they continue."""
+    out: list[str] = []
+    for block in re.findall(r"\\begin\{align\*\}\n(.*?)\n\\end\{align\*\}", page, re.DOTALL):
+        for row in block.split(" \\\\\n"):
+            body = row.removeprefix("& ")
+            if body.startswith("\\quad "):
+                out[-1] += " " + body.removeprefix("\\quad ")
+            else:
+                out.append(body)
+    return out
+
+
 def formulas(latex: str) -> list[str]:
-    """The ``F = 0`` lines of an aligned summary, without ``= 0``."""
-    rows = [row.strip() for row in latex.split("\\\\\n")]
-    return [row[1:].strip().removesuffix("= 0").strip() for row in rows if row.startswith("& ") and row.endswith("= 0")]
+    """The ``F = 0`` formulas of a page fragment, without ``= 0``."""
+    return [f.removesuffix("= 0").strip() for f in displayed(latex) if f.endswith("= 0")]
 
 
 def render_with_mathtext(latex: str) -> None:
-    """Every row of an aligned block through matplotlib's mathtext (alignment marks removed)."""
+    """Every row of an aligned block (alignment marks removed), or every formula of a page fragment (inline
+    and displayed, break hints removed), through matplotlib's mathtext."""
     from matplotlib.mathtext import MathTextParser
 
     parser = MathTextParser("path")
+    if latex.startswith("%"):  # a page fragment
+        for formula in re.findall(r"(?<!\\)\$(.*?)(?<!\\)\$", latex) + displayed(latex):
+            parser.parse("$" + formula.replace("\\allowbreak ", "") + "$")
+        return
     body = latex.removeprefix("\\begin{aligned}\n").removesuffix("\n\\end{aligned}")
     assert "\\begin" not in body and "\\end" not in body
     for row in body.split(" \\\\\n"):
@@ -149,7 +167,7 @@ def test_html_is_well_formed_and_shows_the_numbers_computed(rank_one, quartics):
         for text, eq in zip(shown, variety.equations):
             assert text.startswith("\\[") and text.endswith("= 0\\]")
             assert sympy.expand(read_polynomial(text[2:-2].removesuffix("= 0"), variety.space) - eq.as_expr()) == 0
-        assert "$$" + variety.to_latex(max_equations=DISPLAY_EQUATIONS, max_terms=20) + "$$" == variety._repr_latex_()
+        assert "$$" + variety.typeset().latex() + "$$" == variety._repr_latex_()  # the display's limits
 
 
 def test_a_filling_neuromanifold_says_its_ideal_is_zero():
@@ -172,7 +190,7 @@ def test_dimension_display_states_the_proof_or_the_error_bound():
     render_with_mathtext(result.to_latex())
     unproved = dataclasses.replace(result, proved=False, error_bound=5.6e-10)
     latex = unproved.to_latex()
-    mantissa, exponent = re.search(r"probability < \} ([\d.]+) \\cdot 10\^\{(-?\d+)\}", latex).groups()
+    mantissa, exponent = re.search(r"probability \\textless\{\} \$([\d.]+) \\cdot 10\^\{(-?\d+)\}", latex).groups()
     assert float(mantissa) * 10 ** int(exponent) == pytest.approx(5.6e-10)
     render_with_mathtext(latex)
 
@@ -181,7 +199,7 @@ def test_dimension_display_states_the_proof_or_the_error_bound():
 def test_membership_display_typesets_the_target_and_the_answer(field):
     result = decide_membership("2,2,1", "x^3", target="x^3 - x*y^2", field=field)
     latex = result.to_latex()
-    target = re.search(r"t = (.*?) \\\\", latex)[1]
+    target = re.search(r"\$t = (.*?)\$", latex)[1]
     x1, x2 = sympy.symbols("x_{1} x_{2}")
     assert sympy.expand(parse_latex(target) - (x1**3 - x1 * x2**2)) == 0
     expected = "\\in" if result.member else "\\notin"
@@ -261,8 +279,8 @@ def test_implicit_format_latex_and_m2_agree_with_the_json(tmp_path):
     assert data == {**json.loads(run("implicit", *arch, "--json")), "seconds": data["seconds"], "timings": data["timings"]}
     space = AmbientSpace.of(Architecture.create("3,2,1", "x^2"))
     latex = run("implicit", *arch, "--format", "latex")
-    assert latex.startswith("% typeset by neurom2") and "\\[\n\\begin{aligned}" in latex
-    (text,) = formulas(latex.split("\\[\n", 1)[1].rsplit("\n\\]", 1)[0])
+    assert latex.startswith("% typeset by neurom2") and "\\begin{align*}" in latex
+    (text,) = formulas(latex)
     assert sympy.expand(read_polynomial(text, space) - sympy.sympify(data["equations"][0])) == 0
 
     script = tmp_path / "ideal.m2"
@@ -282,11 +300,11 @@ def test_json_and_format_together_are_a_usage_error(capsys):
 def test_dim_and_member_format_latex_state_the_computed_answers():
     dim = json.loads(run("dim", "--widths", "3,3,3,1", "--json"))
     latex = run("dim", "--widths", "3,3,3,1", "--format", "latex")
-    assert f"\\text{{dimension}}\\quad &\\text{{{dim['dim']}  (expected {dim['expected_dim']}, defect {dim['defect']})}}" in latex
+    assert f"\\item[{{dimension:}}] {dim['dim']}  (expected {dim['expected_dim']}, defect {dim['defect']})" in latex
     member = json.loads(run("member", "--widths", "2,2,1", "--activation", "x^3", "--target", "x^3 - x*y^2", "--json"))
     latex = run("member", "--widths", "2,2,1", "--activation", "x^3", "--target", "x^3 - x*y^2", "--format", "latex")
     assert member["member"] is False and "t \\notin \\mathcal{M}(\\mathbb{R})" in latex
-    render_with_mathtext(latex.split("\\[\n", 1)[1].rsplit("\n\\]", 1)[0])
+    render_with_mathtext(latex)
 
 
 def test_job_files_have_no_output_format():
@@ -296,25 +314,7 @@ def test_job_files_have_no_output_format():
         parse_jobs('[[job]]\ntask = "implicit"\nwidths = [2, 2, 1]\nformat = "latex"\n')
 
 
-# --- the loss landscape ------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def cubic_landscape():
-    """σ = x³ on (2,2,1), 8 random points whose least-squares cubic u = A⁺B is not a real network: M fills V,
-    the infimum over M(R) is on the discriminant, not attained; three training runs."""
-    from neurom2.training.landscape import landscape
-
-    return landscape(Architecture.create("2,2,1", "x^3"), random_data=8, seed=2, train=3)
-
-
-@pytest.fixture(scope="module")
-def linear_landscape():
-    """Linear (2,1,2): 2×2 matrices of rank ≤ 1, 8 random points (Eckart–Young: two critical points), and the
-    counts for generic data."""
-    from neurom2.training.landscape import landscape
-
-    return landscape(Architecture.create("2,1,2", "x"), random_data=8, seed=0, generic=True)
+# --- the loss landscape (fixtures cubic_landscape, linear_landscape: conftest.py) ---------------------------
 
 
 def text_of(cell: ET.Element) -> str:
@@ -411,7 +411,7 @@ def test_landscape_display_of_a_filling_network_shows_least_squares_and_the_unat
                                                  f"{outcomes.count('spurious')} stopped at a spurious point, "
                                                  f"{outcomes.count('diverging')} diverging")
     assert min(c.run.final_loss for c in result.runs) >= low * (1 - 1e-9)  # no network does better than the infimum
-    assert "$$" + result.to_latex(max_equations=DISPLAY_EQUATIONS, max_terms=20) + "$$" == result._repr_latex_()
+    assert "$$" + result.typeset().latex() + "$$" == result._repr_latex_()  # the display's limits
     render_with_mathtext(result.to_latex())
     render_with_mathtext(result.typeset(names="letters").latex())
 

@@ -31,7 +31,7 @@ import pytest
 SOURCE = Path(__file__).resolve().parent.parent / "src"
 
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("ground floor", ("errors", "deadline", "cost", "progress", "typeset", "files", "rationals", "exact")),
+    ("ground floor", ("errors", "deadline", "cost", "progress", "latex", "typeset", "files", "rationals", "exact")),
     ("model, m2", ("model", "m2")),
     ("variety", ("variety",)),
     ("real", ("real",)),

@@ -103,8 +103,8 @@ def test_stored_rows_and_tables_display_the_dimensions_of_float_ranks(store):
     html = ET.fromstring(table._repr_html_())
     shown = [["".join(td.itertext()) for td in tr.iter("td")] for tr in html.iter("tr") if tr.find("td") is not None]
     latex = table.to_latex().splitlines()
-    assert latex[0].startswith("\\begin{tabular}{") and latex[-1] == "\\end{tabular}"
-    typeset = [[cell.strip() for cell in line.removesuffix("\\\\").split("&")] for line in latex[2:-1]]
+    assert latex[1].startswith("\\begin{tabular}{") and latex[-1] == "\\end{tabular}}"
+    typeset = [[cell.strip() for cell in line.removesuffix("\\\\").split("&")] for line in latex[3:-1]]
     for row, cells, tex in zip(table.rows, shown, typeset):
         widths, activation = tuple(row.description["widths"]), row.description["activation"]
         arch = Architecture.create(widths, activation)

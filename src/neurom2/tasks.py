@@ -391,7 +391,7 @@ def output_format(formats: tuple[tuple[str, str], ...]) -> Option:
 
 
 LATEX_FORMAT = (("latex", "neurom2.present.formats:latex_block"),)
-"""``--format latex``: the result as a LaTeX display (:mod:`neurom2.present.formats`)."""
+"""``--format latex``: the result as a LaTeX fragment for a page (:mod:`neurom2.present.formats`, :mod:`neurom2.latex`)."""
 IMPLICIT_FORMATS = (*LATEX_FORMAT, ("m2", "neurom2.present.formats:m2_script"))
 """``implicit`` also has ``--format m2``: the ideal as a Macaulay2 script."""
 

@@ -5,9 +5,9 @@ presenters keyed by class.
 A result class (:class:`~neurom2.variety.dimension.Dimension`, ...) inherits :class:`Typeset`, which gives it
 
 * ``_repr_html_`` (Jupyter shows a table) and ``_repr_latex_``;
-* ``to_latex(names=..., max_equations=..., max_terms=...)``: one LaTeX math block
-  (``\\begin{aligned} ... \\end{aligned}``, for ``\\[ ... \\]`` with amsmath and amssymb), nothing truncated
-  unless asked;
+* ``to_latex(names=..., max_equations=..., max_terms=...)``: a LaTeX fragment for a page, which compiles with
+  ``\\usepackage{amsmath,amssymb}`` (ASCII, long equations broken, page breaks allowed: :mod:`neurom2.latex`),
+  nothing truncated unless asked; ``_repr_latex_`` is one ``aligned`` block for MathJax;
 * ``typeset(names=...)``: the :class:`Summary` itself, which a notebook displays;
 * ``str(result)``: the command line's text report, and the same in IPython (``_repr_pretty_``).
 
@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from neurom2.errors import InvalidOption
+from neurom2.latex import SPECIAL, document, inline
 
 NAMES = ("coefficients", "letters")
 """How coordinates are typeset: ``c_{k,(e)}``, or the slides' A, B, C, ... (one output)."""
@@ -132,6 +133,12 @@ class Summary:
         return (f'<table class="{TABLE_CLASS}"><caption style="text-align:left">{_inline_html(self.title)}</caption>'
                 f"<tbody>{''.join(rows)}</tbody></table>")
 
+    def page(self) -> str:
+        """A LaTeX fragment for a printed page (:func:`neurom2.latex.document`): ASCII, long formulas broken
+        into lines, page breaks allowed; it compiles with :data:`neurom2.latex.PREAMBLE`."""
+        return document(_inline_page(self.title),
+                        [(row.label, _inline_page(row.content), row.formulas) for row in self.rows])
+
     def _repr_html_(self) -> str:
         return self.html()
 
@@ -141,13 +148,15 @@ class Summary:
 
 def escape_text(text: str) -> str:
     """Text for ``\\text{...}``: LaTeX's special characters escaped."""
-    special = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
-               "%": r"\%", "_": r"\_", "^": r"\^{}", "~": r"\~{}"}
-    return "".join(special.get(ch, ch) for ch in text)
+    return "".join(SPECIAL.get(ch, ch) for ch in text)
 
 
 def _inline_latex(pieces: Inline) -> str:
     return " ".join(p.latex if isinstance(p, Math) else rf"\text{{{escape_text(p)}}}" for p in pieces)
+
+
+def _inline_page(pieces: Inline) -> str:
+    return inline((isinstance(p, Math), p.latex if isinstance(p, Math) else p) for p in pieces)
 
 
 def _inline_html(pieces: Inline) -> str:
@@ -240,8 +249,9 @@ class Typeset:
 
     def to_latex(self, names: str = "coefficients", max_equations: int | None = None,
                  max_terms: int | None = None) -> str:
-        """This result as one LaTeX math block (``aligned``); everything unless limits are given."""
-        return summary(self, Style(names, max_equations, max_terms)).latex()
+        """This result as a LaTeX fragment for a page (:meth:`Summary.page`; it needs only
+        ``\\usepackage{amsmath,amssymb}``); everything unless limits are given."""
+        return summary(self, Style(names, max_equations, max_terms)).page()
 
     def _repr_latex_(self) -> str:
         return summary(self, DISPLAY)._repr_latex_()

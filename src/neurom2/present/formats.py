@@ -11,8 +11,9 @@ if TYPE_CHECKING:
 
 
 def latex_block(result: Any) -> str:
-    """A result as a LaTeX display ``\\[ ... \\]`` (nothing truncated), with a comment naming the packages it needs."""
-    return "% typeset by neurom2; needs \\usepackage{amsmath,amssymb}\n\\[\n" + result.to_latex() + "\n\\]"
+    """A result as a LaTeX fragment for a page (nothing truncated), its first line a comment naming the packages
+    it needs (``\\usepackage{amsmath,amssymb}``)."""
+    return str(result.to_latex())
 
 
 def m2_script(variety: Neurovariety) -> str:

@@ -7,8 +7,9 @@ import html
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from neurom2.latex import table
 from neurom2.present.display import equation_rows
-from neurom2.typeset import TABLE_CLASS, Row, Style, Summary, escape_text
+from neurom2.typeset import TABLE_CLASS, Row, Style, Summary
 
 if TYPE_CHECKING:
     from neurom2.batch.store import ResultRow
@@ -99,8 +100,5 @@ class ResultTable:
         return f'<table class="{TABLE_CLASS}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
     def to_latex(self) -> str:
-        """A ``tabular`` (text mode; ``\\hline`` under the header), cells escaped."""
-        header = self.header()
-        lines = [" & ".join(rf"\textbf{{{escape_text(h)}}}" for h in header) + r" \\ \hline"]
-        lines += [" & ".join(escape_text(c) for c in cells) + r" \\" for cells in self.cells()]
-        return "\\begin{tabular}{" + "l" * len(header) + "}\n" + "\n".join(lines) + "\n\\end{tabular}"
+        """A ``tabular`` that fits a page (:func:`neurom2.latex.table`), cells escaped."""
+        return table(self.header(), self.cells())
