@@ -551,6 +551,70 @@ linearSectionEliminant(LinearSection, List) := String => (L, primes) -> toString
      if #eliminant == 1 then apply(first degree first eliminant + 1, k -> lift(coefficient(T_(n - 2)^k, first eliminant), ZZ))
      else {}}))
 
+-- singular locus and subnetworks (Python: neurom2.properties.subnetworks, neurom2.properties.singular).
+-- Components are reported as {dim, degree, minimal generators (listForms)} of a prime ideal, dim the Krull
+-- dimension of its quotient ring (the affine cone), -1 for the unit ideal.
+export {"subnetworkReport", "singularLocusReport", "criticalValuesReport", "radicalMember"}
+
+primeReport := P -> {dim P, if P == 1 then 0 else degree P, apply(flatten entries mingens P, listForm)}
+
+subnetworkReport = method()
+subnetworkReport(NeuralNetwork, List) := String => (N, zeros) -> (
+    -- the ideal of the closure of the image of N with the weights at the 0-based indices zeros set to 0
+    -- (a sparsity pattern), by elimination (ker of the ring map); the symmetry chart is kept for the
+    -- rescalings of sigma = x^r, r >= 2 (they preserve zeros) except where it would fix a zero weight, and
+    -- dropped for linear networks (GL does not preserve a sparsity pattern)
+    R := N#WeightRing;
+    linear := #(N#Activation) == 2;
+    fixed := hashTable select(symmetryChart N, p -> not member(p#0, zeros) and (#zeros == 0 or not linear));
+    sparse := map(R, R, apply(numgens R, i -> if member(i, zeros) then 0_R else if fixed#?i then fixed#i * 1_R else R_i));
+    I := trim ker map(R, N#CoordinateRing, apply(flatten entries matrix N#Parametrization, f -> sparse f));
+    toString primeReport I)
+
+singularLocusReport = method()
+singularLocusReport(ZZ, List) := String => (n, generators) -> (
+    -- for the prime ideal P of the listForms in n variables over QQ, with c = codim P: the singular locus
+    -- P + (c x c minors of the Jacobian of P's generators) (Jacobian criterion), as
+    -- {c, {dim, degree} of the singular locus, primeReport of each of its minimal primes}
+    x := local x;
+    S := QQ(monoid[x_1..x_n]);
+    P := ideal(apply(generators, f -> fromListForm(S, f)) | {0_S});
+    c := codim P;
+    singular := if c == 0 then ideal 1_S else P + minors(c, jacobian P);
+    toString {c, {dim singular, if singular == 1 then 0 else degree singular},
+              if singular == 1 then {} else apply(minimalPrimes singular, primeReport)})
+
+criticalValuesReport = method()
+criticalValuesReport NeuralNetwork := String => N -> (
+    -- the Zariski closure of the critical values of the parametrization on the symmetry chart: eliminate
+    -- the free weights w from (c - mu(w), maximal minors of d mu / d w); on the chart the rank of d mu equals
+    -- the rank of the full Jacobian (each fixed weight's column is a combination of the others along its
+    -- symmetry orbit).  {primeReport of each minimal prime}
+    R := N#WeightRing;
+    S := N#CoordinateRing;
+    fixed := hashTable symmetryChart N;
+    free := select(numgens R, i -> not fixed#?i);
+    T := QQ(monoid[apply(free, i -> R_i) | gens S, MonomialOrder => Eliminate(#free)]);
+    slot := hashTable apply(#free, k -> free#k => T_k);
+    toT := map(T, R, apply(numgens R, i -> if fixed#?i then fixed#i * 1_T else slot#i));
+    images := apply(flatten entries matrix N#Parametrization, f -> toT f);
+    m := numgens S;
+    jac := matrix apply(images, f -> apply(#free, k -> diff(T_k, f)));
+    J := ideal apply(m, j -> T_(#free + j) - images#j) + minors(m, jac);
+    toS := map(S, T, toList(#free : 0_S) | gens S);
+    closure := trim toS ideal selectInSubring(1, gens gb J);
+    toString apply(minimalPrimes closure, primeReport))
+
+radicalMember = method()
+radicalMember(ZZ, List, List) := String => (n, generators, f) -> (
+    -- 1 if the listForm f lies in the radical of the ideal of the listForms generators in n variables over
+    -- QQ (1 in I + (1 - t f), Rabinowitsch), else 0
+    x := local x;
+    S := QQ(monoid[x_1..x_n]);
+    T := S[local t];
+    I := sub(ideal(apply(generators, g -> fromListForm(S, g)) | {0_S}), T);
+    toString(if I + ideal(1 - T_0 * sub(fromListForm(S, f), T)) == 1 then 1 else 0))
+
 beginDocumentation()
 
 doc ///
@@ -1226,6 +1290,29 @@ TEST ///
   L = linearSection(e, f, {{1,2,-3,5}});
   assert(value linearSectionEliminant(L, {32009, 32003}) == reverse value linearSectionEliminant(e, f, {{1,2,-3,5}}, {32003, 32009}))
   assert(value linearSectionLength(L, {32003}) == {{32003, 0, 3}})
+///
+
+-- singular locus and subnetworks
+TEST ///
+  -- (3,2,1), x^2: X = {det = 0} of the symmetric 3x3 matrix; its singular locus is the rank <= 1 quadrics,
+  -- the image of (3,1,1)
+  N = neuralNetwork({3,2,1}, {0,0,1})
+  I = neuromanifoldIdeal N
+  report = value singularLocusReport(6, apply(flatten entries mingens I, listForm))
+  assert(report#0 == 1 and #(report#2) == 1 and report#2#0#0 == 3)
+  S = N#CoordinateRing
+  narrower = value subnetworkReport(neuralNetwork({3,1,1}, {0,0,1}), {})
+  assert(ideal apply(report#2#0#2, f -> fromListForm(S, f)) == ideal apply(narrower#2, f -> fromListForm(S, f)))
+///
+
+TEST ///
+  -- (2,2,1), x^3 fills the binary cubics; its critical values are the cubes of linear forms (twisted cubic)
+  N = neuralNetwork({2,2,1}, {0,0,0,1})
+  crit = value criticalValuesReport N
+  assert(#crit == 1 and crit#0#0 == 2 and crit#0#1 == 3)
+  -- the sparsity pattern w_(1,1,2) = 0 of (2,1,1): the cubes of multiples of x, a line
+  assert((value subnetworkReport(neuralNetwork({2,1,1}, {0,0,0,1}), {1}))#0 == 1)
+  assert(value radicalMember(2, {{({2,0}, 1)}}, {({1,0}, 1)}) == 1 and value radicalMember(2, {{({2,0}, 1)}}, {({0,1}, 1)}) == 0)
 ///
 
 end--
