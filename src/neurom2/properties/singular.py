@@ -29,7 +29,7 @@ from neurom2.m2.parse import Terms, polynomial_from_terms, terms_from_polynomial
 from neurom2.m2.session import Macaulay2Session, default_session
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
-from neurom2.properties.subnetworks import Image, candidates, image, same_variety
+from neurom2.properties.subnetworks import Image, Subnetwork, candidates, image, same_variety
 from neurom2.variety.implicitization import coordinate_symbols, implicitize
 
 NO_SUBNETWORK = "no subnetwork found among the candidates"
@@ -99,8 +99,8 @@ def singular_locus(architecture: Architecture, *, session: Macaulay2Session | No
         proof = ("X = V is smooth; critical values of μ on the symmetry chart: elimination of the weights from "
                  "(c − μ(θ), maximal minors of dμ), minimal primes in Macaulay2 (exact)")
     else:
-        generators = [terms_from_polynomial(f) for f in variety.equations]
-        report = package.singular_locus(m2, generators, space.dim, timeout=deadline.remaining())
+        equations = [terms_from_polynomial(f) for f in variety.equations]
+        report = package.singular_locus(m2, equations, space.dim, timeout=deadline.remaining())
         kind, codim, dim, primes = "singular locus", report.codim, report.dim, report.components
         proof = (f"Jacobian criterion on the complete ideal of X ({variety.proof}): P + {codim} × {codim} minors of "
                  "the Jacobian, minimal primes in Macaulay2 (exact)")
@@ -109,19 +109,20 @@ def singular_locus(architecture: Architecture, *, session: Macaulay2Session | No
     symbols = coordinate_symbols(space)
     components = []
     for prime in primes:
-        generators = tuple(prime.generators)
-        label = _matching(architecture, prime.dim, generators, subnetworks, images, m2, deadline)
+        ideal = tuple(prime.generators)
+        label = _matching(architecture, prime.dim, ideal, subnetworks, images, m2, deadline)
         match = (f"the image closure of {label} (ideal equality in Macaulay2, both inclusions)" if label
                  else NO_SUBNETWORK)
         components.append(Component(
-            dim=prime.dim, degree=prime.degree, generators=generators, subnetwork=label, match=match,
-            equations=tuple(str(polynomial_from_terms(g, symbols).as_expr()) for g in generators)))
+            dim=prime.dim, degree=prime.degree, generators=ideal, subnetwork=label, match=match,
+            equations=tuple(str(polynomial_from_terms(g, symbols).as_expr()) for g in ideal)))
     return SingularLocus(architecture=architecture, kind=kind, variety_dim=variety.dim, codim=codim, dim=dim,
                          components=tuple(components), proof=proof, candidates=tuple(s.label for s in subnetworks),
                          seconds=time.perf_counter() - started)
 
 
-def _matching(arch: Architecture, dim: int, generators: tuple[Terms, ...], subnetworks: list, images: dict[str, Image],
+def _matching(arch: Architecture, dim: int, generators: tuple[Terms, ...], subnetworks: list[Subnetwork],
+              images: dict[str, Image],
               session: Macaulay2Session, deadline: Deadline) -> str | None:
     """The first candidate whose image closure has this dimension and the same ideal (images computed once)."""
     for sub in subnetworks:
