@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from fractions import Fraction
+from itertools import combinations
 from math import comb
 
 import numpy as np
@@ -27,7 +28,6 @@ from neurom2.variety.implicitization import coordinate_symbols
 
 def _minors(matrix: sympy.Matrix, size: int, symbols) -> list:
     rows, cols = matrix.shape
-    from itertools import combinations
     found = []
     for r in combinations(range(rows), size):
         for c in combinations(range(cols), size):
