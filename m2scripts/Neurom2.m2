@@ -554,7 +554,7 @@ linearSectionEliminant(LinearSection, List) := String => (L, primes) -> toString
 -- singular locus and subnetworks (Python: neurom2.properties.subnetworks, neurom2.properties.singular).
 -- Components are reported as {dim, degree, minimal generators (listForms)} of a prime ideal, dim the Krull
 -- dimension of its quotient ring (the affine cone), -1 for the unit ideal.
-export {"subnetworkReport", "singularLocusReport", "criticalValuesReport", "radicalMember"}
+export {"subnetworkReport", "singularLocusReport", "criticalValuesReport", "radicalMember", "nonPropernessReport"}
 
 primeReport := P -> {dim P, if P == 1 then 0 else degree P, apply(flatten entries mingens P, listForm)}
 
@@ -614,6 +614,36 @@ radicalMember(ZZ, List, List) := String => (n, generators, f) -> (
     T := S[local t];
     I := sub(ideal(apply(generators, g -> fromListForm(S, g)) | {0_S}), T);
     toString(if I + ideal(1 - T_0 * sub(fromListForm(S, f), T)) == 1 then 1 else 0))
+
+nonPropernessReport = method()
+nonPropernessReport NeuralNetwork := String => N -> (
+    -- Candidates for the points of X = closure of the image not reached by the symmetry chart: for each free
+    -- weight t, the Groebner basis of the graph ideal in an order eliminating the other free weights gives
+    -- the polynomials g(t, c) of the graph; L_t = the ideal of the leading coefficients in t of those of
+    -- positive degree in t.  At a point of X off V(L_t), t stays bounded on the fiber (Cauchy's bound), so the
+    -- chart map is proper over X minus the union S of the V(L_t), and reaches all of it.
+    -- {number of weights integral over QQ[c] (L_t = 1), primeReport of each minimal prime of X cap S}
+    R := N#WeightRing;
+    S := N#CoordinateRing;
+    fixed := hashTable symmetryChart N;
+    free := select(numgens R, i -> not fixed#?i);
+    n := #free;
+    X := neuromanifoldIdeal N;
+    images := flatten entries matrix N#Parametrization;
+    leading := apply(free, t -> (
+        others := delete(t, free);
+        T := QQ(monoid[apply(others, i -> R_i) | {R_t} | gens S, MonomialOrder => Eliminate(n - 1)]);
+        slot := hashTable apply(#others, k -> others#k => T_k);
+        toT := map(T, R, apply(numgens R, i -> if fixed#?i then fixed#i * 1_T else if i == t then T_(n - 1) else slot#i));
+        G := ideal apply(#images, j -> T_(n + j) - toT images#j);
+        u := T_(n - 1);
+        toS := map(S, T, toList(n : 0_S) | gens S);
+        lcs := apply(select(flatten entries selectInSubring(1, gens gb G), g -> degree(u, g) > 0),
+            g -> toS (last coefficients(g, Variables => {u}))_(0, 0));
+        trim ideal(lcs | {0_S})));
+    integral := #select(leading, L -> L == 1);
+    union := X + product leading;
+    toString {integral, if union == 1 then {} else apply(minimalPrimes union, primeReport)})
 
 beginDocumentation()
 
@@ -1313,6 +1343,11 @@ TEST ///
   -- the sparsity pattern w_(1,1,2) = 0 of (2,1,1): the cubes of multiples of x, a line
   assert((value subnetworkReport(neuralNetwork({2,1,1}, {0,0,0,1}), {1}))#0 == 1)
   assert(value radicalMember(2, {{({2,0}, 1)}}, {({1,0}, 1)}) == 1 and value radicalMember(2, {{({2,0}, 1)}}, {({0,1}, 1)}) == 0)
+  -- the chart map of (2,2,1) x^3 is proper off the discriminant of binary cubics (its one candidate)
+  report = value nonPropernessReport N
+  S = N#CoordinateRing
+  (a, b, c, d) = toSequence gens S
+  assert(#(report#1) == 1 and ideal apply(report#1#0#2, f -> fromListForm(S, f)) == ideal(b^2*c^2 - 4*a*c^3 - 4*b^3*d - 27*a^2*d^2 + 18*a*b*c*d))
 ///
 
 end--

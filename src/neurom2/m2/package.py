@@ -563,3 +563,20 @@ def radical_member(session: Macaulay2Session, generators: Sequence[Terms], polyn
     variables over QQ): 1 ∈ I + (1 − t·f)."""
     code = f"radicalMember({int(nvars)}, {_polynomials_literal(generators)}, {_listform_literal(polynomial)})"
     return _int(_value(session, code, timeout), "0 or 1") == 1
+
+
+@dataclass(frozen=True)
+class NonPropernessReport:
+    """``nonPropernessReport``: how many chart weights are integral over QQ[c], and the minimal primes of X ∩ S, S the
+    union over the chart weights t of the zero sets of the leading coefficients in t of the graph's eliminants."""
+
+    integral: int
+    components: list[PrimeReport]
+
+
+def non_properness(session: Macaulay2Session, net: Network, timeout: float | None = None) -> NonPropernessReport:
+    """``nonPropernessReport``: candidates for the points of X not reached by the symmetry chart (outside them the
+    chart map is proper over X, hence onto)."""
+    integral, components = _list(_value(session, f"nonPropernessReport {network(net)}", timeout), 2,
+                                 "{integral, components}")
+    return NonPropernessReport(_int(integral, "integral"), _primes(components, None))
