@@ -82,6 +82,10 @@ def test_linear_network_singular_locus_is_the_narrower_network(session):
     matrix = sympy.Matrix(3, 3, lambda k, j: _coordinate(space, k + 1, tuple(int(i == j) for i in range(3))))
     expected = _minors(matrix, 2, coordinate_symbols(space))
     assert package.same_ideal(session, arch, component.generators, expected)
+    # the theorem against the Jacobian criterion computed in Macaulay2 on the 3 × 3 minor (X's equation)
+    computed = package.singular_locus(session, [terms_from_polynomial(sympy.Poly(matrix.det(), *coordinate_symbols(space),
+                                                                                 domain=sympy.QQ))], space.dim)
+    assert len(computed.components) == 1 and package.same_ideal(session, arch, computed.components[0].generators, expected)
     # numpy: a random rank-1 matrix satisfies the component's equations, a random rank-2 one does not
     rng = np.random.default_rng(0)
     polys = [sympy.lambdify(coordinate_symbols(space), e) for e in component.equations]

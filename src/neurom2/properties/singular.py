@@ -5,6 +5,8 @@ Where neurom2 has the complete ideal P of X, the Zariski closure of the neuroman
 Macaulay2: with c = codim X, Sing X = V(P + the c × c minors of the Jacobian of P's generators) (exact: P is
 prime, so its generators' Jacobian has rank c exactly at the smooth points).  Its minimal primes
 (``minimalPrimes``) are its irreducible components, each with dimension and degree (of the affine cone).
+For a linear network, X = {rank ≤ r} (times the constants with biases), and Sing X = {rank ≤ r − 1}, the
+r × r minors, by the classical theorem instead of a computation (Bruns–Vetter, *Determinantal Rings*, Thm 2.6).
 
 Where X = V (the network fills V, P = 0), X is smooth; the interesting set is then the closure of the
 **critical values** of μ: the images of weights where rank dμ < dim V, computed on the symmetry chart by
@@ -30,6 +32,7 @@ from neurom2.m2.session import Macaulay2Session, default_session
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
 from neurom2.properties.subnetworks import Image, Subnetwork, candidates, image, same_variety
+from neurom2.variety import determinantal
 from neurom2.variety.implicitization import coordinate_symbols, implicitize
 
 NO_SUBNETWORK = "no subnetwork found among the candidates"
@@ -98,6 +101,12 @@ def singular_locus(architecture: Architecture, *, session: Macaulay2Session | No
         dim = max((p.dim for p in primes), default=-1)
         proof = ("X = V is smooth; critical values of μ on the symmetry chart: elimination of the weights from "
                  "(c − μ(θ), maximal minors of dμ), minimal primes in Macaulay2 (exact)")
+    elif variety.strategy == "determinantal":
+        kind, codim = "singular locus", space.dim - variety.dim
+        primes = [_determinantal_singular_locus(architecture, space)]
+        dim = primes[0].dim
+        proof = (f"{variety.proof}; Sing{{rank ≤ r}} = {{rank ≤ r − 1}} for 0 < r < min(m, n) (Bruns–Vetter, "
+                 "Determinantal Rings, Thm 2.6), the prime ideal of the r × r minors (classical, not computed)")
     else:
         equations = [terms_from_polynomial(f) for f in variety.equations]
         report = package.singular_locus(m2, equations, space.dim, timeout=deadline.remaining())
@@ -119,6 +128,16 @@ def singular_locus(architecture: Architecture, *, session: Macaulay2Session | No
     return SingularLocus(architecture=architecture, kind=kind, variety_dim=variety.dim, codim=codim, dim=dim,
                          components=tuple(components), proof=proof, candidates=tuple(s.label for s in subnetworks),
                          seconds=time.perf_counter() - started)
+
+
+def _determinantal_singular_locus(arch: Architecture, space: AmbientSpace) -> package.PrimeReport:
+    """{rank ≤ r − 1} (times the free constants with biases): its r × r minors, dimension and degree by the formulas
+    of :mod:`neurom2.variety.determinantal` (for r − 1 = 0 the origin of the matrices: degree 1)."""
+    lower = determinantal.rank_bound(arch) - 1
+    narrower = Architecture((arch.input_dim, lower, arch.output_dim), arch.activation, arch.bias) if lower else None
+    dim = determinantal.dimension(narrower) if narrower else (arch.output_dim if arch.bias else 0)
+    return package.PrimeReport(dim, determinantal.degree(narrower) if narrower else 1,
+                               determinantal.minors(arch, space, lower))
 
 
 def _matching(arch: Architecture, dim: int, generators: tuple[Terms, ...], subnetworks: list[Subnetwork],
