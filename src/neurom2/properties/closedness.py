@@ -39,7 +39,7 @@ import numpy as np
 import sympy
 
 from neurom2.deadline import Deadline
-from neurom2.errors import Macaulay2Error
+from neurom2.errors import Macaulay2Error, TimeLimitExceeded
 from neurom2.m2 import package
 from neurom2.m2.parse import Terms, polynomial_from_terms
 from neurom2.m2.session import Macaulay2Session, default_session
@@ -169,7 +169,8 @@ class _Search:
         self.param = Parametrization(arch)
         self.symbols = coordinate_symbols(space)
         self.subnetworks = candidates(arch, sparsity=False)
-        self.points: dict[int, tuple[_Family, list[Fraction]]] = {}
+        self.points: dict[Stratum, tuple[_Family, list[Fraction]]] = {}
+        """The family and parameters of each stratum's random point."""
 
     def stratum(self, prime: package.PrimeReport, depth: int) -> Stratum:
         polys = [polynomial_from_terms(g, self.symbols) for g in prime.generators]
@@ -180,8 +181,12 @@ class _Search:
             point = family.point(params)
             sampler, limit = family.label, family.limit is not None
             target = Target.from_coefficients(point, self.space)
-            reached = decide_membership(self.arch, target, "complex", session=self.session,
-                                        timeout=self.deadline.remaining(MEMBERSHIP_SECONDS)).member
+            try:
+                reached = decide_membership(self.arch, target, "complex", session=self.session,
+                                            timeout=self.deadline.remaining(MEMBERSHIP_SECONDS)).member
+            except TimeLimitExceeded:
+                if self.deadline.expired():
+                    raise  # the whole budget is spent; a single slow membership leaves the stratum undecided
         substrata: tuple[Stratum, ...] = ()
         if reached is False and depth < MAX_DEPTH and prime.generators:
             singular = package.singular_locus(self.session, prime.generators, self.space.dim,
@@ -191,12 +196,12 @@ class _Search:
                          reached=reached, sampler=sampler, point=tuple(map(str, point)) if point else None,
                          limit=limit, substrata=substrata)
         if found is not None:
-            self.points[id(result)] = found
+            self.points[result] = found
         return result
 
     def verify_limit(self, stratum: Stratum) -> bool:
         """Whether μ(θ_ε) → the stratum's point as ε → 0, exactly (θ_ε real for real parameters)."""
-        family, params = self.points[id(stratum)]
+        family, params = self.points[stratum]
         assert family.limit is not None
         eps = sympy.Symbol("eps")
         weights = family.limit(params, eps)
@@ -265,7 +270,7 @@ class _Search:
         layer = _one_fewer(self.arch, sub)
         assert layer is not None
         names = self.arch.weight_names
-        inputs = [k for k, n in enumerate(names) if n.startswith((f"w{layer}_1_", f"b{layer}_1"))]
+        inputs = [k for k, n in enumerate(names) if n.startswith(f"w{layer}_1_") or n == f"b{layer}_1"]
         outputs = [k for k, n in enumerate(names) if n.startswith(f"w{layer + 1}_") and n.split("_")[2] == "1"]
         derivatives = [[f.diff(self.param.weight_ring.gens[k]) for k in inputs] for f in self.param.polynomials]
         n = sub.architecture.n_params
