@@ -24,17 +24,21 @@ from neurom2.variety.implicitization import coordinate_symbols
 x, y = sympy.symbols("x y")
 
 
-def _catalecticant(cubic: sympy.Expr) -> sympy.Matrix:
-    coefficients = sympy.Poly(cubic, x, y)
-    a = [coefficients.coeff_monomial(x ** (3 - i) * y ** i) / sympy.binomial(3, i) for i in range(4)]
-    return sympy.Matrix([[a[0], a[1], a[2]], [a[1], a[2], a[3]]])
+def _catalecticant(form: sympy.Expr, d: int) -> sympy.Matrix:
+    """The (d − 1) × 3 catalecticant of a binary form Σ C(d,i) a_i x^(d−i) y^i: entries a_(i+j)."""
+    coefficients = sympy.Poly(form, x, y)
+    a = [coefficients.coeff_monomial(x ** (d - i) * y ** i) / sympy.binomial(d, i) for i in range(d + 1)]
+    return sympy.Matrix(d - 1, 3, lambda i, j: a[i + j])
 
 
-def _waring_rank_at_most_two(cubic: sympy.Expr) -> bool:
-    """Sylvester: rank ≤ 1 catalecticant (a cube), or rank 2 with a kernel quadric of distinct roots."""
-    matrix = _catalecticant(cubic)
-    if matrix.rank() <= 1:
+def _waring_rank_at_most_two(form: sympy.Expr, d: int = 3) -> bool:
+    """Sylvester: catalecticant of rank ≤ 1 (a power), or rank 2 with a kernel quadric of distinct roots."""
+    matrix = _catalecticant(form, d)
+    rank = matrix.rank()
+    if rank <= 1:
         return True
+    if rank == 3:
+        return False
     q0, q1, q2 = matrix.nullspace()[0]
     return q1 ** 2 - 4 * q0 * q2 != 0
 
@@ -96,3 +100,25 @@ def test_undecided_without_bounded_fibers(session):
     """(2,2,1), σ = x² has positive-dimensional fibers on its chart: no weight is bounded, nothing is claimed."""
     result = closedness(Architecture.create("2,2,1", "x^2"), session=session)
     assert result.closed_over_c is None and result.missing == () and result.closed_over_r is None
+
+
+@pytest.mark.macaulay2
+def test_quartics_missing_the_tangential_variety(session):
+    """(2,2,1), σ = x⁴: M(C) misses ℓ³m (the tangential variety of the rational normal quartic) off the curve ℓ⁴."""
+    arch = Architecture.create("2,2,1", "x^4")
+    space = AmbientSpace.of(arch)
+    result = closedness(arch, session=session, seed=0)
+    assert result.closed_over_c is False and result.closed_over_r is False and len(result.missing) == 1
+    (stratum,) = [s for s in result.strata if s.reached is False]
+    (curve,) = [s for s in stratum.substrata if s.reached]
+    rng = random.Random(3)
+    for _ in range(4):
+        alpha, beta = (Fraction(rng.randint(-9, 9), rng.randint(1, 9)) for _ in range(2))
+        if alpha == beta:
+            continue
+        tangent = sympy.expand((x - alpha * y) ** 3 * (x - beta * y))
+        assert all(_value(e, space, tangent) == 0 for e in stratum.equations)
+        assert any(_value(e, space, tangent) != 0 for e in curve.equations)
+        assert not _waring_rank_at_most_two(tangent, 4)
+        power = sympy.expand((x - alpha * y) ** 4)
+        assert all(_value(e, space, power) == 0 for e in curve.equations) and _waring_rank_at_most_two(power, 4)

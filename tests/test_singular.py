@@ -118,8 +118,9 @@ def test_quartic_secant_singular_locus_is_the_rational_normal_curve(session):
     = image of (2,1,1); and a random ℓ⁴ (exact) lies on it."""
     arch = Architecture.create("2,2,1", "x^4")
     space = AmbientSpace.of(arch)
-    component = _single(singular_locus(arch, session=session, sparsity=False))
-    assert component.subnetwork == "(2,1,1)" and component.dim == 2 and component.degree == 4
+    locus = singular_locus(arch, session=session, sparsity=False)
+    component = _single(locus)
+    assert component.subnetwork == "(2,1,1)" and component.dim == 2 and component.degree == 4 == locus.degree
     hankel = _hankel(space, 4, 2)
     assert package.same_ideal(session, arch, component.generators, _minors(hankel, 2, coordinate_symbols(space)))
     power = Parametrization(Architecture.create("2,1,1", "x^4")).coefficients_at([2, -3, Fraction(5, 7)])

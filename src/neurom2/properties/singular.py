@@ -67,17 +67,26 @@ class SingularLocus:
     codim: int
     dim: int | None
     """Dimension of Sing X (or of the critical values), −1 when empty; None when not computed."""
+    degree: int | None
+    """Degree of the reduced locus: the sum of the degrees of its components of dimension ``dim`` (0 when empty)."""
     components: tuple[Component, ...]
     proof: str
     candidates: tuple[str, ...]
-    seconds: float
+    timings: dict[str, float]
+    """Seconds of each stage: ``variety`` (the ideal of X), ``locus`` (Sing X or the critical values), ``matching``."""
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.timings.values())
 
     def to_json(self) -> dict[str, Any]:
         arch = self.architecture
         return {"widths": list(arch.widths), "activation": str(arch.activation), "bias": arch.bias,
                 "kind": self.kind, "variety_dim": self.variety_dim, "codim": self.codim, "dim": self.dim,
+                "degree": self.degree,
                 "components": [c.to_json() for c in self.components], "proof": self.proof,
-                "candidates": list(self.candidates), "seconds": round(self.seconds, 6)}
+                "candidates": list(self.candidates), "seconds": round(self.seconds, 6),
+                "timings": {k: round(v, 6) for k, v in self.timings.items()}}
 
 
 def singular_locus(architecture: Architecture, *, session: Macaulay2Session | None = None,
@@ -90,11 +99,13 @@ def singular_locus(architecture: Architecture, *, session: Macaulay2Session | No
     m2 = package.ready(session or default_session())
     space = AmbientSpace.of(architecture)
     variety = implicitize(architecture, session=m2, timeout=deadline, seed=seed, verify=False)
+    timings = {"variety": time.perf_counter() - started}
     if not variety.complete:
         return SingularLocus(architecture=architecture, kind="singular locus", variety_dim=variety.dim,
-                             codim=space.dim - variety.dim, dim=None, components=(), candidates=(),
+                             codim=space.dim - variety.dim, dim=None, degree=None, components=(), candidates=(),
                              proof=f"undecided: the ideal of X is not known to be complete ({variety.proof})",
-                             seconds=time.perf_counter() - started)
+                             timings=timings)
+    started = time.perf_counter()
     if variety.fills:
         kind, codim = "critical values", 0
         primes = package.critical_values(m2, architecture, timeout=deadline.remaining())
@@ -113,6 +124,8 @@ def singular_locus(architecture: Architecture, *, session: Macaulay2Session | No
         kind, codim, dim, primes = "singular locus", report.codim, report.dim, report.components
         proof = (f"Jacobian criterion on the complete ideal of X ({variety.proof}): P + {codim} × {codim} minors of "
                  "the Jacobian, minimal primes in Macaulay2 (exact)")
+    timings["locus"] = time.perf_counter() - started
+    started = time.perf_counter()
     subnetworks = candidates(architecture, sparsity=sparsity)
     images: dict[str, Image] = {}
     symbols = coordinate_symbols(space)
@@ -125,9 +138,11 @@ def singular_locus(architecture: Architecture, *, session: Macaulay2Session | No
         components.append(Component(
             dim=prime.dim, degree=prime.degree, generators=ideal, subnetwork=label, match=match,
             equations=tuple(str(polynomial_from_terms(g, symbols).as_expr()) for g in ideal)))
+    degree = sum(p.degree for p in primes if p.dim == dim)
     return SingularLocus(architecture=architecture, kind=kind, variety_dim=variety.dim, codim=codim, dim=dim,
+                         degree=degree,
                          components=tuple(components), proof=proof, candidates=tuple(s.label for s in subnetworks),
-                         seconds=time.perf_counter() - started)
+                         timings={**timings, "matching": time.perf_counter() - started})
 
 
 def _determinantal_singular_locus(arch: Architecture, space: AmbientSpace) -> package.PrimeReport:
