@@ -580,7 +580,7 @@ singularLocusReport(ZZ, List) := String => (n, generators) -> (
     S := QQ(monoid[x_1..x_n]);
     P := ideal(apply(generators, f -> fromListForm(S, f)) | {0_S});
     c := codim P;
-    singular := if c == 0 then ideal 1_S else P + minors(c, jacobian P);
+    singular := if c == 0 then ideal 1_S else trim(P + minors(c, jacobian P));
     toString {c, {dim singular, if singular == 1 then 0 else degree singular},
               if singular == 1 then {} else apply(minimalPrimes singular, primeReport)})
 
