@@ -90,3 +90,17 @@ def test_single_zero_patterns_are_decided(session):
     sparse = [r for r in found.results if r.subnetwork.zeros]
     assert len(sparse) == 3 and all(r.holds is not None for r in sparse)
     assert all((r.failing is None) == r.holds for r in sparse)
+
+
+@pytest.mark.macaulay2
+def test_output_bias_restores_the_property(session):
+    """σ = x² + 1 with biases: the extra component is σ(0) times the output bias's (checked by hand in sympy)."""
+    arch = Architecture.create("2,2,1", "x^2+1", bias=True)
+    data = Dataset.random(arch, 6, seed=2)
+    (result,) = sparsity_bias(arch, data=data, session=session, sparsity=False).results
+    assert result.holds is True and result.on_critical_set == ("w2_1_2",)
+    b11, b12, b2 = sympy.symbols("b11 b12 b2")
+    sigma = lambda t: t ** 2 + 1  # noqa: E731
+    full = _loss(A1 * sigma(W11 * x + W12 * y + b11) + A2 * sigma(W21 * x + W22 * y + b12) + b2, data)
+    embedded = {W21: 0, W22: 0, b12: 0, A2: 0}
+    assert sympy.expand(sympy.diff(full, A2).subs(embedded) - sigma(0) * sympy.diff(full, b2).subs(embedded)) == 0

@@ -5,9 +5,10 @@ For data S = ((a_j, b_j)) the squared loss in weight space is L(θ) = Σ_j ‖f_
 embedding E (switched-off weights zero), and L_sub = L ∘ E, so by the chain rule the gradient of L at E(s)
 has the components of ∇L_sub(s) on the subnetwork's weights, and *extra components* g_i(s) = ∂L/∂θ_i(E(s))
 on the switched-off weights.  Every (complex) critical point s of L_sub is critical for L iff every g_i
-vanishes on V(∇L_sub), i.e. g_i ∈ rad(∇L_sub): decided exactly, g_i identically zero or radical membership
-in Macaulay2 (1 ∈ (∇L_sub) + (1 − t·g_i)); "undecided" when that does not finish in time.  The answer is
-about complex critical points; when it is "no", a real critical point may still happen to be critical.
+vanishes on V(∇L_sub), i.e. g_i ∈ rad(∇L_sub): decided exactly, g_i identically zero, a rational multiple of
+a component of ∇L_sub, or radical membership in Macaulay2 (1 ∈ (∇L_sub) + (1 − t·g_i)); "undecided" when that
+does not finish in time.  The answer is about complex critical points; when it is "no", real critical points
+may still all be critical (the failure can sit on complex or degenerate critical points only).
 
 When it holds (a computation, but the reason is simple).  Switch off a hidden neuron: its input weights w and
 bias are zero, so its activation is the constant σ(0) on every input, and its output weights v are zero.
@@ -125,6 +126,13 @@ def _terms(poly: Any) -> Terms:
     return {tuple(e): Fraction(int(c.numerator), int(c.denominator)) for e, c in poly.terms()}
 
 
+def _proportional(f: Any, g: Any) -> bool:
+    """Whether f = q·g for a rational q (both nonzero ring elements)."""
+    if not g or f.LM != g.LM:
+        return False
+    return f * g.LC == g * f.LC
+
+
 def _embedding(arch: Architecture, sub: Subnetwork, gradient: list, session: Macaulay2Session, deadline: Deadline,
                seconds: float) -> CriticalEmbedding:
     off = [k for k, index in enumerate(sub.embedding) if index is None]
@@ -137,6 +145,9 @@ def _embedding(arch: Architecture, sub: Subnetwork, gradient: list, session: Mac
     on_set: list[str] = []
     for k in off:
         if not restricted[k]:
+            continue
+        if any(_proportional(restricted[k], restricted[j]) for j in range(arch.n_params) if j not in off):
+            on_set.append(names[k])  # a multiple of a gradient component of the subnetwork (e.g. of a bias)
             continue
         try:
             inside = package.radical_member(session, ideal, _terms(restricted[k]), arch.n_params,
