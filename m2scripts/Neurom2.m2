@@ -1323,6 +1323,37 @@ TEST ///
 ///
 
 -- singular locus and subnetworks
+doc ///
+  Key
+    subnetworkReport
+    (subnetworkReport, NeuralNetwork, List)
+    singularLocusReport
+    (singularLocusReport, ZZ, List)
+    criticalValuesReport
+    (criticalValuesReport, NeuralNetwork)
+    radicalMember
+    (radicalMember, ZZ, List, List)
+    nonPropernessReport
+    (nonPropernessReport, NeuralNetwork)
+  Headline
+    singular loci, subnetworks, critical values and non-properness candidates
+  Description
+    Text
+      Each returns a string the Python package neurom2 parses; a prime ideal is reported as
+      {dim, degree, listForms of its minimal generators}.  subnetworkReport(N, zeros) is the ideal of the image
+      closure of N with the weights at the 0-based indices zeros set to 0.  singularLocusReport(n, P) gives
+      {codim, {dim, degree} of the Jacobian ideal, its minimal primes} for a prime ideal P in n variables.
+      criticalValuesReport N gives the minimal primes of the closure of the critical values on the symmetry chart.
+      radicalMember(n, I, f) is 1 when f vanishes on V(I).  nonPropernessReport N gives the number of chart
+      weights integral over the coordinates and the minimal primes of the candidates outside which the chart
+      map is proper over X (hence onto it).
+    Example
+      N = neuralNetwork({3,2,1}, {0,0,1});
+      I = neuromanifoldIdeal N;
+      singularLocusReport(6, apply(flatten entries mingens I, listForm))
+      criticalValuesReport neuralNetwork({2,2,1}, {0,0,0,1})
+///
+
 TEST ///
   -- (3,2,1), x^2: X = {det = 0} of the symmetric 3x3 matrix; its singular locus is the rank <= 1 quadrics,
   -- the image of (3,1,1)
