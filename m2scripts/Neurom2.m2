@@ -551,6 +551,100 @@ linearSectionEliminant(LinearSection, List) := String => (L, primes) -> toString
      if #eliminant == 1 then apply(first degree first eliminant + 1, k -> lift(coefficient(T_(n - 2)^k, first eliminant), ZZ))
      else {}}))
 
+-- singular locus and subnetworks (Python: neurom2.properties.subnetworks, neurom2.properties.singular).
+-- Components are reported as {dim, degree, minimal generators (listForms)} of a prime ideal, dim the Krull
+-- dimension of its quotient ring (the affine cone), -1 for the unit ideal.
+export {"subnetworkReport", "singularLocusReport", "criticalValuesReport", "radicalMember", "nonPropernessReport"}
+
+primeReport := P -> {dim P, if P == 1 then 0 else degree P, apply(flatten entries mingens P, listForm)}
+
+subnetworkReport = method()
+subnetworkReport(NeuralNetwork, List) := String => (N, zeros) -> (
+    -- the ideal of the closure of the image of N with the weights at the 0-based indices zeros set to 0
+    -- (a sparsity pattern), by elimination (ker of the ring map); the symmetry chart is kept for the
+    -- rescalings of sigma = x^r, r >= 2 (they preserve zeros) except where it would fix a zero weight, and
+    -- dropped for linear networks (GL does not preserve a sparsity pattern)
+    R := N#WeightRing;
+    linear := #(N#Activation) == 2;
+    fixed := hashTable select(symmetryChart N, p -> not member(p#0, zeros) and (#zeros == 0 or not linear));
+    sparse := map(R, R, apply(numgens R, i -> if member(i, zeros) then 0_R else if fixed#?i then fixed#i * 1_R else R_i));
+    I := trim ker map(R, N#CoordinateRing, apply(flatten entries matrix N#Parametrization, f -> sparse f));
+    toString primeReport I)
+
+singularLocusReport = method()
+singularLocusReport(ZZ, List) := String => (n, generators) -> (
+    -- for the prime ideal P of the listForms in n variables over QQ, with c = codim P: the singular locus
+    -- P + (c x c minors of the Jacobian of P's generators) (Jacobian criterion), as
+    -- {c, {dim, degree} of the singular locus, primeReport of each of its minimal primes}
+    x := local x;
+    S := QQ(monoid[x_1..x_n]);
+    P := ideal(apply(generators, f -> fromListForm(S, f)) | {0_S});
+    c := codim P;
+    singular := if c == 0 then ideal 1_S else trim(P + minors(c, jacobian P));
+    toString {c, {dim singular, if singular == 1 then 0 else degree singular},
+              if singular == 1 then {} else apply(minimalPrimes singular, primeReport)})
+
+criticalValuesReport = method()
+criticalValuesReport NeuralNetwork := String => N -> (
+    -- the Zariski closure of the critical values of the parametrization on the symmetry chart: eliminate
+    -- the free weights w from (c - mu(w), maximal minors of d mu / d w); on the chart the rank of d mu equals
+    -- the rank of the full Jacobian (each fixed weight's column is a combination of the others along its
+    -- symmetry orbit).  {primeReport of each minimal prime}
+    R := N#WeightRing;
+    S := N#CoordinateRing;
+    fixed := hashTable symmetryChart N;
+    free := select(numgens R, i -> not fixed#?i);
+    T := QQ(monoid[apply(free, i -> R_i) | gens S, MonomialOrder => Eliminate(#free)]);
+    slot := hashTable apply(#free, k -> free#k => T_k);
+    toT := map(T, R, apply(numgens R, i -> if fixed#?i then fixed#i * 1_T else slot#i));
+    images := apply(flatten entries matrix N#Parametrization, f -> toT f);
+    m := numgens S;
+    jac := matrix apply(images, f -> apply(#free, k -> diff(T_k, f)));
+    J := ideal apply(m, j -> T_(#free + j) - images#j) + minors(m, jac);
+    toS := map(S, T, toList(#free : 0_S) | gens S);
+    closure := trim toS ideal selectInSubring(1, gens gb J);
+    toString apply(minimalPrimes closure, primeReport))
+
+radicalMember = method()
+radicalMember(ZZ, List, List) := String => (n, generators, f) -> (
+    -- 1 if the listForm f lies in the radical of the ideal of the listForms generators in n variables over
+    -- QQ (1 in I + (1 - t f), Rabinowitsch), else 0
+    x := local x;
+    S := QQ(monoid[x_1..x_n]);
+    T := S[local t];
+    I := sub(ideal(apply(generators, g -> fromListForm(S, g)) | {0_S}), T);
+    toString(if I + ideal(1 - T_0 * sub(fromListForm(S, f), T)) == 1 then 1 else 0))
+
+nonPropernessReport = method()
+nonPropernessReport NeuralNetwork := String => N -> (
+    -- Candidates for the points of X = closure of the image not reached by the symmetry chart: for each free
+    -- weight t, the Groebner basis of the graph ideal in an order eliminating the other free weights gives
+    -- the polynomials g(t, c) of the graph; L_t = the ideal of the leading coefficients in t of those of
+    -- positive degree in t.  At a point of X off V(L_t), t stays bounded on the fiber (Cauchy's bound), so the
+    -- chart map is proper over X minus the union S of the V(L_t), and reaches all of it.
+    -- {number of weights integral over QQ[c] (L_t = 1), primeReport of each minimal prime of X cap S}
+    R := N#WeightRing;
+    S := N#CoordinateRing;
+    fixed := hashTable symmetryChart N;
+    free := select(numgens R, i -> not fixed#?i);
+    n := #free;
+    X := neuromanifoldIdeal N;
+    images := flatten entries matrix N#Parametrization;
+    leading := apply(free, t -> (
+        others := delete(t, free);
+        T := QQ(monoid[apply(others, i -> R_i) | {R_t} | gens S, MonomialOrder => Eliminate(n - 1)]);
+        slot := hashTable apply(#others, k -> others#k => T_k);
+        toT := map(T, R, apply(numgens R, i -> if fixed#?i then fixed#i * 1_T else if i == t then T_(n - 1) else slot#i));
+        G := ideal apply(#images, j -> T_(n + j) - toT images#j);
+        u := T_(n - 1);
+        toS := map(S, T, toList(n : 0_S) | gens S);
+        lcs := apply(select(flatten entries selectInSubring(1, gens gb G), g -> degree(u, g) > 0),
+            g -> toS (last coefficients(g, Variables => {u}))_(0, 0));
+        trim ideal(lcs | {0_S})));
+    integral := #select(leading, L -> L == 1);
+    union := X + product leading;
+    toString {integral, if union == 1 then {} else apply(minimalPrimes union, primeReport)})
+
 beginDocumentation()
 
 doc ///
@@ -1226,6 +1320,67 @@ TEST ///
   L = linearSection(e, f, {{1,2,-3,5}});
   assert(value linearSectionEliminant(L, {32009, 32003}) == reverse value linearSectionEliminant(e, f, {{1,2,-3,5}}, {32003, 32009}))
   assert(value linearSectionLength(L, {32003}) == {{32003, 0, 3}})
+///
+
+-- singular locus and subnetworks
+doc ///
+  Key
+    subnetworkReport
+    (subnetworkReport, NeuralNetwork, List)
+    singularLocusReport
+    (singularLocusReport, ZZ, List)
+    criticalValuesReport
+    (criticalValuesReport, NeuralNetwork)
+    radicalMember
+    (radicalMember, ZZ, List, List)
+    nonPropernessReport
+    (nonPropernessReport, NeuralNetwork)
+  Headline
+    singular loci, subnetworks, critical values and non-properness candidates
+  Description
+    Text
+      Each returns a string the Python package neurom2 parses; a prime ideal is reported as
+      {dim, degree, listForms of its minimal generators}.  subnetworkReport(N, zeros) is the ideal of the image
+      closure of N with the weights at the 0-based indices zeros set to 0.  singularLocusReport(n, P) gives
+      {codim, {dim, degree} of the Jacobian ideal, its minimal primes} for a prime ideal P in n variables.
+      criticalValuesReport N gives the minimal primes of the closure of the critical values on the symmetry chart.
+      radicalMember(n, I, f) is 1 when f vanishes on V(I).  nonPropernessReport N gives the number of chart
+      weights integral over the coordinates and the minimal primes of the candidates outside which the chart
+      map is proper over X (hence onto it).
+    Example
+      N = neuralNetwork({3,2,1}, {0,0,1});
+      I = neuromanifoldIdeal N;
+      singularLocusReport(6, apply(flatten entries mingens I, listForm))
+      criticalValuesReport neuralNetwork({2,2,1}, {0,0,0,1})
+///
+
+TEST ///
+  -- (3,2,1), x^2: X = {det = 0} of the symmetric 3x3 matrix; its singular locus is the rank <= 1 quadrics,
+  -- the image of (3,1,1)
+  N = neuralNetwork({3,2,1}, {0,0,1})
+  I = neuromanifoldIdeal N
+  report = value singularLocusReport(6, apply(flatten entries mingens I, listForm))
+  assert(report#0 == 1 and #(report#2) == 1 and report#2#0#0 == 3)
+  S = N#CoordinateRing
+  narrower = value subnetworkReport(neuralNetwork({3,1,1}, {0,0,1}), {})
+  assert(ideal apply(report#2#0#2, f -> fromListForm(S, f)) == ideal apply(narrower#2, f -> fromListForm(S, f)))
+///
+
+TEST ///
+  -- (2,2,1), x^3 fills the binary cubics; its critical values are the cubes of linear forms (twisted cubic)
+  N = neuralNetwork({2,2,1}, {0,0,0,1})
+  crit = value criticalValuesReport N
+  assert(#crit == 1 and crit#0#0 == 2 and crit#0#1 == 3)
+  -- the sparsity pattern w_(1,1,2) = 0 of (2,1,1): the cubes of multiples of x, a line
+  assert((value subnetworkReport(neuralNetwork({2,1,1}, {0,0,0,1}), {1}))#0 == 1)
+  assert(value radicalMember(2, {{({2,0}, 1)}}, {({1,0}, 1)}) == 1 and value radicalMember(2, {{({2,0}, 1)}}, {({0,1}, 1)}) == 0)
+  -- the chart map of (2,2,1) x^3 is proper off the discriminant of binary cubics and the quadric b^2 = 3ac
+  -- (the chart map is not proper over the quadric either, though its generic points are reached)
+  report = value nonPropernessReport N
+  S = N#CoordinateRing
+  (a, b, c, d) = toSequence gens S
+  candidates = set apply(report#1, P -> ideal apply(P#2, f -> fromListForm(S, f)))
+  assert(candidates === set {ideal(b^2 - 3*a*c), ideal(b^2*c^2 - 4*a*c^3 - 4*b^3*d - 27*a^2*d^2 + 18*a*b*c*d)})
 ///
 
 end--

@@ -501,3 +501,85 @@ def ideal_script(description: str, coordinates: Sequence[Sequence[int]], generat
             f"I = ideal(\n    {body});\n"
             'print("dim " | toString dim I);\n'
             'print("degree " | toString degree I);\n')
+
+
+# --- singular locus and subnetworks ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrimeReport:
+    """A prime ideal in the coordinates: the Krull dimension of its quotient ring (of the affine cone; −1 for the
+    unit ideal), its degree and minimal generators."""
+
+    dim: int
+    degree: int
+    generators: list[Terms]
+
+
+def _prime(value: Any, nvars: int | None) -> PrimeReport:
+    dim, degree, generators = _list(value, 3, "{dim, degree, generators}")
+    return PrimeReport(_int(dim, "dim"), _int(degree, "degree"), _terms_list(generators, nvars, "generators"))
+
+
+def _primes(value: Any, nvars: int | None) -> list[PrimeReport]:
+    if not isinstance(value, list):
+        raise Macaulay2OutputError(f"expected a list of prime ideals, got {str(value)[:200]}")
+    return [_prime(p, nvars) for p in value]
+
+
+def subnetwork_ideal(session: Macaulay2Session, net: Network, zeros: Sequence[int],
+                     timeout: float | None = None) -> PrimeReport:
+    """``subnetworkReport``: the ideal of the image closure of ``net`` with the weights at the 0-based indices
+    ``zeros`` (θ's order) set to zero, by elimination."""
+    return _prime(_value(session, f"subnetworkReport({network(net)}, {integer_list(zeros)})", timeout), None)
+
+
+@dataclass(frozen=True)
+class SingularLocusReport:
+    """``singularLocusReport``: the Jacobian ideal P + (c × c minors), c = codim P, and its minimal primes."""
+
+    codim: int
+    dim: int
+    """Krull dimension of the singular locus's quotient ring (−1: empty)."""
+    degree: int
+    components: list[PrimeReport]
+
+
+def singular_locus(session: Macaulay2Session, generators: Sequence[Terms], nvars: int,
+                   timeout: float | None = None) -> SingularLocusReport:
+    """``singularLocusReport`` of the prime ideal of ``generators`` in ``nvars`` variables over QQ."""
+    value = _value(session, f"singularLocusReport({int(nvars)}, {_polynomials_literal(generators)})", timeout)
+    codim, (dim, degree), components = _list(value, 3, "{codim, {dim, degree}, components}")
+    return SingularLocusReport(_int(codim, "codim"), _int(dim, "dim"), _int(degree, "degree"),
+                               _primes(components, nvars))
+
+
+def critical_values(session: Macaulay2Session, net: Network, timeout: float | None = None) -> list[PrimeReport]:
+    """``criticalValuesReport``: the minimal primes of the closure of the critical values of the parametrization
+    on the symmetry chart (rank dμ < dim V)."""
+    return _primes(_value(session, f"criticalValuesReport {network(net)}", timeout), None)
+
+
+def radical_member(session: Macaulay2Session, generators: Sequence[Terms], polynomial: Terms, nvars: int,
+                   timeout: float | None = None) -> bool:
+    """``radicalMember``: whether ``polynomial`` vanishes on the complex zero set of ``generators`` (all in ``nvars``
+    variables over QQ): 1 ∈ I + (1 − t·f)."""
+    code = f"radicalMember({int(nvars)}, {_polynomials_literal(generators)}, {_listform_literal(polynomial)})"
+    return _int(_value(session, code, timeout), "0 or 1") == 1
+
+
+@dataclass(frozen=True)
+class NonPropernessReport:
+    """``nonPropernessReport``: how many chart weights are integral over QQ[c], and the minimal primes of X ∩ S, S the
+    union over the chart weights t of the zero sets of the leading coefficients in t of the graph's eliminants."""
+
+    integral: int
+    components: list[PrimeReport]
+
+
+def non_properness(session: Macaulay2Session, net: Network, timeout: float | None = None) -> NonPropernessReport:
+    """``nonPropernessReport``: candidates for the points of X not reached by the symmetry chart (outside them the
+    chart map is proper over X, hence onto)."""
+    integral, components = _list(_value(session, f"nonPropernessReport {network(net)}", timeout), 2,
+                                 "{integral, components}")
+    return NonPropernessReport(_int(integral, "integral"), _primes(components, None))
