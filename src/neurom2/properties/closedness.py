@@ -77,6 +77,7 @@ class Stratum:
     substrata: tuple[Stratum, ...]
 
     def to_json(self) -> dict[str, Any]:
+        """This part as JSON (plain types; equations as strings in the coordinates of V)."""
         return {"dim": self.dim, "degree": self.degree, "equations": list(self.equations), "reached": self.reached,
                 "status": "undecided" if self.reached is None else "probable (at a random point of the stratum)",
                 "sampler": self.sampler, "point": list(self.point) if self.point else None, "limit": self.limit,
@@ -100,6 +101,7 @@ class Closedness:
     seconds: float
 
     def to_json(self) -> dict[str, Any]:
+        """This part as JSON (plain types; equations as strings in the coordinates of V)."""
         arch = self.architecture
         return {"widths": list(arch.widths), "activation": str(arch.activation), "bias": arch.bias,
                 "integral_weights": self.integral_weights,
@@ -182,7 +184,7 @@ class _Search:
             sampler, limit = family.label, family.limit is not None
             target = Target.from_coefficients(point, self.space)
             try:
-                reached = decide_membership(self.arch, target, "complex", session=self.session,
+                reached = decide_membership(self.arch, target=target, field="complex", session=self.session,
                                             timeout=self.deadline.remaining(MEMBERSHIP_SECONDS)).member
             except TimeLimitExceeded:
                 if self.deadline.expired():

@@ -52,6 +52,7 @@ class Component:
     match: str
 
     def to_json(self) -> dict[str, Any]:
+        """This part as JSON (plain types; equations as strings in the coordinates of V)."""
         return {"dim": self.dim, "degree": self.degree, "equations": list(self.equations),
                 "subnetwork": self.subnetwork, "match": self.match}
 
@@ -77,9 +78,11 @@ class SingularLocus:
 
     @property
     def seconds(self) -> float:
+        """Wall-clock seconds of all stages."""
         return sum(self.timings.values())
 
     def to_json(self) -> dict[str, Any]:
+        """This part as JSON (plain types; equations as strings in the coordinates of V)."""
         arch = self.architecture
         return {"widths": list(arch.widths), "activation": str(arch.activation), "bias": arch.bias,
                 "kind": self.kind, "variety_dim": self.variety_dim, "codim": self.codim, "dim": self.dim,

@@ -60,6 +60,7 @@ class CriticalEmbedding:
     reason: str
 
     def to_json(self) -> dict[str, Any]:
+        """This part as JSON (plain types; equations as strings in the coordinates of V)."""
         return {"subnetwork": self.subnetwork.to_json(), "holds": self.holds,
                 "status": "undecided" if self.holds is None else "proved",
                 "identically_zero": list(self.identically_zero), "on_critical_set": list(self.on_critical_set),
@@ -82,6 +83,7 @@ class SparsityBias:
         return tuple(r.subnetwork.label for r in self.results if r.holds)
 
     def to_json(self) -> dict[str, Any]:
+        """This part as JSON (plain types; equations as strings in the coordinates of V)."""
         arch = self.architecture
         return {"widths": list(arch.widths), "activation": str(arch.activation), "bias": arch.bias,
                 "data": self.data.to_json(), "sigma_at_zero": self.sigma_at_zero, "having": list(self.having),

@@ -52,6 +52,7 @@ class Subnetwork:
         return [0 if k is None else weights[k] for k in self.embedding]
 
     def to_json(self) -> dict[str, Any]:
+        """This part as JSON (plain types; equations as strings in the coordinates of V)."""
         return {"label": self.label, "widths": list(self.architecture.widths),
                 "zeros": [self.architecture.weight_names[k] for k in self.zeros],
                 "switched_off": list(self.switched_off)}
