@@ -26,7 +26,7 @@ from neurom2.m2.session import Macaulay2Session, default_session
 from neurom2.model.architecture import Architecture
 from neurom2.model.parametrization import Parametrization, forward, random_rational_weights
 from neurom2.model.space import AmbientSpace
-from neurom2.rationals import fmpq_matrix
+from neurom2.exact.rationals import fmpq_matrix
 from neurom2.real.boundary import algebraic_boundary
 from neurom2.real.membership import decide_membership
 from neurom2.training import loss as training

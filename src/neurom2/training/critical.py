@@ -59,8 +59,8 @@ from neurom2.m2 import package
 from neurom2.m2.parse import Terms
 from neurom2.m2.session import Macaulay2Session
 from neurom2.model.space import AmbientSpace
-from neurom2.rationals import fmpq as as_fmpq
-from neurom2.rationals import fraction
+from neurom2.exact.rationals import fmpq as as_fmpq
+from neurom2.exact.rationals import fraction
 from neurom2.real.membership.charts import CoveringChart
 from neurom2.real.membership.zerodim import Point, Solutions, count_real_roots, precision, real_roots, roots
 

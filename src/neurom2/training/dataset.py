@@ -41,7 +41,7 @@ from neurom2.errors import InvalidDataset
 from neurom2.files import Unreadable, read_bounded
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
-from neurom2.rationals import fraction
+from neurom2.exact.rationals import fraction
 
 if TYPE_CHECKING:
     from flint import fmpq_mat
@@ -90,7 +90,7 @@ class Dataset:
 
     @classmethod
     def from_pairs(cls, pairs: Sequence[tuple[Sequence, Sequence]]) -> Dataset:
-        """S from pairs ``(a, b)`` (entries of any type :func:`~neurom2.rationals.fraction` reads)."""
+        """S from pairs ``(a, b)`` (entries of any type :func:`~neurom2.exact.rationals.fraction` reads)."""
         pairs = list(pairs)
         return cls(tuple(tuple(fraction(v) for v in a) for a, _ in pairs), tuple(tuple(fraction(v) for v in b) for _, b in pairs))
 

@@ -47,7 +47,7 @@ from neurom2.m2.session import Macaulay2Session, default_session
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
 from neurom2.progress import stage
-from neurom2.rationals import fmpq as as_fmpq
+from neurom2.exact.rationals import fmpq as as_fmpq
 from neurom2.training import linear
 from neurom2.training.critical import (
     BITS,

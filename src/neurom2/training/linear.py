@@ -39,8 +39,8 @@ import flint
 from neurom2.cost import Estimate
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
-from neurom2.rationals import fmpq as as_fmpq
-from neurom2.rationals import fraction
+from neurom2.exact.rationals import fmpq as as_fmpq
+from neurom2.exact.rationals import fraction
 from neurom2.real.membership.zerodim import precision, real_roots
 from neurom2.training.critical import BITS, Metric, interval_text
 

@@ -50,7 +50,7 @@ from neurom2.model.architecture import Architecture
 from neurom2.model.parametrization import Parametrization
 from neurom2.model.space import AmbientSpace
 from neurom2.model.target import Target
-from neurom2.rationals import fraction
+from neurom2.exact.rationals import fraction
 from neurom2.real.membership import decide_membership
 from neurom2.real.membership.charts import CoveringChart, covering_charts
 from neurom2.real.membership.zerodim import Solutions, precision

@@ -56,7 +56,7 @@ import flint
 
 from neurom2.m2.parse import Terms
 from neurom2.model.architecture import Architecture
-from neurom2.rationals import fmpq as as_fmpq
+from neurom2.exact.rationals import fmpq as as_fmpq
 from neurom2.real.membership.zerodim import precision, real_roots
 from neurom2.training.critical import Metric, interval_text
 

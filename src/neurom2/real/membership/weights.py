@@ -16,8 +16,8 @@ from neurom2.errors import VerificationError
 from neurom2.model.architecture import Architecture
 from neurom2.model.parametrization import Parametrization
 from neurom2.model.target import Target
-from neurom2.rationals import fmpq as as_fmpq
-from neurom2.rationals import fraction
+from neurom2.exact.rationals import fmpq as as_fmpq
+from neurom2.exact.rationals import fraction
 from neurom2.real.membership.result import TOLERANCE
 from neurom2.real.membership.zerodim import (
     BITS,

@@ -22,7 +22,7 @@ import sympy
 from neurom2.errors import Macaulay2OutputError, VerificationError
 from neurom2.m2.package import Points
 from neurom2.model.target import format_graded
-from neurom2.rationals import fmpq as as_fmpq
+from neurom2.exact.rationals import fmpq as as_fmpq
 from neurom2.real.membership.charts import CoveringChart
 
 PRECISION = 120
