@@ -11,8 +11,8 @@ from neurom2.cli import main
 from neurom2.cost import Estimate
 from neurom2.deadline import Deadline
 from neurom2.errors import Macaulay2Timeout
+from neurom2.exact.terms import terms_from_polynomial
 from neurom2.m2 import package
-from neurom2.m2.parse import terms_from_polynomial
 from neurom2.model.space import AmbientSpace
 from neurom2.variety import implicitization
 from neurom2.variety.certificate import CERTIFICATE_PRIMES, MAX_PRIMES, Certificate, certify

@@ -21,7 +21,7 @@ from neurom2 import Architecture, implicitize
 from neurom2.cli import main
 from neurom2.deadline import Deadline
 from neurom2.errors import InvalidDataset, InvalidOption
-from neurom2.m2.parse import polynomial_from_terms, terms_from_polynomial
+from neurom2.exact.terms import polynomial_from_terms, terms_from_polynomial
 from neurom2.model.space import AmbientSpace
 from neurom2.tasks import task
 from neurom2.training.critical import PRIMES, Metric, critical_set, modular_counts

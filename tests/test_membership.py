@@ -421,7 +421,7 @@ def test_too_many_charts_are_refused_with_the_estimate_unless_forced():
 def test_real_roots_are_counted_alike_by_sturm_arb_and_sympy():
     import flint
 
-    from neurom2.real.membership import count_real_roots, sturm_count
+    from neurom2.exact.roots import count_real_roots, sturm_count
 
     rng = random.Random(2)
     t = sympy.Symbol("t")

@@ -25,8 +25,9 @@ from fractions import Fraction
 from typing import Any, Protocol
 
 from neurom2.errors import Macaulay2OutputError
+from neurom2.exact.terms import Terms
 from neurom2.m2.codegen import PACKAGE_NAME, integer_list, m2_string, package_file, rational, rational_list
-from neurom2.m2.parse import Terms, listform_terms, parse_value
+from neurom2.m2.parse import listform_terms, parse_value
 from neurom2.m2.session import Macaulay2Session
 
 Chart = Sequence[Fraction | None]

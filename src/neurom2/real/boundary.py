@@ -22,8 +22,8 @@ from fractions import Fraction
 import sympy
 
 from neurom2 import progress
+from neurom2.exact.terms import polynomial_from_terms
 from neurom2.m2 import package
-from neurom2.m2.parse import polynomial_from_terms
 from neurom2.m2.session import Macaulay2Session
 from neurom2.model.architecture import Architecture
 from neurom2.model.parametrization import Parametrization, random_rational_weights

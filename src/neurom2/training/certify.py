@@ -36,8 +36,8 @@ from typing import Any
 import flint
 import numpy as np
 
-from neurom2.m2.parse import Terms
-from neurom2.real.membership.zerodim import precision
+from neurom2.exact.roots import precision
+from neurom2.exact.terms import Terms
 from neurom2.training.critical import derivative
 
 STARTS = 64

@@ -55,14 +55,15 @@ from typing import Any
 import flint
 
 from neurom2.errors import VerificationError
-from neurom2.m2 import package
-from neurom2.m2.parse import Terms
-from neurom2.m2.session import Macaulay2Session
-from neurom2.model.space import AmbientSpace
 from neurom2.exact.rationals import fmpq as as_fmpq
 from neurom2.exact.rationals import fraction
+from neurom2.exact.roots import count_real_roots, precision, real_roots, roots
+from neurom2.exact.terms import Terms
+from neurom2.m2 import package
+from neurom2.m2.session import Macaulay2Session
+from neurom2.model.space import AmbientSpace
 from neurom2.real.membership.charts import CoveringChart
-from neurom2.real.membership.zerodim import Point, Solutions, count_real_roots, precision, real_roots, roots
+from neurom2.real.membership.zerodim import Point, Solutions
 
 BITS = 256
 """Precision of the certified intervals of real critical points."""
@@ -190,7 +191,7 @@ def ball(element: flint.fmpq_poly, alpha: flint.acb) -> flint.arb:
 
 def interval_text(value: flint.arb, digits: int = 15) -> str:
     """``[lo, hi]`` with ``digits`` significant digits, rounded outwards: contains the ball."""
-    from neurom2.real.membership.zerodim import arb_fraction
+    from neurom2.exact.roots import arb_fraction
 
     lo, hi = arb_fraction(value.lower()), arb_fraction(value.upper())
     return f"[{_decimal(lo, digits, down=True)}, {_decimal(hi, digits, down=False)}]"
@@ -265,7 +266,8 @@ class RealPoint:
     def definition(self) -> dict[str, Any]:
         """The exact description: α's minimal polynomial, an isolating interval, each c_i as a polynomial in α
         (polynomials with coefficients longer than ``PRINTED_DIGITS`` digits are described by their size)."""
-        from neurom2.real.membership.zerodim import U, integral, simple_interval, sympy_poly
+        from neurom2.exact.roots import simple_interval
+        from neurom2.exact.terms import U, integral, sympy_poly
 
         if self.rational:
             return {"rational": True}

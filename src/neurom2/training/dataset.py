@@ -38,10 +38,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from neurom2.errors import InvalidDataset
+from neurom2.exact.rationals import fraction
 from neurom2.files import Unreadable, read_bounded
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
-from neurom2.exact.rationals import fraction
 
 if TYPE_CHECKING:
     from flint import fmpq_mat

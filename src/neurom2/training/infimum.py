@@ -52,8 +52,8 @@ import sympy
 
 from neurom2.deadline import Deadline
 from neurom2.errors import Macaulay2Timeout
+from neurom2.exact.terms import Terms
 from neurom2.m2 import package
-from neurom2.m2.parse import Terms
 from neurom2.m2.session import Macaulay2Session
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
@@ -322,7 +322,7 @@ def _upper(results: Sequence[StratumResult]) -> float | None:
 def over_boundary(arch: Architecture, session: Macaulay2Session, metric: Metric, deadline: Deadline,
                   seed: int) -> Infimum:
     """inf over M(R) for a network that fills V while u is not reached (module docstring, second case)."""
-    from neurom2.m2.parse import terms_from_polynomial
+    from neurom2.exact.terms import terms_from_polynomial
     from neurom2.real.boundary import algebraic_boundary, sign
     from neurom2.variety.implicitization import coordinate_symbols
 
@@ -413,7 +413,7 @@ def approach_sequence(arch: Architecture, session: Macaulay2Session, polynomial:
 
 
 def _fraction_of(value: flint.arb) -> Fraction:
-    from neurom2.real.membership.zerodim import arb_fraction
+    from neurom2.exact.roots import arb_fraction
 
     return arb_fraction(value.mid())
 

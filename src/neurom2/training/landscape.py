@@ -41,13 +41,13 @@ from neurom2.cost import Estimate, guard
 from neurom2.deadline import Deadline
 from neurom2.display import Typeset
 from neurom2.errors import InvalidOption, Macaulay2Timeout, Neurom2Error, TimeLimitExceeded
+from neurom2.exact.rationals import fmpq as as_fmpq
+from neurom2.exact.terms import Terms, terms_from_polynomial
 from neurom2.m2 import package
-from neurom2.m2.parse import Terms, terms_from_polynomial
 from neurom2.m2.session import Macaulay2Session, default_session
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
 from neurom2.progress import stage
-from neurom2.exact.rationals import fmpq as as_fmpq
 from neurom2.training import linear
 from neurom2.training.critical import (
     BITS,

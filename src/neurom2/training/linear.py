@@ -37,11 +37,11 @@ from typing import Any
 import flint
 
 from neurom2.cost import Estimate
-from neurom2.model.architecture import Architecture
-from neurom2.model.space import AmbientSpace
 from neurom2.exact.rationals import fmpq as as_fmpq
 from neurom2.exact.rationals import fraction
-from neurom2.real.membership.zerodim import precision, real_roots
+from neurom2.exact.roots import precision, real_roots
+from neurom2.model.architecture import Architecture
+from neurom2.model.space import AmbientSpace
 from neurom2.training.critical import BITS, Metric, interval_text
 
 OPERATIONS_PER_ENTRY = 1e4

@@ -44,12 +44,12 @@ from functools import cached_property
 import numpy as np
 from flint import fmpq, fmpq_mat
 
+from neurom2.exact.rationals import fmpq as as_fmpq
+from neurom2.exact.rationals import fmpq_matrix, fraction
 from neurom2.model.architecture import Architecture
 from neurom2.model.jacobian import coefficient_jacobian
 from neurom2.model.parametrization import Parametrization, forward
 from neurom2.model.space import AmbientSpace, Exponents
-from neurom2.exact.rationals import fmpq as as_fmpq
-from neurom2.exact.rationals import fmpq_matrix, fraction
 from neurom2.training.dataset import Dataset
 
 SpaceLike = Architecture | AmbientSpace

@@ -43,17 +43,18 @@ import numpy as np
 
 from neurom2.deadline import Deadline
 from neurom2.errors import Macaulay2Timeout
+from neurom2.exact.rationals import fraction
+from neurom2.exact.roots import precision
+from neurom2.exact.terms import Terms
 from neurom2.m2 import package
-from neurom2.m2.parse import Terms
 from neurom2.m2.session import Macaulay2Session
 from neurom2.model.architecture import Architecture
 from neurom2.model.parametrization import Parametrization
 from neurom2.model.space import AmbientSpace
 from neurom2.model.target import Target
-from neurom2.exact.rationals import fraction
 from neurom2.real.membership import decide_membership
 from neurom2.real.membership.charts import CoveringChart, covering_charts
-from neurom2.real.membership.zerodim import Solutions, precision
+from neurom2.real.membership.zerodim import Solutions
 from neurom2.training import tower
 from neurom2.training.certify import Certificate, Polynomials, certify, real_root, same_point
 from neurom2.training.critical import BITS, Metric, NumberField, RealPoint, real_points

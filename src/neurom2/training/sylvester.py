@@ -54,10 +54,10 @@ from typing import Any
 
 import flint
 
-from neurom2.m2.parse import Terms
-from neurom2.model.architecture import Architecture
 from neurom2.exact.rationals import fmpq as as_fmpq
-from neurom2.real.membership.zerodim import precision, real_roots
+from neurom2.exact.roots import precision, real_roots
+from neurom2.exact.terms import Terms
+from neurom2.model.architecture import Architecture
 from neurom2.training.critical import Metric, interval_text
 
 BITS = 256

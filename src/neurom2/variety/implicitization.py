@@ -55,8 +55,8 @@ from neurom2.errors import (
     Neurom2Error,
     TooExpensive,
 )
+from neurom2.exact.terms import polynomial_from_terms
 from neurom2.m2 import package
-from neurom2.m2.parse import polynomial_from_terms
 from neurom2.m2.session import Macaulay2Session, default_session
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace, Exponents

@@ -17,13 +17,13 @@ from typing import Any
 from neurom2 import progress
 from neurom2.deadline import Deadline
 from neurom2.errors import Macaulay2Timeout, VerificationError
+from neurom2.exact.rationals import fraction
 from neurom2.m2 import package
 from neurom2.m2.package import Points
 from neurom2.m2.session import Macaulay2Session
 from neurom2.model.architecture import Architecture
 from neurom2.model.parametrization import Parametrization
 from neurom2.model.target import Target, format_graded
-from neurom2.exact.rationals import fraction
 from neurom2.real.membership.charts import CoveringChart, covering_charts
 from neurom2.real.membership.result import METHOD_FIBERS, Membership
 from neurom2.real.membership.weights import Weights

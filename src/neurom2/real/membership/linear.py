@@ -10,11 +10,11 @@ from typing import Any
 
 import flint
 
+from neurom2.exact.rationals import fmpq_matrix, fraction
 from neurom2.model.architecture import Architecture
 from neurom2.model.parametrization import Parametrization
 from neurom2.model.space import AmbientSpace
 from neurom2.model.target import Target
-from neurom2.exact.rationals import fmpq_matrix, fraction
 from neurom2.real.membership.result import METHOD_AFFINE, METHOD_RANK, Membership
 from neurom2.real.membership.weights import verify_rational
 
