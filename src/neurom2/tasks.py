@@ -45,12 +45,8 @@ from typing import Any
 
 from neurom2.deadline import MAX_SECONDS
 from neurom2.errors import InvalidOption
-
-STRATEGIES = ("auto", "eliminate", "truncated", "interpolate")
-"""Strategies of ``implicit`` (see :mod:`neurom2.variety.implicitization`)."""
-FIELDS = ("real", "complex")
-"""Fields of ``member``: weights in R or in C."""
-
+from neurom2.real.fields import FIELDS
+from neurom2.variety.strategies import STRATEGIES
 
 # --- kinds of values ----------------------------------------------------------------------------------------
 
@@ -524,6 +520,6 @@ def check_signatures() -> list[str]:
     return problems
 
 
-__all__ = ["FIELDS", "STRATEGIES", "TASKS", "Choice", "Flag", "InputFile", "Integer", "Kind", "Option", "OutputFile",
+__all__ = ["TASKS", "Choice", "Flag", "InputFile", "Integer", "Kind", "Option", "OutputFile",
            "SchedulerAddress", "Seconds", "Task", "Text",
            "check_signatures", "task"]

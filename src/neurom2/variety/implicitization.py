@@ -60,7 +60,6 @@ from neurom2.m2 import package
 from neurom2.m2.session import Macaulay2Session, default_session
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace, Exponents
-from neurom2.tasks import STRATEGIES
 from neurom2.variety import determinantal
 from neurom2.variety.certificate import Certificate, certify
 from neurom2.variety.dimension import Dimension, dimension
@@ -73,6 +72,7 @@ from neurom2.variety.interpolation import (
     normalized,
 )
 from neurom2.variety.neurovariety import Neurovariety
+from neurom2.variety.strategies import STRATEGIES
 from neurom2.variety.vanishing import ChartImage
 from neurom2.variety.verification import verify as verify_result
 

@@ -9,7 +9,6 @@ from neurom2.display import Typeset
 from neurom2.model.architecture import Architecture
 from neurom2.model.target import Target
 
-FIELDS = ("real", "complex")
 TOLERANCE = 1e-12
 """Relative tolerance (to max(1, max |t_k|)) for the network of the printed decimal weights."""
 
