@@ -30,6 +30,7 @@ from neurom2.model.space import AmbientSpace
 from neurom2.real.boundary import algebraic_boundary
 from neurom2.real.membership import decide_membership
 from neurom2.training import loss as training
+from neurom2.training.dataset import target_coefficients
 from neurom2.variety.implicitization import implicitize
 
 
@@ -283,7 +284,7 @@ def _gram_moment(session: Macaulay2Session) -> Evidence:
     symmetric = upper + upper.transpose()
     target = [Fraction(rng.randint(-9, 9), 5) for _ in range(plane.dim)]
     inputs = training.random_dataset(plane, 12, rng).inputs
-    reach = training.target_coefficients(plane, training.dataset_with_target(plane, inputs, target))
+    reach = target_coefficients(plane, training.dataset_with_target(plane, inputs, target))
     passed = (
         hankel_ok and training.moment_pattern(hankel).dim == 7 and pattern.dim == 15 and pattern.symmetric_dim == 21
         and training.is_moment_matrix(gram, plane) and _positive_definite(gram)
