@@ -451,7 +451,7 @@ TASKS: dict[str, Task] = {task.name: task for task in (
     ),
     Task(
         "filling", "minimal filling architectures for σ = x^r, found and proved complete region by region",
-        compute="neurom2.filling.search:minimal_filling", report="neurom2.report:format_filling",
+        compute="neurom2.batch.filling:minimal_filling", report="neurom2.report:format_filling",
         options=(
             Option("input", Integer(1), REQUIRED, "input width d0", metavar="D0"),
             Option("output", Integer(1), REQUIRED, "output width dL", metavar="DL"),
