@@ -33,8 +33,9 @@ DIM_RESULT = {"dim": 3, "ambient_dim": 3, "expected_dim": 3, "defect": 0, "fills
 
 def outcome(status: str = "done", result: dict | None = None, error: str | None = None,
             started: str = "2026-01-01T00:00:00+00:00") -> Outcome:
-    return Outcome(status, result if status == "done" else None, error, 0.25, started, "2026-01-01T00:00:01+00:00",
-                   "host-a", "0.1.0", None)
+    return Outcome(status=status, result=result if status == "done" else None, error=error, seconds=0.25, started=started,
+                   finished="2026-01-01T00:00:01+00:00",
+                   host="host-a", neurom2_version="0.1.0", m2_version=None)
 
 
 def digest(path: Path) -> str:

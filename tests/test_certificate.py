@@ -102,7 +102,8 @@ def test_auto_eliminates_when_interpolation_is_refused(monkeypatch):
 def unlucky_sections(monkeypatch):
     """Every linear section fails, as after an unlucky ℓ (injected; interpolation, elimination and checks are real)."""
     monkeypatch.setattr(implicitization, "certify",
-                        lambda *args: Certificate(False, None, (), (), "no proof: an unlucky section (injected)"))
+                        lambda *args: Certificate(proved=False, degree=None, primes=(), cycle_types=(),
+                                                  text="no proof: an unlucky section (injected)"))
 
 
 def interpolated_degrees(monkeypatch) -> list[int]:

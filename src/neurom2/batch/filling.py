@@ -77,7 +77,8 @@ class BatchRanks:
             return f"the rank job {job.key[:12]} did not finish: {row.status if row else 'missing'}" \
                    + (f" ({row.error.splitlines()[0]})" if row is not None and row.error else "")
         result = row.result
-        return RankProof(result["dim"], tuple(result["ranks"]), tuple(result["primes"]), result["error_bound"], job.key)
+        return RankProof(rank=result["dim"], ranks=tuple(result["ranks"]), primes=tuple(result["primes"]),
+                         error_bound=result["error_bound"], job=job.key)
 
 
 def minimal_filling(

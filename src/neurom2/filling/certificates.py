@@ -26,7 +26,7 @@ from neurom2.filling.regions import Widths, is_unimodal
 from neurom2.variety.bounds import Bound
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RankProof:
     """dim M = ``rank`` ≥ the rank modulo each prime at one random point (an exact lower bound)."""
 
@@ -43,7 +43,7 @@ class RankProof:
                 "error_bound": self.error_bound, "job": self.job}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Region:
     """The hidden widths a ≤ ``corner`` (a coordinate with ``unbounded`` true: every width)."""
 
@@ -131,7 +131,7 @@ class MinimalArchitecture:
                 "minimal_proved": self.minimal_proved, "neighbours": [n.to_json() for n in self.neighbours]}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Work:
     """How the answer was computed."""
 
@@ -151,7 +151,7 @@ class Work:
                 "seconds": round(self.seconds, 3)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FillingResult(Typeset):
     """The minimal filling architectures of (d0, a_1..a_{L−1}, dL) for σ = x^r, with their certificates (typeset:
     :mod:`neurom2.display`)."""

@@ -242,7 +242,7 @@ class FrontierSearch:
         if bound.value >= self.ambient:
             known = self.oracle.known.get(self.widths(corner))
             rank, failure = (known, None) if isinstance(known, RankProof) else (None, known)
-        return Region(corner, unbounded, bound, self.ambient, rank, failure)
+        return Region(corner=corner, unbounded=unbounded, bound=bound, ambient=self.ambient, rank=rank, failure=failure)
 
     def result(self, caps: Widths, activation: str, backend: str, started: float) -> FillingResult:
         """The certified answer, after :meth:`run` (``caps``: the width caps, ``started``: perf_counter)."""
@@ -250,10 +250,12 @@ class FrontierSearch:
         minimal = tuple(MinimalArchitecture(self.widths(hidden), self.fillers[hidden], self.neighbours(hidden, regions))
                         for hidden in sorted(self.fillers))
         oracle = self.oracle
-        work = Work(len(oracle.known), oracle.computed, oracle.rounds, self.evaluations, oracle.location, backend,
-                    time.perf_counter() - started)
-        return FillingResult(self.input_dim, self.output_dim, activation, self.r, self.depth, self.ambient, caps,
-                             self.box, minimal, regions, work)
+        work = Work(rank_jobs=len(oracle.known), computed=oracle.computed, rounds=oracle.rounds,
+                    bound_evaluations=self.evaluations, store=oracle.location, backend=backend,
+                    seconds=time.perf_counter() - started)
+        return FillingResult(input_dim=self.input_dim, output_dim=self.output_dim, activation=activation, r=self.r,
+                             depth=self.depth, ambient=self.ambient, caps=caps,
+                             box=self.box, minimal=minimal, regions=regions, work=work)
 
     def neighbours(self, hidden: Widths, regions: Sequence[Region]) -> tuple[Neighbour, ...]:
         found = []

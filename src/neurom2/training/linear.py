@@ -144,7 +144,7 @@ class Biases:
         return result
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class WhitenedTarget:
     """The spectrum of the whitened target T R and the spectral projectors of K (module docstring)."""
 
@@ -170,7 +170,8 @@ class WhitenedTarget:
         t = flint.fmpq_mat(outputs, inputs, [as_fmpq(v) for v in metric.center])
         k = t * q * t.transpose() if outputs <= inputs else q * t.transpose() * t
         polynomial = k.charpoly()
-        return cls(metric, outputs, inputs, k, polynomial, _eigenvalues(polynomial), biases)
+        return cls(metric=metric, outputs=outputs, inputs=inputs, k=k, polynomial=polynomial,
+                   eigenvalues=_eigenvalues(polynomial), biases=biases)
 
     @property
     def size(self) -> int:

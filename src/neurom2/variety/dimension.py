@@ -92,7 +92,7 @@ class DimensionFacts:
         return self.dim == self.space.dim
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Dimension(DimensionFacts, Typeset):
     """The dimension of a neuromanifold, with what was proved about it (typeset: :mod:`neurom2.display`)."""
 
@@ -187,8 +187,9 @@ def dimension(
     space = AmbientSpace.of(arch)
     bound = upper_bound(arch)
     if arch.depth == 1:
-        return Dimension(arch, space, space.dim, True, bound, (), (), 0.0, None, time.perf_counter() - started,
-                         "a single affine map: its outputs W x (+ b) are every point of V, so M = V")
+        return Dimension(architecture=arch, space=space, dim=space.dim, proved=True, bound=bound, ranks=(), primes=(),
+                         error_bound=0.0, float_rank=None, seconds=time.perf_counter() - started,
+                         method="a single affine map: its outputs W x (+ b) are every point of V, so M = V")
     guard(rank_estimate(arch, space), force)
     deadline = Deadline.coerce(timeout)
     rng = np.random.default_rng(seed)

@@ -20,7 +20,7 @@ from neurom2.variety.dimension import DimensionFacts
 from neurom2.variety.verification import Verification
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Neurovariety(DimensionFacts, Typeset):
     """Implicit description of the Zariski closure of a neuromanifold (typeset: :mod:`neurom2.display`)."""
 

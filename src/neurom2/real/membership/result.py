@@ -17,7 +17,7 @@ METHOD_RANK = "rank of the linear map"
 METHOD_FIBERS = "fibers in symmetry charts"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Membership(Typeset):
     """The answer to "is ``target`` on the neuromanifold of ``architecture`` over ``field``?" (typeset:
     :mod:`neurom2.display`)."""

@@ -31,7 +31,7 @@ BITS = 420
 SEPARATING_ATTEMPTS = 20
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Solutions:
     """The points over C of a zero-dimensional ideal J ⊂ QQ[free weights], from the multiplication matrices
     of A = QQ[free]/J on a monomial basis (Macaulay2's ``pointsReport``).
@@ -88,7 +88,8 @@ class Solutions:
         if real_count != trace_count:
             raise VerificationError(f"real points of a zero-dimensional fiber: {real_count} real roots of the "
                                     f"eliminant ({how}), {trace_count} by Hermite's trace form")
-        return cls(chart, count, trace_count, form, chi, parametrization, real_count, how)
+        return cls(chart=chart, count=count, trace_count=trace_count, form=form, eliminant=chi, parametrization=parametrization,
+                   real_count=real_count, real_count_method=how)
 
     @property
     def free(self) -> list[int]:
