@@ -149,7 +149,8 @@ def test_depth_seven_gives_thirteen_minimal_architectures_complete_as_published(
     assert len(data["minimal"]) == 13 and data["complete"] is True and data["open_regions"] == []
     assert [2, 3, 4, 5, 4, 6, 4, 1] in data["minimal"]
     assert not data["unimodal"]["2,3,4,5,4,6,4,1"]
-    assert {"certificates", "seconds"} <= set(data) and len(data["certificates"]["regions"]) == 21
+    assert {"certificates", "seconds", "seed"} <= set(data) and len(data["certificates"]["regions"]) == 21
+    assert data["seed"] == 0
     for m in data["certificates"]["minimal"]:
         assert m["filling_proof"]["rank"] == 65 and m["minimal_proved"]
     committed = json.loads(RESULTS.read_text())["results"]

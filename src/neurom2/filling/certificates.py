@@ -169,6 +169,8 @@ class FillingResult(Typeset):
     minimal: tuple[MinimalArchitecture, ...]
     regions: tuple[Region, ...]
     work: Work
+    seed: int
+    """The seed of the random points of its rank computations; the same seed gives the same answer."""
 
     @property
     def open_regions(self) -> tuple[Region, ...]:
@@ -207,6 +209,7 @@ class FillingResult(Typeset):
                 "open regions are non-filling only with the probability stated by their rank_at_corner",
             },
             "work": self.work.to_json(),
+            "seed": self.seed,
             "seconds": round(self.work.seconds, 3),
         }
 

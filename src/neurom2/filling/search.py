@@ -70,13 +70,15 @@ class RankSource(Protocol):
     """Where the search gets Jacobian ranks: a rank proof for each architecture (full widths), or why it could
     not be computed.  ``known`` holds every answer given so far; ``computed`` and ``rounds`` count the ranks
     actually computed and the rounds that computed any; ``deadline`` bounds the whole search; ``location``
-    names where the ranks are kept (a results store), for the record of the work."""
+    names where the ranks are kept (a results store), for the record of the work; ``seed`` seeds the random
+    points of the rank computations, and the result records it."""
 
     known: dict[Widths, RankProof | str]
     computed: int
     rounds: int
     deadline: Deadline
     location: str
+    seed: int
 
     def ranks(self, architectures: Iterable[Widths]) -> dict[Widths, RankProof | str]: ...
 
@@ -255,7 +257,7 @@ class FrontierSearch:
                     seconds=time.perf_counter() - started)
         return FillingResult(input_dim=self.input_dim, output_dim=self.output_dim, activation=activation, r=self.r,
                              depth=self.depth, ambient=self.ambient, caps=caps,
-                             box=self.box, minimal=minimal, regions=regions, work=work)
+                             box=self.box, minimal=minimal, regions=regions, work=work, seed=oracle.seed)
 
     def neighbours(self, hidden: Widths, regions: Sequence[Region]) -> tuple[Neighbour, ...]:
         found = []

@@ -163,6 +163,9 @@ class Landscape(Typeset):
     training: Any = None
     m2_version: str | None = None
     ideal: dict[str, Any] = field(default_factory=dict)
+    seed: int
+    """The seed of the computation's random choices; the same seed gives the same answer."""
+
 
     @property
     def learning_degree(self) -> int | None:
@@ -179,7 +182,7 @@ class Landscape(Typeset):
             "critical_points": [p.to_json() for p in self.critical_points],
             "minimizers": self.minimizers, "infimum": self.infimum.to_json(), "generic": self.generic,
             "notes": list(self.notes), "method": self.method, "proved": self.proved,
-            "m2_version": self.m2_version, "seconds": round(self.seconds, 6),
+            "m2_version": self.m2_version, "seed": self.seed, "seconds": round(self.seconds, 6),
             "timings": {k: round(v, 6) for k, v in self.timings.items()},
         }
         if self.runs:
@@ -282,7 +285,7 @@ class _Computation:
                          metric_rank=metric.rank, counts=counts, critical_points=points, infimum=infimum, minimizers=minimizers,
                          notes=tuple(self.notes), proved=self.proved, method=METHOD_LINEAR if variety is None else METHOD,
                          seconds=time.perf_counter() - begin, timings=self.timings, generic=generic_counts, runs=runs,
-                         training=summary, m2_version=version, ideal=ideal)
+                         training=summary, m2_version=version, ideal=ideal, seed=self.seed)
 
     def neurovariety(self) -> tuple[Any, list[Terms]]:
         """The neurovariety (:func:`implicitize`, computed once) and its equations as Terms."""

@@ -181,6 +181,7 @@ def _implicitize(architecture: Architecture, strategy: str, max_degree: int | No
         timings["verification"] = time.perf_counter() - started
     symbols = coordinate_symbols(space)
     return Neurovariety(
+        seed=seed,
         architecture=architecture,
         space=space,
         dim=ideal.dim,

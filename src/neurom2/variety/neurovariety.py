@@ -43,6 +43,8 @@ class Neurovariety(DimensionFacts, Typeset):
     proof: str
     dimension_proved: bool
     """Whether the dimension is proved (the Jacobian rank reached its upper bound) or only probable."""
+    seed: int
+    """The seed of the computation's random choices; the same seed gives the same answer."""
     timings: dict[str, float] = field(default_factory=dict)
     verification: Verification | None = None
 
@@ -79,6 +81,7 @@ class Neurovariety(DimensionFacts, Typeset):
             "verified": self.verification is not None,
             "verification": self.verification.to_json() if self.verification else None,
             "m2_version": self.m2_version,
+            "seed": self.seed,
             "seconds": round(sum(self.timings.values()), 6),
             "timings": {k: round(v, 6) for k, v in self.timings.items()},
         }

@@ -143,4 +143,4 @@ def decide_membership(
         deadline = Deadline.coerce(timeout)
         with deadline.enforced():
             result = FiberSearch(architecture, target, field, session or default_session(), deadline, seed).decide()
-    return replace(result, seconds=time.perf_counter() - started)
+    return replace(result, seconds=time.perf_counter() - started, seed=seed)

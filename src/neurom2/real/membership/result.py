@@ -42,6 +42,8 @@ class Membership(Typeset):
     """Why the answer is None."""
     seconds: float = 0.0
     m2_version: str | None = None
+    seed: int | None = None
+    """The seed of the decision's random choices (set by :func:`~neurom2.real.membership.decide_membership`)."""
 
     @property
     def answer(self) -> str:
@@ -68,6 +70,7 @@ class Membership(Typeset):
             "bias": arch.bias,
             "ambient": self.target.space.describe(),
             "m2_version": self.m2_version,
+            "seed": self.seed,
             "seconds": round(self.seconds, 6),
         }
 
