@@ -216,7 +216,8 @@ HOLD = """
 import sys
 from neurom2.batch import Job, Outcome, ResultStore
 store = ResultStore(sys.argv[1])
-store.record(Job.create("dim", [2, 2, 1], "x^2"), Outcome("done", {"dim": 3}, None, 0.1, "t0", "t1", "host-a"))
+outcome = Outcome(status="done", result={"dim": 3}, error=None, seconds=0.1, started="t0", finished="t1", host="host-a")
+store.record(Job.create("dim", [2, 2, 1], "x^2"), outcome)
 print("holding", flush=True)
 sys.stdin.read()  # until the test closes this process's stdin
 store.close()
