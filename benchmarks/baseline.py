@@ -20,8 +20,9 @@ import sympy
 
 from neurom2 import Architecture
 from neurom2.errors import Macaulay2Timeout
+from neurom2.exact.terms import terms_from_polynomial
 from neurom2.m2 import codegen, package
-from neurom2.m2.parse import parse_value, terms_from_polynomial
+from neurom2.m2.parse import parse_value
 from neurom2.m2.session import Macaulay2Session
 
 RING = "benchS"

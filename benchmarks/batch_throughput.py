@@ -141,7 +141,7 @@ def cpu_seconds_per_job(jobs: list[Job]) -> float:
 
 def store_commit_seconds(jobs: list[Job], group: int) -> float:
     """Mean seconds per job of durable ``ResultStore.record_group`` commits of ``group`` outcomes each."""
-    outcome = Outcome("done", {"dim": 1}, None, 0.0, "", "", "")
+    outcome = Outcome(status="done", result={"dim": 1}, error=None, seconds=0.0, started="", finished="", host="")
     count = 200 // group * group
     with tempfile.TemporaryDirectory() as folder, ResultStore(Path(folder) / "results.sqlite") as store:
         started = time.perf_counter()

@@ -45,7 +45,7 @@ from typing import Any
 from run import load_average, machine_facts
 
 import neurom2
-from neurom2.filling import minimal_filling
+from neurom2.batch.filling import minimal_filling
 from neurom2.filling.certificates import FillingResult
 
 REPO = Path(__file__).resolve().parents[1]

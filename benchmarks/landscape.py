@@ -39,8 +39,9 @@ from typing import Any
 
 from neurom2 import Architecture, implicitize
 from neurom2.errors import Macaulay2Timeout, Neurom2Error
+from neurom2.exact.terms import terms_from_polynomial
 from neurom2.m2 import codegen, package
-from neurom2.m2.parse import parse_value, terms_from_polynomial
+from neurom2.m2.parse import parse_value
 from neurom2.m2.session import Macaulay2Session
 from neurom2.model.space import AmbientSpace
 from neurom2.training.critical import PRIMES, Metric, critical_set, modular_counts

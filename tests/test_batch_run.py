@@ -284,9 +284,12 @@ def test_retry_failed_and_retry_timeout_rerun_only_those(tmp_path):
     done, failed, timed_out = (Job.create("dim", widths, "x^2") for widths in ([2, 2, 1], [3, 2, 1], [3, 1]))
     stamp = "2026-01-01T00:00:00+00:00"
     with ResultStore(db) as store:
-        store.record(done, Outcome("done", {"dim": -1}, None, 0.0, stamp, stamp, "earlier"))
-        store.record(failed, Outcome("failed", None, "Macaulay2Crashed: ...", 0.0, stamp, stamp, "earlier"))
-        store.record(timed_out, Outcome("timeout", None, "exceeded", 0.0, stamp, stamp, "earlier"))
+        store.record(done, Outcome(status="done", result={"dim": -1}, error=None, seconds=0.0, started=stamp, finished=stamp,
+                                   host="earlier"))
+        store.record(failed, Outcome(status="failed", result=None, error="Macaulay2Crashed: ...", seconds=0.0, started=stamp,
+                                     finished=stamp, host="earlier"))
+        store.record(timed_out, Outcome(status="timeout", result=None, error="exceeded", seconds=0.0, started=stamp,
+                                        finished=stamp, host="earlier"))
     jobs = [done, failed, timed_out, done]
 
     summary = run_batch(jobs, db, workers=1, progress=False)

@@ -33,8 +33,9 @@ DIM_RESULT = {"dim": 3, "ambient_dim": 3, "expected_dim": 3, "defect": 0, "fills
 
 def outcome(status: str = "done", result: dict | None = None, error: str | None = None,
             started: str = "2026-01-01T00:00:00+00:00") -> Outcome:
-    return Outcome(status, result if status == "done" else None, error, 0.25, started, "2026-01-01T00:00:01+00:00",
-                   "host-a", "0.1.0", None)
+    return Outcome(status=status, result=result if status == "done" else None, error=error, seconds=0.25, started=started,
+                   finished="2026-01-01T00:00:01+00:00",
+                   host="host-a", neurom2_version="0.1.0", m2_version=None)
 
 
 def digest(path: Path) -> str:
@@ -227,7 +228,8 @@ HOLD = """
 import sys
 from neurom2.batch import Job, Outcome, ResultStore
 store = ResultStore(sys.argv[1])
-store.record(Job.create("dim", [2, 2, 1], "x^2"), Outcome("done", {"dim": 3}, None, 0.1, "t0", "t1", "host-a"))
+outcome = Outcome(status="done", result={"dim": 3}, error=None, seconds=0.1, started="t0", finished="t1", host="host-a")
+store.record(Job.create("dim", [2, 2, 1], "x^2"), outcome)
 print("holding", flush=True)
 sys.stdin.read()  # until the test closes this process's stdin
 store.close()

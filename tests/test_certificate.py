@@ -11,8 +11,8 @@ from neurom2.cli import main
 from neurom2.cost import Estimate
 from neurom2.deadline import Deadline
 from neurom2.errors import Macaulay2Timeout
+from neurom2.exact.terms import terms_from_polynomial
 from neurom2.m2 import package
-from neurom2.m2.parse import terms_from_polynomial
 from neurom2.model.space import AmbientSpace
 from neurom2.variety import implicitization
 from neurom2.variety.certificate import CERTIFICATE_PRIMES, MAX_PRIMES, Certificate, certify
@@ -102,7 +102,8 @@ def test_auto_eliminates_when_interpolation_is_refused(monkeypatch):
 def unlucky_sections(monkeypatch):
     """Every linear section fails, as after an unlucky ℓ (injected; interpolation, elimination and checks are real)."""
     monkeypatch.setattr(implicitization, "certify",
-                        lambda *args: Certificate(False, None, (), (), "no proof: an unlucky section (injected)"))
+                        lambda *args: Certificate(proved=False, degree=None, primes=(), cycle_types=(),
+                                                  text="no proof: an unlucky section (injected)"))
 
 
 def interpolated_degrees(monkeypatch) -> list[int]:

@@ -10,7 +10,7 @@ from fractions import Fraction
 import flint
 import mpmath
 
-from neurom2.real.membership.zerodim import arb_fraction, precision
+from neurom2.exact.roots import arb_fraction, precision
 from neurom2.training.certify import BITS, Polynomials, Square, certify, krawczyk_test, real_root, same_point
 
 

@@ -137,9 +137,9 @@ def linear_323():
 def test_json_of_linear_323_has_the_documented_keys_and_values(linear_323):
     data = linear_323
     for key in ["widths", "activation", "bias", "ambient_dim", "coordinates", "dim", "expected_dim", "fills",
-                "degree", "equations", "m2_version", "seconds", "verified"]:
+                "degree", "equations", "m2_version", "seed", "seconds", "verified"]:
         assert key in data, key
-    assert data["widths"] == [3, 2, 3]
+    assert data["widths"] == [3, 2, 3] and data["seed"] == 0
     assert data["activation"] == "x"
     assert data["bias"] is False
     assert data["ambient_dim"] == 9

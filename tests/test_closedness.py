@@ -14,8 +14,8 @@ from itertools import combinations
 import pytest
 import sympy
 
+from neurom2.exact.terms import terms_from_polynomial
 from neurom2.m2 import package
-from neurom2.m2.parse import terms_from_polynomial
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
 from neurom2.properties.closedness import closedness

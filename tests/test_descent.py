@@ -15,6 +15,7 @@ from neurom2.errors import InvalidDataset, InvalidOption, TimeLimitExceeded
 from neurom2.model.architecture import Architecture
 from neurom2.model.jacobian import FloatArithmetic, ModularArithmetic, evaluation_jacobian, network_values, pullback
 from neurom2.model.space import AmbientSpace
+from neurom2.training.dataset import veronese_matrix
 from neurom2.training.descent import (
     SquaredLoss,
     Trainer,
@@ -30,7 +31,6 @@ from neurom2.training.loss import (
     network_loss,
     parameter_gradient,
     random_dataset,
-    veronese_matrix,
 )
 from neurom2.training.optimize import minimize, wolfe_line_search
 

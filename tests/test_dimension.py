@@ -93,7 +93,8 @@ def test_disagreeing_primes_are_retried_and_then_an_error(monkeypatch):
 def test_dim_command_prints_json_with_the_documented_keys(capsys):
     assert main(["dim", "--widths", "3,5,6,4,1", "--activation", "x^2", "--json", "--seed", "3"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert {"dim", "ambient_dim", "expected_dim", "defect", "method", "seconds", "proved"} <= set(data)
+    assert {"dim", "ambient_dim", "expected_dim", "defect", "method", "seconds", "proved", "seed"} <= set(data)
+    assert data["seed"] == 3
     assert (data["dim"], data["ambient_dim"], data["defect"], data["proved"]) == (45, 45, 0, True)
 
 

@@ -215,7 +215,7 @@ def test_filling_display_lists_the_minimal_architectures_which_fill_numerically(
     """The typeset minimal architectures fill (float Jacobian rank = dim V), their narrower neighbours do not."""
     from conftest import float_rank
 
-    from neurom2.filling import minimal_filling
+    from neurom2.batch.filling import minimal_filling
 
     result = minimal_filling(input=2, output=1, depth=3, activation="x^3", db=str(tmp_path / "ranks.sqlite"), workers=1)
     table = ET.fromstring(result._repr_html_())

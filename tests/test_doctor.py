@@ -242,7 +242,8 @@ def test_the_store_check_is_sqlites_full_integrity_check_and_finds_an_index_that
 
     store = tmp_path / "results.sqlite"
     with ResultStore(store) as results:
-        results.record(Job.create("dim", [2, 2, 1], "x^2"), Outcome("failed", None, "Macaulay2Crashed", 0.1, "t0", "t1", "a"))
+        results.record(Job.create("dim", [2, 2, 1], "x^2"), Outcome(status="failed", result=None, error="Macaulay2Crashed",
+                                                                    seconds=0.1, started="t0", finished="t1", host="a"))
     assert "integrity_check ok (" in check_store(store).detail
     with sqlite3.connect(store) as db:
         root = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'results_status'").fetchone()[0]

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from neurom2 import Architecture
+from neurom2.batch.filling import BatchRanks, minimal_filling
 from neurom2.cli import main
-from neurom2.filling import Staircase, is_unimodal, minimal_filling, width_caps
-from neurom2.filling.search import FrontierSearch, RankOracle
+from neurom2.filling import Staircase, is_unimodal, width_caps
+from neurom2.filling.search import FrontierSearch
 from neurom2.variety.bounds import MonomialBounds, upper_bound
 from neurom2.variety.dimension import dimension
 
@@ -125,7 +126,7 @@ def test_weaker_bounds_leave_regions_open_but_never_claim_them(tmp_path):
     from neurom2.deadline import Deadline
 
     with ResultStore(tmp_path / "weak.sqlite") as store:
-        oracle = RankOracle(store, "x^2", seed=0, workers=1, scheduler=None, force=False, deadline=Deadline(None))
+        oracle = BatchRanks(store, "x^2", seed=0, workers=1, scheduler=None, force=False, deadline=Deadline(None))
         caps = width_caps(2, 2, 3)
         frontier = FrontierSearch(2, 1, 2, 3, caps, oracle, engine=ParametersOnly(2))
         frontier.run()
@@ -148,7 +149,8 @@ def test_depth_seven_gives_thirteen_minimal_architectures_complete_as_published(
     assert len(data["minimal"]) == 13 and data["complete"] is True and data["open_regions"] == []
     assert [2, 3, 4, 5, 4, 6, 4, 1] in data["minimal"]
     assert not data["unimodal"]["2,3,4,5,4,6,4,1"]
-    assert {"certificates", "seconds"} <= set(data) and len(data["certificates"]["regions"]) == 21
+    assert {"certificates", "seconds", "seed"} <= set(data) and len(data["certificates"]["regions"]) == 21
+    assert data["seed"] == 0
     for m in data["certificates"]["minimal"]:
         assert m["filling_proof"]["rank"] == 65 and m["minimal_proved"]
     committed = json.loads(RESULTS.read_text())["results"]

@@ -13,8 +13,8 @@ import sympy
 from conftest import assert_vanish_numerically, float_points_on_manifold, float_rank, proportional
 
 from neurom2 import Architecture, implicitize
+from neurom2.exact.terms import terms_from_polynomial
 from neurom2.m2 import package
-from neurom2.m2.parse import terms_from_polynomial
 from neurom2.variety.implicitization import coordinate_symbols
 
 

@@ -21,7 +21,7 @@ from neurom2 import Architecture, implicitize
 from neurom2.cli import main
 from neurom2.deadline import Deadline
 from neurom2.errors import InvalidDataset, InvalidOption
-from neurom2.m2.parse import polynomial_from_terms, terms_from_polynomial
+from neurom2.exact.terms import polynomial_from_terms, terms_from_polynomial
 from neurom2.model.space import AmbientSpace
 from neurom2.tasks import task
 from neurom2.training.critical import PRIMES, Metric, critical_set, modular_counts
@@ -204,9 +204,9 @@ def test_command_line_json_has_the_documented_keys(tmp_path, capsys):
     assert main(["landscape", "--widths", "2,1,2", "--activation", "x", "--data", str(path), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     for key in ("widths", "activation", "bias", "n_points", "metric_rank", "learning_degree", "critical_points",
-                "infimum", "method", "proved", "seconds"):
+                "infimum", "method", "proved", "seed", "seconds"):
         assert key in result
-    assert result["learning_degree"] == 2 and result["n_points"] == 8
+    assert result["learning_degree"] == 2 and result["n_points"] == 8 and result["seed"] == 0
     for point in result["critical_points"]:
         assert {"coefficients", "loss", "real", "type", "reached", "weights"} <= set(point)
     assert {"value", "attained", "argmin"} <= set(result["infimum"])

@@ -50,7 +50,8 @@ def variety_of(widths: str, activation: str) -> Neurovariety:
     return Neurovariety(architecture=architecture, space=space, dim=data["dim"], degree=data["degree"],
                         degree_method=data["degree_method"], equations=equations, m2_version=data["m2_version"],
                         strategy=data["strategy"], complete=data["complete"], up_to_degree=data["up_to_degree"],
-                        proof=data["proof"], dimension_proved=data["dimension_proved"], timings=data["timings"])
+                        proof=data["proof"], dimension_proved=data["dimension_proved"], timings=data["timings"],
+                        seed=data.get("seed", 0))
 
 
 def compile_fragment(fragment: str, directory: Path) -> str:
@@ -127,7 +128,7 @@ def test_landscapes_compile(cubic_landscape, linear_landscape, tmp_path):
 @pytest.mark.latex
 @pytest.mark.macaulay2
 def test_filling_result_compiles(tmp_path):
-    from neurom2.filling import minimal_filling
+    from neurom2.batch.filling import minimal_filling
 
     result = minimal_filling(input=2, output=1, depth=3, activation="x^3", db=str(tmp_path / "ranks.sqlite"), workers=1)
     compile_fragment(result.to_latex(), tmp_path)

@@ -31,7 +31,7 @@ import pytest
 SOURCE = Path(__file__).resolve().parent.parent / "src"
 
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("ground floor", ("errors", "deadline", "cost", "progress", "latex", "typeset", "files", "rationals", "exact")),
+    ("ground floor", ("errors", "deadline", "cost", "progress", "latex", "typeset", "files", "exact")),
     ("model, m2", ("model", "m2")),
     ("variety", ("variety",)),
     ("real", ("real",)),
@@ -47,10 +47,6 @@ LATE_BINDINGS = {("neurom2.typeset", "neurom2.present.presenters")}
 """Imports by module name with ``importlib``: the ground-floor registry loads the presenters on its first miss."""
 
 ALLOWED: dict[tuple[str, str], str] = {
-    ("neurom2.variety.implicitization", "neurom2.tasks"): "STRATEGIES; fixed by the exact/ work",
-    ("neurom2.training.dataset", "neurom2.training.loss"): "a cycle; fixed by the exact/ work",
-    ("neurom2.training.loss", "neurom2.training.dataset"): "a cycle; fixed by the exact/ work",
-    ("neurom2.filling.search", "neurom2.batch"): "fixed by the exact/ work",
 }
 """Known back-arrows and cycle edges ``(importer, imported)`` that other work removes; the lead removes them at merge."""
 

@@ -6,8 +6,8 @@ import pytest
 import sympy
 
 from neurom2 import Architecture, Macaulay2Error, Parametrization
+from neurom2.exact.terms import polynomial_from_terms
 from neurom2.m2 import codegen, package
-from neurom2.m2.parse import polynomial_from_terms
 
 PACKAGE = codegen.package_file()
 LOAD = f'loadPackage("Neurom2", FileName => {codegen.m2_string(str(PACKAGE))})'

@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 import sympy
 
+from neurom2.exact.terms import terms_from_polynomial
 from neurom2.m2 import package
-from neurom2.m2.parse import terms_from_polynomial
 from neurom2.model.architecture import Architecture
 from neurom2.model.parametrization import Parametrization, forward
 from neurom2.model.space import AmbientSpace

@@ -3,8 +3,8 @@
 import pytest
 
 from neurom2 import Architecture, InvalidOption, implicitize
+from neurom2.exact.terms import terms_from_polynomial
 from neurom2.m2 import package
-from neurom2.m2.parse import terms_from_polynomial
 
 CASES = [
     ("2,2,1", "x^4", False),

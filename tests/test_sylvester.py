@@ -16,7 +16,7 @@ import pytest
 
 from neurom2 import Architecture, implicitize
 from neurom2.deadline import Deadline
-from neurom2.m2.parse import terms_from_polynomial
+from neurom2.exact.terms import terms_from_polynomial
 from neurom2.model.space import AmbientSpace
 from neurom2.training.critical import Metric, critical_set
 from neurom2.training.dataset import Dataset

@@ -10,12 +10,12 @@ import sympy
 from flint import fmpq, fmpq_mat
 
 from neurom2 import AmbientSpace, Architecture, Parametrization
+from neurom2.exact.linear import penrose_conditions, pseudoinverse
 from neurom2.model.parametrization import random_rational_weights
+from neurom2.training.dataset import Dataset, data_matrices, target_coefficients, veronese_matrix
 from neurom2.training.loss import (
-    Dataset,
     coefficient_matrix,
     coefficient_vector,
-    data_matrices,
     dataset_with_target,
     exact_coefficient_jacobian,
     gram_matrix,
@@ -30,12 +30,8 @@ from neurom2.training.loss import (
     network_loss,
     parameter_gradient,
     parameter_gradient_float,
-    penrose_conditions,
-    pseudoinverse,
     q_norm_squared,
     random_dataset,
-    target_coefficients,
-    veronese_matrix,
 )
 
 PLANE_QUADRICS = AmbientSpace(2, (0, 1, 2), 1)            # basis 1, x, y, x^2, xy, y^2 (N = 6)

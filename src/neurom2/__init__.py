@@ -55,7 +55,7 @@ _WHERE = {
     "Landscape": "neurom2.training.landscape",
     "landscape": "neurom2.training.landscape",
     "FillingResult": "neurom2.filling.certificates",
-    "minimal_filling": "neurom2.filling.search",
+    "minimal_filling": "neurom2.batch.filling",
     **{name: "neurom2.errors" for name in (
         "Neurom2Error", "InvalidInput", "InvalidArchitecture", "InvalidActivation", "InvalidTarget", "InvalidOption",
         "InvalidDataset", "TooExpensive", "TimeLimitExceeded", "Macaulay2Crashed", "Macaulay2Error",
@@ -85,6 +85,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from neurom2.batch.filling import minimal_filling
     from neurom2.errors import (
         InvalidActivation,
         InvalidArchitecture,
@@ -103,7 +104,6 @@ if TYPE_CHECKING:
         VerificationError,
     )
     from neurom2.filling.certificates import FillingResult
-    from neurom2.filling.search import minimal_filling
     from neurom2.model.activation import Activation
     from neurom2.model.architecture import Architecture
     from neurom2.model.parametrization import Parametrization

@@ -20,16 +20,17 @@ from sympy.polys.domains import QQ
 from sympy.polys.rings import ring
 
 from neurom2 import progress
+from neurom2.exact.rationals import fmpq_matrix
+from neurom2.exact.terms import terms_from_polynomial
 from neurom2.m2 import package
-from neurom2.m2.parse import terms_from_polynomial
 from neurom2.m2.session import Macaulay2Session, default_session
 from neurom2.model.architecture import Architecture
 from neurom2.model.parametrization import Parametrization, forward, random_rational_weights
 from neurom2.model.space import AmbientSpace
-from neurom2.rationals import fmpq_matrix
 from neurom2.real.boundary import algebraic_boundary
 from neurom2.real.membership import decide_membership
 from neurom2.training import loss as training
+from neurom2.training.dataset import target_coefficients
 from neurom2.variety.implicitization import implicitize
 
 
@@ -288,7 +289,7 @@ def _gram_moment(session: Macaulay2Session) -> Evidence:
     symmetric = upper + upper.transpose()
     target = [Fraction(rng.randint(-9, 9), 5) for _ in range(plane.dim)]
     inputs = training.random_dataset(plane, 12, rng).inputs
-    reach = training.target_coefficients(plane, training.dataset_with_target(plane, inputs, target))
+    reach = target_coefficients(plane, training.dataset_with_target(plane, inputs, target))
     passed = (
         hankel_ok and training.moment_pattern(hankel).dim == 7 and pattern.dim == 15 and pattern.symmetric_dim == 21
         and training.is_moment_matrix(gram, plane) and _positive_definite(gram)
@@ -488,7 +489,7 @@ def _landscape_pseudometric(session: Macaulay2Session) -> Evidence:
        "SVDs, all real, one local minimum; the lower-rank strata carry the critical points of rank < r")
 def _landscape_linear(session: Macaulay2Session) -> Evidence:
     from neurom2.deadline import Deadline
-    from neurom2.m2.parse import terms_from_polynomial
+    from neurom2.exact.terms import terms_from_polynomial
     from neurom2.training.critical import Metric, critical_set
     from neurom2.training.dataset import Dataset
     from neurom2.training.infimum import stratification

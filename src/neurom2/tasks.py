@@ -45,12 +45,8 @@ from typing import Any
 
 from neurom2.deadline import MAX_SECONDS
 from neurom2.errors import InvalidOption
-
-STRATEGIES = ("auto", "eliminate", "truncated", "interpolate")
-"""Strategies of ``implicit`` (see :mod:`neurom2.variety.implicitization`)."""
-FIELDS = ("real", "complex")
-"""Fields of ``member``: weights in R or in C."""
-
+from neurom2.real.fields import FIELDS
+from neurom2.variety.strategies import STRATEGIES
 
 # --- kinds of values ----------------------------------------------------------------------------------------
 
@@ -471,7 +467,7 @@ TASKS: dict[str, Task] = {task.name: task for task in (
     ),
     Task(
         "filling", "minimal filling architectures for σ = x^r, found and proved complete region by region",
-        compute="neurom2.filling.search:minimal_filling", report="neurom2.present.report:format_filling",
+        compute="neurom2.batch.filling:minimal_filling", report="neurom2.present.report:format_filling",
         options=(
             Option("input", Integer(1), REQUIRED, "input width d0", metavar="D0"),
             Option("output", Integer(1), REQUIRED, "output width dL", metavar="DL"),
@@ -540,6 +536,6 @@ def check_signatures() -> list[str]:
     return problems
 
 
-__all__ = ["FIELDS", "STRATEGIES", "TASKS", "Choice", "Flag", "InputFile", "Integer", "Kind", "Option", "OutputFile",
+__all__ = ["TASKS", "Choice", "Flag", "InputFile", "Integer", "Kind", "Option", "OutputFile",
            "SchedulerAddress", "Seconds", "Task", "Text",
            "check_signatures", "task"]

@@ -75,7 +75,7 @@ def run_reporting_start(descriptions: list[dict[str, Any]], key: str, topic: str
     return outcomes
 
 
-@dataclass
+@dataclass(kw_only=True)
 class _Running:
     """A submitted chunk of jobs and the clock of its running job: from the submission until a worker reports
     starting the first job, then from the latest start reported."""
@@ -200,7 +200,7 @@ class DaskCluster:
                     key = f"neurom2-{next(serial)}-{chunk[0].key[:16]}-{token}"  # (a job may come again)
                     future = client.submit(run_reporting_start, [job.description for job in chunk], key, topic,
                                            pure=False, key=key)
-                    running[key] = _Running(chunk, future)
+                    running[key] = _Running(jobs=chunk, future=future)
                     completed.add(future)
                 while not starts.empty():
                     report, clock, started = starts.get()

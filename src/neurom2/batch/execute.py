@@ -42,7 +42,7 @@ def now() -> str:
     return datetime.datetime.now(datetime.UTC).isoformat(timespec="microseconds")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Outcome:
     """What happened to one job: status, result JSON (``done`` only), error text, timings, provenance."""
 
@@ -60,7 +60,8 @@ class Outcome:
     @classmethod
     def lost(cls, status: str, error: str, started_monotonic: float, started: str) -> Outcome:
         """An outcome decided by the scheduler for a job that did not answer (worker died, wall timeout)."""
-        return cls(status, None, error, time.monotonic() - started_monotonic, started, now(), socket.gethostname())
+        return cls(status=status, result=None, error=error, seconds=time.monotonic() - started_monotonic, started=started,
+                   finished=now(), host=socket.gethostname())
 
     def comparable(self) -> dict[str, Any] | None:
         """The result without timings, for comparing runs (``seconds`` and ``timings`` removed)."""
@@ -83,7 +84,8 @@ def run_job(description: Mapping[str, Any]) -> Outcome:
         status, error = "failed", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=20)}"
     seconds = time.monotonic() - clock
     m2_version = result.get("m2_version") if result else None
-    return Outcome(status, result, error, seconds, started, now(), socket.gethostname(), __version__, m2_version)
+    return Outcome(status=status, result=result, error=error, seconds=seconds, started=started, finished=now(),
+                   host=socket.gethostname(), neurom2_version=__version__, m2_version=m2_version)
 
 
 def _compute(description: Mapping[str, Any]) -> dict[str, Any]:

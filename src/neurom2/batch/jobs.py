@@ -90,7 +90,7 @@ def _job_options(task_name: str) -> tuple[Option, ...]:
 # --- the job ---------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Job:
     """One normalized computation (see the module docstring).  Build it with :meth:`create`."""
 
@@ -138,7 +138,8 @@ class Job:
         limit = _seconds("timeout", DEFAULT_TIMEOUT if timeout is None else timeout)
         wall = default_wall_timeout(limit) if wall_timeout is None else _seconds("wall_timeout", wall_timeout)
         kept = tuple(sorted((o.name, values[o.name]) for o in _job_options(spec.name)))
-        return cls(spec.name, arch.widths, str(arch.activation), arch.bias, kept, limit, wall, origin)
+        return cls(task=spec.name, widths=arch.widths, activation=str(arch.activation), bias=arch.bias, options=kept,
+                   timeout=limit, wall_timeout=wall, origin=origin)
 
     @property
     def architecture(self) -> Architecture:

@@ -147,7 +147,7 @@ def _store_outcomes(outcomes: Generator[list[tuple[Job, Outcome]], None, None], 
     return stopped
 
 
-@dataclass
+@dataclass(kw_only=True)
 class BatchSummary:
     """What a batch did (this run) and where its jobs stand in the store afterwards."""
 
@@ -276,7 +276,8 @@ def run_batch(
         plan = plan_batch(jobs, results, retry_failed=retry_failed, retry_timeout=retry_timeout)
         backend = DaskCluster(scheduler, log=lambda m: print(f"neurom2: {m}", file=stream)) if scheduler is not None \
             else LocalPool(workers)
-        summary = BatchSummary(str(results.path), backend.describe(), len(plan.jobs), plan.duplicates, plan.skipped)
+        summary = BatchSummary(store=str(results.path), backend=backend.describe(), jobs=len(plan.jobs),
+                               duplicates=plan.duplicates, skipped=plan.skipped)
         pending, unique = plan.pending, plan.jobs
         bar = Bar(len(pending), STATUSES, stream, enabled=progress)
         signals = _StopSignals()

@@ -138,7 +138,7 @@ def _shown(value: Any) -> str:
     return f"{type(value).__name__} {text if len(text) <= 40 else text[:40] + '...'}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ResultRow(Typeset):
     """One row of ``results``, with ``description`` and ``result`` decoded from JSON (typeset:
     :mod:`neurom2.typeset`)."""
@@ -186,7 +186,7 @@ class ResultRow(Typeset):
         return {name: getattr(self, name) for name in COLUMNS}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Writer:
     """The process that opened a store for writing (``meta`` row ``writer``); ``closed`` is None while it
     is open, and stays None if it stopped without closing the store."""
@@ -211,7 +211,7 @@ class Writer:
     @classmethod
     def this_process(cls) -> Writer:
         """The writer that is this process: host, pid, start time and neurom2's version."""
-        return cls(socket.gethostname(), os.getpid(), now(), __version__)
+        return cls(host=socket.gethostname(), pid=os.getpid(), since=now(), neurom2_version=__version__)
 
     def describe(self) -> str:
         """The writer in words, for the message that refuses a second writer."""

@@ -26,7 +26,7 @@ from neurom2.typeset import Typeset
 from neurom2.variety.bounds import Bound
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RankProof:
     """dim M = ``rank`` ≥ the rank modulo each prime at one random point (an exact lower bound)."""
 
@@ -44,7 +44,7 @@ class RankProof:
                 "error_bound": self.error_bound, "job": self.job}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Region:
     """The hidden widths a ≤ ``corner`` (a coordinate with ``unbounded`` true: every width)."""
 
@@ -139,7 +139,7 @@ class MinimalArchitecture:
                 "minimal_proved": self.minimal_proved, "neighbours": [n.to_json() for n in self.neighbours]}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Work:
     """How the answer was computed."""
 
@@ -160,7 +160,7 @@ class Work:
                 "seconds": round(self.seconds, 3)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FillingResult(Typeset):
     """The minimal filling architectures of (d0, a_1..a_{L−1}, dL) for σ = x^r, with their certificates (typeset:
     :mod:`neurom2.typeset`)."""
@@ -178,6 +178,8 @@ class FillingResult(Typeset):
     minimal: tuple[MinimalArchitecture, ...]
     regions: tuple[Region, ...]
     work: Work
+    seed: int
+    """The seed of the random points of its rank computations; the same seed gives the same answer."""
 
     @property
     def open_regions(self) -> tuple[Region, ...]:
@@ -220,6 +222,7 @@ class FillingResult(Typeset):
                 "open regions are non-filling only with the probability stated by their rank_at_corner",
             },
             "work": self.work.to_json(),
+            "seed": self.seed,
             "seconds": round(self.work.seconds, 3),
         }
 

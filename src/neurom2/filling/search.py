@@ -16,19 +16,21 @@ Strategy: bounds first, ranks only where needed.
    binary search per coordinate (widest first), then single steps down, each step taken only while the point
    stays plausible.  The candidate is added to the staircase and the corners are updated.  This phase needs
    no rank at all; it ends when every corner is closed or lies below a known non-filling point.
-2. *Ranks, in one batch.*  Every new candidate gets a ``dim`` job (:mod:`neurom2.batch`, on local workers
-   or a Dask cluster, recorded in the results store).  A rank equal to dim V proves the candidate fills.  A
-   smaller rank makes it a known non-filling point (probably: the rank is only a lower bound), and it leaves
-   the candidates.  Where the bounds are not sharp, a whole region of plausible points may not fill, and
-   excluding them one at a time would take a rank each; so from every such point an *ascent* climbs, by
-   ranks, to a maximal point that still does not fill (a binary search per coordinate, widest cap first; the
-   ascents of one round run in lockstep, one batch of jobs per step), and everything below it is excluded.
-   Then phase 1 runs again with this knowledge.
+2. *Ranks, in one round.* Every new candidate gets its Jacobian rank from the :class:`RankSource` (in ``neurom2
+   filling``, ``dim`` jobs of the batch engine: :mod:`neurom2.batch.filling`). A rank equal to dim V proves the
+   candidate fills. A smaller rank makes it a known non-filling point (probably: the rank is only a lower
+   bound), and it leaves the candidates. Where the bounds are not sharp, a whole region of plausible points may
+   not fill, and excluding them one at a time would take a rank each; so from every such point an *ascent*
+   climbs, by ranks, to a maximal point that still does not fill (a binary search per coordinate, widest cap
+   first; the ascents of one round run in lockstep, one round of ranks per step), and everything below it is
+   excluded. Then phase 1 runs again with this knowledge.
 3. When all candidates are proved, the corners that are not closed are the *open* regions; their ranks are
    computed too (the probable dimension at the corner), then the search ends.
 
-Every job is a ``dim`` job with a key (:mod:`neurom2.batch.jobs`), and the search is deterministic, so an
-interrupted search resumes from its store: the same command finds its finished ranks there.
+Layers: the search is mathematics and knows nothing of jobs, stores or workers; it asks a :class:`RankSource` for
+ranks.  The task layer supplies one that runs them as ``dim`` jobs in a results store
+(:mod:`neurom2.batch.filling`, ``neurom2 filling``); the search is deterministic, so an interrupted search resumes
+from its store.
 
 Correctness does not depend on the search's choices: the final answer is certified from scratch
 (:mod:`neurom2.filling.certificates`): each minimal architecture by its exact rank, each region by a proved
@@ -40,22 +42,18 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Generator, Iterable, Sequence
-from typing import Any
+from typing import Protocol
 
 from neurom2 import progress
 from neurom2.cost import SATURATED, Estimate, guard
 from neurom2.deadline import Deadline
-from neurom2.errors import InvalidJob, InvalidOption
+from neurom2.errors import InvalidOption
 from neurom2.filling.certificates import FillingResult, MinimalArchitecture, Neighbour, RankProof, Region, Work
 from neurom2.filling.regions import Staircase, Widths, below
 from neurom2.model.activation import Activation
 from neurom2.model.architecture import MAX_DEPTH
 from neurom2.variety.bounds import MonomialBounds, monomial_bounds, monomials
 
-DEFAULT_STORE = "filling.sqlite"
-"""The results store of ``neurom2 filling`` when ``--db`` is not given."""
-JOB_TIMEOUT = 600.0
-"""Seconds for one rank job (the whole search may have its own ``timeout``)."""
 UNBOUNDED = 10 ** 18
 """A width larger than any cap."""
 SEARCH_OPERATIONS = 100
@@ -69,59 +67,28 @@ def width_caps(input_dim: int, r: int, depth: int) -> Widths:
     return monomial_bounds(r).caps((input_dim, *(UNBOUNDED,) * (depth - 1), 1))
 
 
-class RankOracle:
-    """Jacobian ranks as ``dim`` jobs of the batch machinery, recorded in a results store."""
+class RankSource(Protocol):
+    """Where the search gets Jacobian ranks: a rank proof for each architecture (full widths), or why it could
+    not be computed.  ``known`` holds every answer given so far; ``computed`` and ``rounds`` count the ranks
+    actually computed and the rounds that computed any; ``deadline`` bounds the whole search; ``location``
+    names where the ranks are kept (a results store), for the record of the work; ``seed`` seeds the random
+    points of the rank computations, and the result records it."""
 
-    def __init__(self, store: Any, activation: str, *, seed: int, workers: int | None, scheduler: str | None,
-                 force: bool, deadline: Deadline) -> None:
-        self.store = store
-        self.activation = activation
-        self.seed = seed
-        self.workers = workers
-        self.scheduler = scheduler
-        self.force = force
-        self.deadline = deadline
-        self.known: dict[Widths, RankProof | str] = {}
-        self.rounds = 0
-        self.computed = 0
+    known: dict[Widths, RankProof | str]
+    computed: int
+    rounds: int
+    deadline: Deadline
+    location: str
+    seed: int
 
     def ranks(self, architectures: Iterable[Widths]) -> dict[Widths, RankProof | str]:
-        """The rank proof of each architecture (full widths), or why it could not be computed."""
-        from neurom2.batch import Job, run_batch
-
-        wanted = [w for w in dict.fromkeys(architectures) if w not in self.known]
-        jobs = {}
-        for widths in wanted:
-            try:
-                jobs[widths] = Job.create("dim", widths, self.activation, seed=self.seed, force=self.force,
-                                          timeout=self.deadline.remaining(JOB_TIMEOUT) or JOB_TIMEOUT)
-            except InvalidJob as error:
-                self.known[widths] = f"not computed: {error}"
-        if jobs:
-            self.rounds += 1
-            progress.stage(f"round {self.rounds}", f"{len(jobs)} rank computations")
-            summary = run_batch(list(jobs.values()), self.store, workers=self.workers, scheduler=self.scheduler,
-                                progress=False)
-            if summary.interrupted:
-                raise KeyboardInterrupt(summary.interrupted)
-            self.computed += sum(summary.ran.values())
-            for widths, job in jobs.items():
-                self.known[widths] = self._read(job)
-        return {w: self.known[w] for w in architectures}
-
-    def _read(self, job: Any) -> RankProof | str:
-        row = self.store.get(job.key)
-        if row is None or row.status != "done" or row.result is None:
-            return f"the rank job {job.key[:12]} did not finish: {row.status if row else 'missing'}" \
-                   + (f" ({row.error.splitlines()[0]})" if row is not None and row.error else "")
-        result = row.result
-        return RankProof(result["dim"], tuple(result["ranks"]), tuple(result["primes"]), result["error_bound"], job.key)
+        """The rank proof (or the failure's reason) of each architecture, computing those not yet ``known``."""
 
 
 class FrontierSearch:
     """The search of the module docstring for one (d0, dL, r, L) and box."""
 
-    def __init__(self, input_dim: int, output_dim: int, r: int, depth: int, box: Widths, oracle: RankOracle,
+    def __init__(self, input_dim: int, output_dim: int, r: int, depth: int, box: Widths, oracle: RankSource,
                  engine: MonomialBounds | None = None) -> None:
         self.input_dim, self.output_dim, self.r, self.depth = input_dim, output_dim, r, depth
         self.box = box
@@ -287,7 +254,7 @@ class FrontierSearch:
         if bound.value >= self.ambient:
             known = self.oracle.known.get(self.widths(corner))
             rank, failure = (known, None) if isinstance(known, RankProof) else (None, known)
-        return Region(corner, unbounded, bound, self.ambient, rank, failure)
+        return Region(corner=corner, unbounded=unbounded, bound=bound, ambient=self.ambient, rank=rank, failure=failure)
 
     def result(self, caps: Widths, activation: str, backend: str, started: float) -> FillingResult:
         """The certified answer, after :meth:`run` (``caps``: the width caps, ``started``: perf_counter)."""
@@ -295,10 +262,12 @@ class FrontierSearch:
         minimal = tuple(MinimalArchitecture(self.widths(hidden), self.fillers[hidden], self.neighbours(hidden, regions))
                         for hidden in sorted(self.fillers))
         oracle = self.oracle
-        work = Work(len(oracle.known), oracle.computed, oracle.rounds, self.evaluations, str(oracle.store.path), backend,
-                    time.perf_counter() - started)
-        return FillingResult(self.input_dim, self.output_dim, activation, self.r, self.depth, self.ambient, caps,
-                             self.box, minimal, regions, work)
+        work = Work(rank_jobs=len(oracle.known), computed=oracle.computed, rounds=oracle.rounds,
+                    bound_evaluations=self.evaluations, store=oracle.location, backend=backend,
+                    seconds=time.perf_counter() - started)
+        return FillingResult(input_dim=self.input_dim, output_dim=self.output_dim, activation=activation, r=self.r,
+                             depth=self.depth, ambient=self.ambient, caps=caps,
+                             box=self.box, minimal=minimal, regions=regions, work=work, seed=oracle.seed)
 
     def neighbours(self, hidden: Widths, regions: Sequence[Region]) -> tuple[Neighbour, ...]:
         """The one-smaller neighbours of ``hidden``, each with the bound or closed region that proves it does not fill."""
@@ -330,48 +299,27 @@ def _monomial_degree(activation: str) -> tuple[Activation, int]:
     return sigma, sigma.degree
 
 
-def minimal_filling(
-    *,
-    input: int,
-    output: int,
-    depth: int,
-    activation: str = "x^2",
-    max_width: int | None = None,
-    workers: int | None = None,
-    scheduler: str | None = None,
-    db: str = DEFAULT_STORE,
-    seed: int = 0,
-    timeout: float | None = None,
-    force: bool = False,
-) -> FillingResult:
-    """The minimal filling architectures (input, a_1..a_{depth−1}, output) for σ = x^r, with certificates.
-
-    Ranks run as ``dim`` jobs on ``workers`` local processes or the Dask ``scheduler``, recorded in the
-    results store ``db`` (an interrupted search resumes from it).  ``max_width`` limits the hidden widths
-    searched; the answer is then complete only within that box.  ``timeout`` bounds the whole search.
-    """
-    from neurom2.batch import ResultStore
-    from neurom2.batch.dask_backend import checked_address
-
-    started = time.perf_counter()
-    if workers is not None and scheduler is not None:
-        raise InvalidOption("give either workers or scheduler, not both", "scheduler")
-    checked_address(scheduler)  # before the bounds phase, which can take minutes
+def search_box(input: int, depth: int, activation: str, max_width: int | None,
+               force: bool) -> tuple[Activation, Widths, Widths]:
+    """σ = x^r parsed, the width caps and the box searched (the caps, cut at ``max_width``), checked before any
+    rank: the depth, the activation, and the size guard of the box (``force`` overrides it)."""
     if depth > MAX_DEPTH:
         raise InvalidOption(f"depth {depth} is more than neurom2 supports (at most {MAX_DEPTH} layers)", "depth")
     sigma, r = _monomial_degree(activation)
     caps = width_caps(input, r, depth)
     box = tuple(min(cap, max_width) for cap in caps) if max_width is not None else caps
     guard(search_estimate(box), force)
-    deadline = Deadline(timeout)
-    with ResultStore(db) as store:
-        oracle = RankOracle(store, str(sigma), seed=seed, workers=workers, scheduler=scheduler, force=force,
-                            deadline=deadline)
-        search = FrontierSearch(input, output, r, depth, box, oracle)
-        search.run()
-        backend = f"Dask scheduler {scheduler}" if scheduler else \
-            f"{workers} local worker{'s' if workers != 1 else ''}" if workers else "one local worker per CPU"
-        return search.result(caps, str(sigma), backend, started)
+    return sigma, caps, box
 
 
-__all__ = ["DEFAULT_STORE", "FrontierSearch", "RankOracle", "minimal_filling", "width_caps"]
+def search_filling(input: int, output: int, depth: int, sigma: Activation, caps: Widths, box: Widths,
+                   ranks: RankSource, backend: str, started: float) -> FillingResult:
+    """The minimal filling architectures (input, a_1..a_{depth−1}, output) for σ = x^r in ``box`` (from
+    :func:`search_box`), with certificates; ranks from ``ranks``, described as ``backend`` in the record of the
+    work; ``started`` is the ``perf_counter`` at the start of the whole computation."""
+    search = FrontierSearch(input, output, sigma.degree, depth, box, ranks)
+    search.run()
+    return search.result(caps, str(sigma), backend, started)
+
+
+__all__ = ["FrontierSearch", "RankSource", "search_box", "search_filling", "width_caps"]

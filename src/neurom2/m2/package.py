@@ -25,8 +25,9 @@ from fractions import Fraction
 from typing import Any, Protocol
 
 from neurom2.errors import Macaulay2OutputError
+from neurom2.exact.terms import Terms
 from neurom2.m2.codegen import PACKAGE_NAME, integer_list, m2_string, package_file, rational, rational_list
-from neurom2.m2.parse import Terms, listform_terms, parse_value
+from neurom2.m2.parse import listform_terms, parse_value
 from neurom2.m2.session import Macaulay2Session
 
 Chart = Sequence[Fraction | None]
@@ -209,7 +210,7 @@ def same_ideal(session: Macaulay2Session, net: Network, first: Sequence[Terms], 
 # --- fibers: membership -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Points:
     """``pointsReport`` of an ideal J in the free weights of a chart.
 
@@ -231,7 +232,7 @@ def _points(value: Any, nfree: int) -> Points:
     dim, data = _list(value, 2, "{dim, data}")
     dim = _int(dim, "dim")
     if dim < 0:
-        return Points(dim, cofactors=_terms_list(data, nfree, "cofactors"))
+        return Points(dim=dim, cofactors=_terms_list(data, nfree, "cofactors"))
     if dim == 0:
         exponents, matrices = _list(data, 2, "{basis exponents, multiplication matrices}")
         n = len(exponents) if isinstance(exponents, list) else -1
@@ -243,11 +244,11 @@ def _points(value: Any, nfree: int) -> Points:
                 and all(isinstance(v, (int, Fraction)) for m in matrices for r in m for v in r))
         if not good:
             raise Macaulay2OutputError("malformed quotient data for a zero-dimensional ideal")
-        return Points(dim, basis=[tuple(e) for e in exponents],
+        return Points(dim=dim, basis=[tuple(e) for e in exponents],
                       multiplication=[[[Fraction(v) for v in row] for row in m] for m in matrices])
     if not (isinstance(data, list) and all(isinstance(i, int) and 0 <= i < nfree for i in data)):
         raise Macaulay2OutputError(f"malformed independent set {str(data)[:200]}")
-    return Points(dim, independent=list(data))
+    return Points(dim=dim, independent=list(data))
 
 
 def _fiber_code(net: Network, point: Sequence[Fraction], chart: Chart) -> str:
@@ -300,7 +301,7 @@ def _polynomials_literal(polynomials: Sequence[Terms]) -> str:
     return "{" + ", ".join(_listform_literal(p) for p in polynomials) + "}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CriticalReport:
     """``criticalReport``: the Lagrange ideal J ⊂ k[c_1..c_n, l_1..l_r] of the critical points of
     (c − u)ᵀQ(c − u) on the smooth part of V(P) (see ``criticalIdeal`` in the package), over QQ or ZZ/p."""
@@ -330,7 +331,8 @@ def critical_report(session: Macaulay2Session, generators: Sequence[Terms], gram
                                                                  "{codim, saturated, dim, degree, g, points}")
     codim, dim = _int(codim, "codim"), _int(dim, "dim")
     quotient = _points(points, n + codim) if points != [] else None
-    return CriticalReport(codim, saturated == 1, dim, _int(degree, "degree"), _terms_list(combinations, n, "g"), quotient)
+    return CriticalReport(codim=codim, saturated=saturated == 1, dim=dim, degree=_int(degree, "degree"),
+                          combinations=_terms_list(combinations, n, "g"), points=quotient)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from fractions import Fraction
 from typing import Any
 
 from neurom2.errors import Macaulay2OutputError
+from neurom2.exact.terms import Terms, polynomial_from_terms
 
 Value = int | Fraction | list | tuple
 
@@ -93,10 +94,6 @@ def parse_value(text: str) -> Value:
     return result
 
 
-Terms = dict[tuple[int, ...], Fraction]
-"""A polynomial over QQ as {exponent vector: nonzero coefficient}."""
-
-
 def listform_terms(terms: Any, nvars: int | None = None) -> Terms:
     """Decode Macaulay2's ``listForm`` of one polynomial, strictly: a list of pairs (exponent list,
     coefficient) with non-negative integer exponents (``nvars`` of them, when given), a nonzero rational
@@ -124,16 +121,3 @@ def listform_terms(terms: Any, nvars: int | None = None) -> Terms:
 def polynomial_from_listform(terms: Any, symbols: Sequence[Any]) -> Any:
     """A sympy ``Poly`` over QQ in ``symbols`` from Macaulay2's ``listForm`` (decoded by :func:`listform_terms`)."""
     return polynomial_from_terms(listform_terms(terms, len(symbols)), symbols)
-
-
-def polynomial_from_terms(terms: Terms, symbols: Sequence[Any]) -> Any:
-    """A sympy ``Poly`` over QQ in ``symbols`` from {exponents: coefficient}."""
-    import sympy
-
-    data = {e: sympy.Rational(c.numerator, c.denominator) for e, c in terms.items()}
-    return sympy.Poly.from_dict(data, *symbols, domain=sympy.QQ)
-
-
-def terms_from_polynomial(poly: Any) -> Terms:
-    """{exponents: coefficient} of a sympy ``Poly`` over QQ (the inverse of :func:`polynomial_from_terms`)."""
-    return {tuple(e): Fraction(int(c.p), int(c.q)) for e, c in zip(poly.monoms(), poly.coeffs())}

@@ -18,9 +18,9 @@ import sympy
 from sympy.polys.domains import QQ
 from sympy.polys.rings import PolyElement, PolyRing, ring
 
+from neurom2.exact.rationals import fraction
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
-from neurom2.rationals import fraction
 
 
 def forward(architecture: Architecture, weights: Sequence, inputs: Sequence) -> list:

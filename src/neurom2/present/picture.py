@@ -272,7 +272,8 @@ class _Loss:
 
     @classmethod
     def of(cls, architecture: Architecture, dataset) -> _Loss:
-        from neurom2.training.loss import least_squares_loss, target_coefficients, veronese_matrix
+        from neurom2.training.dataset import target_coefficients, veronese_matrix
+        from neurom2.training.loss import least_squares_loss
 
         space = AmbientSpace.of(architecture)
         a = np.array([[float(v) for v in row] for row in veronese_matrix(space, dataset).tolist()])

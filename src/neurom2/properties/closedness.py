@@ -40,15 +40,15 @@ import sympy
 
 from neurom2.deadline import Deadline
 from neurom2.errors import Macaulay2Error, TimeLimitExceeded
+from neurom2.exact.rationals import fraction
+from neurom2.exact.terms import Terms, polynomial_from_terms
 from neurom2.m2 import package
-from neurom2.m2.parse import Terms, polynomial_from_terms
 from neurom2.m2.session import Macaulay2Session, default_session
 from neurom2.model.architecture import Architecture
 from neurom2.model.parametrization import Parametrization
 from neurom2.model.space import AmbientSpace
 from neurom2.model.target import Target
 from neurom2.properties.subnetworks import Subnetwork, candidates
-from neurom2.rationals import fraction
 from neurom2.real.boundary import algebraic_boundary
 from neurom2.real.membership import decide_membership
 from neurom2.variety.implicitization import coordinate_symbols

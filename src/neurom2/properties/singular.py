@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from neurom2.deadline import Deadline
+from neurom2.exact.terms import Terms, polynomial_from_terms, terms_from_polynomial
 from neurom2.m2 import package
-from neurom2.m2.parse import Terms, polynomial_from_terms, terms_from_polynomial
 from neurom2.m2.session import Macaulay2Session, default_session
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace

@@ -34,8 +34,8 @@ from typing import Any
 
 from neurom2.deadline import Deadline
 from neurom2.errors import Macaulay2Timeout
+from neurom2.exact.terms import Terms
 from neurom2.m2 import package
-from neurom2.m2.parse import Terms
 from neurom2.m2.session import Macaulay2Session, default_session
 from neurom2.model.architecture import Architecture
 from neurom2.model.parametrization import Parametrization, forward

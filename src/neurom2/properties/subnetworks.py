@@ -23,8 +23,8 @@ from itertools import product
 from typing import Any
 
 from neurom2.deadline import Deadline
+from neurom2.exact.terms import Terms
 from neurom2.m2 import package
-from neurom2.m2.parse import Terms
 from neurom2.m2.session import Macaulay2Session
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace

@@ -22,8 +22,8 @@ from fractions import Fraction
 import sympy
 
 from neurom2 import progress
+from neurom2.exact.terms import polynomial_from_terms
 from neurom2.m2 import package
-from neurom2.m2.parse import polynomial_from_terms
 from neurom2.m2.session import Macaulay2Session
 from neurom2.model.architecture import Architecture
 from neurom2.model.parametrization import Parametrization, random_rational_weights
@@ -33,7 +33,7 @@ from neurom2.real.membership import decide_membership
 from neurom2.variety.implicitization import coordinate_symbols
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class BoundaryComponent:
     """A factor of the algebraic boundary, the sign of the reached side, and the witnesses of both sides."""
 
@@ -80,7 +80,8 @@ def algebraic_boundary(arch: Architecture, session: Macaulay2Session, seed: int 
         on_side = sum(sign(candidate, space, p) in (reached_sign, 0) for p in reached_points)
         if on_side == samples:  # a reached network on the other side: the witnesses were a coincidence
             components.append(
-                BoundaryComponent(candidate, reached_sign, witnesses[reached_sign], witnesses[-reached_sign], samples)
+                BoundaryComponent(polynomial=candidate, reached_sign=reached_sign, reached_witness=witnesses[reached_sign],
+                                  unreached_witness=witnesses[-reached_sign], samples=samples)
             )
     return components
 

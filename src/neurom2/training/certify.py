@@ -36,8 +36,8 @@ from typing import Any
 import flint
 import numpy as np
 
-from neurom2.m2.parse import Terms
-from neurom2.real.membership.zerodim import precision
+from neurom2.exact.roots import precision
+from neurom2.exact.terms import Terms
 from neurom2.training.critical import derivative
 
 STARTS = 64
@@ -107,7 +107,7 @@ class Square:
         return self.equations.jacobian(self.point(z), self.rows, self.free)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class _FloatPolynomials:
     """E in float64, every term of every equation in one array: values and Jacobian by numpy."""
 
@@ -122,8 +122,9 @@ class _FloatPolynomials:
     def of(cls, equations: Polynomials) -> _FloatPolynomials:
         rows = [(k, e, float(c)) for k, terms in enumerate(equations.terms) for e, c in terms.items()]
         exponents = np.array([e for _, e, _ in rows], dtype=float).reshape(len(rows), equations.variables)
-        return cls(exponents, np.array([c for _, _, c in rows]), np.array([k for k, _, _ in rows], dtype=int),
-                   np.array([float(c.mid()) for c in equations.constants]), len(equations.terms))
+        return cls(exponents=exponents, coefficients=np.array([c for _, _, c in rows]), owner=np.array([k for k, _, _ in rows],
+                                                                                                       dtype=int),
+                   constants=np.array([float(c.mid()) for c in equations.constants]), size=len(equations.terms))
 
     def values(self, x: np.ndarray) -> np.ndarray:
         monomials = np.prod(x[None, :] ** self.exponents, axis=1)

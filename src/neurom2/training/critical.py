@@ -55,14 +55,15 @@ from typing import Any
 import flint
 
 from neurom2.errors import VerificationError
+from neurom2.exact.rationals import fmpq as as_fmpq
+from neurom2.exact.rationals import fraction
+from neurom2.exact.roots import count_real_roots, precision, real_roots, roots
+from neurom2.exact.terms import Terms
 from neurom2.m2 import package
-from neurom2.m2.parse import Terms
 from neurom2.m2.session import Macaulay2Session
 from neurom2.model.space import AmbientSpace
-from neurom2.rationals import fmpq as as_fmpq
-from neurom2.rationals import fraction
 from neurom2.real.membership.charts import CoveringChart
-from neurom2.real.membership.zerodim import Point, Solutions, count_real_roots, precision, real_roots, roots
+from neurom2.real.membership.zerodim import Point, Solutions
 
 BITS = 256
 """Precision of the certified intervals of real critical points."""
@@ -194,7 +195,7 @@ def ball(element: flint.fmpq_poly, alpha: flint.acb) -> flint.arb:
 
 def interval_text(value: flint.arb, digits: int = 15) -> str:
     """``[lo, hi]`` with ``digits`` significant digits, rounded outwards: contains the ball."""
-    from neurom2.real.membership.zerodim import arb_fraction
+    from neurom2.exact.roots import arb_fraction
 
     lo, hi = arb_fraction(value.lower()), arb_fraction(value.upper())
     return f"[{_decimal(lo, digits, down=True)}, {_decimal(hi, digits, down=False)}]"
@@ -275,7 +276,8 @@ class RealPoint:
     def definition(self) -> dict[str, Any]:
         """The exact description: α's minimal polynomial, an isolating interval, each c_i as a polynomial in α
         (polynomials with coefficients longer than ``PRINTED_DIGITS`` digits are described by their size)."""
-        from neurom2.real.membership.zerodim import U, integral, simple_interval, sympy_poly
+        from neurom2.exact.roots import simple_interval
+        from neurom2.exact.terms import U, integral, sympy_poly
 
         if self.rational:
             return {"rational": True}
@@ -307,7 +309,7 @@ def real_points(solutions: Solutions, n: int) -> list[RealPoint]:
 # --- the critical points on one variety --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PointFacts:
     """What is computed about one real critical point: coordinates, loss, multipliers, type."""
 
@@ -330,7 +332,7 @@ class PointFacts:
                 "exact": self.point.definition(), "verified": self.verified}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CriticalSet:
     """The critical points of L on the smooth part of V(P): counts and the real points (see the module docstring)."""
 
@@ -363,19 +365,24 @@ def critical_set(session: Macaulay2Session, generators: Sequence[Terms], metric:
                                      timeout=timeout)
     intersection = len(generators) == report.codim
     if report.dim != 0 or report.points is None:
-        return CriticalSet(report.codim, report.dim, None, report.degree, None, report.saturated, tuple(report.combinations),
+        return CriticalSet(codim=report.codim, dim=report.dim, count=None, degree=report.degree, real_count=None,
+                           saturated=report.saturated, combinations=tuple(report.combinations),
                            complete_intersection=intersection)
     n, r = metric.n, report.codim
     chart = CoveringChart((None,) * (n + r))
     solutions = Solutions.from_points(chart, report.points, random.Random(seed))
     if not describe_points:
-        return CriticalSet(r, 0, solutions.count, report.degree, solutions.real_count, report.saturated,
-                           tuple(report.combinations), (), solutions.real_count_method, intersection)
+        return CriticalSet(codim=r, dim=0, count=solutions.count, degree=report.degree, real_count=solutions.real_count,
+                           saturated=report.saturated,
+                           combinations=tuple(report.combinations), points=(), real_count_method=solutions.real_count_method,
+                           complete_intersection=intersection)
     points = tuple(describe(p, generators, report.combinations, metric) for p in real_points(solutions, n))
     if len(points) != solutions.real_count:
         raise VerificationError(f"{len(points)} real critical points listed, {solutions.real_count} counted")
-    return CriticalSet(r, 0, solutions.count, report.degree, solutions.real_count, report.saturated,
-                       tuple(report.combinations), points, solutions.real_count_method, intersection)
+    return CriticalSet(codim=r, dim=0, count=solutions.count, degree=report.degree, real_count=solutions.real_count,
+                       saturated=report.saturated,
+                       combinations=tuple(report.combinations), points=points, real_count_method=solutions.real_count_method,
+                       complete_intersection=intersection)
 
 
 def describe(point: RealPoint, generators: Sequence[Terms], combinations: Sequence[Terms], metric: Metric) -> PointFacts:
@@ -400,9 +407,10 @@ def describe(point: RealPoint, generators: Sequence[Terms], combinations: Sequen
     verified = ("exactly in QQ (rational point)" if point.rational else
                 f"exactly in QQ[α]/(m), deg m = {point.modulus.degree()}: the variety's equations vanish and "
                 "G(c − u) = Σ l_i ∇g_i")
-    return PointFacts(point, point.coefficient_texts(), point.approximate(), float(loss_ball.mid()),
-                      str(point.exact(loss)) if point.rational else interval_text(loss_ball), loss_ball,
-                      kind, index, n - len(combinations), verified)
+    return PointFacts(point=point, coefficients=point.coefficient_texts(), approximate=point.approximate(),
+                      loss=float(loss_ball.mid()),
+                      loss_interval=str(point.exact(loss)) if point.rational else interval_text(loss_ball), loss_ball=loss_ball,
+                      type=kind, index=index, tangent_dim=n - len(combinations), verified=verified)
 
 
 def hessian_type(point: RealPoint, field_: NumberField, combinations: Sequence[Terms], metric: Metric,

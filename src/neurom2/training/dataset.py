@@ -33,18 +33,18 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from random import Random
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
+from flint import fmpq, fmpq_mat
 
 from neurom2.errors import InvalidDataset
+from neurom2.exact.linear import pseudoinverse
+from neurom2.exact.rationals import fmpq as as_fmpq
+from neurom2.exact.rationals import fraction
 from neurom2.files import Unreadable, read_bounded
 from neurom2.model.architecture import Architecture
-from neurom2.model.space import AmbientSpace
-from neurom2.rationals import fraction
-
-if TYPE_CHECKING:
-    from flint import fmpq_mat
+from neurom2.model.space import AmbientSpace, Exponents
 
 SpaceLike = Architecture | AmbientSpace
 
@@ -90,7 +90,7 @@ class Dataset:
 
     @classmethod
     def from_pairs(cls, pairs: Sequence[tuple[Sequence, Sequence]]) -> Dataset:
-        """S from pairs ``(a, b)`` (entries of any type :func:`~neurom2.rationals.fraction` reads)."""
+        """S from pairs ``(a, b)`` (entries of any type :func:`~neurom2.exact.rationals.fraction` reads)."""
         pairs = list(pairs)
         return cls(tuple(tuple(fraction(v) for v in a) for a, _ in pairs), tuple(tuple(fraction(v) for v in b) for _, b in pairs))
 
@@ -199,15 +199,11 @@ class Dataset:
 
     def A(self, space: SpaceLike) -> fmpq_mat:
         """The Veronese matrix (|S| × N) of the inputs in the space's monomial basis."""
-        from neurom2.training.loss import veronese_matrix
-
         self.check(space)
         return veronese_matrix(space, self)
 
     def B(self, space: SpaceLike) -> fmpq_mat:
         """The outputs as an |S| × dL matrix."""
-        from neurom2.training.loss import data_matrices
-
         self.check(space)
         return data_matrices(space, self)[1]
 
@@ -218,8 +214,6 @@ class Dataset:
 
     def u(self, space: SpaceLike) -> fmpq_mat:
         """u = A⁺B (N × dL), the minimum-norm least-squares coefficients; column k is output k."""
-        from neurom2.training.loss import target_coefficients
-
         self.check(space)
         return target_coefficients(space, self)
 
@@ -247,6 +241,50 @@ class Dataset:
 
 def _space(space: SpaceLike) -> AmbientSpace:
     return AmbientSpace.of(space) if isinstance(space, Architecture) else space
+
+
+# --- the data matrices ------------------------------------------------------------------------------------
+
+
+def veronese_matrix(space: SpaceLike, inputs: Dataset | Sequence[Sequence]) -> fmpq_mat:
+    """The exact Veronese matrix A over QQ: row j = v(a_j), columns in the space's monomial order."""
+    space = _space(space)
+    points = input_points(inputs)
+    for a in points:
+        if len(a) != space.n_inputs:
+            raise ValueError(f"{space.describe()} has {space.n_inputs} inputs, got a point with {len(a)}")
+    entries = [monomial_value(e, a) for a in points for e in space.monomials]
+    return fmpq_mat(len(points), len(space.monomials), entries)
+
+
+def data_matrices(space: SpaceLike, data: Dataset) -> tuple[fmpq_mat, fmpq_mat]:
+    """(A, B) over QQ: A = :func:`veronese_matrix` of the inputs (|S| × N), B the outputs (|S| × dL)."""
+    space = _space(space)
+    for b in data.outputs:
+        if len(b) != space.n_outputs:
+            raise ValueError(f"{space.describe()} has {space.n_outputs} outputs, got a value with {len(b)}")
+    outputs = [as_fmpq(v) for b in data.outputs for v in b]
+    return veronese_matrix(space, data), fmpq_mat(len(data), space.n_outputs, outputs)
+
+
+def target_coefficients(space: SpaceLike, data: Dataset) -> fmpq_mat:
+    """g = A⁺B, the N × dL coefficient matrix of the minimum-norm least-squares fit in V."""
+    a, b = data_matrices(space, data)
+    return pseudoinverse(a) * b
+
+
+def input_points(inputs: Dataset | Sequence[Sequence]) -> Sequence[Sequence]:
+    """The input points a_j of a data set, or the given points themselves."""
+    return inputs.inputs if isinstance(inputs, Dataset) else inputs
+
+
+def monomial_value(exponents: Exponents, point: Sequence) -> fmpq:
+    """The monomial x^exponents at ``point``, exactly."""
+    value = fmpq(1)
+    for x, e in zip(point, exponents):
+        if e:
+            value *= as_fmpq(x) ** e
+    return value
 
 
 def _columns(header: list[str], name: str, line: int) -> tuple[list[int], list[int]]:

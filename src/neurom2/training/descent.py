@@ -143,7 +143,7 @@ class SquaredLoss:
 # --- runs ----------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TrainingRun:
     """One training run from random weights: where it ended, and its history (subsampled)."""
 
@@ -354,7 +354,7 @@ def outcome(run: TrainingRun, *, reaches_infimum: bool, attained: bool | None, e
     return "undecided"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RunClassification:
     """Where one run ended, against the function-space critical points (see the module docstring)."""
 
@@ -438,7 +438,8 @@ def classify(runs: Iterable[TrainingRun], critical_points: Sequence[Sequence[flo
         if run.converged and not escapes and rank_is_clear(run.singular_values):
             pure = run.jacobian_rank >= dim_M or index is not None
         category = outcome(run, reaches_infimum=reaches, attained=attained, escapes=escapes, pure=pure)
-        result.append(RunClassification(run, index, pure, reaches, run.diverging or escapes, category))
+        result.append(RunClassification(run=run, critical_point=index, pure=pure, reaches_infimum=reaches,
+                                        diverging=run.diverging or escapes, outcome=category))
     return result
 
 
@@ -449,7 +450,7 @@ def _final_norm(run: TrainingRun) -> float:
 # --- summary -----------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TrainingSummary:
     """How many runs ended where; each run counted once, by its :attr:`RunClassification.outcome`."""
 

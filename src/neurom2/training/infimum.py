@@ -52,8 +52,8 @@ import sympy
 
 from neurom2.deadline import Deadline
 from neurom2.errors import Macaulay2Timeout
+from neurom2.exact.terms import Terms
 from neurom2.m2 import package
-from neurom2.m2.parse import Terms
 from neurom2.m2.session import Macaulay2Session
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
@@ -122,7 +122,7 @@ class Candidate:
         return {"stratum": self.stratum, **self.facts.to_json(), **self.reach.to_json()}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class StratumResult:
     """The critical points found on one stratum: their count, the real ones, and whether the count is proved."""
     stratum: Stratum
@@ -148,17 +148,19 @@ def stratum_candidates(arch: Architecture, session: Macaulay2Session, stratum: S
     except Macaulay2Timeout:
         if deadline.expired():
             raise
-        return StratumResult(stratum, None, None, (), f"not computed within {STRATUM_SECONDS:g} s")
+        return StratumResult(stratum=stratum, count=None, real=None, candidates=(),
+                             note=f"not computed within {STRATUM_SECONDS:g} s")
     if found.dim != 0 or found.count is None or found.saturated:
-        return StratumResult(stratum, None, None, (), f"the Lagrange ideal has dimension {found.dim}")
+        return StratumResult(stratum=stratum, count=None, real=None, candidates=(),
+                             note=f"the Lagrange ideal has dimension {found.dim}")
     stage("infimum", f"reachability on {stratum.label}")
     reaches = StratumReach(arch, session, deadline, seed).decide([p.point for p in found.points], stratum.generators,
                                                                    found.combinations, metric)
     candidates = tuple(Candidate(stratum.label, p, r) for p, r in zip(found.points, reaches))
-    return StratumResult(stratum, found.count, found.real_count, candidates, exact=found.proved)
+    return StratumResult(stratum=stratum, count=found.count, real=found.real_count, candidates=candidates, exact=found.proved)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Infimum:
     """inf L over M(R): its value, whether attained, where (see the module docstring for what is proved)."""
 
@@ -218,33 +220,37 @@ def over_variety(arch: Architecture, session: Macaulay2Session, strata: Sequence
     method = "least loss among the real critical points on the strata of X (X, its singular locus, ...), M(R) ⊆ X(R)"
     if any(r.count is None for r in results):
         missing = ", ".join(f"{r.stratum.label} ({r.note})" for r in results if r.count is None)
-        return Infimum(None, None, None, None, None, None, None, _upper(results), "not decided: strata not computed: "
-                       + missing, method, strata=results)
+        return Infimum(value=None, interval=None, attained=None, argmin=None, argmin_coefficients=None, argmin_stratum=None,
+                       lower_bound=None, upper_bound=_upper(results), proved="not decided: strata not computed: "
+                       + missing, method=method, strata=results)
     if d is not None:
         return over_secant(results, metric, d, powers, method)
     everything = [c for r in results for c in r.candidates]
     bottom = least(everything)
     if not bottom:
-        return Infimum(None, None, None, None, None, None, None, None, "X(R) has no real critical point on any stratum",
-                       method, strata=results)
+        return Infimum(value=None, interval=None, attained=None, argmin=None, argmin_coefficients=None, argmin_stratum=None,
+                       lower_bound=None, upper_bound=None, proved="X(R) has no real critical point on any stratum",
+                       method=method, strata=results)
     best = bottom[0]
     lower = best.facts.loss
     reached = [c for c in bottom if c.reach.member]
     if reached:
         point = reached[0]
-        return Infimum(point.facts.loss, point.facts.loss_interval, True, point.facts.approximate,
-                       point.facts.coefficients, point.stratum, lower, lower,
-                       "proved: the least loss over X(R) (exact critical points on every stratum) is attained at a point "
-                       "reached by real weights, and M(R) ⊆ X(R)" + caveat(results), method, point.reach.weights,
+        return Infimum(value=point.facts.loss, interval=point.facts.loss_interval, attained=True, argmin=point.facts.approximate,
+                       argmin_coefficients=point.facts.coefficients, argmin_stratum=point.stratum, lower_bound=lower,
+                       upper_bound=lower,
+                       proved="proved: the least loss over X(R) (exact critical points on every stratum) is attained at a point "
+                       "reached by real weights, and M(R) ⊆ X(R)" + caveat(results), method=method, weights=point.reach.weights,
                        strata=results)
     upper = _upper(results)
     unknown = any(c.reach.member is None for c in bottom)
-    return Infimum(None, None, None, best.facts.approximate, best.facts.coefficients, best.stratum,
-                   lower, upper,
-                   "not decided: the least loss over X(R) is a proved lower bound; its argmin is "
+    return Infimum(value=None, interval=None, attained=None, argmin=best.facts.approximate,
+                   argmin_coefficients=best.facts.coefficients, argmin_stratum=best.stratum,
+                   lower_bound=lower, upper_bound=upper,
+                   proved="not decided: the least loss over X(R) is a proved lower bound; its argmin is "
                    + ("of undecided reachability" if unknown else "not reached by real weights")
                    + "; the least loss of a reached candidate is a proved upper bound; the boundary of M(R) inside "
-                   "X(R) is not computed" + caveat(results), method, strata=results)
+                   "X(R) is not computed" + caveat(results), method=method, strata=results)
 
 
 def inside_powers(session: Macaulay2Session, arch: Architecture, stratum: Stratum, d: int, deadline: Deadline) -> bool:
@@ -271,20 +277,22 @@ def over_secant(results: Sequence[StratumResult], metric: Metric, d: int, powers
     if reached and sylvester.below(reached[0].facts.loss_ball, tangential.lower) and all(
             sylvester.below(reached[0].facts.loss_ball, ball.lower()) for ball in undecided):
         point = reached[0]
-        return Infimum(point.facts.loss, point.facts.loss_interval, True, point.facts.approximate,
-                       point.facts.coefficients, point.stratum, point.facts.loss, point.facts.loss,
-                       f"proved: {theorem}; the least reached candidate, L = {point.facts.loss_interval}, is not above the "
-                       f"least loss over B(R), {interval_text(tangential.ball)} (exact critical points of one variable), so "
-                       "it is the infimum, attained" + caveat(results), method, point.reach.weights, strata=tuple(results),
-                       extra=extra)
+        return Infimum(value=point.facts.loss, interval=point.facts.loss_interval, attained=True, argmin=point.facts.approximate,
+                       argmin_coefficients=point.facts.coefficients, argmin_stratum=point.stratum, lower_bound=point.facts.loss,
+                       upper_bound=point.facts.loss,
+                       proved=f"proved: {theorem}; the least reached candidate, L = {point.facts.loss_interval}, is not above "
+                              f"the least loss over B(R), {interval_text(tangential.ball)} (exact critical points of one "
+                              "variable), so it is the infimum, attained" + caveat(results),
+                       method=method, weights=point.reach.weights, strata=tuple(results), extra=extra)
     top = tangential.ball.upper()
     if (not reached or top < reached[0].facts.loss_ball.lower()) and all(top < ball.lower() for ball in undecided):
         return over_tangential(tangential, d, metric, theorem, caveat(results), method, tuple(results), extra)
     lows = [tangential.lower] + [ball.lower() for ball in undecided]
-    return Infimum(None, None, None, None, None, None, float(min(lows, key=float)), _upper(results),
-                   "not decided: inf = min(least reached candidate, least loss over B(R)) (Sylvester's theorem over R), "
+    return Infimum(value=None, interval=None, attained=None, argmin=None, argmin_coefficients=None, argmin_stratum=None,
+                   lower_bound=float(min(lows, key=float)), upper_bound=_upper(results),
+                   proved="not decided: inf = min(least reached candidate, least loss over B(R)) (Sylvester's theorem over R), "
                    "unless a candidate of undecided reachability is below; the two (or the undecided candidates) are not "
-                   "separated by their balls" + caveat(results), method, strata=tuple(results), extra=extra)
+                   "separated by their balls" + caveat(results), method=method, strata=tuple(results), extra=extra)
 
 
 def over_tangential(tangential: sylvester.Least, d: int, metric: Metric, theorem: str, caveats: str, method: str,
@@ -295,17 +303,19 @@ def over_tangential(tangential: sylvester.Least, d: int, metric: Metric, theorem
     extra = {**extra, "powers": powers.to_json()}
     value = tangential.value
     if tangential.ball.upper() < powers.lower:
-        return Infimum(value, interval_text(tangential.ball), False, tangential.argmin, None, "tangential variety B",
-                       value, value,
-                       f"proved: {theorem}; the least loss over B(R), {interval_text(tangential.ball)}, is below every "
+        return Infimum(value=value, interval=interval_text(tangential.ball), attained=False, argmin=tangential.argmin,
+                       argmin_coefficients=None, argmin_stratum="tangential variety B",
+                       lower_bound=value, upper_bound=value,
+                       proved=f"proved: {theorem}; the least loss over B(R), {interval_text(tangential.ball)}, is below every "
                        "reached candidate (and every candidate of undecided reachability), so it is the infimum and every "
                        f"minimizer lies in B(R); B(R) ∩ M(R) = {{c·ℓ^d}}, whose least loss {interval_text(powers.ball)} is "
-                       "larger: not attained, only approached as the weights go to infinity" + caveats, method,
+                       "larger: not attained, only approached as the weights go to infinity" + caveats, method=method,
                        approach=tuple(sylvester.approach(tangential, d, metric)), strata=results, extra=extra)
-    return Infimum(value, interval_text(tangential.ball), None, tangential.argmin, None, "tangential variety B", value, value,
-                   f"proved: {theorem}; the least loss over B(R), {interval_text(tangential.ball)}, is below every reached "
-                   "candidate, so it is the infimum; whether it is attained is undecided: the least loss over "
-                   f"B(R) ∩ M(R) = {{c·ℓ^d}}, {interval_text(powers.ball)}, is not separated from it" + caveats, method,
+    return Infimum(value=value, interval=interval_text(tangential.ball), attained=None, argmin=tangential.argmin,
+                   argmin_coefficients=None, argmin_stratum="tangential variety B", lower_bound=value, upper_bound=value,
+                   proved=f"proved: {theorem}; the least loss over B(R), {interval_text(tangential.ball)}, is below every "
+                          "reached candidate, so it is the infimum; whether it is attained is undecided: the least loss over "
+                   f"B(R) ∩ M(R) = {{c·ℓ^d}}, {interval_text(powers.ball)}, is not separated from it" + caveats, method=method,
                    approach=tuple(sylvester.approach(tangential, d, metric)), strata=results, extra=extra)
 
 
@@ -327,7 +337,7 @@ def _upper(results: Sequence[StratumResult]) -> float | None:
 def over_boundary(arch: Architecture, session: Macaulay2Session, metric: Metric, deadline: Deadline,
                   seed: int) -> Infimum:
     """inf over M(R) for a network that fills V while u is not reached (module docstring, second case)."""
-    from neurom2.m2.parse import terms_from_polynomial
+    from neurom2.exact.terms import terms_from_polynomial
     from neurom2.real.boundary import algebraic_boundary, sign
     from neurom2.variety.implicitization import coordinate_symbols
 
@@ -338,15 +348,17 @@ def over_boundary(arch: Architecture, session: Macaulay2Session, metric: Metric,
     stage("infimum", "algebraic boundary of M(R)")
     components = algebraic_boundary(arch, session, seed=seed)
     if not components:
-        return Infimum(None, None, None, None, None, None, float(metric.constant), None,
-                       "not decided: u is not reached and no boundary of M(R) was found", method)
+        return Infimum(value=None, interval=None, attained=None, argmin=None, argmin_coefficients=None, argmin_stratum=None,
+                       lower_bound=float(metric.constant), upper_bound=None,
+                       proved="not decided: u is not reached and no boundary of M(R) was found", method=method)
     boundary = tuple({"polynomial": str(c.polynomial), "reached_side": c.reached_sign,
                       "reached_witness": [str(v) for v in c.reached_witness],
                       "unreached_witness": [str(v) for v in c.unreached_witness], "random_networks_on_side": c.samples}
                      for c in components)
     if len(components) > 1 or sign(components[0].polynomial, space, metric.center) != -components[0].reached_sign:
-        return Infimum(None, None, None, None, None, None, float(metric.constant), None,
-                       "not decided: u is not on the unreached side of a single boundary hypersurface", method,
+        return Infimum(value=None, interval=None, attained=None, argmin=None, argmin_coefficients=None, argmin_stratum=None,
+                       lower_bound=float(metric.constant), upper_bound=None,
+                       proved="not decided: u is not on the unreached side of a single boundary hypersurface", method=method,
                        boundary=boundary)
     component = components[0]
     generators = [terms_from_polynomial(sympy.Poly(component.polynomial, *symbols))]
@@ -354,8 +366,10 @@ def over_boundary(arch: Architecture, session: Macaulay2Session, metric: Metric,
     results = tuple(stratum_candidates(arch, session, s, metric, deadline, seed) for s in strata)
     if any(r.count is None for r in results):
         missing = ", ".join(f"{r.stratum.label} ({r.note})" for r in results if r.count is None)
-        return Infimum(None, None, None, None, None, None, float(metric.constant), _upper(results),
-                       "not decided: boundary strata not computed: " + missing, method, strata=results, boundary=boundary)
+        return Infimum(value=None, interval=None, attained=None, argmin=None, argmin_coefficients=None, argmin_stratum=None,
+                       lower_bound=float(metric.constant), upper_bound=_upper(results),
+                       proved="not decided: boundary strata not computed: " + missing, method=method, strata=results,
+                       boundary=boundary)
     bottom = least([c for r in results for c in r.candidates])
     best = bottom[0]
     reached = [c for c in bottom if c.reach.member]
@@ -363,24 +377,28 @@ def over_boundary(arch: Architecture, session: Macaulay2Session, metric: Metric,
                f"{component.samples} random real networks, not proved)")
     if reached:
         point = reached[0]
-        return Infimum(point.facts.loss, point.facts.loss_interval, True, point.facts.approximate, point.facts.coefficients,
-                       point.stratum, point.facts.loss, point.facts.loss,
-                       f"attained at a point reached by exact real weights (proved upper bound); it is the infimum {granted}"
-                       + caveat(results), method, point.reach.weights, strata=results, boundary=boundary)
+        return Infimum(value=point.facts.loss, interval=point.facts.loss_interval, attained=True, argmin=point.facts.approximate,
+                       argmin_coefficients=point.facts.coefficients,
+                       argmin_stratum=point.stratum, lower_bound=point.facts.loss, upper_bound=point.facts.loss,
+                       proved=f"attained at a point reached by exact real weights (proved upper bound); it is the infimum "
+                              f"{granted}"
+                       + caveat(results), method=method, weights=point.reach.weights, strata=results, boundary=boundary)
     if any(c.reach.member is None for c in bottom):
-        return Infimum(best.facts.loss, best.facts.loss_interval, None, best.facts.approximate, best.facts.coefficients,
-                       best.stratum, best.facts.loss, _upper(results),
-                       f"value {granted}; whether it is attained is undecided (reachability of the argmin)", method,
+        return Infimum(value=best.facts.loss, interval=best.facts.loss_interval, attained=None, argmin=best.facts.approximate,
+                       argmin_coefficients=best.facts.coefficients,
+                       argmin_stratum=best.stratum, lower_bound=best.facts.loss, upper_bound=_upper(results),
+                       proved=f"value {granted}; whether it is attained is undecided (reachability of the argmin)", method=method,
                        strata=results, boundary=boundary)
     approach = approach_sequence(arch, session, component.polynomial, component.reached_sign, best, metric, deadline, seed)
     evidence = ("; approached: " + ", ".join(f"L = {a['loss']:.10g} at ‖θ‖ = {a['weight_norm']:.4g}" for a in approach
                                             if a.get("reached"))) if approach else ""
-    return Infimum(best.facts.loss, best.facts.loss_interval, False, best.facts.approximate, best.facts.coefficients,
-                   best.stratum, best.facts.loss, _upper(results),
-                   f"the value is the infimum {granted}; not attained: no candidate of least loss is reached by real "
+    return Infimum(value=best.facts.loss, interval=best.facts.loss_interval, attained=False, argmin=best.facts.approximate,
+                   argmin_coefficients=best.facts.coefficients,
+                   argmin_stratum=best.stratum, lower_bound=best.facts.loss, upper_bound=_upper(results),
+                   proved=f"the value is the infimum {granted}; not attained: no candidate of least loss is reached by real "
                    f"weights (exact, every covering chart), so it is only approached, as the weights go to infinity{evidence}"
                    + caveat(results),
-                   method, approach=tuple(approach), strata=results, boundary=boundary)
+                   method=method, approach=tuple(approach), strata=results, boundary=boundary)
 
 
 def approach_sequence(arch: Architecture, session: Macaulay2Session, polynomial: sympy.Expr, reached_sign: int,
@@ -418,7 +436,7 @@ def approach_sequence(arch: Architecture, session: Macaulay2Session, polynomial:
 
 
 def _fraction_of(value: flint.arb) -> Fraction:
-    from neurom2.real.membership.zerodim import arb_fraction
+    from neurom2.exact.roots import arb_fraction
 
     return arb_fraction(value.mid())
 

@@ -40,13 +40,13 @@ import flint
 from neurom2.cost import Estimate, guard
 from neurom2.deadline import Deadline
 from neurom2.errors import InvalidOption, Macaulay2Timeout, Neurom2Error, TimeLimitExceeded
+from neurom2.exact.rationals import fmpq as as_fmpq
+from neurom2.exact.terms import Terms, terms_from_polynomial
 from neurom2.m2 import package
-from neurom2.m2.parse import Terms, terms_from_polynomial
 from neurom2.m2.session import Macaulay2Session, default_session
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
 from neurom2.progress import stage
-from neurom2.rationals import fmpq as as_fmpq
 from neurom2.training import linear
 from neurom2.training.critical import (
     BITS,
@@ -86,7 +86,7 @@ GENERIC_HEIGHT = 2**20
 """Random integer data for ``generic``: entries in [−GENERIC_HEIGHT, GENERIC_HEIGHT]."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LandscapePoint:
     """A real critical point of L on the smooth part of X (``stratum`` "X"), or on V when M fills V."""
 
@@ -107,9 +107,11 @@ class LandscapePoint:
     @classmethod
     def of(cls, facts: PointFacts, reach: Reach) -> LandscapePoint:
         """The landscape point of a critical point's facts and its reachability."""
-        return cls(facts.coefficients, facts.approximate, facts.loss, facts.loss_interval, True, facts.type, facts.index,
-                   reach.member, reach.weights, reach.method + (f" ({reach.detail})" if reach.detail else ""),
-                   facts.point.definition(), facts.verified)
+        return cls(coefficients=facts.coefficients, approximate=facts.approximate, loss=facts.loss,
+                   loss_interval=facts.loss_interval, real=True, type=facts.type, index=facts.index,
+                   reached=reach.member, weights=reach.weights,
+                   reach_method=reach.method + (f" ({reach.detail})" if reach.detail else ""),
+                   exact=facts.point.definition(), verified=facts.verified)
 
     def to_json(self) -> dict[str, Any]:
         """The point as JSON."""
@@ -119,7 +121,7 @@ class LandscapePoint:
                 "reach_method": self.reach_method, "exact": self.exact, "verified": self.verified}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Counts:
     """The learning degree and its checks."""
 
@@ -139,7 +141,7 @@ class Counts:
                 "method": self.method}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Landscape(Typeset):
     """Everything :func:`landscape` found (see the module docstring); ``to_json()`` for machines; in a notebook
     a table with the critical points typeset (:mod:`neurom2.typeset`), ``to_latex()`` for a paper."""
@@ -164,6 +166,9 @@ class Landscape(Typeset):
     training: Any = None
     m2_version: str | None = None
     ideal: dict[str, Any] = field(default_factory=dict)
+    seed: int
+    """The seed of the computation's random choices; the same seed gives the same answer."""
+
 
     @property
     def learning_degree(self) -> int | None:
@@ -182,7 +187,7 @@ class Landscape(Typeset):
             "critical_points": [p.to_json() for p in self.critical_points],
             "minimizers": self.minimizers, "infimum": self.infimum.to_json(), "generic": self.generic,
             "notes": list(self.notes), "method": self.method, "proved": self.proved,
-            "m2_version": self.m2_version, "seconds": round(self.seconds, 6),
+            "m2_version": self.m2_version, "seed": self.seed, "seconds": round(self.seconds, 6),
             "timings": {k: round(v, 6) for k, v in self.timings.items()},
         }
         if self.runs:
@@ -285,9 +290,11 @@ class _Computation:
         generic_counts = self.generic() if generic else None
         runs, summary = self.training(train, max_steps, dim, points, infimum) if train else ((), None)
         version = self.started.version if self.started else (variety.m2_version if variety else None)
-        return Landscape(self.arch, self.dataset, self.space, dim, fills, metric.rank, counts, points, infimum, minimizers,
-                         tuple(self.notes), self.proved, METHOD_LINEAR if variety is None else METHOD,
-                         time.perf_counter() - begin, self.timings, generic_counts, runs, summary, version, ideal)
+        return Landscape(architecture=self.arch, dataset=self.dataset, space=self.space, dim=dim, fills=fills,
+                         metric_rank=metric.rank, counts=counts, critical_points=points, infimum=infimum, minimizers=minimizers,
+                         notes=tuple(self.notes), proved=self.proved, method=METHOD_LINEAR if variety is None else METHOD,
+                         seconds=time.perf_counter() - begin, timings=self.timings, generic=generic_counts, runs=runs,
+                         training=summary, m2_version=version, ideal=ideal, seed=self.seed)
 
     def neurovariety(self) -> tuple[Any, list[Terms]]:
         """The neurovariety (:func:`implicitize`, computed once) and its equations as Terms."""
@@ -316,7 +323,7 @@ class _Computation:
         if whitened.generic:
             top = whitened.points(r)
             points = tuple(_eckart_young_point(p, reach, exactness) for p in top)
-            counts = Counts(len(top), True, None, len(top), method=METHOD_LINEAR)
+            counts = Counts(learning_degree=len(top), proved=True, degree=None, real=len(top), method=METHOD_LINEAR)
             self.proved["learning_degree"] = (f"proved: the C({m}, {r}) = {len(top)} partial SVDs of the whitened target, "
                                               "whose squared singular values are distinct and nonzero (exact: p is "
                                               "squarefree and p(0) ≠ 0), are its critical points on the rank-"
@@ -324,7 +331,7 @@ class _Computation:
             self.proved["real_points"] = f"proved: all {len(top)} real; {exactness}"
             self.proved["type"] = "proved: the index of a partial SVD is the number of kept directions outranked by a dropped one"
         else:
-            points, counts = (), Counts(None, False, None, None, method=METHOD_LINEAR)
+            points, counts = (), Counts(learning_degree=None, proved=False, degree=None, real=None, method=METHOD_LINEAR)
             self.notes.append("the whitened target has repeated or zero squared singular values (characteristic polynomial "
                               f"of K: {whitened.polynomial}): the count C({m}, {r}) does not apply (repeated values give "
                               f"positive-dimensional families of critical points) and the critical points on the rank-{r} "
@@ -346,9 +353,12 @@ class _Computation:
         argmin = points[0] if points else None
         strata = [{"rank": k, "critical_points": comb(m, k) if whitened.generic or k == 0 else None,
                    "least_loss": linear.text(whitened.least_loss(k))} for k in range(r, -1, -1)]
-        return Infimum(linear.as_float(value), linear.text(value), True, argmin.approximate if argmin else None,
-                       argmin.coefficients if argmin else None, "X" if argmin else None, linear.as_float(value),
-                       linear.as_float(value), proved, "Eckart–Young–Mirsky after whitening", extra={"rank_strata": strata})
+        return Infimum(value=linear.as_float(value), interval=linear.text(value), attained=True,
+                       argmin=argmin.approximate if argmin else None,
+                       argmin_coefficients=argmin.coefficients if argmin else None, argmin_stratum="X" if argmin else None,
+                       lower_bound=linear.as_float(value),
+                       upper_bound=linear.as_float(value), proved=proved, method="Eckart–Young–Mirsky after whitening",
+                       extra={"rank_strata": strata})
 
     # --- M fills V ----------------------------------------------------------------------------------------------
 
@@ -362,14 +372,17 @@ class _Computation:
         self.timed("membership", started)
         facts = rational_facts(u, metric, "minimum", 0)
         point = LandscapePoint.of(facts, reach)
-        counts = Counts(1, True, 1, 1, method="M fills V: L = (c − u)ᵀG(c − u) + const with G positive definite has the "
+        counts = Counts(learning_degree=1, proved=True, degree=1, real=1,
+                        method="M fills V: L = (c − u)ᵀG(c − u) + const with G positive definite has the "
                         "single critical point u on V (G(c − u) = 0)")
         self.proved["learning_degree"] = "proved: G = I ⊗ AᵀA has full rank (exact), so ∇L = 0 only at u"
         self.proved["type"] = "proved: the Hessian 2G is positive definite, u is the global minimum over V"
         if reach.member:
-            infimum = Infimum(point.loss, point.loss_interval, True, point.approximate, point.coefficients, "V",
-                              point.loss, point.loss, "proved: u minimizes L over V and is reached by real weights "
-                              f"({reach.method})", "minimum over V", reach.weights)
+            infimum = Infimum(value=point.loss, interval=point.loss_interval, attained=True, argmin=point.approximate,
+                              argmin_coefficients=point.coefficients, argmin_stratum="V",
+                              lower_bound=point.loss, upper_bound=point.loss,
+                              proved="proved: u minimizes L over V and is reached by real weights "
+                              f"({reach.method})", method="minimum over V", weights=reach.weights)
         elif reach.member is False:
             started = time.perf_counter()
             try:
@@ -377,13 +390,16 @@ class _Computation:
             except TimeLimitExceeded:
                 raise
             except Neurom2Error as error:  # e.g. Macaulay2: no square chart for the fiber discriminant
-                infimum = Infimum(None, None, None, None, None, None, float(metric.constant), None,
-                                  f"not decided: u is not reached and the boundary of M(R) could not be computed ({error})",
-                                  "boundary of M(R)")
+                infimum = Infimum(value=None, interval=None, attained=None, argmin=None, argmin_coefficients=None,
+                                  argmin_stratum=None, lower_bound=float(metric.constant), upper_bound=None,
+                                  proved=f"not decided: u is not reached and the boundary of M(R) could not be computed "
+                                         f"({error})",
+                                  method="boundary of M(R)")
             self.timed("infimum", started)
         else:
-            infimum = Infimum(None, None, None, None, None, None, float(metric.constant), None,
-                              "not decided: whether u is reached is undecided", "minimum over V")
+            infimum = Infimum(value=None, interval=None, attained=None, argmin=None, argmin_coefficients=None,
+                              argmin_stratum=None, lower_bound=float(metric.constant), upper_bound=None,
+                              proved="not decided: whether u is reached is undecided", method="minimum over V")
         self.proved["infimum"] = infimum.proved
         return counts, (point,), None, infimum
 
@@ -409,13 +425,16 @@ class _Computation:
         self.notes.append(f"rank G = {metric.rank} < {metric.n}: ‖·‖_G is a pseudometric (|S| = {len(self.dataset)} data "
                           f"points); the critical points of L on V are not isolated: L is minimal on u + ker G, an affine "
                           f"space of dimension {len(kernel)}")
-        counts = Counts(None, True, None, None, method="G singular: the critical points of L on V form u + ker G")
+        counts = Counts(learning_degree=None, proved=True, degree=None, real=None,
+                        method="G singular: the critical points of L on V form u + ker G")
         proved = ("proved: a point of u + ker G is reached by exact real weights, and L = const there, the minimum "
                   "over V" if attained else "not decided: the points of u + ker G tried are not shown to be reached")
         self.proved["infimum"] = proved
         value = float(metric.constant)
-        infimum = Infimum(value if attained else None, str(metric.constant) if attained else None, attained,
-                          None, None, "u + ker G", value, value if attained else None, proved, "minimum over V", weights)
+        infimum = Infimum(value=value if attained else None, interval=str(metric.constant) if attained else None,
+                          attained=attained,
+                          argmin=None, argmin_coefficients=None, argmin_stratum="u + ker G", lower_bound=value,
+                          upper_bound=value if attained else None, proved=proved, method="minimum over V", weights=weights)
         return counts, (), minimizers, infimum
 
     # --- M is a proper subvariety -------------------------------------------------------------------------------
@@ -435,7 +454,7 @@ class _Computation:
             self.notes.append(f"the Lagrange ideal has dimension {found.dim}: the critical points of L on the smooth part of "
                               "X are not isolated" + ("" if metric.positive_definite else
                                                      f" (rank G = {metric.rank} < {metric.n}: L is constant along ker G)"))
-            counts = Counts(None, False, None, None, modular, method=METHOD_LAGRANGE)
+            counts = Counts(learning_degree=None, proved=False, degree=None, real=None, modular=modular, method=METHOD_LAGRANGE)
             infimum = self.not_isolated_infimum(metric)
             self.proved["infimum"] = infimum.proved
             return counts, (), infimum
@@ -446,7 +465,8 @@ class _Computation:
             [p.point for p in found.points], generators, found.combinations, metric)
         self.timed("reachability", started)
         points = tuple(LandscapePoint.of(f, r) for f, r in zip(found.points, reaches))
-        counts = Counts(found.count, found.proved, found.degree, found.real_count, modular, numerical, METHOD_LAGRANGE)
+        counts = Counts(learning_degree=found.count, proved=found.proved, degree=found.degree, real=found.real_count,
+                        modular=modular, numerical=numerical, method=METHOD_LAGRANGE)
         agree = all(m.dim == 0 and m.degree == found.count for m in modular) and len(modular) == 2
         self.proved["learning_degree"] = (
             "proved: exact Lagrange ideal over QQ of a complete intersection, zero-dimensional, distinct points = rank "
@@ -469,18 +489,21 @@ class _Computation:
         equality exactly on u + ker G, so certified real weights reaching u + ker G prove it attained."""
         low = float(metric.constant)
         if metric.positive_definite:
-            return Infimum(None, None, None, None, None, None, low, None, "not decided: the critical points are not "
-                           "isolated", "—")
+            return Infimum(value=None, interval=None, attained=None, argmin=None, argmin_coefficients=None, argmin_stratum=None,
+                           lower_bound=low, upper_bound=None, proved="not decided: the critical points are not "
+                           "isolated", method="—")
         stage("landscape", "is u + ker G reached by real weights?")
         reach = reach_minimizers(self.arch, metric, random.Random(self.seed))
         if reach.member:
-            return Infimum(low, str(metric.constant), True, None, None, "u + ker G", low, low,
-                           f"proved: L ≥ {metric.constant} = its minimum over V, with equality on u + ker G, which real "
-                           f"weights reach ({reach.method}: {reach.detail})", "minimum over V", reach.weights)
-        return Infimum(None, None, None, None, None, None, low, None,
-                       f"not decided: L ≥ {low:.10g} = its minimum over V (proved), with equality exactly on u + ker G; "
+            return Infimum(value=low, interval=str(metric.constant), attained=True, argmin=None, argmin_coefficients=None,
+                           argmin_stratum="u + ker G", lower_bound=low, upper_bound=low,
+                           proved=f"proved: L ≥ {metric.constant} = its minimum over V, with equality on u + ker G, which real "
+                           f"weights reach ({reach.method}: {reach.detail})", method="minimum over V", weights=reach.weights)
+        return Infimum(value=None, interval=None, attained=None, argmin=None, argmin_coefficients=None, argmin_stratum=None,
+                       lower_bound=low, upper_bound=None,
+                       proved=f"not decided: L ≥ {low:.10g} = its minimum over V (proved), with equality exactly on u + ker G; "
                        "the infimum over M(R) is that value iff M(R) meets u + ker G or comes arbitrarily close to it, "
-                       f"which is not decided here ({reach.detail})", "—")
+                       f"which is not decided here ({reach.detail})", method="—")
 
     def modular(self, generators: list[Terms], metric: Metric, saturate: str) -> tuple[ModularCount, ...]:
         """The counts modulo the first two primes at which the data are integral, in one Macaulay2 call."""
@@ -514,12 +537,13 @@ class _Computation:
     def infimum_over_variety(self, generators: list[Terms], metric: Metric, found: CriticalSet,
                              reaches: Sequence[Reach]) -> Infimum:
         if not metric.positive_definite:
-            return Infimum(None, None, None, None, None, None, None, None, "not decided: G is singular", "—")
+            return Infimum(value=None, interval=None, attained=None, argmin=None, argmin_coefficients=None, argmin_stratum=None,
+                           lower_bound=None, upper_bound=None, proved="not decided: G is singular", method="—")
         stage("landscape", "infimum: strata of X")
         strata = (determinantal_stratification(self.arch, generators, "X") if self.arch.monomial_degree == 1 else
                   stratification(self.session, generators, self.space.dim, "X", self.deadline))
-        top = StratumResult(strata[0], found.count, found.real_count,
-                            tuple(Candidate("X", f, r) for f, r in zip(found.points, reaches)))
+        top = StratumResult(stratum=strata[0], count=found.count, real=found.real_count,
+                            candidates=tuple(Candidate("X", f, r) for f, r in zip(found.points, reaches)))
         return over_variety(self.arch, self.session, strata, metric, self.deadline, self.seed, first=top)
 
     # --- generic data -------------------------------------------------------------------------------------------
@@ -605,14 +629,18 @@ def rational_facts(point: Sequence[Fraction], metric: Metric, kind: str, index: 
     real_point = RealPoint(flint.fmpq_poly([0, 1]), 0, residues, metric.n)
     loss = metric.loss(point)
     ball = flint.arb(as_fmpq(loss))
-    return PointFacts(real_point, tuple(str(v) for v in point), tuple(float(v) for v in point), float(loss), str(loss),
-                      ball, kind, index, metric.n, "exactly in QQ")
+    return PointFacts(point=real_point, coefficients=tuple(str(v) for v in point), approximate=tuple(float(v) for v in point),
+                      loss=float(loss), loss_interval=str(loss),
+                      loss_ball=ball, type=kind, index=index, tangent_dim=metric.n, verified="exactly in QQ")
 
 
 def _eckart_young_point(point: linear.EckartYoungPoint, reach: Reach, exactness: str) -> LandscapePoint:
-    return LandscapePoint(point.coefficient_texts(), point.approximate(), point.loss_float, point.loss_text, True,
-                          point.type, point.index, reach.member, reach.weights, reach.method,
-                          {"rational": point.exact, "kept_singular_directions": [i + 1 for i in point.chosen]}, exactness)
+    return LandscapePoint(coefficients=point.coefficient_texts(), approximate=point.approximate(), loss=point.loss_float,
+                          loss_interval=point.loss_text, real=True,
+                          type=point.type, index=point.index, reached=reach.member, weights=reach.weights,
+                          reach_method=reach.method,
+                          exact={"rational": point.exact,
+                                 "kept_singular_directions": [i + 1 for i in point.chosen]}, verified=exactness)
 
 
 def _determinantal_ideal(arch: Architecture) -> dict[str, Any]:

@@ -37,11 +37,11 @@ from typing import Any
 import flint
 
 from neurom2.cost import Estimate
+from neurom2.exact.rationals import fmpq as as_fmpq
+from neurom2.exact.rationals import fraction
+from neurom2.exact.roots import precision, real_roots
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
-from neurom2.rationals import fmpq as as_fmpq
-from neurom2.rationals import fraction
-from neurom2.real.membership.zerodim import precision, real_roots
 from neurom2.training.critical import BITS, Metric, interval_text
 
 OPERATIONS_PER_ENTRY = 1e4
@@ -149,7 +149,7 @@ class Biases:
         return result
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class WhitenedTarget:
     """The spectrum of the whitened target T R and the spectral projectors of K (module docstring)."""
 
@@ -175,7 +175,8 @@ class WhitenedTarget:
         t = flint.fmpq_mat(outputs, inputs, [as_fmpq(v) for v in metric.center])
         k = t * q * t.transpose() if outputs <= inputs else q * t.transpose() * t
         polynomial = k.charpoly()
-        return cls(metric, outputs, inputs, k, polynomial, _eigenvalues(polynomial), biases)
+        return cls(metric=metric, outputs=outputs, inputs=inputs, k=k, polynomial=polynomial,
+                   eigenvalues=_eigenvalues(polynomial), biases=biases)
 
     @property
     def size(self) -> int:

@@ -44,13 +44,14 @@ from functools import cached_property
 import numpy as np
 from flint import fmpq, fmpq_mat
 
+from neurom2.exact.linear import pseudoinverse
+from neurom2.exact.rationals import fmpq as as_fmpq
+from neurom2.exact.rationals import fmpq_matrix, fraction
 from neurom2.model.architecture import Architecture
 from neurom2.model.jacobian import coefficient_jacobian
 from neurom2.model.parametrization import Parametrization, forward
 from neurom2.model.space import AmbientSpace, Exponents
-from neurom2.rationals import fmpq as as_fmpq
-from neurom2.rationals import fmpq_matrix, fraction
-from neurom2.training.dataset import Dataset
+from neurom2.training.dataset import Dataset, data_matrices, input_points, monomial_value, veronese_matrix
 
 SpaceLike = Architecture | AmbientSpace
 Coefficients = fmpq_mat | Sequence
@@ -64,27 +65,6 @@ def random_dataset(space: SpaceLike, size: int, rng: random.Random, height: int 
     return Dataset.draw(_space(space), size, rng, height)
 
 
-def veronese_matrix(space: SpaceLike, inputs: Dataset | Sequence[Sequence]) -> fmpq_mat:
-    """The exact Veronese matrix A over QQ: row j = v(a_j), columns in the space's monomial order."""
-    space = _space(space)
-    points = _points(inputs)
-    for a in points:
-        if len(a) != space.n_inputs:
-            raise ValueError(f"{space.describe()} has {space.n_inputs} inputs, got a point with {len(a)}")
-    entries = [_monomial(e, a) for a in points for e in space.monomials]
-    return fmpq_mat(len(points), len(space.monomials), entries)
-
-
-def data_matrices(space: SpaceLike, data: Dataset) -> tuple[fmpq_mat, fmpq_mat]:
-    """(A, B) over QQ: A = :func:`veronese_matrix` of the inputs (|S| × N), B the outputs (|S| × dL)."""
-    space = _space(space)
-    for b in data.outputs:
-        if len(b) != space.n_outputs:
-            raise ValueError(f"{space.describe()} has {space.n_outputs} outputs, got a value with {len(b)}")
-    outputs = [as_fmpq(v) for b in data.outputs for v in b]
-    return veronese_matrix(space, data), fmpq_mat(len(data), space.n_outputs, outputs)
-
-
 def gram_matrix(space: SpaceLike, inputs: Dataset | Sequence[Sequence]) -> fmpq_mat:
     """Q = AᵀA (N × N over QQ).  A function of the inputs alone: outputs, if given, are not read."""
     a = veronese_matrix(space, inputs)
@@ -94,44 +74,6 @@ def gram_matrix(space: SpaceLike, inputs: Dataset | Sequence[Sequence]) -> fmpq_
 def gram_rank(space: SpaceLike, inputs: Dataset | Sequence[Sequence]) -> int:
     """rank Q = rank A ≤ min(|S|, N); ‖·‖_Q is a genuine norm on V only when it equals N."""
     return veronese_matrix(space, inputs).rank()
-
-
-def target_coefficients(space: SpaceLike, data: Dataset) -> fmpq_mat:
-    """g = A⁺B, the N × dL coefficient matrix of the minimum-norm least-squares fit in V."""
-    a, b = data_matrices(space, data)
-    return pseudoinverse(a) * b
-
-
-# --- the Moore–Penrose pseudoinverse -------------------------------------------------------------------------
-
-
-def full_rank_factorization(matrix: fmpq_mat) -> tuple[fmpq_mat, fmpq_mat]:
-    """(C, R) with ``matrix = C R``, C (m × r) its pivot columns and R (r × n) the nonzero rows of its
-    reduced row echelon form, r = rank; both have full rank r."""
-    echelon, rank = matrix.rref()
-    rows = echelon.tolist()[:rank]
-    pivots = [next(j for j, v in enumerate(row) if v != 0) for row in rows]
-    columns = [[row[j] for j in pivots] for row in matrix.tolist()]
-    return fmpq_mat(matrix.nrows(), rank, [v for row in columns for v in row]), fmpq_mat(
-        rank, matrix.ncols(), [v for row in rows for v in row]
-    )
-
-
-def pseudoinverse(matrix: fmpq_mat) -> fmpq_mat:
-    """The Moore–Penrose pseudoinverse over QQ: A⁺ = Rᵀ(RRᵀ)⁻¹(CᵀC)⁻¹Cᵀ for A = CR of full rank r."""
-    m, n = matrix.nrows(), matrix.ncols()
-    c, r = full_rank_factorization(matrix)
-    if r.nrows() == 0:
-        return fmpq_mat(n, m)
-    ct, rt = c.transpose(), r.transpose()
-    return rt * (r * rt).inv() * (ct * c).inv() * ct
-
-
-def penrose_conditions(matrix: fmpq_mat, candidate: fmpq_mat) -> tuple[bool, bool, bool, bool]:
-    """The four Penrose conditions AXA = A, XAX = X, (AX)ᵀ = AX, (XA)ᵀ = XA, exactly; X = A⁺ iff all hold."""
-    a, x = matrix, candidate
-    ax, xa = a * x, x * a
-    return (ax * a == a, xa * x == x, ax.transpose() == ax, xa.transpose() == xa)
 
 
 # --- the loss and its decomposition --------------------------------------------------------------------------
@@ -211,7 +153,7 @@ def dataset_with_target(space: SpaceLike, inputs: Dataset | Sequence[Sequence], 
     space = _space(space)
     b = veronese_matrix(space, inputs) * coefficient_matrix(space, coefficients)
     outputs = tuple(tuple(fraction(v) for v in row) for row in b.tolist())
-    return Dataset(tuple(tuple(fraction(v) for v in a) for a in _points(inputs)), outputs)
+    return Dataset(tuple(tuple(fraction(v) for v in a) for a in input_points(inputs)), outputs)
 
 
 # --- moment matrices -----------------------------------------------------------------------------------------
@@ -268,8 +210,8 @@ class MomentPattern:
 
     def power_sums(self, inputs: Dataset | Sequence[Sequence]) -> dict[Exponents, Fraction]:
         """y_α = Σ_a a^α over the inputs, for every α in :attr:`moments`."""
-        points = _points(inputs)
-        return {alpha: fraction(sum((_monomial(alpha, a) for a in points), fmpq(0))) for alpha in self.moments}
+        points = input_points(inputs)
+        return {alpha: fraction(sum((monomial_value(alpha, a) for a in points), fmpq(0))) for alpha in self.moments}
 
     def contains(self, matrix: fmpq_mat) -> bool:
         """Whether ``matrix`` is a moment matrix: its entries agree wherever the labels agree."""
@@ -365,20 +307,8 @@ def _parametrization(architecture: Architecture | Parametrization) -> Parametriz
     return architecture if isinstance(architecture, Parametrization) else Parametrization(architecture)
 
 
-def _points(inputs: Dataset | Sequence[Sequence]) -> Sequence[Sequence]:
-    return inputs.inputs if isinstance(inputs, Dataset) else inputs
-
-
 def _as_matrix(matrix) -> fmpq_mat:
     return matrix if isinstance(matrix, fmpq_mat) else fmpq_matrix(matrix)
-
-
-def _monomial(exponents: Exponents, point: Sequence) -> fmpq:
-    value = fmpq(1)
-    for x, e in zip(point, exponents):
-        if e:
-            value *= as_fmpq(x) ** e
-    return value
 
 
 def _evaluate(poly, point: Sequence[fmpq]) -> fmpq:

@@ -174,7 +174,7 @@ class _GradientDescent:
         self.step = step
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Minimization:
     """Where a minimization stopped, and its history."""
 
@@ -239,4 +239,5 @@ def minimize(objective: Objective, theta0: np.ndarray, *, method: str = "lbfgs",
         if report is not None:
             report(step, value)
     snapshots[step] = theta
-    return Minimization(theta, value, gradient, step, stopped, tuple(norms), tuple(values), snapshots)
+    return Minimization(theta=theta, value=value, gradient=gradient, steps=step, stopped=stopped, norms=tuple(norms),
+                        values=tuple(values), snapshots=snapshots)

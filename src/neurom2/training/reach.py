@@ -44,17 +44,18 @@ import numpy as np
 from neurom2 import progress
 from neurom2.deadline import Deadline
 from neurom2.errors import Macaulay2Timeout
+from neurom2.exact.rationals import fraction
+from neurom2.exact.roots import precision
+from neurom2.exact.terms import Terms
 from neurom2.m2 import package
-from neurom2.m2.parse import Terms
 from neurom2.m2.session import Macaulay2Session
 from neurom2.model.architecture import Architecture
 from neurom2.model.parametrization import Parametrization
 from neurom2.model.space import AmbientSpace
 from neurom2.model.target import Target
-from neurom2.rationals import fraction
 from neurom2.real.membership import decide_membership
 from neurom2.real.membership.charts import CoveringChart, covering_charts
-from neurom2.real.membership.zerodim import Solutions, precision
+from neurom2.real.membership.zerodim import Solutions
 from neurom2.training import tower
 from neurom2.training.certify import Certificate, Polynomials, certify, real_root, same_point
 from neurom2.training.critical import BITS, Metric, NumberField, RealPoint, real_points
@@ -65,7 +66,7 @@ PULLBACK_SECONDS = 20.0
 """Time allowed to one chart's pulled-back ideal; beyond it the chart is undecided."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Reach:
     """Whether real weights reach a point: ``member`` True/False/None, how it was decided, and weights."""
 
@@ -91,16 +92,17 @@ def reach_rational(arch: Architecture, coefficients: Sequence[Fraction], session
         return known
     result = decide_membership(arch, target=Target.from_coefficients(coefficients, AmbientSpace.of(arch)), field="real",
                                session=session, timeout=deadline, seed=seed)
-    return Reach(result.member, result.method, result.weights, result.exact, result.reason or "")
+    return Reach(member=result.member, method=result.method, weights=result.weights, exact=result.exact,
+                 detail=result.reason or "")
 
 
 def structural(arch: Architecture) -> Reach | None:
     """Reachability that holds for every real point of X, by the architecture alone (one affine layer, linear
     networks), else None."""
     if arch.depth == 1:
-        return Reach(True, "single affine layer: every point of V is a network", exact=True)
+        return Reach(member=True, method="single affine layer: every point of V is a network", exact=True)
     if arch.monomial_degree == 1:
-        return Reach(True, "linear network: a real matrix of rank ≤ min(widths) has a real rank factorization "
+        return Reach(member=True, method="linear network: a real matrix of rank ≤ min(widths) has a real rank factorization "
                      "through the hidden layers" + (" (the biases free)" if arch.bias else ""), exact=False)
     return None
 
@@ -127,7 +129,7 @@ class StratumReach:
         meeting = [chart for chart in charts if not package.image_avoids_smooth_part(
             self.session, self.arch, chart.values, generators, timeout=self.deadline.remaining())]
         if not meeting:
-            return [Reach(False, "no network is a smooth point of this stratum",
+            return [Reach(member=False, method="no network is a smooth point of this stratum",
                           detail=f"in each of the {len(charts)} covering charts, the networks on V(P) lie in its singular "
                                  "locus (saturations in the weights, exact; over C)") for _ in points]
         result = []
@@ -138,9 +140,9 @@ class StratumReach:
         if pending:
             found, undecided = self.pulled_back(points, meeting, generators, combinations, metric)
             for k in pending:
-                result[k] = found.get(k) or (Reach(False, "no real weights in any covering chart", detail=(
+                result[k] = found.get(k) or (Reach(member=False, method="no real weights in any covering chart", detail=(
                     f"{len(charts)} chart(s): the pulled-back critical equations have no real solution over this point "
-                    "(empty over C or zero-dimensional)")) if not undecided else Reach(None, "undecided", detail=(
+                    "(empty over C or zero-dimensional)")) if not undecided else Reach(member=None, method="undecided", detail=(
                         f"{result[k].detail}; charts not settled by the pulled-back equations: {', '.join(undecided)}; "
                         f"no real point over it on {SLICES} random slices")))
         return result
@@ -177,7 +179,7 @@ class StratumReach:
             basis = self.graph_basis(chart)
             verdicts.append(None if basis is None else tower.real_fiber_possible(basis, len(chart.free()), target))
         if all(v is False for v in verdicts):
-            return Reach(False, "no real weights in any covering chart (fibers by the extension theorem)",
+            return Reach(member=False, method="no real weights in any covering chart (fibers by the extension theorem)",
                          detail=f"in each of the {len(charts)} charts the fiber over the point, from a lexicographic "
                                 "Gröbner basis of the chart's graph specialized in ball arithmetic, has no real point")
         return certified_reach(self.arch, point, generators, self.rng,
@@ -239,9 +241,10 @@ class StratumReach:
                     continue
                 if hits[0] not in found:
                     values = weights.values(theta, bits)
-                    found[hits[0]] = Reach(True, "real weights in a covering chart (pulled-back critical equations)",
-                                           tuple(f"{float(v.mid()):.15g}" for v in values), True,
-                                           f"chart fixing {chart.fixed(self.arch.weight_names) or 'nothing'}; "
+                    found[hits[0]] = Reach(member=True,
+                                           method="real weights in a covering chart (pulled-back critical equations)",
+                                           weights=tuple(f"{float(v.mid()):.15g}" for v in values), exact=True,
+                                           detail=f"chart fixing {chart.fixed(self.arch.weight_names) or 'nothing'}; "
                                            f"weights algebraic of degree {weights.modulus.degree()}")
             if not unresolved:
                 return
@@ -277,11 +280,12 @@ def certified_reach(arch: Architecture, point: RealPoint, generators: Sequence[T
             continue
         image = [v + t for v, t in zip(equations.values(found.weights), target)]
         if same_point(generators, target, image, found.rows):
-            return Reach(True, CERTIFIED, tuple(f"{float(w.mid()):.15g}" for w in found.weights), False,
-                         f"{undecided}; {_solved(arch, found)}, "
+            return Reach(member=True, method=CERTIFIED, weights=tuple(f"{float(w.mid()):.15g}" for w in found.weights),
+                         exact=False,
+                         detail=f"{undecided}; {_solved(arch, found)}, "
                          f"the network equal to the point in the coordinates {list(found.rows)} by Krawczyk's test "
                          "and in the others by Krawczyk's test on the equations of the stratum")
-    return Reach(None, "undecided", detail=f"{undecided}; no real weights certified numerically")
+    return Reach(member=None, method="undecided", detail=f"{undecided}; no real weights certified numerically")
 
 
 def reach_minimizers(arch: Architecture, metric: Metric, rng: random.Random) -> Reach:
@@ -298,9 +302,10 @@ def reach_minimizers(arch: Architecture, metric: Metric, rng: random.Random) -> 
     for theta in real_root(equations, rng)[:3]:
         found = certify(equations, theta)
         if found is not None and len(found.rows) == rank:
-            return Reach(True, CERTIFIED, tuple(f"{float(w.mid()):.15g}" for w in found.weights), False,
-                         f"G(c(θ) − u) = 0 on {rank} independent rows of G; {_solved(arch, found)}")
-    return Reach(None, "undecided", detail="no real weights with G(c(θ) − u) = 0 certified numerically")
+            return Reach(member=True, method=CERTIFIED, weights=tuple(f"{float(w.mid()):.15g}" for w in found.weights),
+                         exact=False,
+                         detail=f"G(c(θ) − u) = 0 on {rank} independent rows of G; {_solved(arch, found)}")
+    return Reach(member=None, method="undecided", detail="no real weights with G(c(θ) − u) = 0 certified numerically")
 
 
 def _solved(arch: Architecture, found: Certificate) -> str:

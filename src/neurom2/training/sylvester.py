@@ -54,10 +54,10 @@ from typing import Any
 
 import flint
 
-from neurom2.m2.parse import Terms
+from neurom2.exact.rationals import fmpq as as_fmpq
+from neurom2.exact.roots import precision, real_roots
+from neurom2.exact.terms import Terms
 from neurom2.model.architecture import Architecture
-from neurom2.rationals import fmpq as as_fmpq
-from neurom2.real.membership.zerodim import precision, real_roots
 from neurom2.training.critical import Metric, interval_text
 
 BITS = 256
@@ -107,7 +107,7 @@ def family(d: int, k: int, infinite: bool = False) -> list[list[flint.fmpq_poly]
     return [[entry(i, j) for i in range(d + 1)] for j in range(k + 1)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Least:
     """min L over the union of the spans of :func:`family` (d, k) over t ∈ P¹(R) (module docstring): a certified
     lower bound ``lower`` (an exact arb), the ball of L at the best critical t, where (t, None for ∞), the
@@ -184,9 +184,9 @@ def least_over_family(metric: Metric, d: int, k: int) -> Least:
         found += [(base - _horner(h, t) / _horner(det, t), t) for t in roots]
         lower = reduce(lambda a, b: a if a <= b else b, (value.lower() for value, _ in found))
         ball, t = min(found, key=lambda pair: float(pair[0].mid()))
-    if t is None:
-        return Least(lower, ball, None, *_closest(family(d, k, infinite=True), 0.0, metric), len(roots))
-    return Least(lower, ball, float(t.mid()), *_closest(columns, float(t.mid()), metric), len(roots))
+    at = None if t is None else float(t.mid())
+    weights, argmin = _closest(family(d, k, infinite=True), 0.0, metric) if at is None else _closest(columns, at, metric)
+    return Least(lower=lower, ball=ball, t=at, weights=weights, argmin=argmin, critical=len(roots))
 
 
 def tangential_minimum(metric: Metric, d: int) -> Least:

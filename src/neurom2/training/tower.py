@@ -27,14 +27,14 @@ from fractions import Fraction
 
 import flint
 
+from neurom2.exact.rationals import fraction
+from neurom2.exact.roots import precision
+from neurom2.exact.terms import Terms
 from neurom2.m2 import package
-from neurom2.m2.parse import Terms
 from neurom2.m2.session import Macaulay2Session
 from neurom2.model.architecture import Architecture
 from neurom2.model.parametrization import Parametrization
-from neurom2.rationals import fraction
 from neurom2.real.membership.charts import CoveringChart
-from neurom2.real.membership.zerodim import precision
 from neurom2.training.certify import evaluate
 
 BITS = 512

@@ -162,7 +162,7 @@ def hilbert_bound(n_inputs: int, s: int, e: int, E: int) -> int:
     return bound
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Bound:
     """dim M(widths) ≤ value, by ``rule`` (a key of :data:`RULES`), from the sub-bounds ``parts``.
 
@@ -193,7 +193,7 @@ class Bound:
     def of(cls, term: Term, *, rule: str, widths: tuple[int, ...], prose: str, parts: tuple[Bound, ...] = (),
            exact: bool = False) -> Bound:
         """The bound ``term`` with the detail ``prose: formula = numbers = value`` (:meth:`Term.equation`)."""
-        return cls(term.value, rule, widths, f"{prose}: {term.equation()}", parts, exact)
+        return cls(value=term.value, rule=rule, widths=widths, detail=f"{prose}: {term.equation()}", parts=parts, exact=exact)
 
     def to_json(self) -> dict[str, Any]:
         """The bound as JSON, with the bounds of its parts."""

@@ -71,7 +71,7 @@ SECTIONS = 2
 """Linear sections (random ℓ) tried when the points of a section split at every prime."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Certificate:
     """The outcome of :func:`certify`: a proof that J = I(M), or why none was found."""
 
@@ -183,12 +183,12 @@ def _certify_section(search: _Search, d: int) -> Certificate:
         batch = 4 if time.perf_counter() - started < QUICK_CALL_SECONDS else 2
         if not search.cycles:
             if len(search.infinite) >= 2:
-                return Certificate(False, None, tuple(search.infinite), (), (
+                return Certificate(proved=False, degree=None, primes=tuple(search.infinite), cycle_types=(), text=(
                     f"no proof: modulo {search.infinite[0]} and {search.infinite[1]}, the equations and {d - 1} general "
                     f"linear forms (and c_n = 1) do not cut out finitely many points, so V(J) has dimension > {d} "
                     "= dim M there: equations of higher degree are missing"))
             if len(search.not_reduced) >= 3:
-                return Certificate(False, None, tuple(search.not_reduced), (), (
+                return Certificate(proved=False, degree=None, primes=tuple(search.not_reduced), cycle_types=(), text=(
                     f"no proof: modulo {', '.join(map(str, search.not_reduced))}, a linear section of V(J) is not "
                     "reduced: J is not radical (equations of higher degree are missing)"))
             continue
@@ -202,7 +202,8 @@ def _certify_section(search: _Search, d: int) -> Certificate:
             del search.cycles[p]
         if not bad:
             types = ", ".join("(" + " ".join(map(str, search.cycles[p])) + ")" for p in chosen)
-            return Certificate(True, size, tuple(chosen), tuple(search.cycles[p] for p in chosen), (
+            return Certificate(proved=True, degree=size, primes=tuple(chosen),
+                               cycle_types=tuple(search.cycles[p] for p in chosen), text=(
                 f"linear section certificate: V(J) meets a rational linear space of codimension {d - 1} in {size} "
                 f"points forming one Galois orbit (Frobenius cycle types {types} modulo "
                 f"{', '.join(map(str, chosen))}), so all lie on M; the section has length {size}, so S/J is "
@@ -212,13 +213,14 @@ def _certify_section(search: _Search, d: int) -> Certificate:
 
 def _failure(search: _Search) -> Certificate:
     if not search.cycles:
-        return Certificate(False, None, (), (), "no proof: no prime gave a finite reduced linear section of V(J)")
+        return Certificate(proved=False, degree=None, primes=(), cycle_types=(),
+                           text="no proof: no prime gave a finite reduced linear section of V(J)")
     size, primes = search.group()
     common = _common_sums([search.cycles[p] for p in primes], size)
     split = next((k for k in range(1, size) if common >> k & 1), None)
     reason = (f"no proof: at all {len(primes)} primes tried, the {size} points of a linear section of V(J) could split "
               f"into Galois orbits of sizes {split} + {size - split}" if split else
               f"no proof: the section's length differed from its {size} points modulo the primes tried")
-    return Certificate(False, None, tuple(primes), tuple(search.cycles[p] for p in primes),
-                       reason + "; J may have components besides M̄ or not be Cohen-Macaulay "
+    return Certificate(proved=False, degree=None, primes=tuple(primes), cycle_types=tuple(search.cycles[p] for p in primes),
+                       text=reason + "; J may have components besides M̄ or not be Cohen-Macaulay "
                        "(equations of higher degree may be missing)")

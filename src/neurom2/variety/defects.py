@@ -67,7 +67,7 @@ def proved_dimension(r: int, widths: tuple[int, ...]) -> int | None:
     return PROVED_DEFECTS.get(r, {}).get(widths) if len(widths) == 3 else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DefectCertificate:
     """dim M(widths) = ``dimension`` for σ = x^r, proved by the theorem of the module docstring."""
 
@@ -234,8 +234,9 @@ def certify(widths: tuple[int, int, int], r: int, seed: int = 0, attempts: int =
         orbit = form.orbit_rank(point)
         if orbit == parameters:
             break
-    return DefectCertificate(widths, r, form.rank(), parameters, form.count, orbit, tuple(point),
-                             time.perf_counter() - started)
+    return DefectCertificate(widths=widths, r=r, dimension=form.rank(), parameters=parameters, normal_form_parameters=form.count,
+                             orbit_rank=orbit, point=tuple(point),
+                             seconds=time.perf_counter() - started)
 
 
 __all__ = ["PROVED_DEFECTS", "DefectCertificate", "NormalForm", "certify", "proved_dimension", "rank_over_fractions"]

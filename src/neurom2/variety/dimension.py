@@ -94,7 +94,7 @@ class DimensionFacts:
         return self.dim == self.space.dim
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Dimension(DimensionFacts, Typeset):
     """The dimension of a neuromanifold, with what was proved about it (typeset: :mod:`neurom2.typeset`)."""
 
@@ -109,6 +109,8 @@ class Dimension(DimensionFacts, Typeset):
     primes: tuple[int, ...]
     error_bound: float
     """Probability bound for dim > the reported value (0 when proved)."""
+    seed: int | None
+    """The seed of the computation's random choices (None: fresh entropy); the same seed gives the same answer."""
     float_rank: int | None = None
     seconds: float = 0.0
     method: str = METHOD
@@ -137,6 +139,7 @@ class Dimension(DimensionFacts, Typeset):
             "primes": list(self.primes),
             "ranks": list(self.ranks),
             "float_rank": self.float_rank,
+            "seed": self.seed,
             "seconds": round(self.seconds, 6),
         }
 
@@ -194,8 +197,9 @@ def dimension(
     space = AmbientSpace.of(arch)
     bound = upper_bound(arch)
     if arch.depth == 1:
-        return Dimension(arch, space, space.dim, True, bound, (), (), 0.0, None, time.perf_counter() - started,
-                         "a single affine map: its outputs W x (+ b) are every point of V, so M = V")
+        return Dimension(architecture=arch, space=space, dim=space.dim, proved=True, bound=bound, ranks=(), primes=(),
+                         error_bound=0.0, seed=seed, float_rank=None, seconds=time.perf_counter() - started,
+                         method="a single affine map: its outputs W x (+ b) are every point of V, so M = V")
     guard(rank_estimate(arch, space), force)
     deadline = Deadline.coerce(timeout)
     rng = np.random.default_rng(seed)
@@ -242,6 +246,7 @@ def dimension(
         ranks=ranks,
         primes=used,
         error_bound=error_bound,
+        seed=seed,
         float_rank=checked,
         seconds=time.perf_counter() - started,
         notes=tuple(notes),

@@ -56,12 +56,11 @@ from neurom2.errors import (
     Neurom2Error,
     TooExpensive,
 )
+from neurom2.exact.terms import polynomial_from_terms
 from neurom2.m2 import package
-from neurom2.m2.parse import polynomial_from_terms
 from neurom2.m2.session import Macaulay2Session, default_session
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace, Exponents
-from neurom2.tasks import STRATEGIES
 from neurom2.variety import determinantal
 from neurom2.variety.certificate import Certificate, certify
 from neurom2.variety.dimension import Dimension, dimension
@@ -74,6 +73,7 @@ from neurom2.variety.interpolation import (
     normalized,
 )
 from neurom2.variety.neurovariety import Neurovariety
+from neurom2.variety.strategies import STRATEGIES
 from neurom2.variety.vanishing import ChartImage
 from neurom2.variety.verification import verify as verify_result
 
@@ -107,7 +107,7 @@ class _Macaulay2:
         return self.session.version if self.session is not None else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class _Ideal:
     """What one strategy found, before verification."""
 
@@ -187,6 +187,7 @@ def _implicitize(architecture: Architecture, strategy: str, max_degree: int | No
         timings["verification"] = time.perf_counter() - started
     symbols = coordinate_symbols(space)
     return Neurovariety(
+        seed=seed,
         architecture=architecture,
         space=space,
         dim=ideal.dim,
@@ -222,7 +223,8 @@ def _auto(arch: Architecture, space: AmbientSpace, dim: Dimension, max_degree: i
           deadline: Deadline, seed: int, force: bool) -> _Ideal:
     """Rank, then interpolation with certificates, then elimination (see the module docstring)."""
     if dim.fills:
-        return _Ideal((), dim.dim, None, None, True, None, "fills V: the Jacobian has full rank dim V", "rank")
+        return _Ideal(equations=(), dim=dim.dim, degree=None, degree_method=None, complete=True, up_to_degree=None,
+                      proof="fills V: the Jacobian has full rank dim V", strategy="rank")
     if arch.monomial_degree == 1:
         return _determinantal(arch, space, dim, force)
     hypersurface = dim.dim == space.dim - 1
@@ -247,8 +249,9 @@ def _auto(arch: Architecture, space: AmbientSpace, dim: Dimension, max_degree: i
         if deadline.expired():
             raise
         limit_text = f"{AUTO_ELIMINATION_SECONDS:g} s" if deadline.seconds is None else "the time budget"
-        return _Ideal(found.equations, found.dim, None, None, False, found.up_to_degree,
-                      found.proof + f"; elimination did not finish within {limit_text}", found.strategy,
+        return _Ideal(equations=found.equations, dim=found.dim, degree=None, degree_method=None, complete=False,
+                      up_to_degree=found.up_to_degree,
+                      proof=found.proof + f"; elimination did not finish within {limit_text}", strategy=found.strategy,
                       timings=found.timings)
 
 
@@ -260,8 +263,9 @@ def _determinantal(arch: Architecture, space: AmbientSpace, dim: Dimension, forc
         raise Neurom2Error(f"the Jacobian rank {dim.dim} differs from the dimension {determinantal.dimension(arch)} "
                            "of the determinantal variety; please report this")
     equations = tuple(normalized(f) for f in determinantal.minors(arch, space))
-    return _Ideal(equations, dim.dim, determinantal.degree(arch), "degree of the determinantal variety (formula)",
-                  True, None, determinantal.proof(arch), "determinantal")
+    return _Ideal(equations=equations, dim=dim.dim, degree=determinantal.degree(arch),
+                  degree_method="degree of the determinantal variety (formula)",
+                  complete=True, up_to_degree=None, proof=determinantal.proof(arch), strategy="determinantal")
 
 
 def _eliminate(arch: Architecture, space: AmbientSpace, m2: _Macaulay2, timeout: float | None) -> _Ideal:
@@ -270,8 +274,9 @@ def _eliminate(arch: Architecture, space: AmbientSpace, m2: _Macaulay2, timeout:
     _check_coordinates(report.coordinates, space)
     equations = tuple(report.generators)
     method = "Hilbert polynomial of the ideal (Macaulay2)" if equations else None
-    return _Ideal(equations, report.dim, report.degree if equations else None, method, True, None,
-                  "full Gröbner basis of the graph ideal (elimination)", "eliminate", m2_dim=report.dim)
+    return _Ideal(equations=equations, dim=report.dim, degree=report.degree if equations else None, degree_method=method,
+                  complete=True, up_to_degree=None,
+                  proof="full Gröbner basis of the graph ideal (elimination)", strategy="eliminate", m2_dim=report.dim)
 
 
 def _truncated(arch: Architecture, space: AmbientSpace, dim: Dimension, degree_limit: int, m2: _Macaulay2,
@@ -287,11 +292,14 @@ def _truncated(arch: Architecture, space: AmbientSpace, dim: Dimension, degree_l
         certificate = certify(equations, dim.dim, space.dim, m2(), deadline, seed)
         timings = {"certificate": time.perf_counter() - started}
         if certificate.proved:
-            return _Ideal(equations, dim.dim, certificate.degree, "linear section certificate (proved)", True, None,
-                          f"{proof}; {certificate.text}", "truncated", timings=timings)
+            return _Ideal(equations=equations, dim=dim.dim, degree=certificate.degree,
+                          degree_method="linear section certificate (proved)", complete=True, up_to_degree=None,
+                          proof=f"{proof}; {certificate.text}", strategy="truncated", timings=timings)
         proof += f"; {certificate.text}"
-        return _Ideal(equations, dim.dim, None, None, False, degree_limit, proof, "truncated", timings=timings)
-    return _Ideal(equations, dim.dim, None, None, False, degree_limit, proof, "truncated")
+        return _Ideal(equations=equations, dim=dim.dim, degree=None, degree_method=None, complete=False,
+                      up_to_degree=degree_limit, proof=proof, strategy="truncated", timings=timings)
+    return _Ideal(equations=equations, dim=dim.dim, degree=None, degree_method=None, complete=False, up_to_degree=degree_limit,
+                  proof=proof, strategy="truncated")
 
 
 def _interpolate(arch: Architecture, space: AmbientSpace, dim: Dimension, max_degree: int, m2: _Macaulay2,
@@ -336,15 +344,17 @@ def _interpolate(arch: Architecture, space: AmbientSpace, dim: Dimension, max_de
         certificate = certify(equations, dim.dim, space.dim, m2(), deadline, seed)
         timings["certificate"] += time.perf_counter() - started
         if certificate.proved:
-            return _Ideal(tuple(equations), dim.dim, certificate.degree, "linear section certificate (proved)", True,
-                          None, f"all equations up to degree {degree} (interpolation); {certificate.text}",
-                          "interpolate", timings=timings)
+            return _Ideal(equations=tuple(equations), dim=dim.dim, degree=certificate.degree,
+                          degree_method="linear section certificate (proved)", complete=True,
+                          up_to_degree=None, proof=f"all equations up to degree {degree} (interpolation); {certificate.text}",
+                          strategy="interpolate", timings=timings)
     reached = pieces[-1].degree if pieces else 0
     proof = (f"interpolation modulo primes, degrees 1..{reached}: the kernels bound each degree's equations "
              "from above; the lifted equations are proved to vanish on M (exactly, over QQ)")
     if certificate is not None:
         proof += f"; {certificate.text}{stopped}"
-    return _Ideal(tuple(equations), dim.dim, None, None, False, reached, proof, "interpolate", timings=timings)
+    return _Ideal(equations=tuple(equations), dim=dim.dim, degree=None, degree_method=None, complete=False, up_to_degree=reached,
+                  proof=proof, strategy="interpolate", timings=timings)
 
 
 def _hypersurface(piece: DegreePiece, equations: Sequence[Terms], dim: Dimension) -> _Ideal:
@@ -353,8 +363,9 @@ def _hypersurface(piece: DegreePiece, equations: Sequence[Terms], dim: Dimension
             f"{piece.kernel_dim} equations of degree {piece.degree} on a hypersurface; please report this")
     proof = (f"hypersurface: no equation of degree < {piece.degree} (trivial kernels modulo primes), a unique one of "
              f"degree {piece.degree}, proved to vanish on M exactly; I(M) is principal and prime")
-    return _Ideal(tuple(equations), dim.dim, piece.degree, "degree of the generating equation", True, None, proof,
-                  "interpolate")
+    return _Ideal(equations=tuple(equations), dim=dim.dim, degree=piece.degree,
+                  degree_method="degree of the generating equation", complete=True, up_to_degree=None, proof=proof,
+                  strategy="interpolate")
 
 
 def _prove_vanishing(chart: ChartImage, polynomials: Sequence[Terms]) -> None:

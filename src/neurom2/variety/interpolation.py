@@ -170,7 +170,7 @@ def rational_reconstruction(residue: int, modulus: int) -> Fraction | None:
     return Fraction(r1, s1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DegreePiece:
     """I(M)_k as found by interpolation: the kernel dimension and, if lifted, a basis over QQ."""
 
@@ -228,7 +228,7 @@ def interpolation_estimate(arch: Architecture, degrees: Sequence[int]) -> Estima
                     f"largest multidegree class {largest}", memory, operations)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class _ClassLift:
     """One multidegree class's kernel lifted to QQ, one prime at a time.
 
@@ -265,7 +265,7 @@ class _ClassLift:
 def equations_of_degree(arch: Architecture, degree: int, seed: int = 0, sampler: Sampler | None = None) -> DegreePiece:
     """Interpolate I(M)_degree (see the module docstring), one multidegree class at a time."""
     sampler = sampler or Sampler(arch, seed)
-    classes = [_ClassLift(group) for group in multidegree_classes(sampler.space, degree)]
+    classes = [_ClassLift(exponents=group) for group in multidegree_classes(sampler.space, degree)]
     largest = max(len(c.exponents) for c in classes)
     primes_used: list[int] = []
     for p in INTERPOLATION_PRIMES:
@@ -296,7 +296,7 @@ def equations_of_degree(arch: Architecture, degree: int, seed: int = 0, sampler:
                 {c.exponents[j]: q for j, q in enumerate(row) if q} for c in classes for row in (c.lifted or [])
             )
             monomials = sum(len(c.exponents) for c in classes)
-            return DegreePiece(degree, monomials, len(basis), basis, tuple(primes_used))
+            return DegreePiece(degree=degree, monomials=monomials, kernel_dim=len(basis), basis=basis, primes=tuple(primes_used))
     raise InterpolationFailed(f"the equations of degree {degree} did not lift to QQ with {MAX_PRIMES} primes")
 
 

@@ -20,7 +20,7 @@ from neurom2.variety.dimension import DimensionFacts
 from neurom2.variety.verification import Verification
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Neurovariety(DimensionFacts, Typeset):
     """Implicit description of the Zariski closure of a neuromanifold (typeset: :mod:`neurom2.typeset`)."""
 
@@ -43,6 +43,8 @@ class Neurovariety(DimensionFacts, Typeset):
     proof: str
     dimension_proved: bool
     """Whether the dimension is proved (the Jacobian rank reached its upper bound) or only probable."""
+    seed: int
+    """The seed of the computation's random choices; the same seed gives the same answer."""
     timings: dict[str, float] = field(default_factory=dict)
     verification: Verification | None = None
 
@@ -81,6 +83,7 @@ class Neurovariety(DimensionFacts, Typeset):
             "verified": self.verification is not None,
             "verification": self.verification.to_json() if self.verification else None,
             "m2_version": self.m2_version,
+            "seed": self.seed,
             "seconds": round(sum(self.timings.values()), 6),
             "timings": {k: round(v, 6) for k, v in self.timings.items()},
         }

@@ -22,10 +22,10 @@ from fractions import Fraction
 
 import flint
 
+from neurom2.exact.rationals import fmpq
 from neurom2.model.architecture import Architecture
 from neurom2.model.parametrization import forward
 from neurom2.model.space import AmbientSpace, Exponents
-from neurom2.rationals import fmpq
 
 Terms = Mapping[Exponents, Fraction]
 """A polynomial in the coordinates of V: exponent vector (one entry per coordinate) → rational coefficient."""

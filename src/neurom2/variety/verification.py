@@ -43,7 +43,7 @@ SAMPLES = 3
 EXACT_TERMS = 20_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Verification:
     """What the independent checks of :mod:`neurom2.variety.verification` checked; all passed."""
 
@@ -118,4 +118,5 @@ def verify(equations: Sequence[Mapping[Exponents, Fraction]], arch: Architecture
     if m2_dimension is not None and m2_dimension != jacobian_rank:
         raise VerificationError(f"Macaulay2 reports dimension {m2_dimension} but the Jacobian of the parametrization "
                                 f"has rank {jacobian_rank}: the computed ideal is wrong")
-    return Verification(samples, VERIFICATION_PRIME if samples else None, exact, m2_dimension, bound)
+    return Verification(samples=samples, prime=VERIFICATION_PRIME if samples else None, exact_samples=exact,
+                        dimension=m2_dimension, error_bound=bound)

@@ -90,20 +90,19 @@ from neurom2.m2.session import Macaulay2Session, default_session
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
 from neurom2.model.target import Target
+from neurom2.real.fields import FIELDS
 from neurom2.real.membership.charts import CoveringChart, covering_chart_count, covering_charts
 from neurom2.real.membership.fibers import CRITICAL_SECONDS, QUICK_SECONDS, FiberSearch
 from neurom2.real.membership.linear import decide_linear, decide_single_layer
-from neurom2.real.membership.result import FIELDS, METHOD_AFFINE, METHOD_FIBERS, METHOD_RANK, TOLERANCE, Membership
-from neurom2.real.membership.zerodim import count_real_roots, sturm_count
+from neurom2.real.membership.result import METHOD_AFFINE, METHOD_FIBERS, METHOD_RANK, TOLERANCE, Membership
 
 CHART_OPERATIONS = 1e7
 """Nominal cost of one chart (a fiber ideal and its points in Macaulay2; typically 5–100 ms), for the size guard."""
 
 __all__ = [
     "CRITICAL_SECONDS", "FIELDS", "METHOD_AFFINE", "METHOD_FIBERS", "METHOD_RANK", "QUICK_SECONDS", "TOLERANCE",
-    "CoveringChart", "FiberSearch", "Membership", "count_real_roots", "covering_chart_count", "covering_charts",
+    "CoveringChart", "FiberSearch", "Membership", "covering_chart_count", "covering_charts",
     "decide_membership",
-    "sturm_count",
 ]
 
 
@@ -151,4 +150,4 @@ def decide_membership(
         deadline = Deadline.coerce(timeout)
         with deadline.enforced():
             result = FiberSearch(architecture, target, field, session or default_session(), deadline, seed).decide()
-    return replace(result, seconds=time.perf_counter() - started)
+    return replace(result, seconds=time.perf_counter() - started, seed=seed)

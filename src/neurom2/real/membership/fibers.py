@@ -17,13 +17,13 @@ from typing import Any
 from neurom2 import progress
 from neurom2.deadline import Deadline
 from neurom2.errors import Macaulay2Timeout, VerificationError
+from neurom2.exact.rationals import fraction
 from neurom2.m2 import package
 from neurom2.m2.package import Points
 from neurom2.m2.session import Macaulay2Session
 from neurom2.model.architecture import Architecture
 from neurom2.model.parametrization import Parametrization
 from neurom2.model.target import Target, format_graded
-from neurom2.rationals import fraction
 from neurom2.real.membership.charts import CoveringChart, covering_charts
 from neurom2.real.membership.result import METHOD_FIBERS, Membership
 from neurom2.real.membership.weights import Weights
@@ -38,7 +38,7 @@ CERTIFICATE_CHARS = 4000
 """Nullstellensatz cofactors longer than this (in characters) are checked but not printed."""
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ChartResult:
     """What is known of the fiber in one chart."""
 
@@ -81,7 +81,7 @@ class FiberSearch:
             raise VerificationError("Macaulay2's fiber ideal differs from the fiber of neurom2's parametrization "
                                     f"in chart {chart.fixed(self.names)}")
         dim = found.points.dim
-        result = ChartResult(chart, found.points, {"fixed": chart.fixed(self.names),
+        result = ChartResult(chart=chart, points=found.points, summary={"fixed": chart.fixed(self.names),
                                                    "free": [self.names[i] for i in chart.free()], "dim": dim})
         if dim < 0:
             self.check_unit(result)
@@ -185,7 +185,7 @@ class FiberSearch:
                 entry.update(solutions.describe(self.names))
                 entry["status"] = "real points" if solutions.real_count else "no real point"
                 if solutions.real_count and found is None:
-                    found = ChartResult(result.chart, points, solutions=solutions, real=True)
+                    found = ChartResult(chart=result.chart, points=points, solutions=solutions, real=True)
             else:
                 entry["status"] = f"critical locus of dimension {dim}: undecided"
                 decided = False
@@ -311,11 +311,13 @@ class FiberSearch:
         """The result; for a yes with points, the simplest one (rational, then real, then of least degree)."""
         version = self.session.version
         if not points:
-            return Membership(self.arch, self.target, self.field, member, METHOD_FIBERS, certificate, reason=reason,
+            return Membership(architecture=self.arch, target=self.target, field=self.field, member=member, method=METHOD_FIBERS,
+                              certificate=certificate, reason=reason,
                               m2_version=version)
         point = min(points, key=lambda p: (p.modulus.degree() > 1, not p.is_real, p.modulus.degree()))
         weights = Weights(self.arch, self.target, self.parametrization, point)
         certificate["point"] = weights.describe(self.names)
-        return Membership(self.arch, self.target, self.field, True, METHOD_FIBERS, certificate,
+        return Membership(architecture=self.arch, target=self.target, field=self.field, member=True, method=METHOD_FIBERS,
+                          certificate=certificate,
                           weights=weights.strings, exact=True, max_error=weights.max_error,
                           algebraic_weights=weights.algebraic, m2_version=version)

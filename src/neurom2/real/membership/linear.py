@@ -10,11 +10,11 @@ from typing import Any
 
 import flint
 
+from neurom2.exact.rationals import fmpq_matrix, fraction
 from neurom2.model.architecture import Architecture
 from neurom2.model.parametrization import Parametrization
 from neurom2.model.space import AmbientSpace
 from neurom2.model.target import Target
-from neurom2.rationals import fmpq_matrix, fraction
 from neurom2.real.membership.result import METHOD_AFFINE, METHOD_RANK, Membership
 from neurom2.real.membership.weights import verify_rational
 
@@ -42,7 +42,8 @@ def decide_single_layer(arch: Architecture, target: Target, field: str) -> Membe
     exact = verify_rational(arch, target, weights)
     certificate = {"method": "a single affine layer computes every point of V: its weights are the target's "
                              "coefficients", "verified": "exactly, by running the network over QQ"}
-    return Membership(arch, target, field, True, METHOD_AFFINE, certificate, tuple(map(str, weights)), exact)
+    return Membership(architecture=arch, target=target, field=field, member=True, method=METHOD_AFFINE, certificate=certificate,
+                      weights=tuple(map(str, weights)), exact=exact)
 
 
 def decide_linear(arch: Architecture, target: Target, field: str) -> Membership:
@@ -65,11 +66,13 @@ def decide_linear(arch: Architecture, target: Target, field: str) -> Membership:
         minor = flint.fmpq_mat([[matrix[i, j] for j in pivot_columns] for i in pivot_rows])
         certificate["minor"] = {"rows": [i + 1 for i in pivot_rows], "columns": [j + 1 for j in pivot_columns],
                                 "determinant": str(fraction(minor.det()))}
-        return Membership(arch, target, field, False, METHOD_RANK, certificate)
+        return Membership(architecture=arch, target=target, field=field, member=False, method=METHOD_RANK,
+                          certificate=certificate)
     weights = _factorized_weights(arch, matrix, rref, rank, pivot_columns, constants)
     exact = verify_rational(arch, target, weights)
     certificate["verified"] = "exactly, by running the network over QQ"
-    return Membership(arch, target, field, True, METHOD_RANK, certificate, tuple(map(str, weights)), exact)
+    return Membership(architecture=arch, target=target, field=field, member=True, method=METHOD_RANK, certificate=certificate,
+                      weights=tuple(map(str, weights)), exact=exact)
 
 
 def _pivots(matrix: flint.fmpq_mat) -> list[int]:

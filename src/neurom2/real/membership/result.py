@@ -9,7 +9,6 @@ from neurom2.model.architecture import Architecture
 from neurom2.model.target import Target
 from neurom2.typeset import Typeset
 
-FIELDS = ("real", "complex")
 TOLERANCE = 1e-12
 """Relative tolerance (to max(1, max |t_k|)) for the network of the printed decimal weights."""
 
@@ -18,7 +17,7 @@ METHOD_RANK = "rank of the linear map"
 METHOD_FIBERS = "fibers in symmetry charts"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Membership(Typeset):
     """The answer to "is ``target`` on the neuromanifold of ``architecture`` over ``field``?" (typeset:
     :mod:`neurom2.typeset`)."""
@@ -43,6 +42,8 @@ class Membership(Typeset):
     """Why the answer is None."""
     seconds: float = 0.0
     m2_version: str | None = None
+    seed: int | None = None
+    """The seed of the decision's random choices (set by :func:`~neurom2.real.membership.decide_membership`)."""
 
     @property
     def answer(self) -> str:
@@ -71,6 +72,7 @@ class Membership(Typeset):
             "bias": arch.bias,
             "ambient": self.target.space.describe(),
             "m2_version": self.m2_version,
+            "seed": self.seed,
             "seconds": round(self.seconds, 6),
         }
 

@@ -13,24 +13,15 @@ import mpmath
 import sympy
 
 from neurom2.errors import VerificationError
+from neurom2.exact.rationals import fmpq as as_fmpq
+from neurom2.exact.rationals import fraction
+from neurom2.exact.roots import arb_fraction, precision, real_roots, simple_interval
+from neurom2.exact.terms import U, integral, sympy_poly
 from neurom2.model.architecture import Architecture
 from neurom2.model.parametrization import Parametrization
 from neurom2.model.target import Target
-from neurom2.rationals import fmpq as as_fmpq
-from neurom2.rationals import fraction
 from neurom2.real.membership.result import TOLERANCE
-from neurom2.real.membership.zerodim import (
-    BITS,
-    PRECISION,
-    Point,
-    U,
-    arb_fraction,
-    integral,
-    precision,
-    real_roots,
-    simple_interval,
-    sympy_poly,
-)
+from neurom2.real.membership.zerodim import BITS, PRECISION, Point
 
 DESCRIBE_DEGREE = 16
 """Algebraic weights of larger degree are given by decimals only (the check stays exact)."""

@@ -8,34 +8,30 @@ computed here with python-flint (exact rationals, Arb balls for certified roots)
 
 from __future__ import annotations
 
-import math
 import random
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import flint
-import sympy
 
 from neurom2.errors import Macaulay2OutputError, VerificationError
+from neurom2.exact.rationals import fmpq as as_fmpq
+from neurom2.exact.roots import count_real_roots, precision, real_roots, roots, simple_interval, variations
+from neurom2.exact.terms import U, integral
 from neurom2.m2.package import Points
 from neurom2.model.target import format_graded
-from neurom2.rationals import fmpq as as_fmpq
 from neurom2.real.membership.charts import CoveringChart
 
 PRECISION = 120
 """Decimal digits of the algebraic numbers behind decimal weights."""
 BITS = 420
 """Binary precision for them, a little more than ``PRECISION`` digits."""
-STURM_DEGREE = 40
-"""Beyond this degree real roots are counted by certified isolation, faster than Sturm sequences."""
 SEPARATING_ATTEMPTS = 20
 
 
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Solutions:
     """The points over C of a zero-dimensional ideal J ⊂ QQ[free weights], from the multiplication matrices
     of A = QQ[free]/J on a monomial basis (Macaulay2's ``pointsReport``).
@@ -92,7 +88,8 @@ class Solutions:
         if real_count != trace_count:
             raise VerificationError(f"real points of a zero-dimensional fiber: {real_count} real roots of the "
                                     f"eliminant ({how}), {trace_count} by Hermite's trace form")
-        return cls(chart, count, trace_count, form, chi, parametrization, real_count, how)
+        return cls(chart=chart, count=count, trace_count=trace_count, form=form, eliminant=chi, parametrization=parametrization,
+                   real_count=real_count, real_count_method=how)
 
     @property
     def free(self) -> list[int]:
@@ -162,7 +159,7 @@ def _signature(symmetric: flint.fmpq_mat) -> int:
     """Positive minus negative eigenvalues: all roots of the characteristic polynomial are real, so
     Descartes' rule of signs counts them exactly (on p(x) and p(-x))."""
     coefficients = symmetric.charpoly().coeffs()
-    return _variations(coefficients) - _variations([c if k % 2 == 0 else -c for k, c in enumerate(coefficients)])
+    return variations(coefficients) - variations([c if k % 2 == 0 else -c for k, c in enumerate(coefficients)])
 
 
 def _rational_univariate(traces: flint.fmpq_mat, mu: flint.fmpq_mat, chi: flint.fmpq_poly,
@@ -183,80 +180,6 @@ def _rational_univariate(traces: flint.fmpq_mat, mu: flint.fmpq_mat, chi: flint.
             g += (rows[j] * v)[0, 0] * q[j]
         result.append(g)
     return tuple(result)
-
-
-def _variations(values: Sequence) -> int:
-    signs = [v > 0 for v in values if v != 0]
-    return sum(a != b for a, b in zip(signs, signs[1:]))
-
-
-def count_real_roots(poly: flint.fmpq_poly) -> tuple[int, str]:
-    """Distinct real roots of a squarefree polynomial over QQ, exactly: by its Sturm sequence up to degree
-    ``STURM_DEGREE`` (rational remainders grow quickly), beyond by FLINT/Arb's certified root isolation
-    (disjoint balls with one root each, real roots with an exactly zero imaginary part)."""
-    if poly.degree() <= STURM_DEGREE:
-        return sturm_count(poly), "Sturm sequence"
-    return len(real_roots(poly)), "certified isolation (Arb)"
-
-
-def real_roots(poly: flint.fmpq_poly, bits: int = 64) -> list[flint.arb]:
-    """Isolating balls of the real roots, ascending (Arb's ``complex_roots`` lists real roots first)."""
-    with precision(bits):
-        found: list[Any] = poly.numer().complex_roots()  # (root, multiplicity) pairs
-        return [root.real for root, _ in found if root.imag == 0]
-
-
-def roots(poly: flint.fmpq_poly, bits: int) -> list[flint.acb]:
-    """All roots, certified to ``bits`` bits: the real ones ascending, then the others."""
-    with precision(bits):
-        found: list[Any] = poly.numer().complex_roots()  # (root, multiplicity) pairs
-        return [root for root, _ in found]
-
-
-@contextmanager
-def precision(bits: int) -> Iterator[None]:
-    """A context in which python-flint computes with ``bits`` bits of precision."""
-    saved = flint.ctx.prec
-    flint.ctx.prec = bits
-    try:
-        yield
-    finally:
-        flint.ctx.prec = saved
-
-
-def arb_fraction(value: flint.arb) -> Fraction:
-    """The exact value of an exact arb (an endpoint of a ball) as a Fraction."""
-    mantissa, exponent = value.man_exp()
-    return Fraction(int(mantissa)) * Fraction(2) ** int(exponent)
-
-
-def sturm_count(poly: flint.fmpq_poly) -> int:
-    """The number of distinct real roots of a nonzero polynomial, by its Sturm sequence (exact, over QQ):
-    p0 = poly, p1 = poly', p(k+1) = -rem(p(k-1), p(k)); the count is V(-∞) - V(+∞), V the sign changes."""
-    sequence = [poly, poly.derivative()]
-    while sequence[-1].degree() > 0:
-        remainder = -(sequence[-2] % sequence[-1])
-        if remainder.degree() < 0:
-            break
-        sequence.append(remainder * (1 / abs(remainder.coeffs()[-1])))  # a positive factor keeps the signs
-    sequence = [p for p in sequence if p.degree() >= 0]
-    at_plus = [p.coeffs()[-1] for p in sequence]
-    at_minus = [p.coeffs()[-1] * (-1) ** p.degree() for p in sequence]
-    return _variations(at_minus) - _variations(at_plus)
-
-
-U = sympy.Symbol("u")
-
-
-def integral(poly: flint.fmpq_poly, variable: sympy.Symbol) -> str:
-    """The primitive integer multiple of ``poly`` with positive leading coefficient, as sympy text in ``variable``."""
-    _, integral = sympy.Poly(sympy_poly(poly).subs(U, variable), variable).clear_denoms()
-    return str(integral.primitive()[1].as_expr())
-
-
-def sympy_poly(poly: flint.fmpq_poly) -> sympy.Expr:
-    """A rational univariate polynomial as a sympy expression in U."""
-    return sum((sympy.Rational(int(c.p), int(c.q)) * U ** k for k, c in enumerate(poly.coeffs())), sympy.Integer(0))
 
 
 @dataclass(frozen=True)
@@ -283,18 +206,3 @@ class Point:
     def interval(self) -> tuple[Fraction, Fraction]:
         """A rational interval containing α and no other real root of the modulus (real α only)."""
         return simple_interval(real_roots(self.modulus), self.root_index)
-
-
-def simple_interval(balls: list[flint.arb], k: int) -> tuple[Fraction, Fraction]:
-    """An interval [p/2^e, q/2^e] with e as small as possible that contains the k-th ball and meets no
-    other one: it isolates the k-th real root (every real root lies in its own ball)."""
-    low, high = arb_fraction(balls[k].lower()), arb_fraction(balls[k].upper())
-    below = arb_fraction(balls[k - 1].upper()) if k > 0 else None
-    above = arb_fraction(balls[k + 1].lower()) if k + 1 < len(balls) else None
-    for e in range(0, 200):
-        scale = Fraction(2) ** e
-        p = Fraction(math.floor(low * scale)) / scale
-        q = Fraction(math.ceil(high * scale)) / scale
-        if (below is None or p > below) and (above is None or q < above):
-            return p, q
-    return low, high
