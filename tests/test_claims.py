@@ -10,6 +10,7 @@ from neurom2 import claims as claims_module
 from neurom2.claims import CLAIMS, Claim, Evidence, run_claims
 from neurom2.cli import main
 from neurom2.model.space import AmbientSpace
+from neurom2.properties.singular import singular_locus
 from neurom2.real.boundary import algebraic_boundary
 from neurom2.variety.implicitization import coordinate_symbols
 
@@ -25,7 +26,17 @@ def test_every_slide_claim_passes(outcomes):
     assert {o.claim.id for o in outcomes} >= {
         "x2-fills-reals", "x3-not-filling-reals", "linear-2-2-1", "linear-2-1-2", "linear-determinantal",
         "polynomial-ambient", "leshno-span", "training-distance", "gram-inputs-only", "gram-moment", "loss-landscape",
+        "x3-not-closed-complex", "singular-locus-subnetwork", "linear-strata",
     }
+    json.dumps([o.to_json() for o in outcomes])  # the evidence data is plain JSON
+
+
+def test_a_singular_locus_of_the_wrong_stratum_fails_the_linear_strata_claim(monkeypatch):
+    """The claim's second computation is independent: a locus computed for (3,1,3) (Sing = the origin) fails it."""
+    narrower = Architecture.create("3,1,3", "x")
+    monkeypatch.setattr(claims_module, "singular_locus", lambda arch, **options: singular_locus(narrower, **options))
+    (outcome,) = run_claims(["linear-strata"])
+    assert outcome.status == "FAIL" and "equality): False" in outcome.evidence.summary
 
 
 def test_the_cubic_boundary_is_the_discriminant_of_the_binary_cubic(session):

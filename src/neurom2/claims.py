@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from itertools import combinations
 from math import comb
 from typing import Any
 
+import numpy as np
+import sympy
 from flint import fmpq_mat
 from sympy.polys.domains import QQ
 from sympy.polys.rings import ring
@@ -27,11 +30,14 @@ from neurom2.m2.session import Macaulay2Session, default_session
 from neurom2.model.architecture import Architecture
 from neurom2.model.parametrization import Parametrization, forward, random_rational_weights
 from neurom2.model.space import AmbientSpace
+from neurom2.model.target import Target
+from neurom2.properties.closedness import closedness
+from neurom2.properties.singular import Component, singular_locus
 from neurom2.real.boundary import algebraic_boundary
 from neurom2.real.membership import decide_membership
 from neurom2.training import loss as training
 from neurom2.training.dataset import target_coefficients
-from neurom2.variety.implicitization import implicitize
+from neurom2.variety.implicitization import coordinate_symbols, implicitize
 
 
 @dataclass(frozen=True)
@@ -391,6 +397,141 @@ def _x3(session: Macaulay2Session) -> Evidence:
     }
     return Evidence(passed, summary, data)
 
+
+
+# --- geometric properties: closedness and singular loci --------------------------------------------------------
+
+
+def _coordinate_matrix(space: AmbientSpace, entry: Callable[[tuple[int, ...]], tuple[int, int]],
+                       shape: tuple[int, int]) -> sympy.Matrix:
+    """The matrix of V's coordinates placed by ``entry``, which sends a coordinate's (output, *exponents) to its
+    (row, column), 0-based; other entries zero."""
+    matrix = sympy.zeros(*shape)
+    for symbol, c in zip(coordinate_symbols(space), space.coordinates):
+        matrix[entry((c.output, *c.exponents))] = symbol
+    return matrix
+
+
+def _minors(matrix: sympy.Matrix, size: int, space: AmbientSpace) -> list:
+    """The nonzero size × size minors of ``matrix``, as polynomials in V's coordinates (Terms)."""
+    symbols = coordinate_symbols(space)
+    rows, cols = matrix.shape
+    found = []
+    for r in combinations(range(rows), size):
+        for c in combinations(range(cols), size):
+            value = sympy.expand(matrix.extract(list(r), list(c)).det())
+            if value != 0:
+                found.append(terms_from_polynomial(sympy.Poly(value, *symbols, domain=sympy.QQ)))
+    return found
+
+
+def _ranks_at_random_networks(arch: Architecture, matrix: sympy.Matrix, rng: random.Random, samples: int = 3) -> list[int]:
+    """numpy ranks of ``matrix`` (in V's coordinates) at the coefficients of random rational networks ``arch``."""
+    symbols = coordinate_symbols(AmbientSpace.of(arch))
+    evaluate = sympy.lambdify(symbols, matrix, "numpy")
+    param = Parametrization(arch)
+    return [int(np.linalg.matrix_rank(np.array(evaluate(*map(float, param.coefficients_at(
+        random_rational_weights(arch, rng)))), dtype=float))) for _ in range(samples)]
+
+
+def _single_component_equals(session: Macaulay2Session, arch: Architecture,
+                             components: Sequence[Component | package.PrimeReport], minors: list) -> bool:
+    """Whether there is one component and its ideal equals that of ``minors`` (Macaulay2 ideal equality)."""
+    return len(components) == 1 and package.same_ideal(session, arch, list(components[0].generators), minors)
+
+
+@claim("x3-not-closed-complex",
+       "σ(x) = x³, widths (2,2,1): X = V, yet M(C) ≠ X(C) — the cubics with a double root and not a triple root "
+       "are missed, the triple roots and the cubics off the discriminant are reached")
+def _x3_not_closed(session: Macaulay2Session) -> Evidence:
+    arch = Architecture.create("2,2,1", "x^3")
+    space = AmbientSpace.of(arch)
+    variety = implicitize(arch, session=session)
+    result = closedness(arch, session=session, seed=0)
+    symbols = coordinate_symbols(space)
+    t = sympy.Symbol("t")
+    cubic = sum(s * t ** c.exponents[0] for s, c in zip(symbols, space.coordinates))  # the cubic at y = 1
+    discriminant = sympy.discriminant(cubic, t)
+    unreached = [s for s in result.strata if s.reached is False]
+    on_discriminant = len(unreached) == 1 and len(unreached[0].equations) == 1 and sympy.cancel(
+        sympy.sympify(unreached[0].equations[0], locals={str(s): s for s in symbols}) / discriminant).is_number
+    rng = random.Random(23)
+    generic: list[Fraction] = []
+    while not generic or discriminant.subs(dict(zip(symbols, generic))) == 0:
+        generic = [Fraction(rng.choice((-1, 1)) * rng.randint(1, 9), rng.randint(1, 5)) for _ in range(4)]
+    targets = {"x^2*y": Target.parse("x^2*y", space), "x^3": Target.parse("x^3", space),
+               "random cubic off the discriminant": Target.from_coefficients(generic, space)}
+    over_c = {name: decide_membership(arch, target=target, field="complex", session=session).member
+              for name, target in targets.items()}
+    passed = (variety.fills and result.closed_over_c is False and on_discriminant
+              and over_c == {"x^2*y": False, "x^3": True, "random cubic off the discriminant": True})
+    substrata = [s for s in unreached[0].substrata if s.reached] if unreached else []
+    summary = (
+        f"X = V (ideal zero, dim {variety.dim}); closedness: M(C) = X(C) is {result.closed_over_c}, the one "
+        f"unreached candidate stratum is the discriminant of A t³ + B t² + C t + D (sympy, up to a constant): "
+        f"{on_discriminant}, its reached substrata {[list(s.equations) for s in substrata]}; missing set "
+        f"{list(result.missing)} (probable); exact membership over C: x²y (double root) "
+        f"{_yes_no(over_c['x^2*y'])}, x³ (triple root) {_yes_no(over_c['x^3'])}, "
+        f"({', '.join(map(str, generic))}) off the discriminant {_yes_no(over_c['random cubic off the discriminant'])}"
+    )
+    return Evidence(passed, summary, {"closedness": result.to_json(), "complex_membership": over_c})
+
+
+def _yes_no(member: bool | None) -> str:
+    return {True: "reached", False: "not reached", None: "undecided"}[member]
+
+
+@claim("singular-locus-subnetwork",
+       "σ(x) = x², widths (3,2,1): X = {quadrics of rank ≤ 2} ≠ V, and Sing X = {rank ≤ 1}, the image of the "
+       "subnetwork (3,1,1)")
+def _singular_quadrics(session: Macaulay2Session) -> Evidence:
+    arch = Architecture.create("3,2,1", "x^2")
+    space = AmbientSpace.of(arch)
+    locus = singular_locus(arch, session=session, sparsity=False)
+
+    def variables(place: tuple[int, ...]) -> tuple[int, int]:  # x_i x_j ↦ (i, j), i ≤ j
+        i, j = (k for k, e in enumerate(place[1:]) for _ in range(e))
+        return i, j
+
+    upper = _coordinate_matrix(space, variables, (3, 3))
+    symmetric = (upper + upper.T) / 2  # the Gram matrix: Σ c_ij x_i x_j = xᵀ S x, S_ij = c_ij / 2 off the diagonal
+    equal = _single_component_equals(session, arch, locus.components, _minors(symmetric, 2, space))
+    rng = random.Random(29)
+    ranks = {widths: _ranks_at_random_networks(Architecture.create(widths, "x^2"), symmetric, rng)
+             for widths in ("3,2,1", "3,1,1")}
+    labels = [c.subnetwork for c in locus.components]
+    passed = (locus.codim == 1 and equal and labels == ["(3,1,1)"] and ranks["3,2,1"] == [2] * 3
+              and ranks["3,1,1"] == [1] * 3)
+    summary = (f"{locus.proof}; Sing X: {len(locus.components)} component(s), dim {locus.dim}, subnetwork "
+               f"{labels}; its ideal = the 2×2 minors of the symmetric 3×3 coefficient matrix (built in Python, "
+               f"Macaulay2 ideal equality): {equal}; numpy ranks of that matrix at random networks: (3,2,1) "
+               f"{ranks['3,2,1']}, (3,1,1) {ranks['3,1,1']}")
+    return Evidence(passed, summary, {"singular_locus": locus.to_json(), "ranks": ranks})
+
+
+@claim("linear-strata",
+       "σ(x) = x, widths (3,2,3): Sing{rank ≤ 2} = {rank ≤ 1}, the image of the subnetwork (3,1,3)")
+def _linear_strata(session: Macaulay2Session) -> Evidence:
+    arch = Architecture.create("3,2,3", "x")
+    space = AmbientSpace.of(arch)
+    locus = singular_locus(arch, session=session, sparsity=False)
+    generic = _coordinate_matrix(space, lambda place: (place[0] - 1, place[1:].index(1)), (3, 3))
+    minors = _minors(generic, 2, space)
+    equal = _single_component_equals(session, arch, locus.components, minors)
+    # the classical theorem, recomputed: the Jacobian criterion on det W in Macaulay2
+    jacobian = package.singular_locus(session, _minors(generic, 3, space), space.dim)
+    recomputed = _single_component_equals(session, arch, jacobian.components, minors)
+    rng = random.Random(31)
+    ranks = {widths: _ranks_at_random_networks(Architecture.create(widths, "x"), generic, rng)
+             for widths in ("3,2,3", "3,1,3")}
+    labels = [c.subnetwork for c in locus.components]
+    passed = (equal and recomputed and labels == ["(3,1,3)"] and ranks["3,2,3"] == [2] * 3
+              and ranks["3,1,3"] == [1] * 3)
+    summary = (f"Sing X: {len(locus.components)} component(s), dim {locus.dim} (classical formula), subnetwork "
+               f"{labels}; its ideal = the 2×2 minors of the generic 3×3 matrix (built in Python, Macaulay2 ideal "
+               f"equality): {equal}; the Jacobian criterion on det W in Macaulay2 gives the same ideal: {recomputed}; "
+               f"numpy ranks of W at random networks: (3,2,3) {ranks['3,2,3']}, (3,1,3) {ranks['3,1,3']}")
+    return Evidence(passed, summary, {"singular_locus": locus.to_json(), "ranks": ranks})
 
 
 # --- minimal filling architectures (not a slide: Kileel, Trager and Bruna 2019, Conjecture 12) -------------------
