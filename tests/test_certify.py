@@ -9,6 +9,7 @@ from fractions import Fraction
 
 import flint
 import mpmath
+import numpy as np
 
 from neurom2.exact.roots import arb_fraction, precision
 from neurom2.training.certify import BITS, Polynomials, Square, certify, krawczyk_test, real_root, same_point
@@ -83,3 +84,32 @@ def test_the_fiber_tower_proves_no_real_point_only_when_every_branch_is_complex(
     tower = [{(2, 0, 0): Fraction(1), (0, 1, 0): Fraction(-1)}, {(0, 2, 0): Fraction(1), (0, 0, 1): Fraction(-1)}]
     assert real_fiber_possible(tower, 2, [ball(4)]) is True
     assert real_fiber_possible(tower, 2, [ball(-4)]) is False
+
+
+def test_the_float_values_and_jacobian_match_exact_rational_arithmetic_also_at_zero_coordinates():
+    # random polynomials (exponents up to 3) at a rational point with a zero coordinate: values and ∂E_k/∂x_j in
+    # float64 against exact Fractions from the terms (the derivative by its definition on exponent tuples)
+    rng = random.Random(7)
+    n = 4
+    terms = tuple({tuple(rng.randint(0, 3) for _ in range(n)): Fraction(rng.randint(-9, 9), rng.randint(1, 4))
+                   for _ in range(6)} for _ in range(3))
+    equations = Polynomials(terms, (ball(1), ball(-2), ball(0)), n)
+    point = [Fraction(3, 2), Fraction(0), Fraction(-2, 3), Fraction(5, 4)]
+
+    def at(poly, x):
+        total = Fraction(0)
+        for e, c in poly.items():
+            term = c
+            for v, k in zip(x, e):
+                term *= v**k
+            total += term
+        return total
+
+    def partial(poly, j):
+        return {e[:j] + (e[j] - 1,) + e[j + 1:]: c * e[j] for e, c in poly.items() if e[j]}
+
+    x = np.array([float(v) for v in point])
+    exact_values = [at(t, point) - c for t, c in zip(terms, (1, -2, 0))]
+    assert np.allclose(equations.float_values(x), [float(v) for v in exact_values], rtol=1e-12, atol=1e-12)
+    exact_jacobian = [[float(at(partial(t, j), point)) for j in range(n)] for t in terms]
+    assert np.allclose(equations.float_jacobian(x), exact_jacobian, rtol=1e-12, atol=1e-12)

@@ -109,35 +109,48 @@ class Square:
 
 @dataclass(frozen=True, kw_only=True)
 class _FloatPolynomials:
-    """E in float64, every term of every equation in one array: values and Jacobian by numpy."""
+    """E in float64, every term of every equation in one array: values and Jacobian by numpy, from a table of the
+    powers x_i^e (no float ``**`` per term) and, for ∂/∂x_j, prefix and suffix products of the other factors (no
+    division by x_j, so exact zeros are fine)."""
 
     exponents: np.ndarray
+    """Integer exponents, one row per term."""
     coefficients: np.ndarray
     owner: np.ndarray
-    """The equation of each term."""
+    """The equation of each term, as a 0/1 matrix (equations × terms)."""
     constants: np.ndarray
     size: int
 
     @classmethod
     def of(cls, equations: Polynomials) -> _FloatPolynomials:
         rows = [(k, e, float(c)) for k, terms in enumerate(equations.terms) for e, c in terms.items()]
-        exponents = np.array([e for _, e, _ in rows], dtype=float).reshape(len(rows), equations.variables)
-        return cls(exponents=exponents, coefficients=np.array([c for _, _, c in rows]), owner=np.array([k for k, _, _ in rows],
-                                                                                                       dtype=int),
+        exponents = np.array([e for _, e, _ in rows], dtype=np.intp).reshape(len(rows), equations.variables)
+        owner = np.zeros((len(equations.terms), len(rows)))
+        owner[[k for k, _, _ in rows], np.arange(len(rows))] = 1.0
+        return cls(exponents=exponents, coefficients=np.array([c for _, _, c in rows]), owner=owner,
                    constants=np.array([float(c.mid()) for c in equations.constants]), size=len(equations.terms))
 
+    @cached_property
+    def _top(self) -> int:
+        return int(self.exponents.max(initial=0))
+
+    def _factors(self, x: np.ndarray, exponents: np.ndarray) -> np.ndarray:
+        """x_i^{e_ti} for each term t (row of ``exponents``) and variable i, from the table of powers of x."""
+        powers = np.cumprod(np.concatenate([np.ones((len(x), 1)), np.repeat(x[:, None], self._top, axis=1)], axis=1),
+                            axis=1)
+        return powers[np.arange(len(x))[None, :], exponents]
+
     def values(self, x: np.ndarray) -> np.ndarray:
-        monomials = np.prod(x[None, :] ** self.exponents, axis=1)
-        return np.bincount(self.owner, weights=self.coefficients * monomials, minlength=self.size)
+        return self.owner @ (self.coefficients * np.prod(self._factors(x, self.exponents), axis=1))
 
     def jacobian(self, x: np.ndarray) -> np.ndarray:
-        result = np.zeros((self.size, len(x)))
-        for j in range(len(x)):
-            lowered = self.exponents.copy()
-            lowered[:, j] = np.maximum(lowered[:, j] - 1, 0)
-            derivative = self.coefficients * self.exponents[:, j] * np.prod(x[None, :] ** lowered, axis=1)
-            result[:, j] = np.bincount(self.owner, weights=derivative, minlength=self.size)
-        return result
+        """∂E_k/∂x_j = Σ_t c_t e_tj x_j^(e_tj − 1) Π_{i≠j} x_i^e_ti, the product over i ≠ j as prefix × suffix."""
+        factors = self._factors(x, self.exponents)
+        ones = np.ones((len(factors), 1))
+        before = np.cumprod(np.concatenate([ones, factors[:, :-1]], axis=1), axis=1)
+        after = np.cumprod(np.concatenate([ones, factors[:, :0:-1]], axis=1), axis=1)[:, ::-1]
+        lowered = self._factors(x, np.maximum(self.exponents - 1, 0))
+        return self.owner @ (self.coefficients[:, None] * self.exponents * lowered * before * after)
 
 
 def real_root(equations: Polynomials, rng: random.Random) -> list[np.ndarray]:

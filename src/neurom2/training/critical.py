@@ -440,8 +440,8 @@ def hessian_type(point: RealPoint, field_: NumberField, combinations: Sequence[T
         values = point.values([e for row in bordered for e in row], bits)
         with precision(bits):
             coefficients = flint.arb_mat(size, size, values).charpoly().coeffs()
-        if 0 in coefficients[0] and (bits == SIGN_BITS[-1] or bits == SIGN_BITS[0]) and \
-                _determinant(bordered, point.modulus) == 0:
+        if 0 in coefficients[0] and (bits == SIGN_BITS[-1] or (bits == SIGN_BITS[0] and not _ball_nonzero(point, bordered))) \
+                and _determinant(bordered, point.modulus) == 0:
             return "degenerate", None  # the constant coefficient is ±det, exactly zero: a zero eigenvalue
         if any(0 in ball_ for ball_ in coefficients[:-1] if not ball_.is_zero()):
             continue
@@ -458,6 +458,15 @@ def hessian_type(point: RealPoint, field_: NumberField, combinations: Sequence[T
             return "maximum", index
         return "saddle", index
     return "undecided", None
+
+
+def _ball_nonzero(point: RealPoint, matrix: list[list[flint.fmpq_poly]]) -> bool:
+    """Whether det(matrix)(α) ≠ 0 is proved by ball arithmetic at the highest precision (a ball excluding 0):
+    then the exact determinant, costly over QQ[α]/(m), is not needed."""
+    bits = SIGN_BITS[-1]
+    values = point.values([e for row in matrix for e in row], bits)
+    with precision(bits):
+        return 0 not in flint.arb_mat(len(matrix), len(matrix), values).det()
 
 
 def _determinant(matrix: list[list[flint.fmpq_poly]], modulus: flint.fmpq_poly) -> flint.fmpq_poly:
