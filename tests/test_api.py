@@ -90,3 +90,15 @@ def test_repr_of_a_landscape_with_number_field_moduli_stays_under_2000_character
     assert len(repr(result)) <= 2000
     assert repr(result).startswith("Landscape(architecture=Architecture(widths=(2, 2, 1)")
     assert str(result).splitlines()[0] != repr(result)  # str is the text report, not the repr
+
+
+@pytest.mark.macaulay2
+def test_minimal_filling_writes_nothing_unless_asked(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = neurom2.minimal_filling(input=2, output=1, depth=2, workers=1)
+    assert list(tmp_path.iterdir()) == []
+    # (2,2,1) fills R[x,y]_2, checked independently: the numeric Jacobian rank at random weights is dim V = 3
+    arch = Architecture.create("2,2,1", "x^2")
+    rng = np.random.default_rng(1)
+    assert np.linalg.matrix_rank(coefficient_jacobian(arch, rng.standard_normal(arch.n_params), rng)) == 3
+    assert [m.widths for m in result.minimal] == [(2, 2, 1)]

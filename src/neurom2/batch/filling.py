@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from contextlib import ExitStack
+from pathlib import Path
+from tempfile import TemporaryDirectory
 
 from neurom2 import progress
 from neurom2.batch.dask_backend import checked_address
@@ -90,7 +93,7 @@ def minimal_filling(
     max_width: int | None = None,
     workers: int | None = None,
     scheduler: str | None = None,
-    db: str = DEFAULT_STORE,
+    db: str | Path | None = None,
     seed: int = 0,
     timeout: float | None = None,
     force: bool = False,
@@ -98,7 +101,9 @@ def minimal_filling(
     """The minimal filling architectures (input, a_1..a_{depth−1}, output) for σ = x^r, with certificates.
 
     Ranks run as ``dim`` jobs on ``workers`` local processes or the Dask ``scheduler``, recorded in the
-    results store ``db`` (an interrupted search resumes from it).  ``max_width`` limits the hidden widths
+    results store ``db`` (an interrupted search resumes from it); without ``db`` the store is a temporary
+    file, removed afterwards, so nothing is written unless asked (the command line's ``--db`` defaults to
+    :data:`DEFAULT_STORE` in the current directory).  ``max_width`` limits the hidden widths
     searched; the answer is then complete only within that box.  ``timeout`` bounds the whole search.
     """
     started = time.perf_counter()
@@ -107,7 +112,9 @@ def minimal_filling(
     checked_address(scheduler)  # before the bounds phase, which can take minutes
     sigma, caps, box = search_box(input, depth, activation, max_width, force)
     deadline = Deadline(timeout)
-    with ResultStore(db) as store:
+    with ExitStack() as cleanup:
+        path = Path(cleanup.enter_context(TemporaryDirectory(prefix="neurom2-filling-"))) / DEFAULT_STORE if db is None else db
+        store = cleanup.enter_context(ResultStore(path))
         ranks = BatchRanks(store, str(sigma), seed=seed, workers=workers, scheduler=scheduler, force=force,
                            deadline=deadline)
         backend = f"Dask scheduler {scheduler}" if scheduler else \
