@@ -26,7 +26,9 @@ export {
     -- critical points of the loss on a variety (the loss landscape)
     "criticalIdeal", "Combinations", "Saturate", "criticalReport", "criticalCounts", "singularPrimes", "pullbackReport", "imageAvoidsSmoothPart", "numericalCriticalCount", "SolutionCount",
     -- linear sections modulo primes (completeness certificates of interpolated ideals)
-    "LinearSection", "linearSection", "linearSectionLength", "linearSectionEliminant"
+    "LinearSection", "linearSection", "linearSectionLength", "linearSectionEliminant",
+    -- identifiability (fibers)
+    "fiberCountModular", "fiberCountMonodromy", "Repeats"
     }
 
 -- Conventions (shared with the Python package neurom2, which checks them against its own construction):
@@ -550,6 +552,92 @@ linearSectionEliminant(LinearSection, List) := String => (L, primes) -> toString
     {p, dim affine, if dim affine == 0 then degree affine else 0,
      if #eliminant == 1 then apply(first degree first eliminant + 1, k -> lift(coefficient(T_(n - 2)^k, first eliminant), ZZ))
      else {}}))
+
+-- identifiability (fibers) (Python: neurom2.properties.fibers, which states what the counts prove).
+-- A chart (one rational or null per weight, as for fiberIdeal) is a slice transverse to the continuous
+-- symmetries; theta0 is one integer per weight, a point of the chart.  Both functions count the points theta of
+-- the chart with mu(theta) = mu(theta0) off the dead-neuron loci (all outgoing weights of a hidden neuron zero).
+
+deadNeurons := N -> (
+    -- per hidden neuron, the indices of its outgoing weights
+    widths := N#Widths; position := 0; dead := {};
+    for l from 1 to #widths - 1 do (
+        (rows, cols) := (widths#l, widths#(l-1));
+        if l > 1 then dead = dead | apply(cols, j -> apply(rows, i -> position + i * cols + j));
+        position = position + rows * cols + (if N#Bias then rows else 0));
+    dead)
+
+chartMap := (N, chart, kk) -> (
+    -- the ring of the free weights over kk and the substitution of the chart's values
+    R := N#WeightRing;
+    free := select(numgens R, i -> chart#i === null);
+    F := kk(monoid[apply(free, i -> R_i)]);
+    slot := hashTable apply(#free, k -> (free#k, F_k));
+    map(F, R, apply(numgens R, i -> if slot#?i then slot#i else promote(chart#i, F))))
+
+fiberCountModular = method()
+fiberCountModular(NeuralNetwork, List, List, ZZ) := String => (N, theta0, chart, p) -> (
+    -- {dim, degree, distinct} of the fiber ideal over ZZ/p, saturated by each dead-neuron ideal when it is not
+    -- zero-dimensional: degree = its number of points with multiplicity over the algebraic closure, distinct
+    -- = the degree of the squarefree part of the eliminant of a random linear form (a lower bound for the
+    -- number of distinct points, equal to it when the form separates them); -1 for both when dim != 0.
+    kk := ZZ/p;
+    R := N#WeightRing;
+    phi := chartMap(N, chart, kk);
+    F := target phi;
+    at0 := map(kk, R, apply(theta0, a -> promote(a, kk)));
+    J := ideal apply(flatten entries matrix N#Parametrization, f -> phi f - promote(at0 f, F));
+    if dim J != 0 then scan(deadNeurons N, idx -> (
+        D := ideal apply(idx, i -> phi R_i);
+        if D != 1 then J = saturate(J, D)));
+    d := dim J;
+    if d != 0 then return toString {d, -1, -1};
+    n := numgens F;
+    T := local T;
+    G := kk(monoid[gens F | {T}, MonomialOrder => Eliminate n]);
+    K := sub(J, G) + ideal(G_n - sum(n, i -> random(kk) * G_i));
+    g := first select(flatten entries gens gb K, h -> support h == {G_n});
+    toString {d, degree J, first degree(g // gcd(g, diff(G_n, g)))})
+
+fiberCountMonodromy = method(Options => {Repeats => 5, SolutionCount => null})
+fiberCountMonodromy(NeuralNetwork, List) := String => o -> (N, chart) -> (
+    -- Numerical count of the points of the chart over a generic point c of the image: monodromy on the
+    -- system mu(theta) - c (random linear combinations of it, as many as free weights, when there are more
+    -- coordinates than free weights) with parameters c, seeded at the image c0 of random complex weights;
+    -- stopped after Repeats loops without a new solution (or at SolutionCount).  The solutions are tracked to
+    -- the image c1 of other random complex weights of the chart and kept when regular and mu(theta) = c1
+    -- (relative 1e-6).  {solutions at generic c, regular endpoints, those in the fiber}.  Floating point,
+    -- no certification: a lower bound, complete with high probability under the stopping rule.
+    phi := chartMap(N, chart, QQ);
+    F := target phi;
+    images := apply(flatten entries matrix N#Parametrization, f -> phi f);
+    n := numgens F; m := #images;
+    combination := if m == n then id_(QQ^m) else random(QQ^n, QQ^m);
+    (a, y) := (local a, local y);
+    P := CC[a_1..a_m][y_1..y_n];
+    toP := map(P, F, gens P);
+    avec := transpose matrix{apply(gens coefficientRing P, x -> x_P)};
+    equations := sub(combination, P) * (transpose matrix{apply(images, f -> toP f)} - avec);
+    needsPackage "MonodromySolver";
+    nag := name -> value getGlobalSymbol name;
+    option := (name, v) -> getGlobalSymbol name => v;
+    point := nag "point";
+    imageAt := w -> apply(images, f -> sub(f, matrix{w}));
+    w0 := apply(n, i -> random CC);
+    sys := (nag "polySystem") flatten entries equations;
+    (V, paths) := (nag "monodromySolve")(sys, point{imageAt w0}, {point{w0}},
+        option("NumberOfNodes", 4), option("NumberOfEdges", 3), option("NumberOfRepeats", o.Repeats),
+        option("TargetSolutionCount", o.SolutionCount));
+    solutions := (nag "points") V#(getGlobalSymbol "PartialSols");
+    c1 := imageAt apply(n, i -> random CC);
+    specialize := nag "specializeSystem";
+    ends := (nag "track")(specialize(V#(getGlobalSymbol "BasePoint"), sys), specialize(point{c1}, sys), solutions);
+    regular := select(ends, s -> (nag "status") s === nag "Regular");
+    scale := 1 + max apply(c1, abs);
+    fiber := select(regular, s -> (
+        v := imageAt (nag "coordinates") s;
+        max apply(m, k -> abs(v#k - c1#k)) < 1e-6 * scale));
+    toString {#solutions, #regular, #fiber})
 
 beginDocumentation()
 
@@ -1226,6 +1314,16 @@ TEST ///
   L = linearSection(e, f, {{1,2,-3,5}});
   assert(value linearSectionEliminant(L, {32009, 32003}) == reverse value linearSectionEliminant(e, f, {{1,2,-3,5}}, {32003, 32009}))
   assert(value linearSectionLength(L, {32003}) == {{32003, 0, 3}})
+///
+
+TEST ///
+  -- identifiability (fibers): Sylvester, binary quintics are a unique sum of three fifth powers: the chart
+  -- w_(1,i,1) = 1 holds the 3! orderings of the one decomposition, over ZZ/p and numerically
+  N = neuralNetwork({2,3,1}, {0,0,0,0,0,1});
+  chart = {1, null, 1, null, 1, null, null, null, null};
+  assert(value fiberCountModular(N, {1, 2, 1, -3, 1, 5, 2, -1, 3}, chart, 32003) == {0, 6, 6})
+  setRandomSeed 1
+  assert(last value fiberCountMonodromy(N, chart) == 6)
 ///
 
 end--

@@ -1,0 +1,1 @@
+"""Geometric properties of neuromanifolds: identifiability, singularities and subnetworks, closedness."""
