@@ -579,7 +579,7 @@ fiberCountModular = method()
 fiberCountModular(NeuralNetwork, List, List, ZZ) := String => (N, theta0, chart, p) -> (
     -- {dim, degree, distinct} of the fiber ideal over ZZ/p, saturated by each dead-neuron ideal when it is not
     -- zero-dimensional: degree = its number of points with multiplicity over the algebraic closure, distinct
-    -- = the degree of the squarefree part of the eliminant of a random linear form (a lower bound for the
+    -- = the degree of the squarefree part of the minimal polynomial of a random linear form (a lower bound for the
     -- number of distinct points, equal to it when the form separates them); -1 for both when dim != 0.
     kk := ZZ/p;
     R := N#WeightRing;
@@ -592,12 +592,21 @@ fiberCountModular(NeuralNetwork, List, List, ZZ) := String => (N, theta0, chart,
         if D != 1 then J = saturate(J, D)));
     d := dim J;
     if d != 0 then return toString {d, -1, -1};
-    n := numgens F;
+    -- the minimal polynomial g of multiplication by a random linear form on A = F/J, from the Krylov vectors of
+    -- a random vector (equal to it with high probability; its distinct roots are the distinct values of the form)
+    A := F/J;
+    B := basis A;
+    e := numcols B;
+    M := lift(last coefficients(sum(numgens A, i -> random(kk) * A_i) * B, Monomials => B), kk);
+    v := random(kk^e, kk^1);
+    K := v;
+    scan(e, k -> K = K | M * K_{k});
+    r := rank K;
+    c := gens ker K_{0..r};
     T := local T;
-    G := kk(monoid[gens F | {T}, MonomialOrder => Eliminate n]);
-    K := sub(J, G) + ideal(G_n - sum(n, i -> random(kk) * G_i));
-    g := first select(flatten entries gens gb K, h -> support h == {G_n});
-    toString {d, degree J, first degree(g // gcd(g, diff(G_n, g)))})
+    S := kk(monoid[T]);
+    g := sum(r + 1, k -> c_(k, 0) * S_0^k);
+    toString {d, e, first degree(g // gcd(g, diff(S_0, g)))})
 
 fiberCountMonodromy = method(Options => {Repeats => 5, SolutionCount => null})
 fiberCountMonodromy(NeuralNetwork, List) := String => o -> (N, chart) -> (
@@ -1314,6 +1323,70 @@ TEST ///
   L = linearSection(e, f, {{1,2,-3,5}});
   assert(value linearSectionEliminant(L, {32009, 32003}) == reverse value linearSectionEliminant(e, f, {{1,2,-3,5}}, {32003, 32009}))
   assert(value linearSectionLength(L, {32003}) == {{32003, 0, 3}})
+///
+
+doc ///
+  Key
+    fiberCountModular
+    (fiberCountModular, NeuralNetwork, List, List, ZZ)
+  Headline
+    count the points of a generic fiber of the parametrization in a chart (identifiability)
+  Usage
+    fiberCountModular(N, theta0, chart, p)
+    fiberCountMonodromy(N, chart)
+  Inputs
+    N:NeuralNetwork
+    theta0:List
+      one integer per weight, a point of the chart
+    chart:List
+      one rational number or null (free) per weight, as for fiberIdeal
+    p:ZZ
+      a prime
+  Outputs
+    :String
+      fiberCountModular: {dim, degree, distinct} over ZZ/p; fiberCountMonodromy: {solutions at a generic point of
+      the ambient space, regular endpoints, points of the fiber over the image of random complex weights}
+  Description
+    Text
+      The fiber is saturated by the ideal of the outgoing weights of each hidden neuron (dead neurons) when it is not
+      zero-dimensional.  distinct is the number of distinct roots of the minimal polynomial of a random linear form
+      on the quotient ring (from Krylov vectors of a random vector): the number of points when the form separates
+      them.  Monodromy is floating point and uncertified.
+    Example
+      -- Sylvester: a binary quintic is a sum of three fifth powers in one way, 3! orderings in the chart
+      fiberCountModular(neuralNetwork({2,3,1}, {0,0,0,0,0,1}), {1, 2, 1, -3, 1, 5, 2, -1, 3}, {1, null, 1, null, 1, null, null, null, null}, 32003)
+  SeeAlso
+    fiberCountMonodromy
+///
+
+doc ///
+  Key
+    fiberCountMonodromy
+    (fiberCountMonodromy, NeuralNetwork, List)
+    Repeats
+    [fiberCountMonodromy, Repeats]
+    [fiberCountMonodromy, SolutionCount]
+  Headline
+    count the points of a generic fiber in a chart by monodromy
+  Usage
+    fiberCountMonodromy(N, chart)
+  Inputs
+    N:NeuralNetwork
+    chart:List
+      one rational number or null (free) per weight, as for fiberIdeal
+    Repeats=>ZZ
+      monodromy stops after this many loops without a new solution
+    SolutionCount=>ZZ
+      or when this many solutions are found
+  Outputs
+    :String
+      {solutions at a generic point of the ambient space, regular endpoints, points of the fiber over the image of
+      random complex weights}
+  Description
+    Text
+      Floating point and uncertified: a lower bound, complete with high probability under the stopping rule.
+  SeeAlso
+    fiberCountModular
 ///
 
 TEST ///

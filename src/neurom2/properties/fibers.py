@@ -189,8 +189,9 @@ def fibers(arch: Architecture, *, seed: int = 0, timeout: Deadline | float | Non
         method = (f"monodromy (MonodromySolver), stopped after {REPEATS} loops without a new solution, then tracked "
                   "to a random point of the image")
     orbits = solutions // residual if solutions % residual == 0 and solutions else None
-    where = " at theta0 over the algebraic closure of ZZ/p" if method.startswith("Groebner") else ""
-    counted = (f"{solutions} point(s) in the chart over mu(theta0){where}, {residual} per orbit (the finite group "
+    where = ("over mu(theta0) at random integer theta0, over the algebraic closure of ZZ/p" if method.startswith("Groebner")
+             else "over the image of random complex weights")
+    counted = (f"{solutions} point(s) in the chart {where}, {residual} per orbit (the finite group "
                f"acting on the chart)" + (f": {orbits} orbit(s)" if orbits is not None else
                                         ": not a multiple, the finite group does not act freely"))
     probable = ("the count at the random point equals the generic count over C (a special point or a bad prime "
