@@ -272,16 +272,21 @@ parametrizationReport NeuralNetwork := String => N -> (
 -- A chart fixes some weights to rational values (null: free); the fiber over a point t of the ambient
 -- space is {free weights : coefficients = t}, an ideal of QQ[free weights] with one generator per coordinate.
 
+chartMap := (N, chart, kk) -> (
+    -- the ring of the free weights over kk and the substitution of the chart's values
+    R := N#WeightRing;
+    free := select(numgens R, i -> chart#i === null);
+    F := kk(monoid[apply(free, i -> R_i)]);
+    slot := hashTable apply(#free, k -> (free#k, F_k));
+    map(F, R, apply(numgens R, i -> if slot#?i then slot#i else promote(chart#i, F))))
+
 fiberIdeal = method()
 fiberIdeal(NeuralNetwork, List, List) := Ideal => (N, point, chart) -> (
     R := N#WeightRing;
     images := flatten entries matrix N#Parametrization;
     if #point != #images then error "fiberIdeal: expected one rational number per coordinate";
     if #chart != numgens R then error "fiberIdeal: expected one entry per weight (a rational number, or null)";
-    free := select(numgens R, i -> chart#i === null);
-    F := QQ(monoid[apply(free, i -> R_i)]);
-    slot := hashTable apply(#free, k -> (free#k, F_k));
-    phi := map(F, R, apply(numgens R, i -> if slot#?i then slot#i else promote(chart#i, F)));
+    phi := chartMap(N, chart, QQ);
     ideal apply(#images, k -> phi(images#k) - point#k))
 
 pointsReport = method()
@@ -566,14 +571,6 @@ deadNeurons := N -> (
         if l > 1 then dead = dead | apply(cols, j -> apply(rows, i -> position + i * cols + j));
         position = position + rows * cols + (if N#Bias then rows else 0));
     dead)
-
-chartMap := (N, chart, kk) -> (
-    -- the ring of the free weights over kk and the substitution of the chart's values
-    R := N#WeightRing;
-    free := select(numgens R, i -> chart#i === null);
-    F := kk(monoid[apply(free, i -> R_i)]);
-    slot := hashTable apply(#free, k -> (free#k, F_k));
-    map(F, R, apply(numgens R, i -> if slot#?i then slot#i else promote(chart#i, F))))
 
 fiberCountModular = method()
 fiberCountModular(NeuralNetwork, List, List, ZZ) := String => (N, theta0, chart, p) -> (

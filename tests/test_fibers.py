@@ -56,14 +56,6 @@ def test_groebner_and_monodromy_counts_agree(session, widths, activation, count)
     assert exact.method.startswith("Groebner")
 
 
-@pytest.mark.macaulay2
-def test_monodromy_takes_over_when_the_groebner_basis_is_slow(session):
-    arch = Architecture.create("2,3,1", "x^5")
-    result = fibers(arch, session=session, groebner_seconds=1e-3)
-    assert any(c.get("status", "").startswith("not finished") for c in result.counts)
-    assert result.method.startswith("monodromy") and result.solutions == 6 and result.orbits == 1
-
-
 @pytest.mark.parametrize("only", ["fiber", "symmetries,,fibers", "", "singular"])
 def test_geometry_rejects_unknown_parts(only):
     geometry = task("geometry")
