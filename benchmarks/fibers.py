@@ -33,7 +33,8 @@ from neurom2.properties.fibers import fibers, slice_chart
 REPO = Path(__file__).resolve().parents[1]
 CASES: list[tuple[str, str, bool]] = [
     ("2,2,1", "x^3", False), ("2,3,1", "x^5", False), ("2,4,1", "x^7", False), ("2,2,2", "x^3", False),
-    ("2,2,1", "x^3", True), ("2,2,1", "x^3 + x", False), ("2,2,2,1", "x^3", False), ("4,5,1", "x^3", False),
+    ("2,2,1", "x^3", True), ("2,2,1", "x^3 + x", False), ("2,2,2,1", "x^3", False), ("2,2,2,2", "x^2", False),
+    ("3,4,1", "x^4", False), ("4,5,1", "x^3", False),
 ]
 
 

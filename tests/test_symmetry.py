@@ -116,3 +116,12 @@ def test_group_descriptions_state_the_finite_orders():
     assert symmetry_group(Architecture.create("2,3,1", "x^3 + x")).finite_order == 6 * 8
     assert symmetry_group(Architecture.create("2,3,1", "x^2 + x")).finite_order == 6
     assert symmetry_group(Architecture.create("3,7,1", "x^5")).to_json()["continuous_dim"] == 7
+
+
+def test_geometry_symmetries_part_reports_the_torus_without_macaulay2():
+    from neurom2.geometry_report import format_geometry
+    from neurom2.properties.geometry import geometry
+
+    result = geometry(Architecture.create("2,3,1", "x^4"), only="symmetries")
+    assert result.fibers is None and result.to_json()["symmetries"]["continuous_dim"] == 3
+    assert "a torus (C*)^3" in format_geometry(result)

@@ -139,15 +139,15 @@ def fibers(arch: Architecture, *, seed: int = 0, timeout: Deadline | float | Non
     group = symmetry_group(arch)
     dim = dimension(arch, seed=seed, timeout=deadline, force=force)
     orbit = orbit_dimension(arch, rng)
-    orbit_proved = orbit == group.continuous_dim
     fiber_dim = arch.n_params - dim.dim
+    orbit_proved = orbit == group.continuous_dim or (dim.proved and orbit == fiber_dim)  # orbits lie in fibers
     how_dim = ("proved (Jacobian rank reaches a proved upper bound)" if dim.proved else
                f"probable (Jacobian ranks modulo primes, error bound {dim.error_bound:.1e})")
     base: dict[str, Any] = dict(architecture=arch, symmetries=group, dimension=dim, fiber_dim=fiber_dim,
                                 orbit_dim=orbit, orbit_dim_proved=orbit_proved, unexplained_dim=fiber_dim - orbit,
-                                seed=seed)
+                                residual_order=group.finite_order, seed=seed)
     facts = (f"generic fiber dimension n - dim M = {arch.n_params} - {dim.dim} = {fiber_dim}, {how_dim}; "
-             f"G-orbits of dimension {orbit} ({'= dim G, proved' if orbit_proved else 'a proved lower bound'})")
+             f"G-orbits of dimension {orbit} ({'proved' if orbit_proved else 'a proved lower bound'})")
     if fiber_dim > orbit:
         what = "proved" if dim.proved and orbit_proved else "probable"
         return Fibers(**base, proved=facts if what == "proved" else "",
@@ -157,7 +157,6 @@ def fibers(arch: Architecture, *, seed: int = 0, timeout: Deadline | float | Non
     if arch.monomial_degree == 1:
         return Fibers(**base, proved=facts, undecided="the number of orbits of linear networks is not counted")
     chart = slice_chart(arch)
-    residual = group.finite_order
     unknowns = sum(v is None for v in chart)
     names = tuple(name for name, v in zip(arch.weight_names, chart) if v is not None)
     session = package.ready(session or default_session())
@@ -181,13 +180,14 @@ def fibers(arch: Architecture, *, seed: int = 0, timeout: Deadline | float | Non
             raise
         counts.append({"method": "groebner", "status": f"not finished within {groebner_seconds:g} s"})
     if solutions is None:
-        guard(monodromy_estimate(unknowns, residual), force)
+        guard(monodromy_estimate(unknowns, group.finite_order), force)
         numeric = package.fiber_count_monodromy(session, arch, chart, REPEATS, seed, timeout=deadline.remaining())
         counts.append({"method": "monodromy", "generic": numeric.generic, "regular": numeric.regular,
                        "fiber": numeric.fiber, "repeats": REPEATS})
         solutions = numeric.fiber
         method = (f"monodromy (MonodromySolver), stopped after {REPEATS} loops without a new solution, then tracked "
                   "to a random point of the image")
+    residual = group.finite_order
     orbits = solutions // residual if solutions % residual == 0 and solutions else None
     where = ("over mu(theta0) at random integer theta0, over the algebraic closure of ZZ/p" if method.startswith("Groebner")
              else "over the image of random complex weights")
@@ -197,7 +197,7 @@ def fibers(arch: Architecture, *, seed: int = 0, timeout: Deadline | float | Non
     probable = ("the count at the random point equals the generic count over C (a special point or a bad prime "
                 "would change it; not bounded here)" if method.startswith("Groebner") else
                 "the count is a lower bound, complete with high probability under the stopping rule (floating point)")
-    return Fibers(**base, chart=names, solutions=solutions, residual_order=residual, orbits=orbits, method=method,
+    return Fibers(**base, chart=names, solutions=solutions, orbits=orbits, method=method,
                   counts=tuple(counts), proved=facts + "; " + counted if method.startswith("Groebner") else facts,
                   probable=probable if method.startswith("Groebner") else counted + "; " + probable,
                   undecided="orbits with a first input weight 0 or dead neurons are not counted")
