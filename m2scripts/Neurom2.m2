@@ -26,7 +26,9 @@ export {
     -- critical points of the loss on a variety (the loss landscape)
     "criticalIdeal", "Combinations", "Saturate", "criticalReport", "criticalCounts", "singularPrimes", "pullbackReport", "imageAvoidsSmoothPart", "numericalCriticalCount", "SolutionCount",
     -- linear sections modulo primes (completeness certificates of interpolated ideals)
-    "LinearSection", "linearSection", "linearSectionLength", "linearSectionEliminant"
+    "LinearSection", "linearSection", "linearSectionLength", "linearSectionEliminant",
+    -- identifiability (fibers)
+    "fiberCountModular", "fiberCountMonodromy", "Repeats"
     }
 
 -- Conventions (shared with the Python package neurom2, which checks them against its own construction):
@@ -270,16 +272,21 @@ parametrizationReport NeuralNetwork := String => N -> (
 -- A chart fixes some weights to rational values (null: free); the fiber over a point t of the ambient
 -- space is {free weights : coefficients = t}, an ideal of QQ[free weights] with one generator per coordinate.
 
+chartMap := (N, chart, kk) -> (
+    -- the ring of the free weights over kk and the substitution of the chart's values
+    R := N#WeightRing;
+    free := select(numgens R, i -> chart#i === null);
+    F := kk(monoid[apply(free, i -> R_i)]);
+    slot := hashTable apply(#free, k -> (free#k, F_k));
+    map(F, R, apply(numgens R, i -> if slot#?i then slot#i else promote(chart#i, F))))
+
 fiberIdeal = method()
 fiberIdeal(NeuralNetwork, List, List) := Ideal => (N, point, chart) -> (
     R := N#WeightRing;
     images := flatten entries matrix N#Parametrization;
     if #point != #images then error "fiberIdeal: expected one rational number per coordinate";
     if #chart != numgens R then error "fiberIdeal: expected one entry per weight (a rational number, or null)";
-    free := select(numgens R, i -> chart#i === null);
-    F := QQ(monoid[apply(free, i -> R_i)]);
-    slot := hashTable apply(#free, k -> (free#k, F_k));
-    phi := map(F, R, apply(numgens R, i -> if slot#?i then slot#i else promote(chart#i, F)));
+    phi := chartMap(N, chart, QQ);
     ideal apply(#images, k -> phi(images#k) - point#k))
 
 pointsReport = method()
@@ -644,6 +651,93 @@ nonPropernessReport NeuralNetwork := String => N -> (
     integral := #select(leading, L -> L == 1);
     union := X + product leading;
     toString {integral, if union == 1 then {} else apply(minimalPrimes union, primeReport)})
+
+-- identifiability (fibers) (Python: neurom2.properties.fibers, which states what the counts prove).
+-- A chart (one rational or null per weight, as for fiberIdeal) is a slice transverse to the continuous
+-- symmetries; theta0 is one integer per weight, a point of the chart.  Both functions count the points theta of
+-- the chart with mu(theta) = mu(theta0) off the dead-neuron loci (all outgoing weights of a hidden neuron zero).
+
+deadNeurons := N -> (
+    -- per hidden neuron, the indices of its outgoing weights
+    widths := N#Widths; position := 0; dead := {};
+    for l from 1 to #widths - 1 do (
+        (rows, cols) := (widths#l, widths#(l-1));
+        if l > 1 then dead = dead | apply(cols, j -> apply(rows, i -> position + i * cols + j));
+        position = position + rows * cols + (if N#Bias then rows else 0));
+    dead)
+
+fiberCountModular = method()
+fiberCountModular(NeuralNetwork, List, List, ZZ) := String => (N, theta0, chart, p) -> (
+    -- {dim, degree, distinct} of the fiber ideal over ZZ/p, saturated by each dead-neuron ideal when it is not
+    -- zero-dimensional: degree = its number of points with multiplicity over the algebraic closure, distinct
+    -- = the degree of the squarefree part of the minimal polynomial of a random linear form (a lower bound for the
+    -- number of distinct points, equal to it when the form separates them); -1 for both when dim != 0.
+    kk := ZZ/p;
+    R := N#WeightRing;
+    phi := chartMap(N, chart, kk);
+    F := target phi;
+    at0 := map(kk, R, apply(theta0, a -> promote(a, kk)));
+    J := ideal apply(flatten entries matrix N#Parametrization, f -> phi f - promote(at0 f, F));
+    if dim J != 0 then scan(deadNeurons N, idx -> (
+        D := ideal apply(idx, i -> phi R_i);
+        if D != 1 then J = saturate(J, D)));
+    d := dim J;
+    if d != 0 then return toString {d, -1, -1};
+    -- the minimal polynomial g of multiplication by a random linear form on A = F/J, from the Krylov vectors of
+    -- a random vector (equal to it with high probability; its distinct roots are the distinct values of the form)
+    A := F/J;
+    B := basis A;
+    e := numcols B;
+    M := lift(last coefficients(sum(numgens A, i -> random(kk) * A_i) * B, Monomials => B), kk);
+    v := random(kk^e, kk^1);
+    K := v;
+    scan(e, k -> K = K | M * K_{k});
+    r := rank K;
+    c := gens ker K_{0..r};
+    T := local T;
+    S := kk(monoid[T]);
+    g := sum(r + 1, k -> c_(k, 0) * S_0^k);
+    toString {d, e, first degree(g // gcd(g, diff(S_0, g)))})
+
+fiberCountMonodromy = method(Options => {Repeats => 5, SolutionCount => null})
+fiberCountMonodromy(NeuralNetwork, List) := String => o -> (N, chart) -> (
+    -- Numerical count of the points of the chart over a generic point c of the image: monodromy on the
+    -- system mu(theta) - c (random linear combinations of it, as many as free weights, when there are more
+    -- coordinates than free weights) with parameters c, seeded at the image c0 of random complex weights;
+    -- stopped after Repeats loops without a new solution (or at SolutionCount).  The solutions are tracked to
+    -- the image c1 of other random complex weights of the chart and kept when regular and mu(theta) = c1
+    -- (relative 1e-6).  {solutions at generic c, regular endpoints, those in the fiber}.  Floating point,
+    -- no certification: a lower bound, complete with high probability under the stopping rule.
+    phi := chartMap(N, chart, QQ);
+    F := target phi;
+    images := apply(flatten entries matrix N#Parametrization, f -> phi f);
+    n := numgens F; m := #images;
+    combination := if m == n then id_(QQ^m) else random(QQ^n, QQ^m);
+    (a, y) := (local a, local y);
+    P := CC[a_1..a_m][y_1..y_n];
+    toP := map(P, F, gens P);
+    avec := transpose matrix{apply(gens coefficientRing P, x -> x_P)};
+    equations := sub(combination, P) * (transpose matrix{apply(images, f -> toP f)} - avec);
+    needsPackage "MonodromySolver";
+    nag := name -> value getGlobalSymbol name;
+    option := (name, v) -> getGlobalSymbol name => v;
+    point := nag "point";
+    imageAt := w -> apply(images, f -> sub(f, matrix{w}));
+    w0 := apply(n, i -> random CC);
+    sys := (nag "polySystem") flatten entries equations;
+    (V, paths) := (nag "monodromySolve")(sys, point{imageAt w0}, {point{w0}},
+        option("NumberOfNodes", 4), option("NumberOfEdges", 3), option("NumberOfRepeats", o.Repeats),
+        option("TargetSolutionCount", o.SolutionCount));
+    solutions := (nag "points") V#(getGlobalSymbol "PartialSols");
+    c1 := imageAt apply(n, i -> random CC);
+    specialize := nag "specializeSystem";
+    ends := (nag "track")(specialize(V#(getGlobalSymbol "BasePoint"), sys), specialize(point{c1}, sys), solutions);
+    regular := select(ends, s -> (nag "status") s === nag "Regular");
+    scale := 1 + max apply(c1, abs);
+    fiber := select(regular, s -> (
+        v := imageAt (nag "coordinates") s;
+        max apply(m, k -> abs(v#k - c1#k)) < 1e-6 * scale));
+    toString {#solutions, #regular, #fiber})
 
 beginDocumentation()
 
@@ -1381,6 +1475,80 @@ TEST ///
   (a, b, c, d) = toSequence gens S
   candidates = set apply(report#1, P -> ideal apply(P#2, f -> fromListForm(S, f)))
   assert(candidates === set {ideal(b^2 - 3*a*c), ideal(b^2*c^2 - 4*a*c^3 - 4*b^3*d - 27*a^2*d^2 + 18*a*b*c*d)})
+///
+
+doc ///
+  Key
+    fiberCountModular
+    (fiberCountModular, NeuralNetwork, List, List, ZZ)
+  Headline
+    count the points of a generic fiber of the parametrization in a chart (identifiability)
+  Usage
+    fiberCountModular(N, theta0, chart, p)
+    fiberCountMonodromy(N, chart)
+  Inputs
+    N:NeuralNetwork
+    theta0:List
+      one integer per weight, a point of the chart
+    chart:List
+      one rational number or null (free) per weight, as for fiberIdeal
+    p:ZZ
+      a prime
+  Outputs
+    :String
+      fiberCountModular: {dim, degree, distinct} over ZZ/p; fiberCountMonodromy: {solutions at a generic point of
+      the ambient space, regular endpoints, points of the fiber over the image of random complex weights}
+  Description
+    Text
+      The fiber is saturated by the ideal of the outgoing weights of each hidden neuron (dead neurons) when it is not
+      zero-dimensional.  distinct is the number of distinct roots of the minimal polynomial of a random linear form
+      on the quotient ring (from Krylov vectors of a random vector): the number of points when the form separates
+      them.  Monodromy is floating point and uncertified.
+    Example
+      -- Sylvester: a binary quintic is a sum of three fifth powers in one way, 3! orderings in the chart
+      fiberCountModular(neuralNetwork({2,3,1}, {0,0,0,0,0,1}), {1, 2, 1, -3, 1, 5, 2, -1, 3}, {1, null, 1, null, 1, null, null, null, null}, 32003)
+  SeeAlso
+    fiberCountMonodromy
+///
+
+doc ///
+  Key
+    fiberCountMonodromy
+    (fiberCountMonodromy, NeuralNetwork, List)
+    Repeats
+    [fiberCountMonodromy, Repeats]
+    [fiberCountMonodromy, SolutionCount]
+  Headline
+    count the points of a generic fiber in a chart by monodromy
+  Usage
+    fiberCountMonodromy(N, chart)
+  Inputs
+    N:NeuralNetwork
+    chart:List
+      one rational number or null (free) per weight, as for fiberIdeal
+    Repeats=>ZZ
+      monodromy stops after this many loops without a new solution
+    SolutionCount=>ZZ
+      or when this many solutions are found
+  Outputs
+    :String
+      {solutions at a generic point of the ambient space, regular endpoints, points of the fiber over the image of
+      random complex weights}
+  Description
+    Text
+      Floating point and uncertified: a lower bound, complete with high probability under the stopping rule.
+  SeeAlso
+    fiberCountModular
+///
+
+TEST ///
+  -- identifiability (fibers): Sylvester, binary quintics are a unique sum of three fifth powers: the chart
+  -- w_(1,i,1) = 1 holds the 3! orderings of the one decomposition, over ZZ/p and numerically
+  N = neuralNetwork({2,3,1}, {0,0,0,0,0,1});
+  chart = {1, null, 1, null, 1, null, null, null, null};
+  assert(value fiberCountModular(N, {1, 2, 1, -3, 1, 5, 2, -1, 3}, chart, 32003) == {0, 6, 6})
+  setRandomSeed 1
+  assert(last value fiberCountMonodromy(N, chart) == 6)
 ///
 
 end--

@@ -424,6 +424,15 @@ def _prepare_landscape(architecture: Any, values: dict[str, Any]) -> dict[str, A
     return {**values, "data": f"{path}#sha256={dataset.digest()}"}
 
 
+def _prepare_geometry(architecture: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """The parts of ``only`` checked and in canonical order (so equal requests are one job)."""
+    from neurom2.properties.geometry import parse_parts
+
+    if values["only"] is None:
+        return values
+    return {**values, "only": ",".join(parse_parts(values["only"]))}
+
+
 TASKS: dict[str, Task] = {task.name: task for task in (
     Task(
         "dim", "exact dimension of a neuromanifold (Jacobian rank modulo primes)",
@@ -511,6 +520,18 @@ TASKS: dict[str, Task] = {task.name: task for task in (
         details="The data are --data FILE.csv or --random-data N. The learning degree is the number of complex critical "
                 "points of the loss on the smooth part of the neurovariety for these data; real critical points are "
                 "given exactly with their loss, type and whether real weights reach them.",
+    ),
+    Task(
+        "geometry", "geometric properties of the neuromanifold: symmetries and identifiability (fibers)",
+        compute="neurom2.properties.geometry:geometry", report="neurom2.present.geometry:format_geometry",
+        options=(
+            Option("only", Text("parts separated by commas", optional=True), None,
+                   "compute only these parts: symmetries, fibers (default: all)", metavar="PART[,PART]"),
+            SEED, TIMEOUT, FORCE,
+        ),
+        prepare="neurom2.tasks:_prepare_geometry",
+        details="fibers compares the generic fiber dimension with the symmetry group and, when they agree, counts the "
+                "orbits in a generic fiber (Groebner bases modulo two primes, or monodromy when those are slow).",
     ),
 )}
 """Every task, by name, in the order the command line lists them."""

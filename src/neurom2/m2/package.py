@@ -585,3 +585,49 @@ def non_properness(session: Macaulay2Session, net: Network, timeout: float | Non
     integral, components = _list(_value(session, f"nonPropernessReport {network(net)}", timeout), 2,
                                  "{integral, components}")
     return NonPropernessReport(_int(integral, "integral"), _primes(components, None))
+
+
+# --- identifiability (fibers) --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModularFiberCount:
+    """``fiberCountModular``: the fiber in a chart over ZZ/p, saturated by the dead-neuron ideals if needed."""
+
+    prime: int
+    dim: int
+    degree: int
+    """Points with multiplicity over the algebraic closure of ZZ/p (−1 unless dim = 0)."""
+    distinct: int
+    """Degree of the squarefree part of a random linear form's eliminant: ≤ the number of distinct points,
+    equal when the form separates them (−1 unless dim = 0)."""
+
+
+def fiber_count_modular(session: Macaulay2Session, net: Network, theta0: Sequence[int], chart: Chart, prime: int,
+                        seed: int, timeout: float | None = None) -> ModularFiberCount:
+    """``fiberCountModular`` over ZZ/``prime`` at the integer weights ``theta0`` (a point of ``chart``)."""
+    code = (f"(setRandomSeed {int(seed)}; fiberCountModular({network(net)}, {integer_list(theta0)}, "
+            f"{_chart_literal(chart)}, {int(prime)}))")
+    dim, degree, distinct = _list(_value(session, code, timeout), 3, "{dim, degree, distinct}")
+    return ModularFiberCount(int(prime), _int(dim, "dim"), _int(degree, "degree"), _int(distinct, "distinct"))
+
+
+@dataclass(frozen=True)
+class MonodromyFiberCount:
+    """``fiberCountMonodromy``: monodromy at a generic point of V, then tracking to a generic point of the image."""
+
+    generic: int
+    """Solutions of the (combined) square system found by monodromy."""
+    regular: int
+    """Regular endpoints after tracking to the image of random complex weights."""
+    fiber: int
+    """Of those, the points of the fiber there (relative 1e-6)."""
+
+
+def fiber_count_monodromy(session: Macaulay2Session, net: Network, chart: Chart, repeats: int, seed: int,
+                          timeout: float | None = None) -> MonodromyFiberCount:
+    """``fiberCountMonodromy`` on ``chart``, stopped after ``repeats`` loops without a new solution."""
+    code = (f"(setRandomSeed {int(seed)}; fiberCountMonodromy({network(net)}, {_chart_literal(chart)}, "
+            f"Repeats => {int(repeats)}))")
+    generic, regular, fiber = _list(_value(session, code, timeout), 3, "{generic, regular, fiber}")
+    return MonodromyFiberCount(_int(generic, "solutions"), _int(regular, "regular"), _int(fiber, "fiber"))
