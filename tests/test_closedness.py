@@ -180,6 +180,7 @@ def test_quartics_missing_the_tangential_variety(session):
     result = closedness(arch, session=session, seed=0)
     assert result.closed_over_c is False and result.closed_over_r is False and len(result.missing) == 1
     (stratum,) = [s for s in result.strata if s.reached is False]
+    assert all(s.reason and s.to_json()["status"] == "undecided" for s in result.strata if s.reached is None)
     (curve,) = [s for s in stratum.substrata if s.reached]
     rng = random.Random(3)
     for _ in range(4):

@@ -92,6 +92,8 @@ class Stratum:
     equations: tuple[str, ...]
     reached: bool | None
     """At a random point: True, False (with a certificate), None (no point found or membership undecided)."""
+    reason: str | None
+    """Why ``reached`` is None (else None)."""
     sampler: str | None
     point: tuple[str, ...] | None
     limit: bool
@@ -108,7 +110,7 @@ class Stratum:
         status = ("undecided" if self.reached is None else "proved (the stratum is the point tested)" if self.settled
                   else "probable (at a random point of the stratum)")
         return {"dim": self.dim, "degree": self.degree, "equations": list(self.equations), "reached": self.reached,
-                "status": status, "proved": self.settled,
+                "status": status, "proved": self.settled, "reason": self.reason,
                 "sampler": self.sampler, "point": list(self.point) if self.point else None, "limit": self.limit,
                 "substrata": [s.to_json() for s in self.substrata]}
 
@@ -287,6 +289,9 @@ class _Search:
         polys = [polynomial_from_terms(g, self.symbols) for g in prime.generators]
         found = self._random_point(prime, polys)
         reached, sampler, point, limit = None, None, None, False
+        reason = None if found else ("no rational family dense in the stratum was found (subnetwork images, "
+                                     "duplicate-neuron limits, linear spaces, an equation solved for a variable of "
+                                     "degree 1)")
         if found is not None:
             family, params = found
             point = family.point(params)
@@ -298,13 +303,17 @@ class _Search:
             except TimeLimitExceeded:
                 if self.deadline.expired():
                     raise  # the whole budget is spent; a single slow membership leaves the stratum undecided
+                reason = f"exact membership at its random point took more than {MEMBERSHIP_SECONDS:g} s"
+            if reached is None and reason is None:
+                reason = "exact membership at its random point was not decided"
         substrata: tuple[Stratum, ...] = ()
         if reached is False and depth < MAX_DEPTH and prime.generators:
             singular = package.singular_locus(self.session, prime.generators, self.space.dim,
                                               timeout=self.deadline.remaining())
             substrata = tuple(self.stratum(q, depth + 1) for q in singular.components)
         result = Stratum(dim=prime.dim, degree=prime.degree, equations=tuple(str(p.as_expr()) for p in polys),
-                         reached=reached, sampler=sampler, point=tuple(map(str, point)) if point else None,
+                         reached=reached, reason=reason, sampler=sampler,
+                         point=tuple(map(str, point)) if point else None,
                          limit=limit, substrata=substrata)
         if found is not None:
             self.points[result] = found
