@@ -130,7 +130,7 @@ def test_sums_of_two_squares_of_ternary_forms_fill_the_rank_two_quadrics(session
     arch = Architecture.create("3,2,1", "x^2")
     result = closedness(arch, session=session, seed=0)
     assert result.closed_over_c is True and result.missing == ()
-    assert result.closed_over_c_proved is all(s.dim == 0 for s in result.strata)
+    assert result.closed_over_c_proved is all(s.settled for s in result.strata)
     assert result.slices and result.to_json()["slices"]
     _slices_are_dense(arch, list(result.slices), 5)
     z = sympy.Symbol("z")
@@ -155,6 +155,15 @@ def test_binary_quadrics_are_all_sums_of_two_squares(session):
     result = closedness(arch, session=session, seed=0)
     assert result.closed_over_c is True and result.missing == () and all(s.reached for s in result.strata)
     _slices_are_dense(arch, list(result.slices), 3)
+    # proved: what is left of the sub-slices' candidates are lines through 0, each reached at a point p ≠ 0
+    assert result.closed_over_c_proved and all(s.settled and s.dim == 1 for s in result.strata)
+    symbols = coordinate_symbols(AmbientSpace.of(arch))
+    for stratum in result.strata:
+        point = dict(zip(symbols, map(sympy.Rational, stratum.point or ())))
+        equations = [sympy.Poly(sympy.sympify(e, locals={str(v): v for v in symbols}), *symbols)
+                     for e in stratum.equations]
+        assert any(point.values()) and all(e.is_linear and e.is_homogeneous and e.eval(point) == 0 for e in equations)
+        assert sympy.Matrix([[e.coeff_monomial(v) for v in symbols] for e in equations]).rank() == 2  # a line
     for form in (x ** 2 - 3 * x * y + 5 * y ** 2, (2 * x - y) * (x + 3 * y), (x - 4 * y) ** 2, 7 * x * y):
         assert _reached_over_c(arch, sympy.expand(form), (x, y), session)
 

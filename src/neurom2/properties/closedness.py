@@ -30,7 +30,9 @@ random point is not reached is refined by the components of its singular locus, 
 **missing set** is reported as P minus its reached substrata (equations and inequations, probable).  Points of
 a reached stratum off a dense open subset are not examined ("undecided" there).
 
-A stratum that is a single point (Krull dimension 0 with a rational point on it) is settled by its test (proved).
+A stratum that is a single point (Krull dimension 0 with a rational point on it) is settled by its test (proved),
+and so is a line through the origin (Krull dimension 1, homogeneous) reached at a point p ≠ 0: M is a cone over R
+and over C (scaling the output layer by λ scales the network by λ; λ = 0 gives 0), so λp ∈ M iff p ∈ M.
 Otherwise "the random point of each stratum is reached" is probable for a dense open subset of the stratum only,
 so **M(C) = X(C)** is then reported as *probable*: proved off the strata, probable on dense open subsets of them,
 and not examined on their proper closed subsets.  A stratum with no rational family dense in it (the families
@@ -99,15 +101,14 @@ class Stratum:
     limit: bool
     """Whether the point is a duplicate-neuron limit of real networks (in the Euclidean closure of M(R))."""
     substrata: tuple[Stratum, ...]
-
-    @property
-    def settled(self) -> bool:
-        """Whether ``reached`` holds on the whole stratum (proved): it is a single point, the one tested."""
-        return self.reached is not None and self.dim == 0
+    settled: bool
+    """Whether ``reached`` holds on the whole stratum (proved): a single point, the one tested, or a line through the
+    origin reached at a point p ≠ 0 (M is a cone: scaling the output layer by λ scales the network by λ)."""
 
     def to_json(self) -> dict[str, Any]:
         """This part as JSON (plain types; equations as strings in the coordinates of V)."""
-        status = ("undecided" if self.reached is None else "proved (the stratum is the point tested)" if self.settled
+        status = ("undecided" if self.reached is None
+                  else "proved (the point tested, or the line through it)" if self.settled
                   else "probable (at a random point of the stratum)")
         return {"dim": self.dim, "degree": self.degree, "equations": list(self.equations), "reached": self.reached,
                 "status": status, "proved": self.settled, "reason": self.reason,
@@ -197,7 +198,8 @@ def _verdict_over_c(strata: Sequence[Stratum], everything: Sequence[Stratum]) ->
         return None, False, (f"undecided: {off}; on {len(undecided)} of the {len(strata)} strata no rational point "
                              "dense in it was found or its membership was not decided in time")
     if all(s.settled for s in strata):
-        return True, True, f"proved: {off}, and each stratum is a single point, reached (exact membership)"
+        return True, True, (f"proved: {off}, and each stratum is a point or a line through the origin, reached "
+                            "(exact membership at a point of it; M is a cone)")
     return True, False, (f"probable: {off}, and a random point of each stratum is reached (exact membership), so a "
                          "dense open subset of it with high probability; proper closed subsets of the strata are not "
                          "examined")
@@ -311,10 +313,13 @@ class _Search:
             singular = package.singular_locus(self.session, prime.generators, self.space.dim,
                                               timeout=self.deadline.remaining())
             substrata = tuple(self.stratum(q, depth + 1) for q in singular.components)
+        homogeneous = all(len({sum(e) for e in g}) == 1 for g in prime.generators)
+        settled = reached is not None and point is not None and (
+            prime.dim == 0 or (prime.dim == 1 and homogeneous and any(point) and reached))
         result = Stratum(dim=prime.dim, degree=prime.degree, equations=tuple(str(p.as_expr()) for p in polys),
                          reached=reached, reason=reason, sampler=sampler,
                          point=tuple(map(str, point)) if point else None,
-                         limit=limit, substrata=substrata)
+                         limit=limit, substrata=substrata, settled=settled)
         if found is not None:
             self.points[result] = found
         return result
