@@ -158,7 +158,7 @@ def closedness(architecture: Architecture, *, session: Macaulay2Session | None =
     m2 = package.ready(session or default_session())
     space = AmbientSpace.of(architecture)
     search = _Search(architecture, space, m2, deadline, random.Random(seed))
-    components, integral, slices = search.candidates()
+    components, integral, slices = search.candidate_primes()
     strata = tuple(search.stratum(p, 0) for p in components)
     missing = tuple(piece for s in strata for piece in _missing(s))
     everything = list(_all(strata))
@@ -235,7 +235,7 @@ class _Search:
         self.points: dict[Stratum, tuple[_Family, list[Fraction]]] = {}
         """The family and parameters of each stratum's random point."""
 
-    def candidates(self) -> tuple[list[package.PrimeReport], int, list[dict[int, Fraction]]]:
+    def candidate_primes(self) -> tuple[list[package.PrimeReport], int, list[dict[int, Fraction]]]:
         """The minimal primes of the points of X not proved reached, the count of integral weights (or slices),
         and the sub-slices used (module docstring): the chart's when its fibers are finite or no sub-slice of
         rank dim X is found, else the sub-slices'."""
