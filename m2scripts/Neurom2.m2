@@ -561,7 +561,8 @@ linearSectionEliminant(LinearSection, List) := String => (L, primes) -> toString
 -- singular locus and subnetworks (Python: neurom2.properties.subnetworks, neurom2.properties.singular).
 -- Components are reported as {dim, degree, minimal generators (listForms)} of a prime ideal, dim the Krull
 -- dimension of its quotient ring (the affine cone), -1 for the unit ideal.
-export {"subnetworkReport", "singularLocusReport", "criticalValuesReport", "radicalMember", "nonPropernessReport"}
+export {"subnetworkReport", "singularLocusReport", "criticalValuesReport", "radicalMember", "nonPropernessReport",
+    "slicedPropernessReport"}
 
 primeReport := P -> {dim P, if P == 1 then 0 else degree P, apply(flatten entries mingens P, listForm)}
 
@@ -622,22 +623,18 @@ radicalMember(ZZ, List, List) := String => (n, generators, f) -> (
     I := sub(ideal(apply(generators, g -> fromListForm(S, g)) | {0_S}), T);
     toString(if I + ideal(1 - T_0 * sub(fromListForm(S, f), T)) == 1 then 1 else 0))
 
-nonPropernessReport = method()
-nonPropernessReport NeuralNetwork := String => N -> (
-    -- Candidates for the points of X = closure of the image not reached by the symmetry chart: for each free
-    -- weight t, the Groebner basis of the graph ideal in an order eliminating the other free weights gives
-    -- the polynomials g(t, c) of the graph; L_t = the ideal of the leading coefficients in t of those of
-    -- positive degree in t.  At a point of X off V(L_t), t stays bounded on the fiber (Cauchy's bound), so the
-    -- chart map is proper over X minus the union S of the V(L_t), and reaches all of it.
-    -- {number of weights integral over QQ[c] (L_t = 1), primeReport of each minimal prime of X cap S}
+leadingIdeals := (N, fixed) -> (
+    -- for the parametrization with the weights of the hash table fixed (index => value) and each free weight
+    -- t: the Groebner basis of the graph ideal in an order eliminating the other free weights gives the
+    -- polynomials g(t, c) of the graph; L_t = the ideal of the leading coefficients in t of those of positive
+    -- degree in t (the zero ideal when t is not algebraic over QQ[c] on the graph).  At a point of the image
+    -- closure off V(L_t), t stays bounded on the fiber nearby (Cauchy's bound).
     R := N#WeightRing;
     S := N#CoordinateRing;
-    fixed := hashTable symmetryChart N;
     free := select(numgens R, i -> not fixed#?i);
     n := #free;
-    X := neuromanifoldIdeal N;
     images := flatten entries matrix N#Parametrization;
-    leading := apply(free, t -> (
+    apply(free, t -> (
         others := delete(t, free);
         T := QQ(monoid[apply(others, i -> R_i) | {R_t} | gens S, MonomialOrder => Eliminate(n - 1)]);
         slot := hashTable apply(#others, k -> others#k => T_k);
@@ -647,10 +644,37 @@ nonPropernessReport NeuralNetwork := String => N -> (
         toS := map(S, T, toList(n : 0_S) | gens S);
         lcs := apply(select(flatten entries selectInSubring(1, gens gb G), g -> degree(u, g) > 0),
             g -> toS (last coefficients(g, Variables => {u}))_(0, 0));
-        trim ideal(lcs | {0_S})));
+        trim ideal(lcs | {0_S}))))
+
+nonPropernessReport = method()
+nonPropernessReport NeuralNetwork := String => N -> (
+    -- Candidates for the points of X = closure of the image not reached by the symmetry chart: with L_t as in
+    -- leadingIdeals, the chart map is proper over X minus the union S of the V(L_t), and reaches all of it.
+    -- {number of weights integral over QQ[c] (L_t = 1), primeReport of each minimal prime of X cap S}
+    X := neuromanifoldIdeal N;
+    leading := leadingIdeals(N, hashTable symmetryChart N);
     integral := #select(leading, L -> L == 1);
     union := X + product leading;
     toString {integral, if union == 1 then {} else apply(minimalPrimes union, primeReport)})
+
+slicedPropernessReport = method()
+slicedPropernessReport(NeuralNetwork, List) := String => (N, slices) -> (
+    -- The same for sub-slices: each slice a list of pairs {0-based weight index, rational value} fixing those
+    -- weights, whose map the caller has checked to be dense in X (Jacobian rank dim X).  Off the non-properness
+    -- candidates S_k of slice k the slice reaches all of X, so only X cap (intersection of the S_k) is left.
+    -- Slices are taken in order until that set has dimension <= 0 (finitely many points, or the origin of a cone).
+    -- {dim X, number of slices used, of them with every free weight integral over QQ[c], primeReport of each
+    -- minimal prime}
+    X := neuromanifoldIdeal N;
+    union := X;
+    (used, integral) := (0, 0);
+    for slice in slices do (
+        if dim union <= 0 then break;
+        C := product leadingIdeals(N, hashTable apply(slice, p -> p#0 => p#1));
+        if C == 1 then integral = integral + 1;
+        union = union + C;
+        used = used + 1);
+    toString {dim X, used, integral, if union == 1 then {} else apply(minimalPrimes union, primeReport)})
 
 -- identifiability (fibers) (Python: neurom2.properties.fibers, which states what the counts prove).
 -- A chart (one rational or null per weight, as for fiberIdeal) is a slice transverse to the continuous

@@ -587,6 +587,31 @@ def non_properness(session: Macaulay2Session, net: Network, timeout: float | Non
     return NonPropernessReport(_int(integral, "integral"), _primes(components, None))
 
 
+@dataclass(frozen=True)
+class SlicedPropernessReport:
+    """``slicedPropernessReport``: the Krull dimension of X, how many slices were used (in order, until the set
+    left has dimension ≤ 0), how many of them have every free weight integral over QQ[c], and the minimal primes of
+    X ∩ (S_1 ∩ ... ∩ S_k), S_i the non-properness candidates of slice i."""
+
+    dim: int
+    used: int
+    integral: int
+    components: list[PrimeReport]
+
+
+def sliced_properness(session: Macaulay2Session, net: Network, slices: Sequence[Mapping[int, Fraction]],
+                      timeout: float | None = None) -> SlicedPropernessReport:
+    """``slicedPropernessReport``: the candidates left unreached by sub-slices of the weights (each a map from
+    0-based weight indices to fixed values, dense in X: the caller checks), as in :func:`non_properness`."""
+    literal = "{" + ", ".join("{" + ", ".join(f"{{{int(k)}, {rational(v)}}}" for k, v in sorted(s.items())) + "}"
+                              for s in slices) + "}"
+    dim, used, integral, components = _list(
+        _value(session, f"slicedPropernessReport({network(net)}, {literal})", timeout), 4,
+        "{dim, used, integral, components}")
+    return SlicedPropernessReport(_int(dim, "dim"), _int(used, "used"), _int(integral, "integral"),
+                                  _primes(components, None))
+
+
 # --- identifiability (fibers) --------------------------------------------------------------------------------
 
 

@@ -50,6 +50,7 @@ class Geometry:
     """Reserved for the closedness part."""
 
     def to_json(self) -> dict[str, Any]:
+        """This result as JSON (plain types)."""
         arch = self.architecture
         return {
             "widths": list(arch.widths), "activation": str(arch.activation), "bias": arch.bias,
