@@ -34,7 +34,7 @@ from typing import Any, TypeVar
 
 from neurom2.deadline import Deadline
 from neurom2.errors import InvalidOption, TimeLimitExceeded, TooExpensive
-from neurom2.m2.session import Macaulay2Session, default_session
+from neurom2.m2.session import Macaulay2Session
 from neurom2.model.architecture import Architecture
 from neurom2.properties.closedness import Closedness, closedness
 from neurom2.properties.fibers import Fibers, fibers
@@ -158,7 +158,7 @@ def geometry(architecture: Architecture, *, only: str | None = None, seed: int =
     """The parts named in ``only`` (comma-separated, default :data:`DEFAULT_PARTS`) of the geometry of ``architecture``'s M."""
     parts = parse_parts(only)
     deadline = Deadline.coerce(timeout)
-    m2 = session or default_session()  # started by the first part that needs Macaulay2
+    m2 = session  # None: every part uses the process-wide default session, started by the first that needs it
 
     def attempt(part: str, compute: Callable[[Deadline], T]) -> T | Undecided | None:
         if part not in parts:
@@ -195,7 +195,7 @@ def _attempt(part: str, compute: Callable[[Deadline], T], deadline: Deadline, fo
         return Undecided(part=part, reason=str(error))
 
 
-def _dictionary(arch: Architecture, found: dict[str, Any], session: Macaulay2Session, deadline: Deadline, seed: int,
+def _dictionary(arch: Architecture, found: dict[str, Any], session: Macaulay2Session | None, deadline: Deadline, seed: int,
                 force: bool) -> Dictionary:
     """The six entries: dim M, deg X and the learning degree computed here (each within its share of the
     deadline), identifiability, singular strata and closedness read from the parts computed."""
@@ -246,7 +246,7 @@ def _degree_entry(variety: Neurovariety | Undecided) -> Entry:
                  method=f"from the complete ideal of X ({variety.proof})", meaning=MEANINGS["degree"])
 
 
-def _learning_entry(arch: Architecture, variety: Neurovariety | Undecided, session: Macaulay2Session,
+def _learning_entry(arch: Architecture, variety: Neurovariety | Undecided, session: Macaulay2Session | None,
                     deadline: Deadline, seed: int, force: bool) -> Entry:
     name, command = "learning degree", (f"neurom2 landscape --widths {','.join(map(str, arch.widths))} --activation "
                                         f"'{arch.activation}'{' --bias' if arch.bias else ''} --random-data 1 --generic")
