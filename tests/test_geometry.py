@@ -48,14 +48,14 @@ def test_a_part_that_times_out_or_is_refused_is_undecided(error):
         assert deadline.seconds is not None  # every part is capped without force
         raise error
 
-    found = _attempt("closedness", compute, Deadline(None), force=False)
+    found = _attempt("closedness", compute, Deadline(None), uncapped=False)
     assert isinstance(found, Undecided) and found.to_json()["status"] == "undecided"
     assert ("(timeout)" in found.reason) == isinstance(error, TimeLimitExceeded)
 
 
 def test_a_part_after_the_budget_is_not_started():
     spent = Deadline(1e-9)
-    found = _attempt("singular", lambda d: pytest.fail("started"), spent, force=True)
+    found = _attempt("singular", lambda d: pytest.fail("started"), spent, uncapped=True)
     assert isinstance(found, Undecided) and "not started" in found.reason
 
 

@@ -535,8 +535,8 @@ TASKS: dict[str, Task] = {task.name: task for task in (
         prepare="neurom2.tasks:_prepare_geometry",
         details="fibers compares the generic fiber dimension with the symmetry group and, when they agree, counts the "
                 "orbits in a generic fiber (Groebner bases modulo two primes, or monodromy when those are slow). "
-                "Each part runs at most 120 s (--force lifts it) within --timeout; one that does not finish, or that a "
-                "size guard refuses, is reported undecided. dictionary puts dim M, deg X, the learning degree, "
+                "Without --only each part runs at most 120 s (--force lifts it), within --timeout; one that does not "
+                "finish, or that a size guard refuses, is reported undecided. dictionary puts dim M, deg X, the learning degree, "
                 "identifiability, singular strata and closedness next to what they mean for learning.",
     ),
 )}

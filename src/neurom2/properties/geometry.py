@@ -21,7 +21,8 @@ Parts, computed in this order with one Macaulay2 session and one shared deadline
     number of complex critical points of the squared loss, singular strata ↔ implicit bias towards
     subnetworks, fibers ↔ identifiability, closedness ↔ divergence of training when the infimum is not attained.
 
-Every part runs at most :data:`PART_SECONDS` (unless ``force``) and within what is left of the deadline; a part
+Without ``only`` (and without ``force``) every part runs at most :data:`PART_SECONDS`; parts run within what is
+left of the deadline; a part
 that runs out of time, or that a size guard refuses, is reported as :class:`Undecided` with the reason instead
 of failing the whole task.  Each part says what is proved, what is probable and what is undecided.
 """
@@ -53,7 +54,8 @@ DEFAULT_PARTS = tuple(p for p in PARTS if p != "sparsity")
 """The parts computed without ``only``: all but ``sparsity``, which depends on random data and decides a radical
 membership per candidate subnetwork (up to 30 s each)."""
 PART_SECONDS = 120.0
-"""Time given to each part (within the deadline) before it is reported undecided; ``force`` lifts it."""
+"""Time given to each default part (within the deadline) before it is reported undecided; parts named in ``only``
+and ``force`` have the whole deadline."""
 
 T = TypeVar("T")
 
@@ -159,11 +161,12 @@ def geometry(architecture: Architecture, *, only: str | None = None, seed: int =
     parts = parse_parts(only)
     deadline = Deadline.coerce(timeout)
     m2 = session  # None: every part uses the process-wide default session, started by the first that needs it
+    uncapped = force or only is not None
 
     def attempt(part: str, compute: Callable[[Deadline], T]) -> T | Undecided | None:
         if part not in parts:
             return None
-        return _attempt(part, compute, deadline, force)
+        return _attempt(part, compute, deadline, uncapped)
 
     found: dict[str, Any] = {
         "fibers": attempt("fibers", lambda d: fibers(architecture, seed=seed, timeout=d, force=force, session=m2)),
@@ -175,38 +178,39 @@ def geometry(architecture: Architecture, *, only: str | None = None, seed: int =
                     symmetries=symmetry_group(architecture) if "symmetries" in parts else None,
                     fibers=found["fibers"], singular=found["singular"], sparsity=found["sparsity"],
                     closedness=found["closedness"],
-                    dictionary=_dictionary(architecture, found, m2, deadline, seed, force) if "dictionary" in parts
+                    dictionary=_dictionary(architecture, found, m2, deadline, seed, force, uncapped) if "dictionary" in parts
                     else None)
 
 
-def _attempt(part: str, compute: Callable[[Deadline], T], deadline: Deadline, force: bool) -> T | Undecided:
-    """``compute`` with at most :data:`PART_SECONDS` (none with ``force``) of what is left; Undecided on a timeout
-    or a size guard's refusal."""
+def _attempt(part: str, compute: Callable[[Deadline], T], deadline: Deadline, uncapped: bool) -> T | Undecided:
+    """``compute`` with what is left of ``deadline``, at most :data:`PART_SECONDS` unless ``uncapped``; Undecided on
+    a timeout or a size guard's refusal."""
     if deadline.expired():
         return Undecided(part=part, reason=f"not started, the budget of {deadline.seconds:g} s is spent (timeout)")
     left = deadline.remaining()
-    cap = left if force else min(left if left is not None else PART_SECONDS, PART_SECONDS)
+    cap = left if uncapped else min(left if left is not None else PART_SECONDS, PART_SECONDS)
     try:
         return compute(Deadline(cap))
     except TimeLimitExceeded:
-        whose = "the whole budget" if deadline.expired() else f"{cap:g} s for this part (--force lifts it)"
+        whose = ("the whole budget" if deadline.expired() else
+                 f"{cap:g} s for this part (--force or --only {part} lifts it)")
         return Undecided(part=part, reason=f"not finished within {whose} (timeout)")
     except TooExpensive as error:
         return Undecided(part=part, reason=str(error))
 
 
 def _dictionary(arch: Architecture, found: dict[str, Any], session: Macaulay2Session | None, deadline: Deadline, seed: int,
-                force: bool) -> Dictionary:
+                force: bool, uncapped: bool) -> Dictionary:
     """The six entries: dim M, deg X and the learning degree computed here (each within its share of the
     deadline), identifiability, singular strata and closedness read from the parts computed."""
     part = found.get("fibers")
     dim = part.dimension if isinstance(part, Fibers) else _attempt(
-        "dictionary", lambda d: dimension(arch, seed=seed, timeout=d, force=force), deadline, force)
+        "dictionary", lambda d: dimension(arch, seed=seed, timeout=d, force=force), deadline, uncapped)
     variety = _attempt("dictionary", lambda d: implicitize(arch, session=session, timeout=d, seed=seed, verify=False,
-                                                           force=force), deadline, force)
+                                                           force=force), deadline, uncapped)
     return Dictionary(entries=(
         _dimension_entry(dim), _degree_entry(variety),
-        _learning_entry(arch, variety, session, deadline, seed, force),
+        _learning_entry(arch, variety, session, deadline, seed, force, uncapped),
         _identifiability_entry(found.get("fibers")), _singular_entry(found.get("singular")),
         _closedness_entry(found.get("closedness")),
     ))
@@ -247,7 +251,7 @@ def _degree_entry(variety: Neurovariety | Undecided) -> Entry:
 
 
 def _learning_entry(arch: Architecture, variety: Neurovariety | Undecided, session: Macaulay2Session | None,
-                    deadline: Deadline, seed: int, force: bool) -> Entry:
+                    deadline: Deadline, seed: int, force: bool, uncapped: bool) -> Entry:
     name, command = "learning degree", (f"neurom2 landscape --widths {','.join(map(str, arch.widths))} --activation "
                                         f"'{arch.activation}'{' --bias' if arch.bias else ''} --random-data 1 --generic")
     if isinstance(variety, Undecided):
@@ -255,7 +259,7 @@ def _learning_entry(arch: Architecture, variety: Neurovariety | Undecided, sessi
     if not variety.fills and not variety.complete:
         return _not_computed(name, f"the ideal of X is not proved complete; {command} computes it with more time")
     counts = _attempt("dictionary", lambda d: generic_learning_degree(arch, variety=variety, session=session, timeout=d,
-                                                                      seed=seed, force=force), deadline, force)
+                                                                      seed=seed, force=force), deadline, uncapped)
     if isinstance(counts, Undecided):
         return _not_computed(name, f"{counts.reason}; {command} computes it")
     value = counts.get("learning_degree")
