@@ -91,6 +91,7 @@ class Fibers:
         return None if self.orbits is None else self.orbits == 1
 
     def to_json(self) -> dict[str, Any]:
+        """This part as JSON (plain types)."""
         return {
             "n_params": self.architecture.n_params, "dim": self.dimension.dim, "dim_proved": self.dimension.proved,
             "dim_error_bound": self.dimension.error_bound, "fiber_dim": self.fiber_dim,
