@@ -5,6 +5,10 @@ test_sparsity and test_closedness."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import jsonschema
 import numpy as np
 import pytest
 import sympy
@@ -14,7 +18,7 @@ from neurom2.errors import TimeLimitExceeded, TooExpensive
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
 from neurom2.present.geometry import format_geometry
-from neurom2.properties.geometry import DEFAULT_PARTS, PARTS, Undecided, _attempt, geometry, parse_parts
+from neurom2.properties.geometry import DEFAULT_PARTS, PARTS, Geometry, Undecided, _attempt, geometry, parse_parts
 from neurom2.typeset import summary
 from neurom2.variety.implicitization import coordinate_symbols
 
@@ -112,3 +116,12 @@ def test_quadratic_321_report_singular_locus_is_311_and_not_identifiable(session
     assert entries["singular strata"].value == "singular locus: dim 3, components (3,1,1)"
     assert entries["closedness"].status == "not computed" and "--only" in entries["closedness"].method
     assert entries["degree"].value == "deg X = 3"  # det of the symmetric 3 x 3 matrix of the quadric
+
+
+def test_an_undecided_part_matches_the_schema():
+    schema = json.loads((Path(__file__).parents[1] / "docs" / "schemas" / "geometry.schema.json").read_text("utf-8"))
+    result = Geometry(architecture=Architecture.create("2,2,1", "x^3"), parts=("fibers", "closedness"), seed=0,
+                      fibers=Undecided(part="fibers", reason="not finished within 120 s for this part (timeout)"),
+                      closedness=Undecided(part="closedness", reason="not started (timeout)"))
+    jsonschema.validate(result.to_json(), schema, cls=jsonschema.Draft202012Validator)
+    assert "undecided: not finished within 120 s" in str(result)
