@@ -625,9 +625,14 @@ class MonodromyFiberCount:
 
 
 def fiber_count_monodromy(session: Macaulay2Session, net: Network, chart: Chart, repeats: int, seed: int,
-                          timeout: float | None = None) -> MonodromyFiberCount:
-    """``fiberCountMonodromy`` on ``chart``, stopped after ``repeats`` loops without a new solution."""
+                          timeout: float | None = None,
+                          permutations: Sequence[Sequence[int]] = ()) -> MonodromyFiberCount:
+    """``fiberCountMonodromy`` on ``chart``, stopped after ``repeats`` loops without a new solution; started from the
+    random start point moved by each of ``permutations`` of the free weights (symmetries mapping the chart to itself)
+    when given."""
+    seeds = ("" if not permutations else
+             ", SeedPermutations => {" + ", ".join("{" + ", ".join(str(int(i)) for i in p) + "}" for p in permutations) + "}")
     code = (f"(setRandomSeed {int(seed)}; fiberCountMonodromy({network(net)}, {_chart_literal(chart)}, "
-            f"Repeats => {int(repeats)}))")
+            f"Repeats => {int(repeats)}{seeds}))")
     generic, regular, fiber = _list(_value(session, code, timeout), 3, "{generic, regular, fiber}")
     return MonodromyFiberCount(_int(generic, "solutions"), _int(regular, "regular"), _int(fiber, "fiber"))
