@@ -14,11 +14,9 @@
    multiplicity, and distinct points by the squarefree part of a random linear form's eliminant; the ideal is
    radical when both agree), or, when that takes longer than ``GROEBNER_SECONDS`` or is expected to
    (:func:`groebner_seconds_estimate` with the finite group's order as the least count), (b) by monodromy
-   (``fiberCountMonodromy``, started from a random point and its images under the neuron permutations that map
-   the chart to itself, :func:`chart_permutations`, stopped after ``REPEATS`` loops without a new solution).  The
-   number of G-orbits is that count divided by the order of the finite group acting on the chart (permutations,
-   and sign changes when they are not in a torus), which acts freely on fibers of weights whose neurons are
-   pairwise distinct.
+   (``fiberCountMonodromy``, stopped after ``REPEATS`` loops without a new solution).  The number of G-orbits is
+   that count divided by the order of the finite group acting on the chart (permutations, and sign changes when
+   they are not in a torus), which acts freely on fibers of weights whose neurons are pairwise distinct.
 
 What is proved and what is probable: (a) proves the count of the fiber at θ0 over the algebraic closure of
 ZZ/p; it equals the generic count over C unless θ0 is special or p is a bad prime (probable: no bound on
