@@ -28,7 +28,7 @@ export {
     -- linear sections modulo primes (completeness certificates of interpolated ideals)
     "LinearSection", "linearSection", "linearSectionLength", "linearSectionEliminant",
     -- identifiability (fibers)
-    "fiberCountModular", "fiberCountMonodromy", "Repeats", "SeedPermutations"
+    "fiberCountModular", "fiberCountMonodromy", "Repeats"
     }
 
 -- Conventions (shared with the Python package neurom2, which checks them against its own construction):
@@ -699,7 +699,7 @@ fiberCountModular(NeuralNetwork, List, List, ZZ) := String => (N, theta0, chart,
     g := sum(r + 1, k -> c_(k, 0) * S_0^k);
     toString {d, e, first degree(g // gcd(g, diff(S_0, g)))})
 
-fiberCountMonodromy = method(Options => {Repeats => 5, SolutionCount => null, SeedPermutations => null})
+fiberCountMonodromy = method(Options => {Repeats => 5, SolutionCount => null})
 fiberCountMonodromy(NeuralNetwork, List) := String => o -> (N, chart) -> (
     -- Numerical count of the points of the chart over a generic point c of the image: monodromy on the
     -- system mu(theta) - c (random linear combinations of it, as many as free weights, when there are more
@@ -708,8 +708,6 @@ fiberCountMonodromy(NeuralNetwork, List) := String => o -> (N, chart) -> (
     -- the image c1 of other random complex weights of the chart and kept when regular and mu(theta) = c1
     -- (relative 1e-6).  {solutions at generic c, regular endpoints, those in the fiber}.  Floating point,
     -- no certification: a lower bound, complete with high probability under the stopping rule.
-    -- SeedPermutations: permutations of the free weights (0-based; symmetries mapping the chart to itself):
-    -- the start point moved by each is also a solution over c0, so monodromy starts from all of them.
     phi := chartMap(N, chart, QQ);
     F := target phi;
     images := apply(flatten entries matrix N#Parametrization, f -> phi f);
@@ -727,8 +725,7 @@ fiberCountMonodromy(NeuralNetwork, List) := String => o -> (N, chart) -> (
     imageAt := w -> apply(images, f -> sub(f, matrix{w}));
     w0 := apply(n, i -> random CC);
     sys := (nag "polySystem") flatten entries equations;
-    starts := if o.SeedPermutations === null then {w0} else apply(o.SeedPermutations, p -> apply(p, i -> w0#i));
-    (V, paths) := (nag "monodromySolve")(sys, point{imageAt w0}, apply(starts, w -> point{w}),
+    (V, paths) := (nag "monodromySolve")(sys, point{imageAt w0}, {point{w0}},
         option("NumberOfNodes", 4), option("NumberOfEdges", 3), option("NumberOfRepeats", o.Repeats),
         option("TargetSolutionCount", o.SolutionCount));
     solutions := (nag "points") V#(getGlobalSymbol "PartialSols");
@@ -1521,8 +1518,6 @@ doc ///
     Repeats
     [fiberCountMonodromy, Repeats]
     [fiberCountMonodromy, SolutionCount]
-    SeedPermutations
-    [fiberCountMonodromy, SeedPermutations]
   Headline
     count the points of a generic fiber in a chart by monodromy
   Usage
@@ -1535,9 +1530,6 @@ doc ///
       monodromy stops after this many loops without a new solution
     SolutionCount=>ZZ
       or when this many solutions are found
-    SeedPermutations=>List
-      of permutations of the free weights (lists of 0-based indices) that map the chart to itself: the start
-      point moved by each is a solution too, and monodromy starts from all of them
   Outputs
     :String
       {solutions at a generic point of the ambient space, regular endpoints, points of the fiber over the image of

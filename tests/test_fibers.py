@@ -10,8 +10,7 @@ import pytest
 from neurom2.errors import InvalidOption
 from neurom2.m2 import package
 from neurom2.model.architecture import Architecture
-from neurom2.properties.fibers import chart_permutations, fibers, slice_chart
-from neurom2.properties.symmetry import symmetry_group
+from neurom2.properties.fibers import fibers, slice_chart
 from neurom2.tasks import task
 
 
@@ -55,27 +54,6 @@ def test_groebner_and_monodromy_counts_agree(session, widths, activation, count)
     numeric = package.fiber_count_monodromy(session, arch, chart, 5, seed=3)
     assert exact.solutions == numeric.fiber == numeric.generic == count
     assert exact.method.startswith("Groebner")
-    seeded = package.fiber_count_monodromy(session, arch, chart, 5, seed=3,
-                                           permutations=chart_permutations(arch, chart, exact.symmetries))
-    assert seeded.fiber == seeded.generic == count
-
-
-def test_chart_permutations_move_a_network_to_the_same_function():
-    """Each permutation of the free weights is a neuron permutation: the permuted weights give the same polynomial
-    (numpy forward pass); (4,5,1) has all 5! of them, and they are distinct."""
-    arch = Architecture.create("4,5,1", "x^3")
-    chart = slice_chart(arch)
-    found = chart_permutations(arch, chart, symmetry_group(arch))
-    assert len({tuple(p) for p in found}) == 120
-    free = [i for i, v in enumerate(chart) if v is None]
-    rng = np.random.default_rng(0)
-    theta = np.ones(arch.n_params)
-    theta[free] = rng.normal(size=len(free))
-    x = rng.normal(size=(10, 4))
-    for p in found:
-        moved = np.ones(arch.n_params)
-        moved[free] = theta[free][p]
-        assert np.allclose(forward(arch, moved, x), forward(arch, theta, x))
 
 
 @pytest.mark.parametrize("only", ["fiber", "symmetries,,fibers", "", "singular_locus"])

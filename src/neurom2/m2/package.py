@@ -625,14 +625,9 @@ class MonodromyFiberCount:
 
 
 def fiber_count_monodromy(session: Macaulay2Session, net: Network, chart: Chart, repeats: int, seed: int,
-                          timeout: float | None = None,
-                          permutations: Sequence[Sequence[int]] = ()) -> MonodromyFiberCount:
-    """``fiberCountMonodromy`` on ``chart``, stopped after ``repeats`` loops without a new solution; started from the
-    random start point moved by each of ``permutations`` of the free weights (symmetries mapping the chart to itself)
-    when given."""
-    seeds = ("" if not permutations else
-             ", SeedPermutations => {" + ", ".join("{" + ", ".join(str(int(i)) for i in p) + "}" for p in permutations) + "}")
+                          timeout: float | None = None) -> MonodromyFiberCount:
+    """``fiberCountMonodromy`` on ``chart``, stopped after ``repeats`` loops without a new solution."""
     code = (f"(setRandomSeed {int(seed)}; fiberCountMonodromy({network(net)}, {_chart_literal(chart)}, "
-            f"Repeats => {int(repeats)}{seeds}))")
+            f"Repeats => {int(repeats)}))")
     generic, regular, fiber = _list(_value(session, code, timeout), 3, "{generic, regular, fiber}")
     return MonodromyFiberCount(_int(generic, "solutions"), _int(regular, "regular"), _int(fiber, "fiber"))

@@ -42,7 +42,7 @@ from neurom2.m2 import package
 from neurom2.m2.session import Macaulay2Session, default_session
 from neurom2.model.architecture import Architecture
 from neurom2.model.jacobian import modular_rank
-from neurom2.properties.symmetry import SymmetryGroup, act, law, symmetry_group, tangent_vectors
+from neurom2.properties.symmetry import SymmetryGroup, law, symmetry_group, tangent_vectors
 from neurom2.variety.dimension import PRIMES, Dimension, dimension
 
 COUNT_PRIMES = (32003, 32009)
@@ -51,8 +51,6 @@ GROEBNER_SECONDS = 30.0
 """Time given to the Gröbner basis count before monodromy takes over."""
 REPEATS = 5
 """Monodromy stops after this many consecutive loops without a new solution."""
-MAX_SEEDS = 720
-"""Monodromy starts from the start point's images under the chart's permutations when there are at most this many."""
 GROEBNER_RATE = 3e4
 """Calibration of :func:`groebner_seconds_estimate`: (3,4,1) x^4, 24 solutions in 12 unknowns, took 5.7 s for both
 primes (benchmarks/results/fibers.json)."""
@@ -131,26 +129,6 @@ def slice_chart(arch: Architecture) -> list[Fraction | None]:
     return chart
 
 
-def chart_permutations(arch: Architecture, chart: list[Fraction | None], group: SymmetryGroup) -> list[list[int]]:
-    """The neuron permutations of G that map the chart to itself, as permutations of its free weights (0-based:
-    entry k is the free weight whose value moves to free weight k); [] when G has more than :data:`MAX_SEEDS`."""
-    swaps = [g for g in group.generators if g.kind == "transposition"]
-    start = tuple(range(arch.n_params))
-    found, frontier = {start}, [start]
-    while frontier:
-        theta = frontier.pop()
-        for g in swaps:
-            moved = tuple(int(round(v)) for v in act(arch, np.array(theta, dtype=float), g))
-            if moved not in found:
-                if len(found) >= MAX_SEEDS:
-                    return []
-                found.add(moved)
-                frontier.append(moved)
-    free = [i for i, v in enumerate(chart) if v is None]
-    position = {i: k for k, i in enumerate(free)}
-    return sorted([position[p[i]] for i in free] for p in found if all(p[i] in position for i in free))
-
-
 def groebner_seconds_estimate(unknowns: int, solutions: int) -> float:
     """Seconds of the two Gröbner basis counts, about solutions³ · unknowns / :data:`GROEBNER_RATE` (linear algebra
     on a normal form basis of at least ``solutions`` monomials, once per unknown); a guess to skip them, never a
@@ -227,13 +205,12 @@ def fibers(arch: Architecture, *, seed: int = 0, timeout: Deadline | float | Non
         solutions, method = _groebner_counts(session, arch, chart, rng, seed, deadline, groebner_seconds, counts)
     if solutions is None:
         guard(monodromy_estimate(unknowns, group.finite_order), force)
-        numeric = package.fiber_count_monodromy(session, arch, chart, REPEATS, seed, timeout=deadline.remaining(),
-                                                permutations=chart_permutations(arch, chart, group))
+        numeric = package.fiber_count_monodromy(session, arch, chart, REPEATS, seed, timeout=deadline.remaining())
         counts.append({"method": "monodromy", "generic": numeric.generic, "regular": numeric.regular,
                        "fiber": numeric.fiber, "repeats": REPEATS})
         solutions = numeric.fiber
-        method = (f"monodromy (MonodromySolver) from a random point and its neuron permutations, stopped after "
-                  f"{REPEATS} loops without a new solution, then tracked to a random point of the image")
+        method = (f"monodromy (MonodromySolver), stopped after {REPEATS} loops without a new solution, then tracked "
+                  "to a random point of the image")
     residual = group.finite_order
     orbits = solutions // residual if solutions % residual == 0 and solutions else None
     where = ("over mu(theta0) at random integer theta0, over the algebraic closure of ZZ/p" if method.startswith("Groebner")
