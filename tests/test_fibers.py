@@ -56,7 +56,7 @@ def test_groebner_and_monodromy_counts_agree(session, widths, activation, count)
     assert exact.method.startswith("Groebner")
 
 
-@pytest.mark.parametrize("only", ["fiber", "symmetries,,fibers", "", "singular"])
+@pytest.mark.parametrize("only", ["fiber", "symmetries,,fibers", "", "singular_locus"])
 def test_geometry_rejects_unknown_parts(only):
     geometry = task("geometry")
     with pytest.raises(InvalidOption, match="only: unknown part"):

@@ -62,3 +62,16 @@ def test_labels_of_membership_and_landscape_reports_are_defined(capsys):
         labels |= _labels(capsys, [*argv, "--quiet"])
     assert {"answer", "certificate", "learning degree", "infimum over M(R)", "training"} <= labels
     assert [label for label in sorted(labels) if f"**{label}**" not in GLOSSARY] == []
+
+
+GEOMETRY_LABEL = re.compile(r"^  +([^(\s][^:]*?)(?: \([^)]*\))?: ", re.MULTILINE)
+"""A label of the geometry report: ``  label: value`` (parenthesized details such as a component's dimension
+dropped; subnetwork labels, which start with a parenthesis, skipped)."""
+
+
+@pytest.mark.macaulay2
+def test_labels_of_the_geometry_report_are_defined(capsys):
+    assert main(["geometry", "--widths", "2,2,1", "--activation", "x^3", "--quiet"]) == 0
+    labels = set(GEOMETRY_LABEL.findall(capsys.readouterr().out))
+    assert {"identifiable", "M(C) = X(C)", "missing set", "for learning", "stratum"} <= labels
+    assert [label for label in sorted(labels) if f"**{label}**" not in GLOSSARY] == []

@@ -95,3 +95,12 @@ def test_batch_and_results_json_match_their_schemas(capsys, tmp_path):
 def test_reproduce_and_doctor_json_match_their_schemas(capsys):
     _validate("reproduce", _json_of(capsys, ["reproduce", "--only", "x2-fills-reals", "--json"]))
     _validate("doctor", _json_of(capsys, ["doctor", "--json"]))
+
+
+@pytest.mark.macaulay2
+@pytest.mark.parametrize("argv", [["--widths", "2,2,1", "--activation", "x^3", "--only", "symmetries,fibers,singular,dictionary"],
+                                  ["--widths", "2,1,1", "--activation", "x^2", "--only", "sparsity,closedness"]])
+def test_geometry_json_matches_its_schema(capsys, argv):
+    result = _json_of(capsys, ["geometry", *argv, "--json"])
+    assert result["parts"] == argv[-1].split(",")
+    _validate("geometry", result)

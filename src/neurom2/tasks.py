@@ -522,16 +522,22 @@ TASKS: dict[str, Task] = {task.name: task for task in (
                 "given exactly with their loss, type and whether real weights reach them.",
     ),
     Task(
-        "geometry", "geometric properties of the neuromanifold: symmetries and identifiability (fibers)",
+        "geometry", "geometric properties of the neuromanifold: symmetries, identifiability, singular locus, sparsity bias, "
+        "closedness, and what they mean for learning",
         compute="neurom2.properties.geometry:geometry", report="neurom2.present.geometry:format_geometry",
         options=(
             Option("only", Text("parts separated by commas", optional=True), None,
-                   "compute only these parts: symmetries, fibers (default: all)", metavar="PART[,PART]"),
+                   "compute only these parts: symmetries, fibers, singular, sparsity, closedness, dictionary "
+                   "(default: all but sparsity)",
+                   metavar="PART[,PART]"),
             SEED, TIMEOUT, FORCE,
         ),
         prepare="neurom2.tasks:_prepare_geometry",
         details="fibers compares the generic fiber dimension with the symmetry group and, when they agree, counts the "
-                "orbits in a generic fiber (Groebner bases modulo two primes, or monodromy when those are slow).",
+                "orbits in a generic fiber (Groebner bases modulo two primes, or monodromy when those are slow). "
+                "Without --only each part runs at most 120 s (--force lifts it), within --timeout; one that does not "
+                "finish, or that a size guard refuses, is reported undecided. dictionary puts dim M, deg X, the learning degree, "
+                "identifiability, singular strata and closedness next to what they mean for learning.",
     ),
 )}
 """Every task, by name, in the order the command line lists them."""

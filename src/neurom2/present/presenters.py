@@ -10,6 +10,7 @@ from __future__ import annotations
 from neurom2.batch.store import ResultRow
 from neurom2.filling.certificates import FillingResult
 from neurom2.present.display import dimension_summary, filling_summary, membership_summary, neurovariety_summary
+from neurom2.present.geometry import format_geometry, geometry_summary
 from neurom2.present.landscape_summary import landscape_summary
 from neurom2.present.report import (
     format_dimension,
@@ -19,6 +20,7 @@ from neurom2.present.report import (
     format_neurovariety,
 )
 from neurom2.present.stored import result_row_summary
+from neurom2.properties.geometry import Geometry
 from neurom2.real.membership.result import Membership
 from neurom2.training.landscape import Landscape
 from neurom2.typeset import register
@@ -31,3 +33,4 @@ register(Membership, summary=membership_summary, text=format_membership)
 register(FillingResult, summary=filling_summary, text=format_filling)
 register(Landscape, summary=landscape_summary, text=format_landscape)
 register(ResultRow, summary=result_row_summary)
+register(Geometry, summary=geometry_summary, text=format_geometry)

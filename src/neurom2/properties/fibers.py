@@ -12,7 +12,8 @@
    once), else leaves every weight free.  The points of the chart over μ(θ0), θ0 random integers in the chart,
    are counted (a) modulo two primes by a Gröbner basis in Macaulay2 (``fiberCountModular``: points with
    multiplicity, and distinct points by the squarefree part of a random linear form's eliminant; the ideal is
-   radical when both agree), or, when that takes longer than ``GROEBNER_SECONDS``, (b) by monodromy
+   radical when both agree), or, when that takes longer than ``GROEBNER_SECONDS`` or is expected to
+   (:func:`groebner_seconds_estimate` with the finite group's order as the least count), (b) by monodromy
    (``fiberCountMonodromy``, stopped after ``REPEATS`` loops without a new solution).  The number of G-orbits is
    that count divided by the order of the finite group acting on the chart (permutations, and sign changes when
    they are not in a torus), which acts freely on fibers of weights whose neurons are pairwise distinct.
@@ -50,6 +51,9 @@ GROEBNER_SECONDS = 30.0
 """Time given to the Gröbner basis count before monodromy takes over."""
 REPEATS = 5
 """Monodromy stops after this many consecutive loops without a new solution."""
+GROEBNER_RATE = 3e4
+"""Calibration of :func:`groebner_seconds_estimate`: (3,4,1) x^4, 24 solutions in 12 unknowns, took 5.7 s for both
+primes (benchmarks/results/fibers.json)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,7 +91,7 @@ class Fibers:
         return None if self.orbits is None else self.orbits == 1
 
     def to_json(self) -> dict[str, Any]:
-        """This result as JSON (plain types)."""
+        """This part as JSON (plain types)."""
         return {
             "n_params": self.architecture.n_params, "dim": self.dimension.dim, "dim_proved": self.dimension.proved,
             "dim_error_bound": self.dimension.error_bound, "fiber_dim": self.fiber_dim,
@@ -123,6 +127,36 @@ def slice_chart(arch: Architecture) -> list[Fraction | None]:
                 chart[position + i * cols] = Fraction(1)
         position += rows * cols + (rows if arch.bias else 0)
     return chart
+
+
+def groebner_seconds_estimate(unknowns: int, solutions: int) -> float:
+    """Seconds of the two Gröbner basis counts, about solutions³ · unknowns / :data:`GROEBNER_RATE` (linear algebra
+    on a normal form basis of at least ``solutions`` monomials, once per unknown); a guess to skip them, never a
+    correctness matter."""
+    return solutions ** 3 * unknowns / GROEBNER_RATE
+
+
+def _groebner_counts(session: Macaulay2Session, arch: Architecture, chart: list[Fraction | None], rng: random.Random,
+                     seed: int, deadline: Deadline, seconds: float, counts: list[dict[str, Any]]) -> tuple[int | None, str]:
+    """The counts modulo :data:`COUNT_PRIMES` (appended to ``counts``): the number of points and the method when both
+    primes give the same radical zero-dimensional ideal, else (None, "")."""
+    try:
+        for k, p in enumerate(COUNT_PRIMES):
+            theta0 = [1 if v is not None else rng.choice([-1, 1]) * rng.randint(1, 30) for v in chart]
+            found = package.fiber_count_modular(session, arch, theta0, chart, p, seed + k,
+                                                timeout=deadline.remaining(seconds))
+            counts.append({"method": "groebner", "prime": p, "dim": found.dim, "degree": found.degree,
+                           "distinct": found.distinct})
+    except Macaulay2Timeout:
+        if deadline.expired():
+            raise
+        counts.append({"method": "groebner", "status": f"not finished within {seconds:g} s"})
+        return None, ""
+    agreed = {(c["dim"], c["degree"], c["distinct"]) for c in counts}
+    if len(agreed) == 1 and counts[0]["dim"] == 0 and counts[0]["degree"] == counts[0]["distinct"]:
+        return counts[0]["distinct"], (f"Groebner bases modulo {COUNT_PRIMES[0]} and {COUNT_PRIMES[1]} at independent "
+                                       "random points: radical zero-dimensional fiber ideals of the same degree")
+    return None, ""
 
 
 def monodromy_estimate(unknowns: int, solutions: int) -> Estimate:
@@ -164,22 +198,11 @@ def fibers(arch: Architecture, *, seed: int = 0, timeout: Deadline | float | Non
     counts: list[dict[str, Any]] = []
     solutions: int | None = None
     method = ""
-    try:
-        for k, p in enumerate(COUNT_PRIMES):
-            theta0 = [1 if v is not None else rng.choice([-1, 1]) * rng.randint(1, 30) for v in chart]
-            found = package.fiber_count_modular(session, arch, theta0, chart, p, seed + k,
-                                                timeout=deadline.remaining(groebner_seconds))
-            counts.append({"method": "groebner", "prime": p, "dim": found.dim, "degree": found.degree,
-                           "distinct": found.distinct})
-        agreed = {(c["dim"], c["degree"], c["distinct"]) for c in counts}
-        if len(agreed) == 1 and counts[0]["dim"] == 0 and counts[0]["degree"] == counts[0]["distinct"]:
-            solutions = counts[0]["distinct"]
-            method = (f"Groebner bases modulo {COUNT_PRIMES[0]} and {COUNT_PRIMES[1]} at independent random points: "
-                      "radical zero-dimensional fiber ideals of the same degree")
-    except Macaulay2Timeout:
-        if deadline.expired():
-            raise
-        counts.append({"method": "groebner", "status": f"not finished within {groebner_seconds:g} s"})
+    expected = groebner_seconds_estimate(unknowns, group.finite_order)
+    if expected > groebner_seconds:
+        counts.append({"method": "groebner", "status": f"skipped: estimated {expected:.0f} s > {groebner_seconds:g} s"})
+    else:
+        solutions, method = _groebner_counts(session, arch, chart, rng, seed, deadline, groebner_seconds, counts)
     if solutions is None:
         guard(monodromy_estimate(unknowns, group.finite_order), force)
         numeric = package.fiber_count_monodromy(session, arch, chart, REPEATS, seed, timeout=deadline.remaining())

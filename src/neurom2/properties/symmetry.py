@@ -108,7 +108,7 @@ class SymmetryGroup:
     """What biases change about G."""
 
     def to_json(self) -> dict[str, Any]:
-        """This result as JSON (plain types)."""
+        """This part as JSON (plain types; generators in words)."""
         arch = self.architecture
         return {
             "widths": list(arch.widths), "activation": str(arch.activation), "bias": arch.bias,

@@ -75,6 +75,7 @@ from neurom2.training.reach import Reach, StratumReach, reach_minimizers, reach_
 from neurom2.typeset import Typeset
 from neurom2.variety import determinantal
 from neurom2.variety.implicitization import implicitize
+from neurom2.variety.neurovariety import Neurovariety
 
 NUMERIC_SECONDS = 60.0
 """Time allowed to the numerical (monodromy) count."""
@@ -239,6 +240,27 @@ def landscape(architecture: Architecture | str | Sequence[int], activation: str 
     deadline = Deadline.coerce(timeout)
     with deadline.enforced():
         return _Computation(architecture, dataset, session, deadline, seed, force, numerical).run(generic, train, max_steps)
+
+
+def generic_learning_degree(architecture: Architecture, *, variety: Neurovariety | None = None,
+                             session: Macaulay2Session | None = None, timeout: Deadline | float | None = None,
+                             seed: int = 0, force: bool = False) -> dict[str, Any]:
+    """What ``landscape(..., generic=True)`` reports under ``generic`` (the learning degree for random data modulo two
+    primes, with the ED degrees of the other metrics), without data of one's own: those counts do not depend on them.
+    ``variety`` is the neurovariety when already computed; its ideal must be complete (InvalidOption otherwise, as
+    in :func:`landscape`), and the Lagrange ideal passes the size guard of :func:`critical_estimate`."""
+    deadline = Deadline.coerce(timeout)
+    computation = _Computation(architecture, Dataset.random(architecture, 1, seed), session, deadline, seed, force)
+    if variety is not None:
+        computation.implicitized = (variety, [terms_from_polynomial(eq) for eq in variety.equations])
+    found, _ = computation.neurovariety()
+    if not found.fills:
+        if not found.complete:
+            raise InvalidOption(f"the ideal of this neuromanifold is not proved complete ({found.proof}); the learning "
+                                "degree needs it", "timeout")
+        guard(critical_estimate(found.equation_degrees, found.dim, computation.space.dim), force)
+    with deadline.enforced():
+        return computation.generic()
 
 
 class _Computation:
@@ -672,4 +694,5 @@ def _monomial(exponents: Sequence[int], point: Sequence[int]) -> int:
     return value
 
 
-__all__ = ["Counts", "Landscape", "LandscapePoint", "interval_text", "landscape", "read_data", "resolve_dataset"]
+__all__ = ["Counts", "Landscape", "LandscapePoint", "generic_learning_degree", "interval_text", "landscape", "read_data",
+           "resolve_dataset"]
