@@ -678,6 +678,7 @@ fiberCountModular(NeuralNetwork, List, List, ZZ) := String => (N, theta0, chart,
     F := target phi;
     at0 := map(kk, R, apply(theta0, a -> promote(a, kk)));
     J := ideal apply(flatten entries matrix N#Parametrization, f -> phi f - promote(at0 f, F));
+    J = ideal gens forceGB groebnerBasis(J, Strategy => "F4"); -- F4 (mgb) over ZZ/p: far faster than the default here
     if dim J != 0 then scan(deadNeurons N, idx -> (
         D := ideal apply(idx, i -> phi R_i);
         if D != 1 then J = saturate(J, D)));

@@ -23,7 +23,7 @@ only = ["fibers", "symmetries"]
 task = "geometry"
 widths = [[2, 2, 1]]
 activation = "x^3"
-only = "fibers"
+only = ["fibers"]
 """
 
 
@@ -31,6 +31,14 @@ def test_a_list_of_parts_is_the_same_job_as_the_comma_separated_text():
     listed, = parse_jobs(JOBS.split("[[grid]]")[0])
     written, = parse_jobs(JOBS.split("[[grid]]")[0].replace('["fibers", "symmetries"]', '"symmetries,fibers"'))
     assert listed.key == written.key and dict(listed.options)["only"] == "symmetries,fibers"
+
+
+def test_in_a_grid_a_list_of_parts_is_one_value_and_a_list_of_lists_are_choices():
+    grid = JOBS.split("[[grid]]")[1]
+    (one,) = parse_jobs("[[grid]]" + grid.replace('["fibers"]', '["fibers", "symmetries"]'))
+    assert dict(one.options)["only"] == "symmetries,fibers"
+    two = parse_jobs("[[grid]]" + grid.replace('["fibers"]', '[["fibers"], ["symmetries", "fibers"]]'))
+    assert [dict(job.options)["only"] for job in two] == ["fibers", "symmetries,fibers"]
 
 
 @pytest.mark.macaulay2

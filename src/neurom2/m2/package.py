@@ -603,13 +603,17 @@ class ModularFiberCount:
     equal when the form separates them (−1 unless dim = 0)."""
 
 
-def fiber_count_modular(session: Macaulay2Session, net: Network, theta0: Sequence[int], chart: Chart, prime: int,
-                        seed: int, timeout: float | None = None) -> ModularFiberCount:
-    """``fiberCountModular`` over ZZ/``prime`` at the integer weights ``theta0`` (a point of ``chart``)."""
-    code = (f"(setRandomSeed {int(seed)}; fiberCountModular({network(net)}, {integer_list(theta0)}, "
-            f"{_chart_literal(chart)}, {int(prime)}))")
-    dim, degree, distinct = _list(_value(session, code, timeout), 3, "{dim, degree, distinct}")
-    return ModularFiberCount(int(prime), _int(dim, "dim"), _int(degree, "degree"), _int(distinct, "distinct"))
+def fiber_count_modular(session: Macaulay2Session, net: Network, points: Sequence[tuple[Sequence[int], int]],
+                        chart: Chart, seed: int, timeout: float | None = None) -> list[ModularFiberCount]:
+    """``fiberCountModular`` at each (integer weights θ0 in ``chart``, prime) of ``points``: one Macaulay2 call,
+    the network built once."""
+    counts = ", ".join(f"fiberCountModular(countN, {integer_list(theta0)}, {_chart_literal(chart)}, {int(prime)})"
+                       for theta0, prime in points)
+    code = f"(setRandomSeed {int(seed)}; (countN -> {{{counts}}}) {network(net)})"
+    found = _list(_value(session, code, timeout), len(points), "one {dim, degree, distinct} per prime")
+    return [ModularFiberCount(int(prime), _int(dim, "dim"), _int(degree, "degree"), _int(distinct, "distinct"))
+            for (_, prime), (dim, degree, distinct) in
+            zip(points, (_list(item, 3, "{dim, degree, distinct}") for item in found))]
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ from neurom2.variety.dimension import PRIMES, Dimension, dimension
 COUNT_PRIMES = (32003, 32009)
 """The primes of the Gröbner basis counts (each with its own random point)."""
 GROEBNER_SECONDS = 30.0
-"""Time given to the Gröbner basis count before monodromy takes over."""
+"""Time given to the Gröbner basis counts (both primes, one Macaulay2 call) before monodromy takes over."""
 REPEATS = 5
 """Monodromy stops after this many consecutive loops without a new solution."""
 
@@ -164,11 +164,11 @@ def fibers(arch: Architecture, *, seed: int = 0, timeout: Deadline | float | Non
     solutions: int | None = None
     method = ""
     try:
-        for k, p in enumerate(COUNT_PRIMES):
-            theta0 = [1 if v is not None else rng.choice([-1, 1]) * rng.randint(1, 30) for v in chart]
-            found = package.fiber_count_modular(session, arch, theta0, chart, p, seed + k,
-                                                timeout=deadline.remaining(groebner_seconds))
-            counts.append({"method": "groebner", "prime": p, "dim": found.dim, "degree": found.degree,
+        points = [([1 if v is not None else rng.choice([-1, 1]) * rng.randint(1, 30) for v in chart], p)
+                  for p in COUNT_PRIMES]
+        for found in package.fiber_count_modular(session, arch, points, chart, seed,
+                                                 timeout=deadline.remaining(groebner_seconds)):
+            counts.append({"method": "groebner", "prime": found.prime, "dim": found.dim, "degree": found.degree,
                            "distinct": found.distinct})
         agreed = {(c["dim"], c["degree"], c["distinct"]) for c in counts}
         if len(agreed) == 1 and counts[0]["dim"] == 0 and counts[0]["degree"] == counts[0]["distinct"]:
@@ -178,7 +178,7 @@ def fibers(arch: Architecture, *, seed: int = 0, timeout: Deadline | float | Non
     except Macaulay2Timeout:
         if deadline.expired():
             raise
-        counts.append({"method": "groebner", "status": f"not finished within {groebner_seconds:g} s"})
+        counts = [{"method": "groebner", "status": f"not finished within {groebner_seconds:g} s"}]
     if solutions is None:
         guard(monodromy_estimate(unknowns, group.finite_order), force)
         numeric = package.fiber_count_monodromy(session, arch, chart, REPEATS, seed, timeout=deadline.remaining())
