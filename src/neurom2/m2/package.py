@@ -629,9 +629,11 @@ class MonodromyFiberCount:
 
 
 def fiber_count_monodromy(session: Macaulay2Session, net: Network, chart: Chart, repeats: int, seed: int,
-                          timeout: float | None = None) -> MonodromyFiberCount:
-    """``fiberCountMonodromy`` on ``chart``, stopped after ``repeats`` loops without a new solution."""
+                          timeout: float | None = None, modulo_first_layer: bool = False) -> MonodromyFiberCount:
+    """``fiberCountMonodromy`` on ``chart``, stopped after ``repeats`` loops without a new solution; with
+    ``modulo_first_layer`` every count is of classes modulo the permutations of the first hidden layer."""
+    modulo = "true" if modulo_first_layer else "false"
     code = (f"(setRandomSeed {int(seed)}; fiberCountMonodromy({network(net)}, {_chart_literal(chart)}, "
-            f"Repeats => {int(repeats)}))")
+            f"Repeats => {int(repeats)}, ModuloFirstLayer => {modulo}))")
     generic, regular, fiber = _list(_value(session, code, timeout), 3, "{generic, regular, fiber}")
     return MonodromyFiberCount(_int(generic, "solutions"), _int(regular, "regular"), _int(fiber, "fiber"))

@@ -16,6 +16,9 @@
    (``fiberCountMonodromy``, stopped after ``REPEATS`` loops without a new solution).  The number of G-orbits is
    that count divided by the order of the finite group acting on the chart (permutations, and sign changes when
    they are not in a torus), which acts freely on fibers of weights whose neurons are pairwise distinct.
+   Monodromy keeps one point per class modulo the permutations of the first hidden layer (MonodromySolver's
+   ``Equivalencer``: neurons sorted by their first free weight), so it tracks d_1! times fewer paths; the points
+   are the classes times d_1!.
 
 What is proved and what is probable: (a) proves the count of the fiber at θ0 over the algebraic closure of
 ZZ/p; it equals the generic count over C unless θ0 is special or p is a bad prime (probable: no bound on
@@ -30,6 +33,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from fractions import Fraction
+from math import factorial
 from typing import Any
 
 import numpy as np
@@ -125,7 +129,8 @@ def slice_chart(arch: Architecture) -> list[Fraction | None]:
 
 
 def monodromy_estimate(unknowns: int, solutions: int) -> Estimate:
-    """Monodromy tracks about 3 loops of ``solutions`` paths (at least the finite group's order), each some
+    """Monodromy tracks about 3 loops of ``solutions`` paths (at least the classes: the finite group's order over
+    the first hidden layer's permutations), each some
     hundred steps of an ``unknowns``-square linear solve, and ``REPEATS`` idle loops."""
     return Estimate(f"monodromy on {unknowns} unknowns with at least {solutions} solutions", 1e3 * solutions * unknowns,
                     (3 + REPEATS) * solutions * 300 * unknowns ** 3 * 50)
@@ -180,13 +185,18 @@ def fibers(arch: Architecture, *, seed: int = 0, timeout: Deadline | float | Non
             raise
         counts = [{"method": "groebner", "status": f"not finished within {groebner_seconds:g} s"}]
     if solutions is None:
-        guard(monodromy_estimate(unknowns, group.finite_order), force)
-        numeric = package.fiber_count_monodromy(session, arch, chart, REPEATS, seed, timeout=deadline.remaining())
-        counts.append({"method": "monodromy", "generic": numeric.generic, "regular": numeric.regular,
-                       "fiber": numeric.fiber, "repeats": REPEATS})
-        solutions = numeric.fiber
-        method = (f"monodromy (MonodromySolver), stopped after {REPEATS} loops without a new solution, then tracked "
-                  "to a random point of the image")
+        first = factorial(arch.hidden_widths[0]) if arch.hidden_widths else 1  # they act freely (docstring)
+        guard(monodromy_estimate(unknowns, group.finite_order // first), force)
+        numeric = package.fiber_count_monodromy(session, arch, chart, REPEATS, seed, timeout=deadline.remaining(),
+                                                modulo_first_layer=bool(arch.hidden_widths))
+        counts.append({"method": "monodromy", "classes": "modulo the permutations of the first hidden layer",
+                       "generic": numeric.generic, "regular": numeric.regular, "fiber": numeric.fiber,
+                       "repeats": REPEATS})
+        solutions = numeric.fiber * first
+        method = (f"monodromy (MonodromySolver) on classes modulo the {first} permutations of the first hidden layer "
+                  f"(each class once), stopped after {REPEATS} loops without a new class, then tracked to a random "
+                  "point of the image; points = classes x "
+                  f"{first}")
     residual = group.finite_order
     orbits = solutions // residual if solutions % residual == 0 and solutions else None
     where = ("over mu(theta0) at random integer theta0, over the algebraic closure of ZZ/p" if method.startswith("Groebner")
