@@ -101,7 +101,7 @@ def test_examples_are_valid_job_files():
 INVALID = [
     # (file text, line, fragment of the reason)
     ('[[job]]\ntask = "dim"\nwidths = [2, 2, 1]\n\n[[job]]\ntask = "dimm"\nwidths = [2, 1]\n', 6,
-     "job 2: unknown task 'dimm' (choose dim, implicit, member, landscape)"),
+     "job 2: unknown task 'dimm' (choose dim, implicit, member, landscape, geometry)"),
     ('[[job]]\ntask = "dim"\nwidths = [2, 2\n', 3, "TOML syntax: unclosed array"),
     ('[[job]]\ntask = "dim"\nwidths = [2, 2, 1]\ntask = "implicit"\n', 4, "TOML syntax: cannot overwrite a value (column"),
     ('[[job]]\ntask = "member"\nwidths = [2, 2, 1]\nactivation = "x^3"\n', 1, "job 1: member needs target"),
@@ -168,4 +168,4 @@ def test_every_problem_of_a_file_is_reported_at_once():
         parse_jobs(text, "f.toml")
     lines = caught.value.lines()
     assert [l.split(":")[1] for l in lines] == ["2", "6", "7", "11", "11"], lines
-    assert lines[0] == "f.toml:2: job 1: unknown task 'dimm' (choose dim, implicit, member, landscape)"
+    assert lines[0] == "f.toml:2: job 1: unknown task 'dimm' (choose dim, implicit, member, landscape, geometry)"
