@@ -28,7 +28,7 @@ export {
     -- linear sections modulo primes (completeness certificates of interpolated ideals)
     "LinearSection", "linearSection", "linearSectionLength", "linearSectionEliminant",
     -- identifiability (fibers)
-    "fiberCountModular", "fiberCountMonodromy", "Repeats"
+    "fiberCountModular", "fiberCountMonodromy", "Repeats", "ModuloFirstLayer"
     }
 
 -- Conventions (shared with the Python package neurom2, which checks them against its own construction):
@@ -702,6 +702,7 @@ fiberCountModular(NeuralNetwork, List, List, ZZ) := String => (N, theta0, chart,
     F := target phi;
     at0 := map(kk, R, apply(theta0, a -> promote(a, kk)));
     J := ideal apply(flatten entries matrix N#Parametrization, f -> phi f - promote(at0 f, F));
+    J = ideal gens forceGB groebnerBasis(J, Strategy => "F4"); -- F4 (mgb) over ZZ/p: far faster than the default here
     if dim J != 0 then scan(deadNeurons N, idx -> (
         D := ideal apply(idx, i -> phi R_i);
         if D != 1 then J = saturate(J, D)));
@@ -723,7 +724,25 @@ fiberCountModular(NeuralNetwork, List, List, ZZ) := String => (N, theta0, chart,
     g := sum(r + 1, k -> c_(k, 0) * S_0^k);
     toString {d, e, first degree(g // gcd(g, diff(S_0, g)))})
 
-fiberCountMonodromy = method(Options => {Repeats => 5, SolutionCount => null})
+firstLayerClasses := (N, chart) -> (
+    -- the canonical representative of a point of the chart modulo the permutations of the first hidden layer:
+    -- its neurons (blocks of free weights: input weights, bias, outgoing weights) sorted by their first free weight
+    widths := N#Widths;
+    (d0, d1, d2) := (widths#0, widths#1, widths#2);
+    R := N#WeightRing;
+    free := select(numgens R, i -> chart#i === null);
+    slot := hashTable apply(#free, k -> (free#k, k));
+    after := d1 * d0 + (if N#Bias then d1 else 0);
+    blocks := apply(d1, i -> apply(select(apply(d0, j -> i * d0 + j) | (if N#Bias then {d1 * d0 + i} else {})
+        | apply(d2, k -> after + k * d1 + i), idx -> slot#?idx), idx -> slot#idx));
+    s -> (
+        z := (value getGlobalSymbol "coordinates") s;
+        order := apply(sort apply(d1, i -> {realPart z#(blocks#i#0), imaginaryPart z#(blocks#i#0), i}), t -> t#2);
+        w := new MutableList from z;
+        scan(d1, q -> scan(#(blocks#q), k -> w#(blocks#q#k) = z#(blocks#(order#q)#k)));
+        (value getGlobalSymbol "point") {toList w}))
+
+fiberCountMonodromy = method(Options => {Repeats => 5, SolutionCount => null, ModuloFirstLayer => false})
 fiberCountMonodromy(NeuralNetwork, List) := String => o -> (N, chart) -> (
     -- Numerical count of the points of the chart over a generic point c of the image: monodromy on the
     -- system mu(theta) - c (random linear combinations of it, as many as free weights, when there are more
@@ -731,7 +750,9 @@ fiberCountMonodromy(NeuralNetwork, List) := String => o -> (N, chart) -> (
     -- stopped after Repeats loops without a new solution (or at SolutionCount).  The solutions are tracked to
     -- the image c1 of other random complex weights of the chart and kept when regular and mu(theta) = c1
     -- (relative 1e-6).  {solutions at generic c, regular endpoints, those in the fiber}.  Floating point,
-    -- no certification: a lower bound, complete with high probability under the stopping rule.
+    -- no certification: a lower bound, complete with high probability under the stopping rule.  With
+    -- ModuloFirstLayer, solutions that differ by a permutation of the first hidden layer's neurons are one
+    -- (MonodromySolver's Equivalencer): every count is then of those classes.
     phi := chartMap(N, chart, QQ);
     F := target phi;
     images := apply(flatten entries matrix N#Parametrization, f -> phi f);
@@ -751,7 +772,8 @@ fiberCountMonodromy(NeuralNetwork, List) := String => o -> (N, chart) -> (
     sys := (nag "polySystem") flatten entries equations;
     (V, paths) := (nag "monodromySolve")(sys, point{imageAt w0}, {point{w0}},
         option("NumberOfNodes", 4), option("NumberOfEdges", 3), option("NumberOfRepeats", o.Repeats),
-        option("TargetSolutionCount", o.SolutionCount));
+        option("TargetSolutionCount", o.SolutionCount),
+        option("Equivalencer", if o.ModuloFirstLayer then firstLayerClasses(N, chart) else null));
     solutions := (nag "points") V#(getGlobalSymbol "PartialSols");
     c1 := imageAt apply(n, i -> random CC);
     specialize := nag "specializeSystem";
@@ -1542,6 +1564,8 @@ doc ///
     Repeats
     [fiberCountMonodromy, Repeats]
     [fiberCountMonodromy, SolutionCount]
+    ModuloFirstLayer
+    [fiberCountMonodromy, ModuloFirstLayer]
   Headline
     count the points of a generic fiber in a chart by monodromy
   Usage
@@ -1554,6 +1578,8 @@ doc ///
       monodromy stops after this many loops without a new solution
     SolutionCount=>ZZ
       or when this many solutions are found
+    ModuloFirstLayer=>Boolean
+      count solutions up to permutations of the first hidden layer's neurons (each class once)
   Outputs
     :String
       {solutions at a generic point of the ambient space, regular endpoints, points of the fiber over the image of

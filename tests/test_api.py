@@ -11,7 +11,7 @@ import neurom2
 from neurom2 import Architecture, InvalidArchitecture, Neurom2Error
 from neurom2.model.jacobian import coefficient_jacobian
 
-ENTRY_POINTS = ("implicitize", "dimension", "decide_membership", "landscape")
+ENTRY_POINTS = ("implicitize", "dimension", "decide_membership", "landscape", "geometry")
 """The functions that take a network: ``(architecture, activation=None, *, keyword options)``."""
 
 

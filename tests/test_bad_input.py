@@ -16,7 +16,7 @@ import time
 import pytest
 
 from neurom2.cli import main
-from neurom2.tasks import TASKS, Choice, Flag, InputFile, Integer, OutputFile, SchedulerAddress, Seconds, Text
+from neurom2.tasks import TASKS, Choice, Flag, InputFile, Integer, OutputFile, SchedulerAddress, Seconds, Text, Words
 
 BAD_WIDTHS = ["2,0,1", "2,a,1", "2", "", "2,,1", "-2,1", "2," + "9" * 5000, ",".join(["1"] * 2000)]
 BAD_ACTIVATIONS = ["tanh(x)", "x^-1", "3", "x*y", "x^", "relu", "sqrt(x)"]
@@ -25,6 +25,7 @@ BAD_VALUES = {
     Seconds: ["0", "-1", "nan", "inf", "abc", "1e10"],
     Choice: ["bogus"],
     Text: ["", ")("],
+    Words: ["", ")("],
     SchedulerAddress: ["foo", "localhost:8786", "tcp://host", "tcp://host:0", "tcp://host:99999", "http://host:80"],
     InputFile: ["", "/nonexistent-dir/file", "/"],
     OutputFile: ["", "/nonexistent-dir/file", "/"],

@@ -26,7 +26,7 @@ def test_every_slide_claim_passes(outcomes):
     assert {o.claim.id for o in outcomes} >= {
         "x2-fills-reals", "x3-not-filling-reals", "linear-2-2-1", "linear-2-1-2", "linear-determinantal",
         "polynomial-ambient", "leshno-span", "training-distance", "gram-inputs-only", "gram-moment", "loss-landscape",
-        "x3-not-closed-complex", "singular-locus-subnetwork", "linear-strata",
+        "x3-not-closed-complex", "singular-locus-subnetwork", "linear-strata", "identifiability-sylvester",
     }
     json.dumps([o.to_json() for o in outcomes])  # the evidence data is plain JSON
 
@@ -37,6 +37,19 @@ def test_a_singular_locus_of_the_wrong_stratum_fails_the_linear_strata_claim(mon
     monkeypatch.setattr(claims_module, "singular_locus", lambda arch, **options: singular_locus(narrower, **options))
     (outcome,) = run_claims(["linear-strata"])
     assert outcome.status == "FAIL" and "equality): False" in outcome.evidence.summary
+
+
+@pytest.mark.macaulay2
+def test_a_wrong_fiber_count_fails_the_identifiability_claim(monkeypatch):
+    """The numpy and monodromy checks are independent: fibers of (2,2,1) x^3 (2 points) in place of (2,3,1) x^5 fail."""
+    from neurom2.properties import fibers as fibers_module
+
+    real = fibers_module.fibers
+    wrong = Architecture.create("2,2,1", "x^3")
+    monkeypatch.setattr(fibers_module, "fibers", lambda arch, **options: real(
+        wrong if arch.widths == (2, 3, 1) else arch, **options))
+    (outcome,) = run_claims(["identifiability-sylvester"])
+    assert outcome.status == "FAIL" and "2 points in the slice" in outcome.evidence.summary
 
 
 def test_the_cubic_boundary_is_the_discriminant_of_the_binary_cubic(session):

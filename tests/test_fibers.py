@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import pytest
 
-from neurom2.errors import InvalidOption
+from neurom2.errors import InvalidOption, Macaulay2Timeout
 from neurom2.m2 import package
 from neurom2.model.architecture import Architecture
 from neurom2.properties.fibers import fibers, slice_chart
@@ -54,6 +55,20 @@ def test_groebner_and_monodromy_counts_agree(session, widths, activation, count)
     numeric = package.fiber_count_monodromy(session, arch, chart, 5, seed=3)
     assert exact.solutions == numeric.fiber == numeric.generic == count
     assert exact.method.startswith("Groebner")
+    classes = package.fiber_count_monodromy(session, arch, chart, 5, seed=3, modulo_first_layer=True)
+    assert classes.fiber * math.factorial(arch.hidden_widths[0]) == count
+
+
+@pytest.mark.macaulay2
+def test_fibers_count_by_monodromy_modulo_permutations_when_groebner_bases_are_slow(session, monkeypatch):
+    """A Gröbner basis past its time (injected) hands over to monodromy on classes modulo the 3! permutations."""
+    def slow(*args, **options):
+        raise Macaulay2Timeout(30.0, "injected: the Groebner basis took too long")
+
+    monkeypatch.setattr(package, "fiber_count_modular", slow)
+    result = fibers(Architecture.create("2,3,1", "x^5"), session=session, seed=1)
+    assert result.method.startswith("monodromy") and result.counts[-1]["fiber"] == 1
+    assert result.solutions == 6 and result.orbits == 1 and result.identifiable is True
 
 
 @pytest.mark.parametrize("only", ["fiber", "symmetries,,fibers", "", "singular_locus"])

@@ -26,7 +26,7 @@ activation, and everything else by keyword, named like the command line's option
     5
 
 The entry points: :func:`implicitize`, :func:`dimension`, :func:`decide_membership`, :func:`landscape`
-(with a :class:`Dataset`), :func:`minimal_filling`; every error they raise is a :class:`Neurom2Error`.
+(with a :class:`Dataset`), :func:`minimal_filling`, :func:`geometry`; every error they raise is a :class:`Neurom2Error`.
 
 The names below are imported on first use, so ``import neurom2`` is cheap and the command line loads only
 what its task needs.
@@ -55,6 +55,8 @@ _WHERE = {
     "Landscape": "neurom2.training.landscape",
     "landscape": "neurom2.training.landscape",
     "FillingResult": "neurom2.filling.certificates",
+    "Geometry": "neurom2.properties.geometry",
+    "geometry": "neurom2.properties.geometry",
     "minimal_filling": "neurom2.batch.filling",
     **{name: "neurom2.errors" for name in (
         "Neurom2Error", "InvalidInput", "InvalidArchitecture", "InvalidActivation", "InvalidTarget", "InvalidOption",
@@ -64,11 +66,11 @@ _WHERE = {
 }
 
 __all__ = [
-    "Activation", "AmbientSpace", "Architecture", "Dataset", "Dimension", "FillingResult", "InvalidActivation",
+    "Activation", "AmbientSpace", "Architecture", "Dataset", "Dimension", "FillingResult", "Geometry", "InvalidActivation",
     "InvalidArchitecture", "InvalidDataset", "InvalidInput", "InvalidOption", "InvalidTarget", "Landscape",
     "Macaulay2Crashed", "Macaulay2Error", "Macaulay2NotFound", "Macaulay2OutputError", "Macaulay2Timeout",
     "Membership", "Neurom2Error", "Neurovariety", "Parametrization", "Target", "TimeLimitExceeded", "TooExpensive",
-    "VerificationError", "decide_membership", "dimension", "implicitize", "landscape", "minimal_filling",
+    "VerificationError", "decide_membership", "dimension", "geometry", "implicitize", "landscape", "minimal_filling",
 ]
 
 
@@ -109,6 +111,7 @@ if TYPE_CHECKING:
     from neurom2.model.parametrization import Parametrization
     from neurom2.model.space import AmbientSpace
     from neurom2.model.target import Target
+    from neurom2.properties.geometry import Geometry, geometry
     from neurom2.real.membership import Membership, decide_membership
     from neurom2.training.dataset import Dataset
     from neurom2.training.landscape import Landscape, landscape

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from itertools import combinations
+from itertools import combinations, permutations
 from math import comb
 from typing import Any
 
@@ -532,6 +532,81 @@ def _linear_strata(session: Macaulay2Session) -> Evidence:
                f"equality): {equal}; the Jacobian criterion on det W in Macaulay2 gives the same ideal: {recomputed}; "
                f"numpy ranks of W at random networks: (3,2,3) {ranks['3,2,3']}, (3,1,3) {ranks['3,1,3']}")
     return Evidence(passed, summary, {"singular_locus": locus.to_json(), "ranks": ranks})
+
+
+# --- identifiability: fibers of the parametrization against its symmetry group ----------------------------------
+
+
+def _one_layer_jacobian(arch: Architecture, theta: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """d f_θ(x) / dθ at the rows x of ``points``, for σ = x^r on (d0, d1, 1) without biases (θ = W1 row by row,
+    then v), derived by hand: ∂/∂v_i = (w_i·x)^r, ∂/∂w_ij = r v_i (w_i·x)^(r−1) x_j."""
+    (d1, d0), _ = arch.weight_shapes
+    r = arch.activation.degree
+    W, v = theta[:d1 * d0].reshape(d1, d0), theta[d1 * d0:]
+    z = points @ W.T
+    weights = (r * v * z ** (r - 1))[:, :, None] * points[:, None, :]
+    return np.hstack([weights.reshape(len(points), d1 * d0), z ** r])
+
+
+def _one_layer_values(arch: Architecture, theta: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """f_θ(x) = Σ v_i (w_i·x)^r at the rows of ``points`` (same conventions)."""
+    (d1, d0), _ = arch.weight_shapes
+    W, v = theta[:d1 * d0].reshape(d1, d0), theta[d1 * d0:]
+    return (points @ W.T) ** arch.activation.degree @ v
+
+
+@claim("identifiability-sylvester",
+       "identifiability up to symmetry: σ = x⁵ on (2,3,1) (binary quintics, Sylvester) is identifiable — a generic "
+       "fiber is one orbit of G = (C*)³ ⋊ S₃, 3! = 6 points in the slice w_(i,1) = 1; σ = x² on (3,2,1) is not — "
+       "its fibers have one dimension more than G's orbits")
+def _identifiability(session: Macaulay2Session) -> Evidence:
+    from neurom2.properties.fibers import fibers, slice_chart
+
+    quintic, quadric = Architecture.create("2,3,1", "x^5"), Architecture.create("3,2,1", "x^2")
+    found = fibers(quintic, session=session, seed=0)
+    numeric = package.fiber_count_monodromy(session, quintic, slice_chart(quintic), 5, seed=1)
+    # numpy: the 6 reorderings of one network in the chart are distinct points with the same function;
+    # a random perturbation in the chart changes the function
+    rng = np.random.default_rng(11)
+    theta = rng.normal(size=quintic.n_params)
+    theta[0:6:2] = 1
+    x = rng.normal(size=(12, 2))
+    same, points = True, set()
+    for order in permutations(range(3)):
+        moved = np.concatenate([theta[:6].reshape(3, 2)[list(order)].ravel(), theta[6:][list(order)]])
+        same &= np.allclose(_one_layer_values(quintic, moved, x), _one_layer_values(quintic, theta, x))
+        points.add(tuple(np.round(moved, 9)))
+    nudged = theta + np.where(np.arange(quintic.n_params) % 2 == 0, 0, 1e-3) * rng.normal(size=quintic.n_params)
+    nudged[6:] = theta[6:]
+    moved_off = not np.allclose(_one_layer_values(quintic, nudged, x), _one_layer_values(quintic, theta, x))
+    # numpy for (3,2,1) x^2: rank of the Jacobian of θ ↦ f_θ at 12 random points of R^3 and of the torus' tangent
+    # vectors (w_i, −2 v_i) at a random θ
+    weights = rng.normal(size=quadric.n_params)
+    jacobian = _one_layer_jacobian(quadric, weights, rng.normal(size=(12, 3)))
+    tangents = np.zeros((2, quadric.n_params))
+    for i in range(2):
+        tangents[i, 3 * i:3 * i + 3] = weights[3 * i:3 * i + 3]
+        tangents[i, 6 + i] = -2 * weights[6 + i]
+    jacobian_rank, tangent_rank = np.linalg.matrix_rank(jacobian), np.linalg.matrix_rank(tangents)
+    singular_values = np.linalg.svd(jacobian, compute_uv=False)
+    gap = singular_values[jacobian_rank] / singular_values[jacobian_rank - 1]
+    deficient = fibers(quadric, session=session, seed=0)
+    numpy_unexplained = quadric.n_params - jacobian_rank - tangent_rank
+    passed = (found.solutions == numeric.fiber == len(points) == 6 and found.orbits == 1 and found.identifiable is True
+              and same and moved_off and deficient.identifiable is False
+              and deficient.unexplained_dim == numpy_unexplained == 1 and deficient.fiber_dim == 8 - jacobian_rank
+              and deficient.orbit_dim == tangent_rank == 2 and gap < 1e-9)
+    summary = (f"(2,3,1) x^5: {found.solutions} points in the slice over μ(θ0) ({found.method.split(':')[0]}), "
+               f"{found.orbits} orbit of the residual S3 (order {found.residual_order}); monodromy finds "
+               f"{numeric.fiber}; numpy: the {len(points)} reorderings of a random network are distinct points with "
+               f"the same function: {same}, a perturbation of its input weights changes it: {moved_off}. "
+               f"(3,2,1) x^2: neurom2 fiber dim {deficient.fiber_dim} "
+               f"({'proved' if deficient.dimension.proved else 'probable'}), "
+               f"G-orbits of dim {deficient.orbit_dim}, unexplained {deficient.unexplained_dim}; numpy: Jacobian rank "
+               f"{jacobian_rank} of 8 (next singular value ratio {gap:.1e}), torus tangent rank {tangent_rank}, "
+               f"so 8 − {jacobian_rank} − {tangent_rank} = {numpy_unexplained} dimension G does not explain")
+    return Evidence(passed, summary, {"quintic": found.to_json(), "monodromy": numeric.fiber,
+                                      "quadric": deficient.to_json(), "jacobian_rank": int(jacobian_rank)})
 
 
 # --- minimal filling architectures (not a slide: Kileel, Trager and Bruna 2019, Conjecture 12) -------------------

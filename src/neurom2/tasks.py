@@ -176,6 +176,18 @@ class Text(Kind):
 
 
 @dataclass(frozen=True)
+class Words(Text):
+    """Words separated by commas, or (in a job file) a list of words, joined with commas; parsed later by the
+    task like :class:`Text`."""
+
+    def check(self, name: str, value: Any) -> str | None:
+        """A string, or a non-empty list of strings joined with commas (None when optional)."""
+        if isinstance(value, list) and value and all(isinstance(word, str) for word in value):
+            return ",".join(value)
+        return super().check(name, value)
+
+
+@dataclass(frozen=True)
 class SchedulerAddress(Kind):
     """The address of a Dask scheduler, ``tcp://HOST:PORT`` or ``tls://HOST:PORT`` (HOST a name, an IPv4 address or
     an IPv6 address in brackets; PORT 1..65535); None allowed.  Only the syntax is checked here: whether a
@@ -526,7 +538,7 @@ TASKS: dict[str, Task] = {task.name: task for task in (
         "closedness, and what they mean for learning",
         compute="neurom2.properties.geometry:geometry", report="neurom2.present.geometry:format_geometry",
         options=(
-            Option("only", Text("parts separated by commas", optional=True), None,
+            Option("only", Words("parts separated by commas, or a list of parts", optional=True), None,
                    "compute only these parts: symmetries, fibers, singular, sparsity, closedness, dictionary "
                    "(default: all but sparsity)",
                    metavar="PART[,PART]"),
@@ -564,5 +576,5 @@ def check_signatures() -> list[str]:
 
 
 __all__ = ["TASKS", "Choice", "Flag", "InputFile", "Integer", "Kind", "Option", "OutputFile",
-           "SchedulerAddress", "Seconds", "Task", "Text",
+           "SchedulerAddress", "Seconds", "Task", "Text", "Words",
            "check_signatures", "task"]

@@ -31,7 +31,8 @@ Fields (:data:`FIELDS`): ``task``; the widths, either ``widths`` or ``input`` + 
 ``activation`` (text, default ``"x^2"``); ``bias``; the options of the tasks (:data:`OPTIONS`, from the
 registry); and the limits ``timeout`` (the job's time budget, default :data:`DEFAULT_TIMEOUT`) and
 ``wall_timeout`` (the scheduler's backstop).  In a grid every field may be a list of values; the grid is the
-product of the lists, expanded in the order of :data:`FIELDS`.
+product of the lists, expanded in the order of :data:`FIELDS`.  A field whose value is itself a list (``widths``,
+``hidden``, the parts ``only``) takes a list of such lists.
 
 Every problem is reported before anything runs, as ``FILE:LINE: reason`` (:class:`JobFileError`).
 ``tomllib`` gives no positions for tables, so the n-th ``[[job]]`` header in the text is taken to be the
@@ -57,7 +58,7 @@ from neurom2.errors import InvalidActivation, InvalidArchitecture, InvalidJob, I
 from neurom2.files import Unreadable, read_bounded
 from neurom2.model.activation import Activation
 from neurom2.model.architecture import Architecture
-from neurom2.tasks import TASKS, Flag, Option, Seconds
+from neurom2.tasks import TASKS, Flag, Option, Seconds, Words
 from neurom2.tasks import task as find_task
 
 DEFAULT_ACTIVATION = "x^2"
@@ -450,6 +451,10 @@ def _choices(name: str, value: Any, grid: bool) -> list[Any]:
         values = [value] if isinstance(value, str) or (isinstance(value, list) and all(type(v) is int for v in value)) else value
         if not isinstance(values, list):
             raise InvalidJob(f"widths must be a list such as [2, 2, 1], or in a grid a list of them, got {values!r}", name)
+    elif name in OPTIONS and isinstance(OPTIONS[name].kind, Words):
+        # a list of words is one value (the parts of a geometry job); a list of such lists are choices
+        words = isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+        values = [value] if words else value if isinstance(value, list) else [value]
     else:
         values = value if isinstance(value, list) else [value]
     if not values:

@@ -16,7 +16,9 @@ from neurom2.batch.store import ResultRow
 
 RESULT_FIELDS = ("dim", "expected_dim", "ambient_dim", "defect", "fills", "degree", "member")
 """Fields copied from the result JSON into CSV columns (when the task's result has them)."""
-CSV_COLUMNS = ("key", "task", "status", "widths", "activation", "bias", *RESULT_FIELDS, "seconds", "error",
+FIBER_FIELDS = ("identifiable", "orbits", "unexplained_dim")
+"""Fields copied from a ``geometry`` result's ``fibers`` part into CSV columns (when that part was computed)."""
+CSV_COLUMNS = ("key", "task", "status", "widths", "activation", "bias", *RESULT_FIELDS, *FIBER_FIELDS, "seconds", "error",
                "neurom2_version", "m2_version", "started", "finished", "host", "runs", "description", "result")
 FORMATS = ("jsonl", "csv", "json")
 
@@ -30,6 +32,8 @@ def flat(row: ResultRow) -> dict[str, Any]:
         "activation": description.get("activation"), "bias": description.get("bias"),
     }
     values.update({name: result.get(name) for name in RESULT_FIELDS})
+    fibers = result.get("fibers") or {}
+    values.update({name: fibers.get(name) for name in FIBER_FIELDS})
     values.update({name: getattr(row, name) for name in ("seconds", "error", "neurom2_version", "m2_version",
                                                           "started", "finished", "host", "runs")})
     values["description"] = json.dumps(description, sort_keys=True)
@@ -77,6 +81,8 @@ def answer(row: ResultRow) -> str:
         return f"member: {said} ({r.get('field')}, {r.get('method')})"
     if row.task == "landscape":
         return _landscape_answer(r)
+    if row.task == "geometry":
+        return _geometry_answer(r)
     text = f"dim {r.get('dim')} of {r.get('ambient_dim')}"
     if r.get("fills"):
         text += ", fills V"
@@ -97,6 +103,21 @@ def _landscape_answer(r: dict[str, Any]) -> str:
     if value is not None:
         text += f", inf L = {value:.6g} " + {True: "attained", False: "not attained", None: "(attainment undecided)"}[attained]
     return text
+
+
+def _geometry_answer(r: dict[str, Any]) -> str:
+    """``identifiable: yes (1 orbit, 6 points, Groebner)`` or the unexplained fiber dimension; else G's dimension."""
+    fibers, group = r.get("fibers"), r.get("symmetries")
+    if fibers is None:
+        return f"G: dim {group['continuous_dim']}, finite order {group['finite_order']}" if group else ""
+    said = {True: "yes", False: "no", None: "undecided"}[fibers.get("identifiable")]
+    if fibers.get("unexplained_dim"):
+        return f"identifiable: {said} (fiber dim {fibers['fiber_dim']}, {fibers['unexplained_dim']} more than G's orbits)"
+    orbits, solutions = fibers.get("orbits"), fibers.get("solutions")
+    if solutions is None:
+        return f"identifiable: {said} (fiber dim {fibers['fiber_dim']} = G's orbits; orbits not counted)"
+    method = (fibers.get("method") or "").split(" ")[0]
+    return f"identifiable: {said} ({orbits} orbit{'s' if orbits != 1 else ''}, {solutions} points, {method})"
 
 
 def format_table(rows: Iterable[ResultRow], width: int = 60) -> str:

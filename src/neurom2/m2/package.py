@@ -628,13 +628,17 @@ class ModularFiberCount:
     equal when the form separates them (−1 unless dim = 0)."""
 
 
-def fiber_count_modular(session: Macaulay2Session, net: Network, theta0: Sequence[int], chart: Chart, prime: int,
-                        seed: int, timeout: float | None = None) -> ModularFiberCount:
-    """``fiberCountModular`` over ZZ/``prime`` at the integer weights ``theta0`` (a point of ``chart``)."""
-    code = (f"(setRandomSeed {int(seed)}; fiberCountModular({network(net)}, {integer_list(theta0)}, "
-            f"{_chart_literal(chart)}, {int(prime)}))")
-    dim, degree, distinct = _list(_value(session, code, timeout), 3, "{dim, degree, distinct}")
-    return ModularFiberCount(int(prime), _int(dim, "dim"), _int(degree, "degree"), _int(distinct, "distinct"))
+def fiber_count_modular(session: Macaulay2Session, net: Network, points: Sequence[tuple[Sequence[int], int]],
+                        chart: Chart, seed: int, timeout: float | None = None) -> list[ModularFiberCount]:
+    """``fiberCountModular`` at each (integer weights θ0 in ``chart``, prime) of ``points``: one Macaulay2 call,
+    the network built once."""
+    counts = ", ".join(f"fiberCountModular(countN, {integer_list(theta0)}, {_chart_literal(chart)}, {int(prime)})"
+                       for theta0, prime in points)
+    code = f"(setRandomSeed {int(seed)}; (countN -> {{{counts}}}) {network(net)})"
+    found = _list(_value(session, code, timeout), len(points), "one {dim, degree, distinct} per prime")
+    return [ModularFiberCount(int(prime), _int(dim, "dim"), _int(degree, "degree"), _int(distinct, "distinct"))
+            for (_, prime), (dim, degree, distinct) in
+            zip(points, (_list(item, 3, "{dim, degree, distinct}") for item in found))]
 
 
 @dataclass(frozen=True)
@@ -650,9 +654,11 @@ class MonodromyFiberCount:
 
 
 def fiber_count_monodromy(session: Macaulay2Session, net: Network, chart: Chart, repeats: int, seed: int,
-                          timeout: float | None = None) -> MonodromyFiberCount:
-    """``fiberCountMonodromy`` on ``chart``, stopped after ``repeats`` loops without a new solution."""
+                          timeout: float | None = None, modulo_first_layer: bool = False) -> MonodromyFiberCount:
+    """``fiberCountMonodromy`` on ``chart``, stopped after ``repeats`` loops without a new solution; with
+    ``modulo_first_layer`` every count is of classes modulo the permutations of the first hidden layer."""
+    modulo = "true" if modulo_first_layer else "false"
     code = (f"(setRandomSeed {int(seed)}; fiberCountMonodromy({network(net)}, {_chart_literal(chart)}, "
-            f"Repeats => {int(repeats)}))")
+            f"Repeats => {int(repeats)}, ModuloFirstLayer => {modulo}))")
     generic, regular, fiber = _list(_value(session, code, timeout), 3, "{generic, regular, fiber}")
     return MonodromyFiberCount(_int(generic, "solutions"), _int(regular, "regular"), _int(fiber, "fiber"))

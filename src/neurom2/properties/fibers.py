@@ -17,6 +17,9 @@
    (``fiberCountMonodromy``, stopped after ``REPEATS`` loops without a new solution).  The number of G-orbits is
    that count divided by the order of the finite group acting on the chart (permutations, and sign changes when
    they are not in a torus), which acts freely on fibers of weights whose neurons are pairwise distinct.
+   Monodromy keeps one point per class modulo the permutations of the first hidden layer (MonodromySolver's
+   ``Equivalencer``: neurons sorted by their first free weight), so it tracks d_1! times fewer paths; the points
+   are the classes times d_1!.
 
 What is proved and what is probable: (a) proves the count of the fiber at θ0 over the algebraic closure of
 ZZ/p; it equals the generic count over C unless θ0 is special or p is a bad prime (probable: no bound on
@@ -31,6 +34,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from fractions import Fraction
+from math import factorial
 from typing import Any
 
 import numpy as np
@@ -48,7 +52,7 @@ from neurom2.variety.dimension import PRIMES, Dimension, dimension
 COUNT_PRIMES = (32003, 32009)
 """The primes of the Gröbner basis counts (each with its own random point)."""
 GROEBNER_SECONDS = 30.0
-"""Time given to the Gröbner basis count before monodromy takes over."""
+"""Time given to the Gröbner basis counts (both primes, one Macaulay2 call) before monodromy takes over."""
 REPEATS = 5
 """Monodromy stops after this many consecutive loops without a new solution."""
 GROEBNER_RATE = 3e4
@@ -141,16 +145,16 @@ def _groebner_counts(session: Macaulay2Session, arch: Architecture, chart: list[
     """The counts modulo :data:`COUNT_PRIMES` (appended to ``counts``): the number of points and the method when both
     primes give the same radical zero-dimensional ideal, else (None, "")."""
     try:
-        for k, p in enumerate(COUNT_PRIMES):
-            theta0 = [1 if v is not None else rng.choice([-1, 1]) * rng.randint(1, 30) for v in chart]
-            found = package.fiber_count_modular(session, arch, theta0, chart, p, seed + k,
-                                                timeout=deadline.remaining(seconds))
-            counts.append({"method": "groebner", "prime": p, "dim": found.dim, "degree": found.degree,
+        points = [([1 if v is not None else rng.choice([-1, 1]) * rng.randint(1, 30) for v in chart], p)
+                  for p in COUNT_PRIMES]
+        for found in package.fiber_count_modular(session, arch, points, chart, seed,
+                                                 timeout=deadline.remaining(seconds)):
+            counts.append({"method": "groebner", "prime": found.prime, "dim": found.dim, "degree": found.degree,
                            "distinct": found.distinct})
     except Macaulay2Timeout:
         if deadline.expired():
             raise
-        counts.append({"method": "groebner", "status": f"not finished within {seconds:g} s"})
+        counts[:] = [{"method": "groebner", "status": f"not finished within {seconds:g} s"}]
         return None, ""
     agreed = {(c["dim"], c["degree"], c["distinct"]) for c in counts}
     if len(agreed) == 1 and counts[0]["dim"] == 0 and counts[0]["degree"] == counts[0]["distinct"]:
@@ -160,7 +164,8 @@ def _groebner_counts(session: Macaulay2Session, arch: Architecture, chart: list[
 
 
 def monodromy_estimate(unknowns: int, solutions: int) -> Estimate:
-    """Monodromy tracks about 3 loops of ``solutions`` paths (at least the finite group's order), each some
+    """Monodromy tracks about 3 loops of ``solutions`` paths (at least the classes: the finite group's order over
+    the first hidden layer's permutations), each some
     hundred steps of an ``unknowns``-square linear solve, and ``REPEATS`` idle loops."""
     return Estimate(f"monodromy on {unknowns} unknowns with at least {solutions} solutions", 1e3 * solutions * unknowns,
                     (3 + REPEATS) * solutions * 300 * unknowns ** 3 * 50)
@@ -204,13 +209,18 @@ def fibers(arch: Architecture, *, seed: int = 0, timeout: Deadline | float | Non
     else:
         solutions, method = _groebner_counts(session, arch, chart, rng, seed, deadline, groebner_seconds, counts)
     if solutions is None:
-        guard(monodromy_estimate(unknowns, group.finite_order), force)
-        numeric = package.fiber_count_monodromy(session, arch, chart, REPEATS, seed, timeout=deadline.remaining())
-        counts.append({"method": "monodromy", "generic": numeric.generic, "regular": numeric.regular,
-                       "fiber": numeric.fiber, "repeats": REPEATS})
-        solutions = numeric.fiber
-        method = (f"monodromy (MonodromySolver), stopped after {REPEATS} loops without a new solution, then tracked "
-                  "to a random point of the image")
+        first = factorial(arch.hidden_widths[0]) if arch.hidden_widths else 1  # they act freely (docstring)
+        guard(monodromy_estimate(unknowns, group.finite_order // first), force)
+        numeric = package.fiber_count_monodromy(session, arch, chart, REPEATS, seed, timeout=deadline.remaining(),
+                                                modulo_first_layer=bool(arch.hidden_widths))
+        counts.append({"method": "monodromy", "classes": "modulo the permutations of the first hidden layer",
+                       "generic": numeric.generic, "regular": numeric.regular, "fiber": numeric.fiber,
+                       "repeats": REPEATS})
+        solutions = numeric.fiber * first
+        method = (f"monodromy (MonodromySolver) on classes modulo the {first} permutations of the first hidden layer "
+                  f"(each class once), stopped after {REPEATS} loops without a new class, then tracked to a random "
+                  "point of the image; points = classes x "
+                  f"{first}")
     residual = group.finite_order
     orbits = solutions // residual if solutions % residual == 0 and solutions else None
     where = ("over mu(theta0) at random integer theta0, over the algebraic closure of ZZ/p" if method.startswith("Groebner")

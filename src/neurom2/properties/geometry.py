@@ -29,7 +29,7 @@ of failing the whole task.  Each part says what is proved, what is probable and 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -60,12 +60,12 @@ and ``force`` have the whole deadline."""
 T = TypeVar("T")
 
 
-def parse_parts(only: str | None) -> tuple[str, ...]:
-    """``"fibers,symmetries"`` → the parts in :data:`PARTS` order; None → :data:`DEFAULT_PARTS`; InvalidOption
-    otherwise."""
+def parse_parts(only: str | Sequence[str] | None) -> tuple[str, ...]:
+    """``"fibers,symmetries"`` or ``["fibers", "symmetries"]`` → the parts in :data:`PARTS` order; None →
+    :data:`DEFAULT_PARTS`; InvalidOption otherwise."""
     if only is None:
         return DEFAULT_PARTS
-    names = [name.strip() for name in only.split(",")]
+    names = [str(name).strip() for name in (only.split(",") if isinstance(only, str) else only)]
     for name in names:
         if name not in PARTS:
             shown = repr(name[:40]) if name else "an empty part"
@@ -154,10 +154,14 @@ class Geometry(Typeset):
         }
 
 
-def geometry(architecture: Architecture, *, only: str | None = None, seed: int = 0,
+def geometry(architecture: Architecture | str | Sequence[int], activation: str | None = None, *,
+             bias: bool | None = None, only: str | Sequence[str] | None = None, seed: int = 0,
              timeout: Deadline | float | None = None, force: bool = False,
              session: Macaulay2Session | None = None) -> Geometry:
-    """The parts named in ``only`` (comma-separated, default :data:`DEFAULT_PARTS`) of the geometry of ``architecture``'s M."""
+    """The parts named in ``only`` (comma-separated or a list, default :data:`DEFAULT_PARTS`) of the geometry of
+    ``architecture``'s M.  The network is an :class:`Architecture` or widths with an activation
+    (``geometry("2,2,1", "x^3")``; :meth:`Architecture.coerce`)."""
+    architecture = Architecture.coerce(architecture, activation, bias)
     parts = parse_parts(only)
     deadline = Deadline.coerce(timeout)
     m2 = session  # None: every part uses the process-wide default session, started by the first that needs it
