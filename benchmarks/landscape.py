@@ -13,7 +13,9 @@ multipliers, no prime field.
 
 * ``count``: the Lagrange ideal P + (G(c − u) − Σ l_i ∇g_i) modulo two primes below 2¹⁶ (F4), both in one
   Macaulay2 call (``criticalCounts``, as ``landscape`` checks its count) — the count is probabilistic (unlucky
-  primes; None unless both ideals are zero-dimensional of the same degree);
+  primes; None unless both ideals are zero-dimensional of the same degree); for (n,2,1) x^d with a Lagrange
+  system of more than 30 variables, the tangent equations of the Waring parametrization instead
+  (:mod:`neurom2.training.waring`, as ``landscape --generic``);
 * ``exact``: the same ideal over QQ and the rank of Hermite's trace form — the proved count.
 
 Both see the same data: :meth:`Dataset.random` with 2N + 2 points (small integers, seed 0).  When both finish,
@@ -44,6 +46,7 @@ from neurom2.m2 import codegen, package
 from neurom2.m2.parse import parse_value
 from neurom2.m2.session import Macaulay2Session
 from neurom2.model.space import AmbientSpace
+from neurom2.training import waring
 from neurom2.training.critical import PRIMES, Metric, critical_set, modular_counts
 from neurom2.training.dataset import Dataset
 
@@ -115,6 +118,10 @@ def neurom2_count(session: Macaulay2Session, arch: Architecture, metric: Metric,
             if exact:
                 found = critical_set(session, generators, metric, timeout=left, describe_points=False)
                 count, how = found.count, "Hermite rank over QQ"
+            elif waring.preferred(arch, variety.dim):
+                counts = {m.count for m in waring.waring_counts(session, arch, metric.gram, metric.center, PRIMES,
+                                                                timeout=left)}
+                count, how = (counts.pop() if len(counts) == 1 else None), "Waring parametrization modulo two primes"
             else:
                 degrees = {m.degree if m.dim == 0 else None
                            for m in modular_counts(session, generators, metric.gram, metric.center, PRIMES, timeout=left)}

@@ -24,7 +24,7 @@ export {
     -- serialisations read by the Python package
     "neurom2Report", "parametrizationReport", "equationsReport",
     -- critical points of the loss on a variety (the loss landscape)
-    "criticalIdeal", "Combinations", "Saturate", "criticalReport", "criticalCounts", "singularPrimes", "pullbackReport", "imageAvoidsSmoothPart", "numericalCriticalCount", "SolutionCount",
+    "criticalIdeal", "Combinations", "Saturate", "criticalReport", "criticalCounts", "waringCounts", "singularPrimes", "pullbackReport", "imageAvoidsSmoothPart", "numericalCriticalCount", "SolutionCount",
     -- linear sections modulo primes (completeness certificates of interpolated ideals)
     "LinearSection", "linearSection", "linearSectionLength", "linearSectionEliminant",
     -- identifiability (fibers)
@@ -389,6 +389,31 @@ criticalCounts(List, Matrix, Matrix, List) := String => o -> (generators, Q, u, 
     toString apply(primes, p -> (
         J := last lagrangeOver(generators, Q, u, p, o.Saturate);
         {p, if J.cache#"saturated" then 1 else 0, dim J, degree J})))
+
+waringCounts = method()
+waringCounts(List, Matrix, Matrix, List) := String => (exponents, Q, u, primes) -> (
+    -- {{p, dim, degree} for each prime p}: the critical points of L = (c - u)^T Q (c - u) o phi, where
+    -- phi(a, s) = a_1 l_1^d + a_2 l_2^d, l_i = x_1 + s_(i,2) x_2 + ... + s_(i,n) x_n, and c = the coefficients
+    -- of the monomials x^e, e in exponents (all of degree d), modulo p.  Tangent equations
+    -- <Q (phi - u), l_i^(d-1) x_j> = 0 (i = 1, 2, j = 1..n: the partial derivatives divided by a_i), with
+    -- T (s_(1,2) - s_(2,2)) = 1 (saturation by the hyperplane s_(1,2) = s_(2,2), which holds l_1 = l_2), F4.
+    n := #(exponents#0);
+    d := sum(exponents#0);
+    toString apply(primes, p -> (
+        kk := ZZ/p;
+        s := local s; a := local a; T := local T; x := local x;
+        R := kk[s_(1,2)..s_(1,n), s_(2,2)..s_(2,n), a_1, a_2, T];
+        S := R[x_1..x_n];
+        l := apply({1, 2}, i -> S_0 + sum(1..n-1, j -> R_((i-1)*(n-1) + j-1) * S_j));
+        coords := g -> matrix{apply(exponents, e -> coefficient(S_e, g))};
+        phi := R_(2*n-2) * l#0^d + R_(2*n-1) * l#1^d;
+        w := (coords phi - sub(transpose u, R)) * sub(Q, R);
+        equations := flatten apply(l, li -> (
+            lower := li^(d-1);
+            apply(n, j -> (w * transpose coords(lower * S_j))_(0,0))));
+        J := ideal(equations | {R_(2*n) * (R_0 - R_(n-1)) - 1});
+        J = ideal groebnerBasis(J, Strategy => "F4");
+        {p, dim J, degree J})))
 
 singularPrimes = method()
 singularPrimes(ZZ, List) := String => (n, generators) -> (

@@ -360,6 +360,21 @@ def critical_counts(session: Macaulay2Session, generators: Sequence[Terms], gram
     return result
 
 
+def waring_counts(session: Macaulay2Session, exponents: Sequence[Sequence[int]], gram: Sequence[Sequence[Fraction]],
+                  center: Sequence[Fraction], primes: Sequence[int], timeout: float | None = None) -> list[tuple[int, int, int]]:
+    """``waringCounts``: (prime, dim, degree) of the tangent equations of a quadratic loss on the sums of two d-th
+    powers a_1 l_1^d + a_2 l_2^d (coordinates: the coefficients of the monomials ``exponents``, all of degree d)
+    modulo each of ``primes``, in one Macaulay2 call."""
+    code = (f"waringCounts({{{', '.join(integer_list(e) for e in exponents)}}}, {_matrix_literal(gram)}, "
+            f"{_column_literal(center)}, {{{', '.join(str(int(p)) for p in primes)}}})")
+    rows = _list(_value(session, code, timeout), len(primes), "one {p, dim, degree} per prime")
+    result = []
+    for row in rows:
+        prime, dim, degree = (_int(v, "waringCounts entry") for v in _list(row, 3, "{p, dim, degree}"))
+        result.append((prime, dim, degree))
+    return result
+
+
 def singular_primes(session: Macaulay2Session, generators: Sequence[Terms], nvars: int,
                     timeout: float | None = None) -> list[list[Terms]]:
     """``singularPrimes``: the minimal primes of the singular locus of the prime ideal of ``generators``
