@@ -102,3 +102,25 @@ def test_minimal_filling_writes_nothing_unless_asked(tmp_path, monkeypatch):
     rng = np.random.default_rng(1)
     assert np.linalg.matrix_rank(coefficient_jacobian(arch, rng.standard_normal(arch.n_params), rng)) == 3
     assert [m.widths for m in result.minimal] == [(2, 2, 1)]
+
+
+@pytest.mark.parametrize("call, option", [
+    (lambda: neurom2.dimension("2,2,1", "x^2", timeout="x"), "timeout"),
+    (lambda: neurom2.dimension("2,2,1", "x^2", seed="a"), "seed"),
+    (lambda: neurom2.implicitize("2,2,1", "x", max_degree="2"), "max_degree"),
+    (lambda: neurom2.implicitize("2,2,1", "x", strategy="fastest"), "strategy"),
+    (lambda: neurom2.decide_membership("2,2,1", "x^2", target="x^2", field="rational"), "field"),
+    (lambda: neurom2.landscape("2,2,1", "x^2", random_data=-3), "random_data"),
+    (lambda: neurom2.geometry("2,2,1", "x^3", only=7), "only"),
+])
+def test_a_wrong_keyword_value_is_an_invalid_option_naming_it(call, option):
+    with pytest.raises(neurom2.InvalidOption, match=option) as caught:
+        call()
+    assert caught.value.option == option
+
+
+def test_checked_entry_points_keep_their_signature_and_pass_objects_through():
+    from neurom2.deadline import Deadline
+
+    assert inspect.signature(neurom2.dimension) == inspect.signature(neurom2.variety.dimension.dimension)
+    assert neurom2.dimension("2,2,1", "x^2", timeout=Deadline(60)).dim == 3

@@ -34,7 +34,9 @@ what its task needs.
 
 from __future__ import annotations
 
+import functools
 import importlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.2.0"
@@ -74,9 +76,35 @@ __all__ = [
 ]
 
 
+TASK_OF = {"implicitize": "implicit", "dimension": "dim", "decide_membership": "member", "landscape": "landscape",
+           "geometry": "geometry", "minimal_filling": "filling"}
+"""The task of the registry (:mod:`neurom2.tasks`) whose options each entry point's keywords are."""
+
+
+def _checked(function: Callable[..., Any], task_name: str) -> Callable[..., Any]:
+    """``function`` with its keyword options checked by the kinds of the task's options, the command line's and job
+    files' rules, so that a wrong value (``timeout="x"``, ``seed="a"``) is an :class:`InvalidOption` naming the option,
+    not a TypeError from deep inside.  Only plain values (booleans, numbers, text) are checked; objects such as a
+    Deadline, a Target or a Macaulay2 session pass as they are, and so does None (each function's own default)."""
+    from neurom2.tasks import task
+
+    kinds = {option.name: option.kind for option in task(task_name).options if option.argument}
+
+    @functools.wraps(function)
+    def checked(*args: Any, **options: Any) -> Any:
+        for name, value in options.items():
+            if name in kinds and isinstance(value, (bool, int, float, str)):
+                options[name] = kinds[name].check(name, value)
+        return function(*args, **options)
+
+    return checked
+
+
 def __getattr__(name: str) -> Any:
     if name in _WHERE:
         value = getattr(importlib.import_module(_WHERE[name]), name)
+        if name in TASK_OF:
+            value = _checked(value, TASK_OF[name])
         globals()[name] = value
         return value
     raise AttributeError(f"module 'neurom2' has no attribute {name!r}")
