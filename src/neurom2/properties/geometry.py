@@ -172,9 +172,18 @@ def geometry(architecture: Architecture | str | Sequence[int], activation: str |
             return None
         return _attempt(part, compute, deadline, uncapped)
 
+    computed: list[Neurovariety] = []
+
+    def variety(within: Deadline) -> Neurovariety:
+        """X, computed once for the singular part and the dictionary (within the deadline of the first to ask)."""
+        if not computed:
+            computed.append(implicitize(architecture, session=m2, timeout=within, seed=seed, verify=False, force=force))
+        return computed[0]
+
     found: dict[str, Any] = {
         "fibers": attempt("fibers", lambda d: fibers(architecture, seed=seed, timeout=d, force=force, session=m2)),
-        "singular": attempt("singular", lambda d: singular_locus(architecture, session=m2, deadline=d, seed=seed)),
+        "singular": attempt("singular", lambda d: singular_locus(architecture, session=m2, deadline=d, seed=seed,
+                                                                 variety=variety(d))),
         "sparsity": attempt("sparsity", lambda d: sparsity_bias(architecture, session=m2, deadline=d, seed=seed)),
         "closedness": attempt("closedness", lambda d: closedness(architecture, session=m2, deadline=d, seed=seed)),
     }
@@ -182,8 +191,8 @@ def geometry(architecture: Architecture | str | Sequence[int], activation: str |
                     symmetries=symmetry_group(architecture) if "symmetries" in parts else None,
                     fibers=found["fibers"], singular=found["singular"], sparsity=found["sparsity"],
                     closedness=found["closedness"],
-                    dictionary=_dictionary(architecture, found, m2, deadline, seed, force, uncapped) if "dictionary" in parts
-                    else None)
+                    dictionary=_dictionary(architecture, found, variety, m2, deadline, seed, force, uncapped)
+                    if "dictionary" in parts else None)
 
 
 def _attempt(part: str, compute: Callable[[Deadline], T], deadline: Deadline, uncapped: bool) -> T | Undecided:
@@ -203,15 +212,14 @@ def _attempt(part: str, compute: Callable[[Deadline], T], deadline: Deadline, un
         return Undecided(part=part, reason=str(error))
 
 
-def _dictionary(arch: Architecture, found: dict[str, Any], session: Macaulay2Session | None, deadline: Deadline, seed: int,
-                force: bool, uncapped: bool) -> Dictionary:
+def _dictionary(arch: Architecture, found: dict[str, Any], variety_of: Callable[[Deadline], Neurovariety],
+                session: Macaulay2Session | None, deadline: Deadline, seed: int, force: bool, uncapped: bool) -> Dictionary:
     """The six entries: dim M, deg X and the learning degree computed here (each within its share of the
     deadline), identifiability, singular strata and closedness read from the parts computed."""
     part = found.get("fibers")
     dim = part.dimension if isinstance(part, Fibers) else _attempt(
         "dictionary", lambda d: dimension(arch, seed=seed, timeout=d, force=force), deadline, uncapped)
-    variety = _attempt("dictionary", lambda d: implicitize(arch, session=session, timeout=d, seed=seed, verify=False,
-                                                           force=force), deadline, uncapped)
+    variety = _attempt("dictionary", variety_of, deadline, uncapped)
     return Dictionary(entries=(
         _dimension_entry(dim), _degree_entry(variety),
         _learning_entry(arch, variety, session, deadline, seed, force, uncapped),

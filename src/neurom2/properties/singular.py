@@ -34,6 +34,7 @@ from neurom2.model.space import AmbientSpace
 from neurom2.properties.subnetworks import Image, Subnetwork, candidates, image, same_variety
 from neurom2.variety import determinantal
 from neurom2.variety.implicitization import coordinate_symbols, implicitize
+from neurom2.variety.neurovariety import Neurovariety
 
 NO_SUBNETWORK = "no subnetwork found among the candidates"
 
@@ -93,15 +94,18 @@ class SingularLocus:
 
 
 def singular_locus(architecture: Architecture, *, session: Macaulay2Session | None = None,
-                   deadline: Deadline | float | None = None, seed: int = 0, sparsity: bool = True) -> SingularLocus:
+                   deadline: Deadline | float | None = None, seed: int = 0, sparsity: bool = True,
+                   variety: Neurovariety | None = None) -> SingularLocus:
     """Sing X (or the critical values of μ when X = V), its components and their subnetworks (module docstring).
 
-    ``sparsity`` also tries the single-zero sparsity patterns as candidates (else only narrower networks)."""
+    ``sparsity`` also tries the single-zero sparsity patterns as candidates (else only narrower networks);
+    ``variety`` is X when the caller has computed it already (else it is computed here)."""
     started = time.perf_counter()
     deadline = Deadline.coerce(deadline)
     m2 = package.ready(session or default_session())
     space = AmbientSpace.of(architecture)
-    variety = implicitize(architecture, session=m2, timeout=deadline, seed=seed, verify=False)
+    if variety is None:
+        variety = implicitize(architecture, session=m2, timeout=deadline, seed=seed, verify=False)
     timings = {"variety": time.perf_counter() - started}
     if not variety.complete:
         return SingularLocus(architecture=architecture, kind="singular locus", variety_dim=variety.dim,
