@@ -91,11 +91,12 @@ def test_count_is_checked_modulo_primes_and_numerically_and_points_satisfy_the_e
     arch = Architecture.create("2,1,1", "x^2")  # quadratic forms of rank ≤ 1: a cone over a conic
     space = AmbientSpace.of(arch)
     data = Dataset.random(arch, 7, seed=3)
-    result = landscape(arch, dataset=data, session=session)
+    result = landscape(arch, dataset=data, check=True, session=session)
     counts = result.counts
     assert counts.proved and counts.learning_degree == counts.degree
     assert [m.degree for m in counts.modular] == [counts.learning_degree] * 2
     assert counts.numerical["status"] == "agrees", counts.numerical
+    assert counts.numerical["monodromy_solutions"] == counts.numerical["on_X"] == counts.learning_degree
     (equation,) = implicitize(arch, session=session).equations
     metric = Metric.of(space, data)
     g = sympy.Matrix(metric.gram).applyfunc(float)
@@ -107,6 +108,16 @@ def test_count_is_checked_modulo_primes_and_numerically_and_points_satisfy_the_e
         normal = np.array(g * sympy.Matrix(c - np.array([float(v) for v in metric.center])), dtype=float).ravel()
         assert np.allclose(np.cross(gradient, normal), 0, atol=1e-7 * np.linalg.norm(gradient) * np.linalg.norm(normal))
         assert point.loss == pytest.approx(float(loss(space, data, [Fraction(v) for v in c])), rel=1e-9)
+
+
+def test_a_proved_count_is_not_checked_numerically_unless_asked(session):
+    # the exact count (Hermite's rank over QQ of a complete intersection) is a proof; monodromy adds none, so it
+    # runs only with check=True (above) or when the count is not proved
+    arch = Architecture.create("2,1,1", "x^2")
+    result = landscape(arch, dataset=Dataset.random(arch, 7, seed=3), session=session)
+    assert result.counts.proved and result.learning_degree == result.counts.degree
+    assert result.counts.numerical["status"].startswith("not run"), result.counts.numerical
+    assert "numerical check" not in result.timings
 
 
 def test_a_filling_network_has_learning_degree_one_and_reaches_u(session):
