@@ -72,7 +72,7 @@ from neurom2.training.infimum import (
     over_variety,
     stratification,
 )
-from neurom2.training.reach import Reach, StratumReach, reach_minimizers, reach_rational, structural
+from neurom2.training.reach import ChartGraphs, Reach, StratumReach, reach_minimizers, reach_rational, structural
 from neurom2.typeset import Typeset
 from neurom2.variety import determinantal
 from neurom2.variety.implicitization import implicitize
@@ -277,6 +277,7 @@ class _Computation:
         self.notes: list[str] = []
         self.proved: dict[str, str] = {}
         self.implicitized: tuple[Any, list[Terms]] | None = None
+        self.graphs: ChartGraphs = {}
 
     @property
     def session(self) -> Macaulay2Session:
@@ -486,7 +487,7 @@ class _Computation:
         numerical = self.numerical(generators, found, metric)
         stage("landscape", "reachability of the real critical points")
         started = time.perf_counter()
-        reaches = StratumReach(self.arch, self.session, self.deadline, self.seed).decide(
+        reaches = StratumReach(self.arch, self.session, self.deadline, self.seed, self.graphs).decide(
             [p.point for p in found.points], generators, found.combinations, metric)
         self.timed("reachability", started)
         points = tuple(LandscapePoint.of(f, r) for f, r in zip(found.points, reaches))
@@ -571,7 +572,7 @@ class _Computation:
                   stratification(self.session, generators, self.space.dim, "X", self.deadline))
         top = StratumResult(stratum=strata[0], count=found.count, real=found.real_count,
                             candidates=tuple(Candidate("X", f, r) for f, r in zip(found.points, reaches)))
-        return over_variety(self.arch, self.session, strata, metric, self.deadline, self.seed, first=top)
+        return over_variety(self.arch, self.session, strata, metric, self.deadline, self.seed, first=top, graphs=self.graphs)
 
     # --- generic data -------------------------------------------------------------------------------------------
 

@@ -69,6 +69,11 @@ PULLBACK_SECONDS = 20.0
 """Time allowed to one chart's pulled-back ideal; beyond it the chart is undecided."""
 
 
+ChartGraphs = dict[tuple[Fraction | None, ...], list[Terms] | None]
+"""The lexicographic Gröbner bases of the covering charts' graphs by the charts' values (None: not computed in time);
+they depend on the network alone, so the strata of one landscape share them."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class Reach:
     """Whether real weights reach a point: ``member`` True/False/None, how it was decided, and weights."""
@@ -114,11 +119,13 @@ class StratumReach:
     """Which real critical points of one stratum V(P) real weights reach (module docstring), decided for all
     of them at once: per covering chart, the real points of the pulled-back Lagrange ideal."""
 
-    def __init__(self, arch: Architecture, session: Macaulay2Session, deadline: Deadline, seed: int = 0) -> None:
+    def __init__(self, arch: Architecture, session: Macaulay2Session, deadline: Deadline, seed: int = 0,
+                 graphs: ChartGraphs | None = None) -> None:
         self.arch, self.session, self.deadline = arch, package.ready(session), deadline
         self.rng = random.Random(seed)
         self.parametrization = Parametrization(arch)
-        self.graphs: dict[tuple[Fraction | None, ...], list[Terms] | None] = {}
+        self.graphs: ChartGraphs = {} if graphs is None else graphs
+        """The charts' graphs, shared with the caller's other strata when it passes its dictionary."""
 
     def decide(self, points: Sequence[RealPoint], generators: Sequence[Terms], combinations: Sequence[Terms],
                metric: Metric) -> list[Reach]:
