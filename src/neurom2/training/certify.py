@@ -5,7 +5,8 @@ reachability that needs no Gröbner basis, for the points whose exact descriptio
 the coefficients c_j(θ) minus a constant given as a certified ball), is there a real θ with E(θ) = 0?
 
 **Search** (floating point, heuristic): Levenberg–Marquardt on ‖E(θ)‖² from up to ``STARTS`` standard
-Gaussian starting points (seeded), run one at a time until a candidate is certified.  A start that ends with ‖E‖
+Gaussian starting points (seeded), run one at a time until a candidate is certified: every candidate is tried in
+the order found (so any candidate of the full search that would be certified still is).  A start that ends with ‖E‖
 below ``RESIDUAL`` times the constants' scale is a candidate; no candidate proves nothing.
 
 **Certificate** (exact ball arithmetic, Arb).  At a candidate θ̂, Gaussian elimination with complete pivoting

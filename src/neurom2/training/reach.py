@@ -36,7 +36,6 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from itertools import islice
 from typing import Any
 
 import flint
@@ -63,8 +62,6 @@ from neurom2.training.critical import BITS, Metric, NumberField, RealPoint, real
 
 SLICES = 3
 """Random slices tried on a chart whose pulled-back ideal is positive-dimensional."""
-CANDIDATES = 3
-"""Numerical solutions tried for a certificate, in the order the search finds them."""
 PULLBACK_SECONDS = 20.0
 """Time allowed to one chart's pulled-back ideal; beyond it the chart is undecided."""
 
@@ -284,7 +281,7 @@ def certified_reach(arch: Architecture, point: RealPoint, generators: Sequence[T
     target = point.values(point.coordinates, BITS)
     n = len(target)
     equations = network_equations(arch, [[Fraction(int(i == j)) for j in range(n)] for i in range(n)], target)
-    for theta in islice(real_roots(equations, rng), CANDIDATES):
+    for theta in real_roots(equations, rng):
         found = certify(equations, theta)
         if found is None:
             continue
@@ -309,7 +306,7 @@ def reach_minimizers(arch: Architecture, metric: Metric, rng: random.Random) -> 
         constants = [flint.arb(flint.fmpq(v.numerator, v.denominator))
                      for v in (sum((g * u for g, u in zip(row, metric.center)), Fraction(0)) for row in rows)]
     equations = network_equations(arch, rows, constants)
-    for theta in islice(real_roots(equations, rng), CANDIDATES):
+    for theta in real_roots(equations, rng):
         found = certify(equations, theta)
         if found is not None and len(found.rows) == rank:
             return Reach(member=True, method=CERTIFIED, weights=tuple(f"{float(w.mid()):.15g}" for w in found.weights),
