@@ -12,7 +12,7 @@ import mpmath
 import numpy as np
 
 from neurom2.exact.roots import arb_fraction, precision
-from neurom2.training.certify import BITS, Polynomials, Square, certify, krawczyk_test, real_root, same_point
+from neurom2.training.certify import BITS, Polynomials, Square, certify, krawczyk_test, real_roots, same_point
 
 
 def ball(value) -> flint.arb:
@@ -29,9 +29,9 @@ def test_a_real_root_is_certified_in_a_box_holding_the_closed_form_root():
     # x² − 2 = 0, x·y − 3 = 0 in three weights (the third free): the solved weights hold ±√2 and 3/±√2
     equations = Polynomials(({(2, 0, 0): Fraction(1)}, {(1, 1, 0): Fraction(1), (0, 0, 1): Fraction(1)}),
                             (ball(2), ball(3)), 3)
-    candidates = real_root(equations, random.Random(0))
-    assert candidates
-    found = certify(equations, candidates[0])
+    candidate = next(real_roots(equations, random.Random(0)), None)
+    assert candidate is not None
+    found = certify(equations, candidate)
     assert found is not None and len(found.rows) == len(found.solved) == 2
     x, y, z = found.weights
     with mpmath.workdps(80):
@@ -51,7 +51,7 @@ def exact(value: flint.arb) -> mpmath.mpf:
 
 def test_no_real_root_no_certificate_and_two_roots_in_a_box_fail_the_test():
     equations = Polynomials(({(2,): Fraction(1)},), (ball(-1),), 1)  # x² + 1 = 0: no real root
-    assert real_root(equations, random.Random(0)) == []
+    assert list(real_roots(equations, random.Random(0))) == []
     two = Polynomials(({(2,): Fraction(1)},), (ball(1),), 1)  # x² − 1 = 0
     square = Square(two, (0,), (0,), (ball(0),))
     with precision(BITS):

@@ -4,6 +4,7 @@ over M(R) of the slides' x³ example."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import random
@@ -27,7 +28,7 @@ from neurom2.tasks import task
 from neurom2.training.critical import PRIMES, Metric, critical_set, modular_counts
 from neurom2.training.dataset import Dataset
 from neurom2.training.infimum import determinantal_stratification, stratification
-from neurom2.training.landscape import landscape
+from neurom2.training.landscape import _Computation, landscape
 from neurom2.training.loss import dataset_with_target, loss
 
 pytestmark = pytest.mark.macaulay2
@@ -91,11 +92,12 @@ def test_count_is_checked_modulo_primes_and_numerically_and_points_satisfy_the_e
     arch = Architecture.create("2,1,1", "x^2")  # quadratic forms of rank ≤ 1: a cone over a conic
     space = AmbientSpace.of(arch)
     data = Dataset.random(arch, 7, seed=3)
-    result = landscape(arch, dataset=data, session=session)
+    result = landscape(arch, dataset=data, check=True, session=session)
     counts = result.counts
     assert counts.proved and counts.learning_degree == counts.degree
     assert [m.degree for m in counts.modular] == [counts.learning_degree] * 2
     assert counts.numerical["status"] == "agrees", counts.numerical
+    assert counts.numerical["monodromy_solutions"] == counts.numerical["on_X"] == counts.learning_degree
     (equation,) = implicitize(arch, session=session).equations
     metric = Metric.of(space, data)
     g = sympy.Matrix(metric.gram).applyfunc(float)
@@ -107,6 +109,33 @@ def test_count_is_checked_modulo_primes_and_numerically_and_points_satisfy_the_e
         normal = np.array(g * sympy.Matrix(c - np.array([float(v) for v in metric.center])), dtype=float).ravel()
         assert np.allclose(np.cross(gradient, normal), 0, atol=1e-7 * np.linalg.norm(gradient) * np.linalg.norm(normal))
         assert point.loss == pytest.approx(float(loss(space, data, [Fraction(v) for v in c])), rel=1e-9)
+
+
+def test_a_proved_count_is_not_checked_numerically_unless_asked(session):
+    # the exact count (Hermite's rank over QQ of a complete intersection) is a proof; monodromy adds none, so it
+    # runs only with check=True (above) or when the count is not proved
+    arch = Architecture.create("2,1,1", "x^2")
+    result = landscape(arch, dataset=Dataset.random(arch, 7, seed=3), session=session)
+    assert result.counts.proved and result.learning_degree == result.counts.degree
+    assert result.counts.numerical["status"].startswith("not run"), result.counts.numerical
+    assert "numerical check" not in result.timings
+
+
+def test_a_count_not_proved_is_still_checked_numerically_by_default(session):
+    # a count from random combinations (P not a complete intersection) is probable: its monodromy check stays on
+    arch = Architecture.create("2,1,1", "x^2")
+    data = Dataset.random(arch, 7, seed=3)
+    metric = Metric.of(AmbientSpace.of(arch), data)
+    equations = generators(arch, session)
+    found = critical_set(session, equations, metric, describe_points=False)
+    probable = dataclasses.replace(found, complete_intersection=False)
+    assert found.proved and not probable.proved
+    computation = _Computation(arch, data, session, Deadline.coerce(None), 0, False)
+    assert computation.numerical(equations, found, metric)["status"].startswith("not run")
+    checked = computation.numerical(equations, probable, metric)
+    assert checked["status"] == "agrees" and checked["monodromy_solutions"] == found.count
+    assert _Computation(arch, data, session, Deadline.coerce(None), 0, False, numerical=False).numerical(
+        equations, probable, metric) is None
 
 
 def test_a_filling_network_has_learning_degree_one_and_reaches_u(session):

@@ -526,6 +526,8 @@ TASKS: dict[str, Task] = {task.name: task for task in (
             Option("max_steps", Integer(1), 5000, "steps per training run", metavar="N"),
             Option("numerical", Flag(), True, "check the count numerically (monodromy)",
                    negated_help="skip the numerical check of the count (monodromy); the checks modulo primes still run"),
+            Option("check", Flag(), False, "also check a count proved exactly numerically (monodromy: floating point, it "
+                   "adds no proof; an unproved count is checked unless --no-numerical)"),
             SEED, TIMEOUT, FORCE,
         ),
         prepare="neurom2.tasks:_prepare_landscape",

@@ -4,9 +4,10 @@ reachability that needs no Gröbner basis, for the points whose exact descriptio
 **The question.**  Given polynomial equations E(θ) = 0 in the weights θ ∈ R^P (E_k = a rational combination of
 the coefficients c_j(θ) minus a constant given as a certified ball), is there a real θ with E(θ) = 0?
 
-**Search** (floating point, heuristic): Levenberg–Marquardt on ‖E(θ)‖² from ``STARTS`` standard Gaussian
-starting points (seeded).  A start that ends with ‖E‖ below ``RESIDUAL`` times the constants' scale is a
-candidate; no candidate proves nothing.
+**Search** (floating point, heuristic): Levenberg–Marquardt on ‖E(θ)‖² from up to ``STARTS`` standard
+Gaussian starting points (seeded), run one at a time until a candidate is certified: every candidate is tried in
+the order found (so any candidate of the full search that would be certified still is).  A start that ends with ‖E‖
+below ``RESIDUAL`` times the constants' scale is a candidate; no candidate proves nothing.
 
 **Certificate** (exact ball arithmetic, Arb).  At a candidate θ̂, Gaussian elimination with complete pivoting
 on the Jacobian ∂E/∂θ(θ̂) picks r = its numerical rank equations R and weights W with a well-conditioned r × r
@@ -27,7 +28,7 @@ balls of c_z(θ*) and of p_z: Krawczyk's test again, on z ↦ g(p_R, z).
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
@@ -153,16 +154,15 @@ class _FloatPolynomials:
         return self.owner @ (self.coefficients[:, None] * self.exponents * lowered * before * after)
 
 
-def real_root(equations: Polynomials, rng: random.Random) -> list[np.ndarray]:
-    """Numerical real solutions of E = 0 (Levenberg–Marquardt from random starts), best first."""
+def real_roots(equations: Polynomials, rng: random.Random) -> Iterator[np.ndarray]:
+    """Numerical real solutions of E = 0 (Levenberg–Marquardt from up to STARTS random starts), lazily, in the
+    order found: a caller that certifies the first candidate runs no further start."""
     scale = max(1.0, float(np.linalg.norm([float(c.mid()) for c in equations.constants])))
-    found = []
     generator = np.random.default_rng(rng.randrange(2**32))
     for _ in range(STARTS):
         theta = _levenberg_marquardt(equations, generator.standard_normal(equations.variables))
         if theta is not None and np.linalg.norm(equations.float_values(theta)) <= RESIDUAL * scale:
-            found.append(theta)
-    return sorted(found, key=lambda t: float(np.linalg.norm(equations.float_values(t))))
+            yield theta
 
 
 def _levenberg_marquardt(equations: Polynomials, theta: np.ndarray) -> np.ndarray | None:

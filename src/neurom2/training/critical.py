@@ -190,7 +190,7 @@ class NumberField:
 
 def ball(element: flint.fmpq_poly, alpha: flint.acb) -> flint.arb:
     """The real part of element(α) as an Arb ball (α a certified root, real)."""
-    return flint.acb_poly([flint.acb(c) for c in element.coeffs()])(alpha).real if element.degree() >= 0 else flint.arb(0)
+    return flint.acb_poly(element)(alpha).real  # converted by FLINT: no Python fmpq per coefficient
 
 
 def interval_text(value: flint.arb, digits: int = 15) -> str:

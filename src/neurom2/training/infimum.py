@@ -60,7 +60,7 @@ from neurom2.model.space import AmbientSpace
 from neurom2.progress import stage
 from neurom2.training import sylvester
 from neurom2.training.critical import Metric, PointFacts, critical_set, interval_text
-from neurom2.training.reach import Reach, StratumReach, reach_rational, weight_norm
+from neurom2.training.reach import ChartGraphs, Reach, StratumReach, reach_rational, weight_norm
 from neurom2.variety import determinantal
 
 STRATUM_SECONDS = 300.0
@@ -140,8 +140,9 @@ class StratumResult:
 
 
 def stratum_candidates(arch: Architecture, session: Macaulay2Session, stratum: Stratum, metric: Metric,
-                       deadline: Deadline, seed: int) -> StratumResult:
-    """The real critical points of L on the smooth part of one stratum, with their reachability."""
+                       deadline: Deadline, seed: int, graphs: ChartGraphs | None = None) -> StratumResult:
+    """The real critical points of L on the smooth part of one stratum, with their reachability (``graphs``: the
+    charts' graphs already computed for another stratum, :data:`~neurom2.training.reach.ChartGraphs`)."""
     stage("infimum", f"critical points on {stratum.label}")
     try:
         found = critical_set(session, stratum.generators, metric, seed=seed, timeout=deadline.remaining(STRATUM_SECONDS))
@@ -154,7 +155,7 @@ def stratum_candidates(arch: Architecture, session: Macaulay2Session, stratum: S
         return StratumResult(stratum=stratum, count=None, real=None, candidates=(),
                              note=f"the Lagrange ideal has dimension {found.dim}")
     stage("infimum", f"reachability on {stratum.label}")
-    reaches = StratumReach(arch, session, deadline, seed).decide([p.point for p in found.points], stratum.generators,
+    reaches = StratumReach(arch, session, deadline, seed, graphs).decide([p.point for p in found.points], stratum.generators,
                                                                    found.combinations, metric)
     candidates = tuple(Candidate(stratum.label, p, r) for p, r in zip(found.points, reaches))
     return StratumResult(stratum=stratum, count=found.count, real=found.real_count, candidates=candidates, exact=found.proved)
@@ -209,14 +210,15 @@ def least(candidates: Sequence[Candidate]) -> list[Candidate]:
 
 
 def over_variety(arch: Architecture, session: Macaulay2Session, strata: Sequence[Stratum], metric: Metric,
-                 deadline: Deadline, seed: int, first: StratumResult | None = None) -> Infimum:
+                 deadline: Deadline, seed: int, first: StratumResult | None = None,
+                 graphs: ChartGraphs | None = None) -> Infimum:
     """inf over M(R) ⊆ X(R) from the candidates on the strata of X (module docstring, first case); ``first``:
-    the candidates of X itself, when already computed."""
+    the candidates of X itself, when already computed; ``graphs``: the charts' graphs, when already computed."""
     rest = strata[1:] if first is not None else strata
     d = sylvester.degree(arch)
     powers = [s.label for s in rest if d is not None and inside_powers(session, arch, s, d, deadline)]
     results = ((first,) if first is not None else ()) + tuple(
-        stratum_candidates(arch, session, s, metric, deadline, seed) for s in rest if s.label not in powers)
+        stratum_candidates(arch, session, s, metric, deadline, seed, graphs) for s in rest if s.label not in powers)
     method = "least loss among the real critical points on the strata of X (X, its singular locus, ...), M(R) ⊆ X(R)"
     if any(r.count is None for r in results):
         missing = ", ".join(f"{r.stratum.label} ({r.note})" for r in results if r.count is None)
@@ -363,7 +365,8 @@ def over_boundary(arch: Architecture, session: Macaulay2Session, metric: Metric,
     component = components[0]
     generators = [terms_from_polynomial(sympy.Poly(component.polynomial, *symbols))]
     strata = stratification(session, generators, space.dim, "boundary", deadline)
-    results = tuple(stratum_candidates(arch, session, s, metric, deadline, seed) for s in strata)
+    graphs: ChartGraphs = {}
+    results = tuple(stratum_candidates(arch, session, s, metric, deadline, seed, graphs) for s in strata)
     if any(r.count is None for r in results):
         missing = ", ".join(f"{r.stratum.label} ({r.note})" for r in results if r.count is None)
         return Infimum(value=None, interval=None, attained=None, argmin=None, argmin_coefficients=None, argmin_stratum=None,

@@ -7,7 +7,8 @@ V (G = I ⊗ AᵀA, u = A⁺B; :class:`~neurom2.training.critical.Metric`).  Thi
 1. **Critical points in function space** (:mod:`~neurom2.training.critical`): the critical points of L on the
    smooth part of X, their number over C — the *learning degree for this data* — and each real one exactly
    (coordinates as certified intervals, loss, type from the bordered Hessian), checked exactly in its number
-   field; the count is checked modulo two primes and numerically (monodromy, when it finishes in time).
+   field; the count is checked modulo two primes, and numerically (monodromy, when it finishes in time) when it is
+   not proved exactly, or on request (``check``).
    When X = V (the network fills V) the only critical point is u if G is definite; if G is singular
    (|S| < N: a pseudometric) the minimizers form the affine space u + ker G, described by a basis.
    A linear network that does not fill V (with a definite G) is answered by the classical
@@ -71,7 +72,7 @@ from neurom2.training.infimum import (
     over_variety,
     stratification,
 )
-from neurom2.training.reach import Reach, StratumReach, reach_minimizers, reach_rational, structural
+from neurom2.training.reach import ChartGraphs, Reach, StratumReach, reach_minimizers, reach_rational, structural
 from neurom2.typeset import Typeset
 from neurom2.variety import determinantal
 from neurom2.variety.implicitization import implicitize
@@ -227,11 +228,12 @@ def read_data(reference: str) -> Dataset:
 def landscape(architecture: Architecture | str | Sequence[int], activation: str | None = None, *,
               dataset: Dataset | None = None, data: str | None = None, bias: bool | None = None,
               random_data: int | None = None, generic: bool = False, train: int = 0, max_steps: int = 5000,
-              numerical: bool = True, seed: int = 0, timeout: Deadline | float | None = None, force: bool = False,
-              session: Macaulay2Session | None = None) -> Landscape:
-    """The loss landscape of ``architecture`` on the data (module docstring).  ``numerical`` runs the monodromy
-    check of the count; ``timeout`` bounds the whole computation; ``force`` runs what the size guard would
-    refuse; ``seed`` seeds random data, random choices and the training runs.  The network is an
+              numerical: bool = True, check: bool = False, seed: int = 0, timeout: Deadline | float | None = None,
+              force: bool = False, session: Macaulay2Session | None = None) -> Landscape:
+    """The loss landscape of ``architecture`` on the data (module docstring).  ``numerical`` allows the monodromy
+    check of the count, which runs when the count is not proved, or also when it is with ``check`` (floating
+    point, it adds no proof to an exact count); ``timeout`` bounds the whole computation; ``force`` runs what the
+    size guard would refuse; ``seed`` seeds random data, random choices and the training runs.  The network is an
     :class:`Architecture` or widths with an activation (``landscape("2,2,1", "x^3", random_data=20)``;
     :meth:`Architecture.coerce`); the data are ``dataset``, a CSV file ``data`` or ``random_data`` points."""
     architecture = Architecture.coerce(architecture, activation, bias)
@@ -239,7 +241,8 @@ def landscape(architecture: Architecture | str | Sequence[int], activation: str 
     dataset = resolve_dataset(architecture, dataset, data, random_data, seed)
     deadline = Deadline.coerce(timeout)
     with deadline.enforced():
-        return _Computation(architecture, dataset, session, deadline, seed, force, numerical).run(generic, train, max_steps)
+        return _Computation(architecture, dataset, session, deadline, seed, force,
+                            numerical=numerical, check=check).run(generic, train, max_steps)
 
 
 def generic_learning_degree(architecture: Architecture, *, variety: Neurovariety | None = None,
@@ -265,15 +268,16 @@ def generic_learning_degree(architecture: Architecture, *, variety: Neurovariety
 
 class _Computation:
     def __init__(self, arch: Architecture, dataset: Dataset, session: Macaulay2Session | None, deadline: Deadline,
-                 seed: int, force: bool, numerical: bool = True) -> None:
+                 seed: int, force: bool, *, numerical: bool = True, check: bool = False) -> None:
         self.arch, self.dataset, self.given, self.deadline = arch, dataset, session, deadline
         self.started: Macaulay2Session | None = None
-        self.seed, self.force, self.run_numerical = seed, force, numerical
+        self.seed, self.force, self.run_numerical, self.check_proved = seed, force, numerical, check
         self.space = AmbientSpace.of(arch)
         self.timings: dict[str, float] = {}
         self.notes: list[str] = []
         self.proved: dict[str, str] = {}
         self.implicitized: tuple[Any, list[Terms]] | None = None
+        self.graphs: ChartGraphs = {}
 
     @property
     def session(self) -> Macaulay2Session:
@@ -483,7 +487,7 @@ class _Computation:
         numerical = self.numerical(generators, found, metric)
         stage("landscape", "reachability of the real critical points")
         started = time.perf_counter()
-        reaches = StratumReach(self.arch, self.session, self.deadline, self.seed).decide(
+        reaches = StratumReach(self.arch, self.session, self.deadline, self.seed, self.graphs).decide(
             [p.point for p in found.points], generators, found.combinations, metric)
         self.timed("reachability", started)
         points = tuple(LandscapePoint.of(f, r) for f, r in zip(found.points, reaches))
@@ -537,6 +541,8 @@ class _Computation:
     def numerical(self, generators: list[Terms], found: CriticalSet, metric: Metric) -> dict[str, Any] | None:
         if not self.run_numerical:
             return None
+        if found.proved and not self.check_proved:
+            return {"status": "not run: the count is proved exactly, a floating-point check adds no proof (--check runs it)"}
         if found.count is None or found.count > NUMERIC_MAX_SOLUTIONS:
             return {"status": f"not run (more than {NUMERIC_MAX_SOLUTIONS} critical points)"}
         stage("landscape", "numerical check (monodromy)")
@@ -566,7 +572,7 @@ class _Computation:
                   stratification(self.session, generators, self.space.dim, "X", self.deadline))
         top = StratumResult(stratum=strata[0], count=found.count, real=found.real_count,
                             candidates=tuple(Candidate("X", f, r) for f, r in zip(found.points, reaches)))
-        return over_variety(self.arch, self.session, strata, metric, self.deadline, self.seed, first=top)
+        return over_variety(self.arch, self.session, strata, metric, self.deadline, self.seed, first=top, graphs=self.graphs)
 
     # --- generic data -------------------------------------------------------------------------------------------
 
@@ -644,7 +650,8 @@ METHOD_LINEAR = ("linear network (with biases: b optimal for W, Q its Schur comp
                  "SVDs of the whitened target, the least the top k (Eckart–Young–Mirsky), computed exactly from the "
                  "spectral projectors of the rational matrix K = TQTᵀ (or QTᵀT); no Lagrange ideal, no Macaulay2")
 METHOD = ("critical points of L(c) = (c − u)ᵀG(c − u) + const, G = I ⊗ AᵀA, u = A⁺B, on the smooth part of the "
-          "neurovariety (Lagrange ideal in Macaulay2, exact over QQ, checked modulo primes and numerically); real "
+          "neurovariety (Lagrange ideal in Macaulay2, exact over QQ, checked modulo primes, and numerically when not "
+          "proved); real "
           "points classified by the bordered Hessian and decided reachable in covering charts; infimum over M(R) from "
           "the strata of X or of the algebraic boundary of M(R)")
 

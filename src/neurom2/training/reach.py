@@ -57,13 +57,18 @@ from neurom2.real.membership import decide_membership
 from neurom2.real.membership.charts import CoveringChart, covering_charts
 from neurom2.real.membership.zerodim import Solutions
 from neurom2.training import tower
-from neurom2.training.certify import Certificate, Polynomials, certify, real_root, same_point
+from neurom2.training.certify import Certificate, Polynomials, certify, real_roots, same_point
 from neurom2.training.critical import BITS, Metric, NumberField, RealPoint, real_points
 
 SLICES = 3
 """Random slices tried on a chart whose pulled-back ideal is positive-dimensional."""
 PULLBACK_SECONDS = 20.0
 """Time allowed to one chart's pulled-back ideal; beyond it the chart is undecided."""
+
+
+ChartGraphs = dict[tuple[Fraction | None, ...], list[Terms] | None]
+"""The lexicographic Gröbner bases of the covering charts' graphs by the charts' values (None: not computed in time);
+they depend on the network alone, so the strata of one landscape share them."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -111,11 +116,13 @@ class StratumReach:
     """Which real critical points of one stratum V(P) real weights reach (module docstring), decided for all
     of them at once: per covering chart, the real points of the pulled-back Lagrange ideal."""
 
-    def __init__(self, arch: Architecture, session: Macaulay2Session, deadline: Deadline, seed: int = 0) -> None:
+    def __init__(self, arch: Architecture, session: Macaulay2Session, deadline: Deadline, seed: int = 0,
+                 graphs: ChartGraphs | None = None) -> None:
         self.arch, self.session, self.deadline = arch, package.ready(session), deadline
         self.rng = random.Random(seed)
         self.parametrization = Parametrization(arch)
-        self.graphs: dict[tuple[Fraction | None, ...], list[Terms] | None] = {}
+        self.graphs: ChartGraphs = {} if graphs is None else graphs
+        """The charts' graphs, shared with the caller's other strata when it passes its dictionary."""
 
     def decide(self, points: Sequence[RealPoint], generators: Sequence[Terms], combinations: Sequence[Terms],
                metric: Metric) -> list[Reach]:
@@ -274,7 +281,7 @@ def certified_reach(arch: Architecture, point: RealPoint, generators: Sequence[T
     target = point.values(point.coordinates, BITS)
     n = len(target)
     equations = network_equations(arch, [[Fraction(int(i == j)) for j in range(n)] for i in range(n)], target)
-    for theta in real_root(equations, rng)[:3]:
+    for theta in real_roots(equations, rng):
         found = certify(equations, theta)
         if found is None:
             continue
@@ -299,7 +306,7 @@ def reach_minimizers(arch: Architecture, metric: Metric, rng: random.Random) -> 
         constants = [flint.arb(flint.fmpq(v.numerator, v.denominator))
                      for v in (sum((g * u for g, u in zip(row, metric.center)), Fraction(0)) for row in rows)]
     equations = network_equations(arch, rows, constants)
-    for theta in real_root(equations, rng)[:3]:
+    for theta in real_roots(equations, rng):
         found = certify(equations, theta)
         if found is not None and len(found.rows) == rank:
             return Reach(member=True, method=CERTIFIED, weights=tuple(f"{float(w.mid()):.15g}" for w in found.weights),
