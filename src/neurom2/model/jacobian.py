@@ -258,10 +258,8 @@ def modular_rank_at_most(matrix: np.ndarray, p: int, ceiling: int, rng: np.rando
 
 def _scattered(matrix: np.ndarray, p: int, columns: int, rng: np.random.Generator) -> np.ndarray:
     """M·S modulo p for S with one random nonzero residue in each row, in a random column (each column of S gets
-    the same number of rows, up to one).  Entries of M are residues < 2^31, so each product, and each sum of fewer
-    than 2^32 of them, fits in int64."""
-    bucket = rng.permutation(np.arange(matrix.shape[1]) % columns)
-    order = np.argsort(bucket, kind="stable")
-    factors = np.asarray(rng.integers(1, p, size=matrix.shape[1]))[order]
-    scaled = matrix[:, order] * factors % p
-    return np.add.reduceat(scaled, np.searchsorted(bucket[order], np.arange(columns)), axis=1) % p
+    the same number of rows, up to one): the columns of M in a random order, scaled, summed in consecutive runs.
+    Entries of M are residues < 2^31, so each product, and each sum of fewer than 2^32 of them, fits in int64."""
+    count = matrix.shape[1]
+    scaled = matrix[:, rng.permutation(count)] * np.asarray(rng.integers(1, p, size=count)) % p
+    return np.add.reduceat(scaled, np.arange(columns) * count // columns, axis=1) % p
