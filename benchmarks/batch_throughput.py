@@ -174,7 +174,8 @@ def markdown(report: dict[str, Any]) -> str:
               f"sweep, σ = x², every {report['every']}-th row (`published, scaling`: every {report['scaling_every']}-th "
               "row). Each run into a fresh store by `run_batch`, as `neurom2 batch` does. Rate = jobs / wall time "
               "including worker start-up; steady = (n − 1) / (last finished − first finished); baseline = the rate "
-              "before issue 16 (committed `sweep` rates of 2026-11-27; `small` rates measured in issue 16).", "",
+              "before issue 16 (committed `sweep` rates of 2026-11-27; `small` rates measured in issue 16; `published` "
+              "rates committed on 2026-12-07 at load average 2.4 to 3.3).", "",
               "| sweep | backend | jobs | wall s | jobs/s | steady jobs/s | mean job s | baseline jobs/s | ratio | load before |",
               "|---|---|---|---|---|---|---|---|---|---|"]
     for run in report["runs"]:
