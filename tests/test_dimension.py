@@ -2,12 +2,16 @@
 
 import json
 
+import numpy as np
 import pytest
 from conftest import float_rank
 
 from neurom2 import Architecture, Neurom2Error, implicitize
 from neurom2.cli import main
+from neurom2.model.jacobian import ModularArithmetic, evaluation_jacobian, modular_rank
+from neurom2.model.space import AmbientSpace
 from neurom2.variety import dimension as dimension_module
+from neurom2.variety.bounds import width_capped
 from neurom2.variety.dimension import PRIMES, dimension, expected_dimension, weight_degree
 
 SMALL = [
@@ -86,6 +90,7 @@ def test_expected_dimension_of_linear_networks_is_that_of_the_determinantal_vari
 def test_disagreeing_primes_are_retried_and_then_an_error(monkeypatch):
     calls = iter([4, 3] * 3)  # both below the proved bound 5 (a rank reaching it would be a proof at once)
     monkeypatch.setattr(dimension_module, "rank_modulo", lambda *args: next(calls))
+    monkeypatch.setattr(dimension_module, "_RANKS", {})  # nothing kept from earlier tests
     with pytest.raises(Neurom2Error, match="disagree"):
         dimension(Architecture.create("3,2,1", "x^2"), seed=0)
 
@@ -159,3 +164,31 @@ def test_a_sketch_below_the_ceiling_falls_back_to_the_whole_matrix():
     assert product.rank() == 30
     matrix = np.array([[int(x) for x in row] for row in product.tolist()], dtype=np.int64)
     assert modular_rank_at_most(matrix, p, 50, rng) == 30 == modular_rank_at_most(matrix, p, 30, rng)
+
+
+@pytest.mark.parametrize("widths", [(2, 9, 2), (2, 5, 12, 12, 1), (3, 11, 4, 1)])
+def test_ranks_on_the_width_capped_network_equal_the_full_networks_rank(widths):
+    """dim is computed on the width-capped network (same M); the rank of the uncapped network's own Jacobian,
+    computed here directly modulo another prime, agrees."""
+    arch = Architecture.create(widths, "x^2")
+    network = width_capped(arch)
+    assert network.widths != arch.widths and network.n_params < arch.n_params
+    found = dimension(arch)
+    assert any("width cap" in note for note in found.notes)
+    p = 1_000_000_007
+    rng = np.random.default_rng(5)
+    points = rng.integers(0, p, size=(AmbientSpace.of(arch).monomial_count, arch.input_dim), dtype=np.int64)
+    theta = rng.integers(0, p, size=arch.n_params).tolist()
+    assert modular_rank(evaluation_jacobian(arch, theta, points, ModularArithmetic(p)), p) == found.dim
+
+
+def test_ranks_are_kept_per_process_by_network_seed_and_primes(monkeypatch):
+    calls = []
+    original = dimension_module.rank_modulo
+    monkeypatch.setattr(dimension_module, "rank_modulo", lambda *args: calls.append(args[0]) or original(*args))
+    monkeypatch.setattr(dimension_module, "_RANKS", {})
+    first = dimension("2,7,3,1", "x^2", seed=11)
+    again = dimension("2,8,3,1", "x^2", seed=11)  # the same width-capped network (2,3,3,1)
+    assert (first.dim, first.ranks) == (again.dim, again.ranks) and len(calls) == 1
+    dimension("2,7,3,1", "x^2", seed=12)  # another seed: other points, computed again
+    assert len(calls) == 2

@@ -579,4 +579,15 @@ def upper_bound(arch: Architecture) -> Bound:
     return _simple_bounds(arch, space)
 
 
-__all__ = ["RULES", "Bound", "MonomialBounds", "hilbert_bound", "monomial_bounds", "monomials", "upper_bound"]
+def width_capped(arch: Architecture) -> Architecture:
+    """The network with every hidden layer narrowed to its *width cap* (σ = x^r, no biases; the module docstring
+    proves M(w) = M(w′)): the same neuromanifold from fewer weights.  Any other network is returned unchanged."""
+    r = arch.monomial_degree
+    if r is None or r < 2 or arch.bias or not arch.activation.is_monomial:
+        return arch
+    capped = monomial_bounds(r).capped(arch.widths)
+    return arch if capped == arch.widths else Architecture(capped, arch.activation, arch.bias)
+
+
+__all__ = ["RULES", "Bound", "MonomialBounds", "hilbert_bound", "monomial_bounds", "monomials", "upper_bound",
+           "width_capped"]
