@@ -2,12 +2,16 @@
 
 import json
 
+import numpy as np
 import pytest
 from conftest import float_rank
 
 from neurom2 import Architecture, Neurom2Error, implicitize
 from neurom2.cli import main
+from neurom2.model.jacobian import ModularArithmetic, evaluation_jacobian, modular_rank
+from neurom2.model.space import AmbientSpace
 from neurom2.variety import dimension as dimension_module
+from neurom2.variety.bounds import width_capped
 from neurom2.variety.dimension import PRIMES, dimension, expected_dimension, weight_degree
 
 SMALL = [
@@ -86,6 +90,7 @@ def test_expected_dimension_of_linear_networks_is_that_of_the_determinantal_vari
 def test_disagreeing_primes_are_retried_and_then_an_error(monkeypatch):
     calls = iter([4, 3] * 3)  # both below the proved bound 5 (a rank reaching it would be a proof at once)
     monkeypatch.setattr(dimension_module, "rank_modulo", lambda *args: next(calls))
+    monkeypatch.setattr(dimension_module, "_RANKS", {})  # nothing kept from earlier tests
     with pytest.raises(Neurom2Error, match="disagree"):
         dimension(Architecture.create("3,2,1", "x^2"), seed=0)
 
@@ -102,3 +107,88 @@ def test_dim_command_text_states_the_defect(capsys):
     assert main(["dim", "--widths", "3,2,1", "--activation", "x^2", "--seed", "0"]) == 0
     out = capsys.readouterr().out
     assert "dimension          5  (expected 6, defect 1" in out
+
+
+def _published_jacobians(count):
+    """Evaluation Jacobians modulo the first prime of ``count`` published (2,…,2) architectures (σ = x²), as
+    dimension() builds them, with their proved upper bounds."""
+    import csv
+    import gzip
+    import itertools
+    from pathlib import Path
+
+    import numpy as np
+
+    from neurom2.model.jacobian import ModularArithmetic, evaluation_jacobian
+    from neurom2.variety.bounds import upper_bound
+
+    path = Path(__file__).parents[1] / "benchmarks" / "data" / "published-sweep-2-2.csv.gz"
+    rng, p = np.random.default_rng(3), PRIMES[0]
+    with gzip.open(path, "rt") as rows:
+        for row in itertools.islice(csv.DictReader(rows), 7, None, 21135 // count):
+            arch = Architecture(tuple(json.loads(row["architecture"])), "x^2")
+            bound = upper_bound(arch).value
+            points = rng.integers(0, p, size=(bound // 2 + 2, 2))
+            yield evaluation_jacobian(arch, rng.integers(0, p, size=arch.n_params).tolist(), points,
+                                      ModularArithmetic(p)), bound
+
+
+def test_the_rank_through_a_sketch_equals_the_rank_of_the_whole_jacobian():
+    """On 40 published (2,…,2) Jacobians (up to 514 × 1,500), the rank with the sketch of the columns equals the
+    rank of the whole matrix computed by FLINT directly, and at least one of them is reached through the sketch."""
+    import numpy as np
+
+    from neurom2.model.jacobian import modular_rank, modular_rank_at_most
+
+    rng, sketched = np.random.default_rng(4), 0
+    for jacobian, bound in _published_jacobians(40):
+        rank = modular_rank(jacobian, PRIMES[0])
+        assert modular_rank_at_most(jacobian, PRIMES[0], bound, rng) == rank <= bound
+        sketched += jacobian.shape[1] > bound + 8 and rank == bound
+    assert sketched >= 20
+
+
+def test_a_sketch_below_the_ceiling_falls_back_to_the_whole_matrix():
+    """A 60 × 400 matrix of rank 30 (a product of random 60 × 30 and 30 × 400 matrices modulo p, rank checked by
+    FLINT): with ceiling 50 the sketch cannot reach it, and the rank of the whole matrix, 30, is returned; with the
+    true rank as ceiling the sketch gives 30 as well."""
+    import flint
+    import numpy as np
+
+    from neurom2.model.jacobian import modular_rank_at_most
+
+    p, rng = PRIMES[1], np.random.default_rng(5)
+    left = flint.nmod_mat(flint.fmpz_mat(rng.integers(0, p, size=(60, 30)).tolist()), p)
+    right = flint.nmod_mat(flint.fmpz_mat(rng.integers(0, p, size=(30, 400)).tolist()), p)
+    product = left * right
+    assert product.rank() == 30
+    matrix = np.array([[int(x) for x in row] for row in product.tolist()], dtype=np.int64)
+    assert modular_rank_at_most(matrix, p, 50, rng) == 30 == modular_rank_at_most(matrix, p, 30, rng)
+
+
+@pytest.mark.parametrize("widths", [(2, 9, 2), (2, 5, 12, 12, 1), (3, 11, 4, 1)])
+def test_ranks_on_the_width_capped_network_equal_the_full_networks_rank(widths):
+    """dim is computed on the width-capped network (same M); the rank of the uncapped network's own Jacobian,
+    computed here directly modulo another prime, agrees."""
+    arch = Architecture.create(widths, "x^2")
+    network = width_capped(arch)
+    assert network.widths != arch.widths and network.n_params < arch.n_params
+    found = dimension(arch)
+    assert any("width cap" in note for note in found.notes)
+    p = 1_000_000_007
+    rng = np.random.default_rng(5)
+    points = rng.integers(0, p, size=(AmbientSpace.of(arch).monomial_count, arch.input_dim), dtype=np.int64)
+    theta = rng.integers(0, p, size=arch.n_params).tolist()
+    assert modular_rank(evaluation_jacobian(arch, theta, points, ModularArithmetic(p)), p) == found.dim
+
+
+def test_ranks_are_kept_per_process_by_network_seed_and_primes(monkeypatch):
+    calls = []
+    original = dimension_module.rank_modulo
+    monkeypatch.setattr(dimension_module, "rank_modulo", lambda *args: calls.append(args[0]) or original(*args))
+    monkeypatch.setattr(dimension_module, "_RANKS", {})
+    first = dimension("2,7,3,1", "x^2", seed=11)
+    again = dimension("2,8,3,1", "x^2", seed=11)  # the same width-capped network (2,3,3,1)
+    assert (first.dim, first.ranks) == (again.dim, again.ranks) and len(calls) == 1
+    dimension("2,7,3,1", "x^2", seed=12)  # another seed: other points, computed again
+    assert len(calls) == 2

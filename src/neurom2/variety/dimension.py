@@ -8,6 +8,9 @@ What is proved and what is probable:
 
 * **Lower bound, always proved.**  The rank modulo p at one point is at most the rank over QQ of the
   same integer matrix, which is at most the generic rank: every computed rank is a lower bound for dim M.
+  The rank is first computed for a sparse random combination of the columns with U + 8 columns, U the proved
+  upper bound below (its rank is at most that of the Jacobian, which is at most U): when it reaches U, that is the
+  rank; otherwise the rank of the whole Jacobian modulo p is computed.
 * **Upper bound, proved.**  dim M ≤ :func:`~neurom2.variety.bounds.upper_bound`, the smallest of the
   proved bounds of :mod:`neurom2.variety.bounds`, each with its derivation: dim V; parameters minus the
   dimension of the symmetry group (which acts with finite stabilizers at generic weights; for linear networks
@@ -20,6 +23,10 @@ What is proved and what is probable:
   minors, which by the Schwartz–Zippel lemma has probability at most ``rank · (deg_θ f − 1 + D) / p`` for
   each prime; the primes use independent points, so both fail with at most the product (reported as
   ``error_bound``).  The ranks modulo the two primes must agree (retried with new points, then an error).
+* For σ = x^r without biases the ranks are those of the *width-capped* network
+  (:func:`~neurom2.variety.bounds.width_capped`), which has the same neuromanifold from fewer weights; every
+  statement above holds for it, hence for M.  Ranks are kept per process by network, bound, seed and primes
+  (:func:`jacobian_ranks`), so a sweep computes each capped network once per worker.
 """
 
 from __future__ import annotations
@@ -37,10 +44,10 @@ from neurom2.cost import Estimate, guard
 from neurom2.deadline import Deadline
 from neurom2.errors import Neurom2Error
 from neurom2.model.architecture import Architecture
-from neurom2.model.jacobian import FloatArithmetic, ModularArithmetic, evaluation_jacobian, modular_rank
+from neurom2.model.jacobian import FloatArithmetic, ModularArithmetic, evaluation_jacobian, modular_rank_at_most
 from neurom2.model.space import AmbientSpace
 from neurom2.typeset import Typeset
-from neurom2.variety.bounds import Bound, upper_bound
+from neurom2.variety.bounds import Bound, upper_bound, width_capped
 
 PRIMES: tuple[int, ...] = (2_147_483_647, 2_147_483_629)
 """Two primes below 2^31, so that products of two residues fit in int64."""
@@ -144,11 +151,12 @@ class Dimension(DimensionFacts, Typeset):
         }
 
 
-def rank_modulo(arch: Architecture, p: int, rng: np.random.Generator, n_points: int) -> int:
-    """Rank modulo p of the evaluation Jacobian at a random θ and ``n_points`` random inputs."""
+def rank_modulo(arch: Architecture, p: int, rng: np.random.Generator, n_points: int, ceiling: int) -> int:
+    """Rank modulo p of the evaluation Jacobian at a random θ and ``n_points`` random inputs, given a proved upper
+    bound ``ceiling`` for dim M (hence for that rank; :func:`~neurom2.model.jacobian.modular_rank_at_most`)."""
     points = rng.integers(0, p, size=(n_points, arch.input_dim), dtype=np.int64)
     theta = rng.integers(0, p, size=arch.n_params).tolist()
-    return modular_rank(evaluation_jacobian(arch, theta, points, ModularArithmetic(p)), p)
+    return modular_rank_at_most(evaluation_jacobian(arch, theta, points, ModularArithmetic(p)), p, ceiling, rng)
 
 
 def float_rank(arch: Architecture, rng: np.random.Generator, n_points: int) -> int:
@@ -172,6 +180,57 @@ def rank_estimate(arch: Architecture, space: AmbientSpace | None = None) -> Esti
     memory = 8 * (2 * rows * cols + 3 * activations)
     operations = len(PRIMES) * (rows * cols * min(rows, cols) + rows * cols * max(arch.widths))
     return Estimate(f"a {rows} × {cols} Jacobian modulo {len(PRIMES)} primes", memory, operations)
+
+
+_RANKS: dict[tuple[Any, ...], tuple[tuple[int, ...], tuple[str, ...]]] = {}
+"""Ranks already computed in this process, by network, bound, seed and primes (a batch worker meets the same
+width-capped network many times); cleared when it holds :data:`RANKS_KEPT` entries."""
+RANKS_KEPT = 100_000
+
+
+def jacobian_ranks(network: Architecture, bound: int, seed: int | None, primes: tuple[int, ...],
+                   deadline: Deadline) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """The ranks of the evaluation Jacobian of ``network`` modulo ``primes`` in turn, up to the first that reaches
+    the proved ``bound`` (a proof), at points drawn from ``seed``; and notes on retries.
+
+    Enough sample inputs for rank ``bound`` are taken first, all monomials if that rank falls short.  The ranks are
+    a function of the arguments (the points come from ``seed``), so with a seed they are kept for the process."""
+    key = (network, bound, seed, primes)
+    if seed is not None and key in _RANKS:
+        return _RANKS[key]
+    rng = np.random.default_rng(seed)
+    space = AmbientSpace.of(network)
+    monomials = space.monomial_count
+    # Fewer sample inputs suffice when the rank is bounded well below dim V; all monomials if not.
+    few = min(monomials, math.ceil(bound / network.output_dim) + 2)
+    estimate = rank_estimate(network, space)
+    notes: list[str] = []
+
+    def ranks_at(count: int) -> tuple[int, ...]:
+        found: list[int] = []
+        for k, p in enumerate(primes, start=1):
+            deadline.check()
+            progress.step(k, len(primes), f"rank of a {count * network.output_dim} × {network.n_params} Jacobian "
+                          "modulo prime", estimate.seconds / len(primes) * (len(primes) - k + 1))
+            found.append(rank_modulo(network, p, rng, count, bound))
+            if found[-1] == bound:
+                break
+        return tuple(found)
+
+    for _attempt in range(3):
+        ranks = ranks_at(few)
+        if few < monomials and min(ranks) < bound:
+            few = monomials
+            ranks = ranks_at(few)
+        if len(set(ranks)) == 1:
+            break
+        notes.append(f"ranks {ranks} modulo {primes} disagreed; retried with new random points")
+    else:
+        raise Neurom2Error(f"Jacobian ranks modulo {primes} disagree three times: {ranks}; please report this")
+    if len(_RANKS) >= RANKS_KEPT:
+        _RANKS.clear()
+    _RANKS[key] = ranks, tuple(notes)
+    return _RANKS[key]
 
 
 def dimension(
@@ -200,43 +259,16 @@ def dimension(
         return Dimension(architecture=arch, space=space, dim=space.dim, proved=True, bound=bound, ranks=(), primes=(),
                          error_bound=0.0, seed=seed, float_rank=None, seconds=time.perf_counter() - started,
                          method="a single affine map: its outputs W x (+ b) are every point of V, so M = V")
-    guard(rank_estimate(arch, space), force)
-    deadline = Deadline.coerce(timeout)
-    rng = np.random.default_rng(seed)
-    monomials = space.monomial_count
-    # Fewer sample inputs suffice when the rank is bounded well below dim V; all monomials if not.
-    few = min(monomials, math.ceil(bound.value / arch.output_dim) + 2)
-    notes: list[str] = []
-
-    estimate = rank_estimate(arch, space)
-
-    def ranks_at(count: int) -> tuple[int, ...]:
-        """The ranks at ``count`` points modulo the primes in turn, up to the first that reaches the bound (a proof)."""
-        found: list[int] = []
-        for k, p in enumerate(primes, start=1):
-            deadline.check()
-            progress.step(k, len(primes), f"rank of a {count * arch.output_dim} × {arch.n_params} Jacobian modulo prime",
-                          estimate.seconds / len(primes) * (len(primes) - k + 1))
-            found.append(rank_modulo(arch, p, rng, count))
-            if found[-1] == bound.value:
-                break
-        return tuple(found)
-
-    for _attempt in range(3):
-        ranks = ranks_at(few)
-        if few < monomials and min(ranks) < bound.value:
-            few = monomials
-            ranks = ranks_at(few)
-        if len(set(ranks)) == 1:
-            break
-        notes.append(f"ranks {ranks} modulo {tuple(primes)} disagreed; retried with new random points")
-    else:
-        raise Neurom2Error(f"Jacobian ranks modulo {tuple(primes)} disagree three times: {ranks}; please report this")
+    network = width_capped(arch)
+    guard(rank_estimate(network, space), force)
+    ranks, notes = jacobian_ranks(network, bound.value, seed, tuple(primes), Deadline.coerce(timeout))
+    if network != arch:
+        notes = (f"ranks computed for the widths {network.widths}: the width cap leaves M unchanged", *notes)
     dim, used = ranks[0], tuple(primes[:len(ranks)])
     proved = dim == bound.value
     per_prime = [min(1.0, dim * (weight_degree(arch) - 1 + space.top_degree) / p) for p in used]
     error_bound = 0.0 if proved else math.prod(per_prime)
-    checked = float_rank(arch, rng, few) if float_check else None
+    checked = float_rank(arch, np.random.default_rng(seed), space.monomial_count) if float_check else None
     return Dimension(
         architecture=arch,
         space=space,
@@ -249,5 +281,5 @@ def dimension(
         seed=seed,
         float_rank=checked,
         seconds=time.perf_counter() - started,
-        notes=tuple(notes),
+        notes=notes,
     )
