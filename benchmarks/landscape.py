@@ -1,6 +1,6 @@
 """The learning degree: neurom2 against a plain Macaulay2 formulation, and the classical-ideal suite.
 
-    python benchmarks/landscape.py [--quick] [--timeout 300] [--out benchmarks/results]
+    python benchmarks/landscape.py [--quick | --suite-only] [--timeout 300] [--out benchmarks/results]
 
 **Plain formulation** (one fresh Macaulay2 process per case, timed inside M2 with ``elapsedTiming``): the
 package's ``neuralNetwork`` gives the expanded parametrization (all weights free, no symmetry chart); the
@@ -13,9 +13,9 @@ multipliers, no prime field.
 
 * ``count``: the Lagrange ideal P + (G(c − u) − Σ l_i ∇g_i) modulo two primes below 2¹⁶ (F4), both in one
   Macaulay2 call (``criticalCounts``, as ``landscape`` checks its count) — the count is probabilistic (unlucky
-  primes; None unless both ideals are zero-dimensional of the same degree); for (n,2,1) x^d with a Lagrange
-  system of more than 30 variables, the tangent equations of the Waring parametrization instead
-  (:mod:`neurom2.training.waring`, as ``landscape --generic``);
+  primes; None unless both ideals are zero-dimensional of the same degree); for a Lagrange system of more than
+  30 variables, the gradient equations in a slice of weight space solved by monodromy instead (probable:
+  :mod:`neurom2.training.slice_count`, as ``landscape --generic``);
 * ``exact``: the same ideal over QQ and the rank of Hermite's trace form — the proved count.
 
 Both see the same data: :meth:`Dataset.random` with 2N + 2 points (small integers, seed 0).  When both finish,
@@ -46,7 +46,7 @@ from neurom2.m2 import codegen, package
 from neurom2.m2.parse import parse_value
 from neurom2.m2.session import Macaulay2Session
 from neurom2.model.space import AmbientSpace
-from neurom2.training import waring
+from neurom2.training import slice_count
 from neurom2.training.critical import PRIMES, Metric, critical_set, modular_counts
 from neurom2.training.dataset import Dataset
 
@@ -118,10 +118,9 @@ def neurom2_count(session: Macaulay2Session, arch: Architecture, metric: Metric,
             if exact:
                 found = critical_set(session, generators, metric, timeout=left, describe_points=False)
                 count, how = found.count, "Hermite rank over QQ"
-            elif waring.preferred(arch, variety.dim):
-                counts = {m.count for m in waring.waring_counts(session, arch, metric.gram, metric.center, PRIMES,
-                                                                timeout=left)}
-                count, how = (counts.pop() if len(counts) == 1 else None), "Waring parametrization modulo two primes"
+            elif slice_count.preferred(arch, variety.dim):
+                count, how = slice_count.slice_count(session, arch, variety.dim, metric.gram, metric.center,
+                                                     timeout=left).count, "slice of weight space by monodromy (probable)"
             else:
                 degrees = {m.degree if m.dim == 0 else None
                            for m in modular_counts(session, generators, metric.gram, metric.center, PRIMES, timeout=left)}
@@ -148,12 +147,14 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="8 small cases, shorter timeouts")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per plain case (default 300)")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results")
+    parser.add_argument("--suite-only", action="store_true",
+                        help="only the classical-ideal suite (the comparison rows are kept from OUT/landscape.json)")
     args = parser.parse_args()
     timeout = 60.0 if args.quick else args.timeout
     session, plain_session = Macaulay2Session(), Macaulay2Session()
     session.load_package(codegen.package_file())
-    rows = []
-    for widths, activation in (QUICK if args.quick else CASES):
+    rows = json.loads((args.out / "landscape.json").read_text())["cases"] if args.suite_only else []
+    for widths, activation in ([] if args.suite_only else QUICK if args.quick else CASES):
         arch = Architecture.create(widths, activation)
         _, metric = data_for(arch)
         count = neurom2_count(session, arch, metric, timeout, exact=False)
@@ -219,10 +220,10 @@ def write(out: Path, rows: list[dict[str, Any]], suite: list[dict[str, Any]], qu
                      f"{seconds_text(r['exact']['seconds'])} | {degree}{'' if r['same'] else ' (counts differ!)'} | "
                      f"{ratios[0]} | {ratios[1]} |")
     if suite:
-        lines += ["", f"## Classical-ideal suite (learning degree modulo two primes, {SUITE_SECONDS:g} s each)", "",
-                  "| case | seconds | learning degree |", "|---|---|---|"]
+        lines += ["", f"## Classical-ideal suite (learning degree, {SUITE_SECONDS:g} s each)", "",
+                  "| case | seconds | learning degree | method |", "|---|---|---|---|"]
         lines += [f"| ({s['widths']}) {s['activation']} | {seconds_text(s['seconds']) if s['finished'] else 'not in time'} | "
-                  f"{s['count']} |" for s in suite]
+                  f"{s['count']} | {s.get('how', '—')} |" for s in suite]
     lines += ["", "## Targets", ""] + [f"- **{t['result']}** {t['target']}: {t['measured']}" for t in targets]
     (out / "landscape.md").write_text("\n".join(lines) + "\n")
     if complete:
