@@ -14,7 +14,7 @@ multipliers, no prime field.
 * ``count``: the Lagrange ideal P + (G(c − u) − Σ l_i ∇g_i) modulo two primes below 2¹⁶ (F4), both in one
   Macaulay2 call (``criticalCounts``, as ``landscape`` checks its count) — the count is probabilistic (unlucky
   primes; None unless both ideals are zero-dimensional of the same degree); for a Lagrange system of more than
-  30 variables, the gradient equations in a slice of weight space solved by monodromy instead (probable:
+  22 variables, the gradient equations in a slice of weight space solved by monodromy instead (probable:
   :mod:`neurom2.training.slice_count`, as ``landscape --generic``);
 * ``exact``: the same ideal over QQ and the rank of Hermite's trace form — the proved count.
 

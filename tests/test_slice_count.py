@@ -16,9 +16,10 @@ from neurom2.training.dataset import Dataset
 
 
 def test_slice_count_replaces_only_large_lagrange_systems():
-    # (3,2,1) x^5: dim V = 21, dim X = 6: 36 Lagrange variables; (3,2,2,1) x^2: 15 + 8 = 23 (not more than 30);
+    # (3,2,1) x^5: dim V = 21, dim X = 6: 36 Lagrange variables; (3,2,2,1) x^2: 15 + 8 = 23;
     # (3,2,1) x^3: 10 + 4 = 14; a network that fills V has no Lagrange system
     assert slice_count.preferred(Architecture.create("3,2,1", "x^5"), 6)
+    assert slice_count.preferred(Architecture.create("3,2,2,1", "x^2"), 7)
     assert not slice_count.preferred(Architecture.create("3,2,1", "x^3"), 6)
     assert not slice_count.preferred(Architecture.create("2,2,1", "x^3"), 4)
 

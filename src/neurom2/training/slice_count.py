@@ -50,7 +50,7 @@ from neurom2.model.space import AmbientSpace
 
 REPEATS = 3
 """New monodromy loops in a row without a new solution before the count stops."""
-LAGRANGE_VARIABLES = 30
+LAGRANGE_VARIABLES = 22
 """Above this many Lagrange variables (dim V + codim X) the slice count replaces the Lagrange count."""
 METHOD = ("critical points of L∘φ in a slice of weight space (symmetry chart, further weights fixed while the Jacobian "
           "keeps rank dim X modulo 32003), gradient equations solved by monodromy in the data center (floating point; "
