@@ -58,6 +58,8 @@ CASES: list[tuple[str, str]] = [
 ]
 QUICK = [("2,1,1", "x^2"), ("2,1,2", "x"), ("3,2,3", "x"), ("2,2,1", "x^3"), ("2,2,1", "x^4"), ("2,1,3", "x"),
          ("3,1,3", "x"), ("2,2,2", "x^3")]
+CROSS_CHECK = [("2,2,1", "x^4"), ("3,2,1", "x^3"), ("3,2,2", "x^2"), ("3,3,1", "x^3"), ("2,3,1", "x^8")]
+"""Cases where both the slice count and the modular Lagrange count finish: they must agree (``--cross-check``)."""
 SPEEDUP_TARGET = 10.0
 SUITE_SECONDS = 60.0
 
@@ -147,6 +149,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="8 small cases, shorter timeouts")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per plain case (default 300)")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results")
+    parser.add_argument("--cross-check", action="store_true",
+                        help="also count the CROSS_CHECK cases in a slice of weight space and compare with the modular count")
     parser.add_argument("--suite-only", action="store_true",
                         help="only the classical-ideal suite (the comparison rows are kept from OUT/landscape.json)")
     args = parser.parse_args()
@@ -179,10 +183,26 @@ def main() -> None:
         suite.append({"widths": widths, "activation": activation, **result})
         write(args.out, rows, suite, args.quick, complete=False)
         print(f"suite ({widths}) {activation}: {seconds_text(result['seconds'])} -> {result['count']}", flush=True)
-    write(args.out, rows, suite, args.quick, complete=True)
+    cross = [cross_check(session, widths, activation) for widths, activation in (CROSS_CHECK if args.cross_check else [])]
+    write(args.out, rows, suite, args.quick, complete=True, cross=cross)
 
 
-def write(out: Path, rows: list[dict[str, Any]], suite: list[dict[str, Any]], quick: bool, complete: bool) -> None:
+def cross_check(session: Macaulay2Session, widths: str, activation: str) -> dict[str, Any]:
+    """The slice count (:mod:`neurom2.training.slice_count`) and the modular Lagrange count of the suite's data."""
+    arch = Architecture.create(widths, activation)
+    _, metric = data_for(arch)
+    modular = neurom2_count(session, arch, metric, SUITE_SECONDS * 5, exact=False)
+    started = time.perf_counter()
+    counted = slice_count.slice_count(session, arch, implicitize(arch, session=session).dim, metric.gram, metric.center)
+    row = {"widths": widths, "activation": activation, "modular": modular,
+           "slice": {**counted.to_json(), "seconds": time.perf_counter() - started}}
+    print(f"cross-check ({widths}) {activation}: modular {modular['count']}, slice {counted.count} "
+          f"(fiber {counted.fiber})", flush=True)
+    return row
+
+
+def write(out: Path, rows: list[dict[str, Any]], suite: list[dict[str, Any]], quick: bool, complete: bool,
+          cross: list[dict[str, Any]] | None = None) -> None:
     """The results so far (written after every case, so an interrupted run leaves them, marked partial)."""
     finished = [r for r in rows if r["ratio_count"] is not None]
     mean_count = geometric_mean([r["ratio_count"] for r in finished])
@@ -203,8 +223,8 @@ def write(out: Path, rows: list[dict[str, Any]], suite: list[dict[str, Any]], qu
              "python": platform.python_version(), "commit": commit, "quick": quick, "complete": complete,
              "geometric_mean_count": mean_count, "geometric_mean_exact": mean_exact}
     out.mkdir(parents=True, exist_ok=True)
-    (out / "landscape.json").write_text(json.dumps({"facts": facts, "cases": rows, "suite": suite, "targets": targets},
-                                                   indent=2) + "\n")
+    (out / "landscape.json").write_text(json.dumps({"facts": facts, "cases": rows, "suite": suite, "targets": targets,
+                                                    "cross_check": cross or []}, indent=2) + "\n")
     lines = ["# Learning degree: neurom2 against the plain Macaulay2 formulation", "",
              f"{facts['date']}, commit {commit[:12]}{' (quick)' if quick else ''}"
              f"{'' if complete else ' (PARTIAL: the run was interrupted or is still going)'}. Plain: elimination without "
@@ -224,6 +244,12 @@ def write(out: Path, rows: list[dict[str, Any]], suite: list[dict[str, Any]], qu
                   "| case | seconds | learning degree | method |", "|---|---|---|---|"]
         lines += [f"| ({s['widths']}) {s['activation']} | {seconds_text(s['seconds']) if s['finished'] else 'not in time'} | "
                   f"{s['count']} | {s.get('how', '—')} |" for s in suite]
+    if cross:
+        lines += ["", "## Slice count (monodromy, probable) against the modular Lagrange count", "",
+                  "| case | modular count | slice count | fiber | slice seconds | agree |", "|---|---|---|---|---|---|"]
+        lines += [f"| ({c['widths']}) {c['activation']} | {c['modular']['count']} | {c['slice']['degree']} | "
+                  f"{c['slice']['fiber']} | {seconds_text(c['slice']['seconds'])} | "
+                  f"{'yes' if c['modular']['count'] == c['slice']['degree'] else 'NO'} |" for c in cross]
     lines += ["", "## Targets", ""] + [f"- **{t['result']}** {t['target']}: {t['measured']}" for t in targets]
     (out / "landscape.md").write_text("\n".join(lines) + "\n")
     if complete:

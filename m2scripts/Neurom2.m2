@@ -921,8 +921,8 @@ sliceCriticalCount(NeuralNetwork, ZZ, Matrix, Matrix) := String => o -> (N, k, Q
     -- parameters a, column j of J divided by the gcd of its entries (e.g. an output weight a_i in the derivatives by
     -- neuron i's input weights: the degenerate solutions a_i = 0 are dropped), as a circuit.  Seeded at
     -- a0 = phi(t0) + Q^-1 n (t0 random complex, J(t0)^T n = 0); solved by graphMonodromy (stopped after Repeats
-    -- new loops without a new solution); the solutions are tracked to a = u (failed paths again along new arcs,
-    -- twice) and the regular endpoints grouped by their images phi (relative 1e-6).  {chart as {index, value}
+    -- new loops without a new solution); the solutions are tracked to a = u (failed paths, and paths ending where
+    -- another ended, again along new arcs, twice) and the regular endpoints grouped by their images phi (relative 1e-6).  {chart as {index, value}
     -- pairs, rank of the slice's Jacobian modulo 32003, solutions at a0, paths, failed paths, regular endpoints at
     -- u, images, sorted class sizes}.  Floating point, not certified.
     needsPackage "MonodromySolver";
@@ -953,13 +953,14 @@ sliceCriticalCount(NeuralNetwork, ZZ, Matrix, Matrix) := String => o -> (N, k, Q
     p0 := transpose matrix{imageAt theta0} + solve(Q, z - J0 * solve(transpose J0 * J0, transpose J0 * z));
     (solutions, paths, failed) := graphMonodromy(nag, family, p0, theta0, o.Repeats);
     target := sub(um, CC);
-    (pending, regular) := (solutions, {});
+    (pending, endpoints) := (solutions, pointStore(#free, 1e-6));
     scan(3, attempt -> if #pending > 0 then (
         arc := arcHomotopy(nag, family, exp(2 * pi * ii * random RR), p0, target);
         ends := (nag "trackHomotopy")(arc, apply(pending, s -> (nag "point"){s}));
-        ok := apply(ends, s -> (nag "status") s === nag "Regular");
-        regular = regular | apply(select(#ends, i -> ok#i), i -> (nag "coordinates") ends#i);
-        pending = pending_(select(#ends, i -> not ok#i))));
+        pending = pending_(select(#ends, i -> (nag "status") ends#i =!= nag "Regular" or (
+            known := #(endpoints#"points");
+            storeIndex(endpoints, (nag "coordinates") ends#i) < known)))));
+    regular := toList endpoints#"points";
     classes := pointStore(m, 1e-6);
     sizes := tally apply(regular, w -> storeIndex(classes, imageAt w));
     toString {apply(select(#chart, i -> chart#i =!= null), i -> {i, chart#i}), rank0, #solutions, paths, failed,
