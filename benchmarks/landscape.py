@@ -60,6 +60,7 @@ QUICK = [("2,1,1", "x^2"), ("2,1,2", "x"), ("3,2,3", "x"), ("2,2,1", "x^3"), ("2
          ("3,1,3", "x"), ("2,2,2", "x^3")]
 CROSS_CHECK = [("2,2,1", "x^4"), ("3,2,1", "x^3"), ("3,2,2", "x^2"), ("3,3,1", "x^3"), ("2,3,1", "x^8")]
 """Cases where both the slice count and the modular Lagrange count finish: they must agree (``--cross-check``)."""
+CROSS_CHECK_SECONDS = 300.0
 SPEEDUP_TARGET = 10.0
 SUITE_SECONDS = 60.0
 
@@ -193,7 +194,14 @@ def cross_check(session: Macaulay2Session, widths: str, activation: str) -> dict
     _, metric = data_for(arch)
     modular = neurom2_count(session, arch, metric, SUITE_SECONDS * 5, exact=False)
     started = time.perf_counter()
-    counted = slice_count.slice_count(session, arch, implicitize(arch, session=session).dim, metric.gram, metric.center)
+    try:
+        counted = slice_count.slice_count(session, arch, implicitize(arch, session=session).dim, metric.gram,
+                                          metric.center, timeout=CROSS_CHECK_SECONDS)
+    except Macaulay2Timeout:
+        session.restart()
+        print(f"cross-check ({widths}) {activation}: slice count not within {CROSS_CHECK_SECONDS:g} s", flush=True)
+        return {"widths": widths, "activation": activation, "modular": modular,
+                "slice": {"degree": None, "fiber": None, "seconds": None}}
     row = {"widths": widths, "activation": activation, "modular": modular,
            "slice": {**counted.to_json(), "seconds": time.perf_counter() - started}}
     print(f"cross-check ({widths}) {activation}: modular {modular['count']}, slice {counted.count} "
@@ -249,7 +257,8 @@ def write(out: Path, rows: list[dict[str, Any]], suite: list[dict[str, Any]], qu
                   "| case | modular count | slice count | fiber | slice seconds | agree |", "|---|---|---|---|---|---|"]
         lines += [f"| ({c['widths']}) {c['activation']} | {c['modular']['count']} | {c['slice']['degree']} | "
                   f"{c['slice']['fiber']} | {seconds_text(c['slice']['seconds'])} | "
-                  f"{'yes' if c['modular']['count'] == c['slice']['degree'] else 'NO'} |" for c in cross]
+                  f"{'—' if c['slice']['degree'] is None else 'yes' if c['modular']['count'] == c['slice']['degree'] else 'NO'} |"
+                  for c in cross]
     lines += ["", "## Targets", ""] + [f"- **{t['result']}** {t['target']}: {t['measured']}" for t in targets]
     (out / "landscape.md").write_text("\n".join(lines) + "\n")
     if complete:
