@@ -33,6 +33,7 @@ import ast
 import datetime
 import json
 import math
+import os
 import platform
 import subprocess
 import time
@@ -229,12 +230,14 @@ def write(out: Path, rows: list[dict[str, Any]], suite: list[dict[str, Any]], qu
     commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
     facts = {"date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
              "python": platform.python_version(), "commit": commit, "quick": quick, "complete": complete,
+             "load_average": os.getloadavg(),
              "geometric_mean_count": mean_count, "geometric_mean_exact": mean_exact}
     out.mkdir(parents=True, exist_ok=True)
     (out / "landscape.json").write_text(json.dumps({"facts": facts, "cases": rows, "suite": suite, "targets": targets,
                                                     "cross_check": cross or []}, indent=2) + "\n")
     lines = ["# Learning degree: neurom2 against the plain Macaulay2 formulation", "",
-             f"{facts['date']}, commit {commit[:12]}{' (quick)' if quick else ''}"
+             f"{facts['date']}, commit {commit[:12]}{' (quick)' if quick else ''}, load average "
+             f"{' '.join(f'{x:.2f}' for x in facts['load_average'])} (2 cores)"
              f"{'' if complete else ' (PARTIAL: the run was interrupted or is still going)'}. Plain: elimination without "
              "chart + ED correspondence by minors, saturated, over QQ. neurom2 count: Lagrange ideal modulo two primes "
              "(F4), one call; exact: over QQ (Hermite rank).", "",
