@@ -952,7 +952,9 @@ sliceCriticalCount(NeuralNetwork, ZZ, Matrix, Matrix) := String => o -> (N, k, Q
     z := random(CC^m, CC^1);
     p0 := transpose matrix{imageAt theta0} + solve(Q, z - J0 * solve(transpose J0 * J0, transpose J0 * z));
     (solutions, paths, failed) := graphMonodromy(nag, family, p0, theta0, o.Repeats);
-    target := sub(um, CC);
+    -- X is a cone (the last layer's weights scale f), so the critical points for u / max|u_i| are those for u scaled
+    -- down: tracked there, the weights stay below the tracker's infinity threshold
+    target := sub((1 / max(1, max apply(flatten entries um, abs))) * um, CC);
     (pending, endpoints) := (solutions, pointStore(#free, 1e-6));
     scan(3, attempt -> if #pending > 0 then (
         arc := arcHomotopy(nag, family, exp(2 * pi * ii * random RR), p0, target);
