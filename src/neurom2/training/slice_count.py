@@ -12,18 +12,20 @@ L∘φ are the solutions of the k *gradient equations* J(θ)ᵀ G (φ(θ) − u)
 divided by the gcd of its entries (e.g. the output weight a_i in ∂φ/∂w of a hidden neuron i's input weights w:
 this drops the degenerate solutions a_i = 0 and lowers the degree).
 
-**The count** (Macaulay2 ``sliceCriticalCount``, floating point).  The center u is a parameter.  The incidence
-{(θ, u) : θ ∈ S, rank J(θ) = k, J(θ)ᵀG(φ(θ) − u) = 0} is a vector bundle over the open set of S where J has rank k,
-so it is irreducible and monodromy over generic centers reaches all of its points over a given center.  Start:
-random complex θ0 and u0 = φ(θ0) + G⁻¹n with J(θ0)ᵀn = 0.  Monodromy on a graph of parameter nodes (batches of
-paths, MonodromySolver's arcs): u0 and a random node joined by three arcs, closed until every solution was tracked
-along every arc; then new random nodes joined to u0 by two arcs each (one more loop) until ``repeats`` new nodes in a
-row bring no new solution — the usual stopping rule, no trace test.  The solutions at u0 are tracked to the data's
-center u (failed paths again along new arcs, twice); the regular endpoints are grouped by their images φ(θ)
-(relative 1e-6).  The learning degree is the number of images.  The count is given only when every image has the
-same number of regular endpoints over it and the solutions at u0 are a multiple of the images (their quotient is
-the fiber of φ|_S over a general point of X, e.g. 2 for the swap in (n,2,1) x^d: so no critical point lost all
-its preimages on the way to u; a preimage may go to infinity when the slice fixes an output weight).
+**The count** (Macaulay2 ``sliceCriticalCount``, floating point). The center u is a parameter. The incidence {(θ, u)
+: θ ∈ S, rank J(θ) = k, J(θ)ᵀG(φ(θ) − u) = 0} is a vector bundle over the open set of S where J has rank k, so it is
+irreducible and monodromy over generic centers reaches all of its points over a given center. Start: random complex
+θ0 and u0 = φ(θ0) + G⁻¹n with J(θ0)ᵀn = 0. Monodromy on a graph of parameter nodes (batches of paths,
+MonodromySolver's arcs): u0 and a random node joined by three arcs, closed until every solution was tracked along
+every arc; then new random nodes joined to u0 by two arcs each (one more loop) until ``repeats`` new nodes in a row
+bring no new solution — the usual stopping rule, no trace test. The solutions at u0 are tracked to the data's center
+u, scaled to max |u_i| = 1 (X is a cone: the last layer's weights scale f, so the critical points scale with u);
+paths that fail or end where another ended are tracked again along new arcs, twice; the regular endpoints are
+grouped by their images φ(θ) (relative 1e-6). The learning degree is the number of images. The count is given only
+when every image has the same number of regular endpoints over it and the solutions at u0 are a multiple of the
+images (their quotient is the fiber of φ|_S over a general point of X, e.g. 2 for the swap in (n,2,1) x^d: so no
+critical point lost all its preimages on the way to u; a preimage may go to infinity when the slice fixes an output
+weight).
 
 **What the count proves.**  Nothing: it is *probable*, without an error bound.  Each image is (up to floating-point
 error, not certified) a critical point of L on X, so the count is a lower bound unless two images were merged or
@@ -33,7 +35,10 @@ transitive on the solutions since the incidence is irreducible), (2) every criti
 φ(S) at a point where J has rank k — true for generic data (the critical points over a proper closed subset of X,
 e.g. X's singular locus or the image of degenerate or out-of-chart weights, form a part of the ED correspondence of
 dimension < dim V, so generic data avoid them), and (3) the data's center is off the discriminant of the family.
-The modular Lagrange counts check it wherever they finish (tests and ``benchmarks/landscape.py``).
+The division by the gcd admits solutions with a vanishing output weight (points of lower rank, on X's singular
+locus); for special data a path may end there, and the count is then not given (class sizes differ) rather than
+wrong.  The modular Lagrange counts check it wherever they finish (tests and ``benchmarks/landscape.py
+--cross-check``).
 """
 
 from __future__ import annotations
