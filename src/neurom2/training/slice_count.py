@@ -12,12 +12,12 @@ L∘φ are the solutions of the k *gradient equations* J(θ)ᵀ G (φ(θ) − u)
 divided by the gcd of its entries (e.g. the output weight a_i in ∂φ/∂w of a hidden neuron i's input weights w:
 this drops the degenerate solutions a_i = 0 and lowers the degree).
 
-**The count** (Macaulay2 ``sliceCriticalCount``, floating point). The center u is a parameter. The incidence {(θ, u)
-: θ ∈ S, rank J(θ) = k, J(θ)ᵀG(φ(θ) − u) = 0} is a vector bundle over the open set of S where J has rank k, so it is
+**The count** (Macaulay2 ``sliceCriticalCount``, floating point). The center u is a parameter. The incidence
+{(θ, u) : θ ∈ S, rank J(θ) = k, J(θ)ᵀG(φ(θ) − u) = 0} is a vector bundle over the open set of S where J has rank k, so it is
 irreducible and monodromy over generic centers reaches all of its points over a given center. Start: random complex
 θ0 and u0 = φ(θ0) + G⁻¹n with J(θ0)ᵀn = 0. Monodromy on a graph of parameter nodes (batches of paths,
 MonodromySolver's arcs): u0 and a random node joined by three arcs, closed until every solution was tracked along
-every arc; then new random nodes joined to u0 by two arcs each (one more loop) until ``repeats`` new nodes in a row
+every arc; then new random nodes joined to u0 by three arcs each (two more loops) until ``repeats`` new nodes in a row
 bring no new solution — the usual stopping rule, no trace test. The solutions at u0 are tracked to the data's center
 u, scaled to max |u_i| = 1 (X is a cone: the last layer's weights scale f, so the critical points scale with u);
 paths that fail or end where another ended are tracked again along new arcs, twice; the regular endpoints are
