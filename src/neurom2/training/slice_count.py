@@ -22,9 +22,9 @@ bring no new solution — the usual stopping rule, no trace test. The solutions 
 u, scaled to max |u_i| = 1 (X is a cone: the last layer's weights scale f, so the critical points scale with u);
 paths that fail or end where another ended are tracked again along new arcs, twice; the regular endpoints are
 grouped by their images φ(θ) (relative 1e-6). The learning degree is the number of images. The count is given only
-when every image has the same number of regular endpoints over it and the solutions at u0 are a multiple of the
-images (their quotient is the fiber of φ|_S over a general point of X, e.g. 2 for the swap in (n,2,1) x^d: so no
-critical point lost all its preimages on the way to u; a preimage may go to infinity when the slice fixes an output
+when the solutions at u0 are the images times the largest number of regular endpoints over one image (the fiber of
+φ|_S over a general point of X, e.g. 2 for the swap in (n,2,1) x^d): so no critical point lost all its preimages on
+the way to u (one may lose a few: a failed path, or a preimage gone to infinity when the slice fixes an output
 weight).
 
 **What the count proves.**  Nothing: it is *probable*, without an error bound.  Each image is (up to floating-point
@@ -36,9 +36,8 @@ transitive on the solutions since the incidence is irreducible), (2) every criti
 e.g. X's singular locus or the image of degenerate or out-of-chart weights, form a part of the ED correspondence of
 dimension < dim V, so generic data avoid them), and (3) the data's center is off the discriminant of the family.
 The division by the gcd admits solutions with a vanishing output weight (points of lower rank, on X's singular
-locus); for special data a path may end there, and the count is then not given (class sizes differ) rather than
-wrong.  The modular Lagrange counts check it wherever they finish (tests and ``benchmarks/landscape.py
---cross-check``).
+locus); for special data a path may end there, and the count is then not given rather than wrong.  The modular
+Lagrange counts check it wherever they finish (tests and ``benchmarks/landscape.py --cross-check``).
 """
 
 from __future__ import annotations
@@ -78,12 +77,11 @@ class SliceCount:
 
     @property
     def complete(self) -> bool:
-        """Whether the count is given: the slice is dominant, every image has the same number of regular endpoints
-        over it, and the solutions at the generic center are a multiple of the images (the generic fiber times the
-        images: no critical point lost all its preimages on the way to the data)."""
+        """Whether the count is given: the slice is dominant and the solutions at the generic center are the images
+        times the largest number of regular endpoints over an image (the fiber: so no critical point lost all its
+        preimages on the way to the data, though some may have lost a few)."""
         raw = self.raw
-        return (self.dominant and raw.images > 0 and len(set(raw.class_sizes)) == 1
-                and raw.solutions % raw.images == 0)
+        return self.dominant and raw.images > 0 and raw.images * max(raw.class_sizes) == raw.solutions
 
     @property
     def count(self) -> int | None:
@@ -93,7 +91,7 @@ class SliceCount:
     @property
     def fiber(self) -> int | None:
         """Points of the slice over a general point of X (solutions / images), when the count is complete."""
-        return self.raw.solutions // self.raw.images if self.complete else None
+        return max(self.raw.class_sizes) if self.complete else None
 
     def to_json(self) -> dict[str, Any]:
         """The count as JSON (same keys as a Lagrange ModularCount where they apply, plus the monodromy's facts)."""
