@@ -1815,7 +1815,7 @@ doc ///
       network's coordinates, in the free weights, with the center a as parameters, solved by monodromy (a graph of
       parameter nodes, all paths of an arc tracked in one batch) and tracked to a = u.  Floating point and
       uncertified: the number of images is the number of critical points on X with high probability, for generic
-      data, when every image has the same number of endpoints.
+      data, when the solutions are the images times the largest number of endpoints over one image (the fiber).
     Example
       setRandomSeed 1; N = neuralNetwork({2,2,1}, {0,0,0,0,1});
       sliceCriticalCount(N, 4, id_(QQ^5), matrix{{1},{2},{3},{4},{5}})
