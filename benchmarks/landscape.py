@@ -1,6 +1,6 @@
 """The learning degree: neurom2 against a plain Macaulay2 formulation, and the classical-ideal suite.
 
-    python benchmarks/landscape.py [--quick] [--timeout 300] [--out benchmarks/results]
+    python benchmarks/landscape.py [--quick | --suite-only] [--timeout 300] [--out benchmarks/results]
 
 **Plain formulation** (one fresh Macaulay2 process per case, timed inside M2 with ``elapsedTiming``): the
 package's ``neuralNetwork`` gives the expanded parametrization (all weights free, no symmetry chart); the
@@ -13,9 +13,9 @@ multipliers, no prime field.
 
 * ``count``: the Lagrange ideal P + (G(c − u) − Σ l_i ∇g_i) modulo two primes below 2¹⁶ (F4), both in one
   Macaulay2 call (``criticalCounts``, as ``landscape`` checks its count) — the count is probabilistic (unlucky
-  primes; None unless both ideals are zero-dimensional of the same degree); for (n,2,1) x^d with a Lagrange
-  system of more than 30 variables, the tangent equations of the Waring parametrization instead
-  (:mod:`neurom2.training.waring`, as ``landscape --generic``);
+  primes; None unless both ideals are zero-dimensional of the same degree); for a Lagrange system of more than
+  22 variables, the gradient equations in a slice of weight space solved by monodromy instead (probable:
+  :mod:`neurom2.training.slice_count`, as ``landscape --generic``);
 * ``exact``: the same ideal over QQ and the rank of Hermite's trace form — the proved count.
 
 Both see the same data: :meth:`Dataset.random` with 2N + 2 points (small integers, seed 0).  When both finish,
@@ -33,6 +33,7 @@ import ast
 import datetime
 import json
 import math
+import os
 import platform
 import subprocess
 import time
@@ -46,7 +47,7 @@ from neurom2.m2 import codegen, package
 from neurom2.m2.parse import parse_value
 from neurom2.m2.session import Macaulay2Session
 from neurom2.model.space import AmbientSpace
-from neurom2.training import waring
+from neurom2.training import slice_count
 from neurom2.training.critical import PRIMES, Metric, critical_set, modular_counts
 from neurom2.training.dataset import Dataset
 
@@ -58,6 +59,9 @@ CASES: list[tuple[str, str]] = [
 ]
 QUICK = [("2,1,1", "x^2"), ("2,1,2", "x"), ("3,2,3", "x"), ("2,2,1", "x^3"), ("2,2,1", "x^4"), ("2,1,3", "x"),
          ("3,1,3", "x"), ("2,2,2", "x^3")]
+CROSS_CHECK = [("2,2,1", "x^4"), ("3,2,1", "x^3"), ("3,2,2", "x^2"), ("3,3,1", "x^3"), ("2,3,1", "x^8")]
+"""Cases where both the slice count and the modular Lagrange count finish: they must agree (``--cross-check``)."""
+CROSS_CHECK_SECONDS = 300.0
 SPEEDUP_TARGET = 10.0
 SUITE_SECONDS = 60.0
 
@@ -118,10 +122,9 @@ def neurom2_count(session: Macaulay2Session, arch: Architecture, metric: Metric,
             if exact:
                 found = critical_set(session, generators, metric, timeout=left, describe_points=False)
                 count, how = found.count, "Hermite rank over QQ"
-            elif waring.preferred(arch, variety.dim):
-                counts = {m.count for m in waring.waring_counts(session, arch, metric.gram, metric.center, PRIMES,
-                                                                timeout=left)}
-                count, how = (counts.pop() if len(counts) == 1 else None), "Waring parametrization modulo two primes"
+            elif slice_count.preferred(arch, variety.dim):
+                count, how = slice_count.slice_count(session, arch, variety.dim, metric.gram, metric.center,
+                                                     timeout=left).count, "slice of weight space by monodromy (probable)"
             else:
                 degrees = {m.degree if m.dim == 0 else None
                            for m in modular_counts(session, generators, metric.gram, metric.center, PRIMES, timeout=left)}
@@ -148,12 +151,16 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="8 small cases, shorter timeouts")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per plain case (default 300)")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results")
+    parser.add_argument("--cross-check", action="store_true",
+                        help="also count the CROSS_CHECK cases in a slice of weight space and compare with the modular count")
+    parser.add_argument("--suite-only", action="store_true",
+                        help="only the classical-ideal suite (the comparison rows are kept from OUT/landscape.json)")
     args = parser.parse_args()
     timeout = 60.0 if args.quick else args.timeout
     session, plain_session = Macaulay2Session(), Macaulay2Session()
     session.load_package(codegen.package_file())
-    rows = []
-    for widths, activation in (QUICK if args.quick else CASES):
+    rows = json.loads((args.out / "landscape.json").read_text())["cases"] if args.suite_only else []
+    for widths, activation in ([] if args.suite_only else QUICK if args.quick else CASES):
         arch = Architecture.create(widths, activation)
         _, metric = data_for(arch)
         count = neurom2_count(session, arch, metric, timeout, exact=False)
@@ -178,10 +185,33 @@ def main() -> None:
         suite.append({"widths": widths, "activation": activation, **result})
         write(args.out, rows, suite, args.quick, complete=False)
         print(f"suite ({widths}) {activation}: {seconds_text(result['seconds'])} -> {result['count']}", flush=True)
-    write(args.out, rows, suite, args.quick, complete=True)
+    cross = [cross_check(session, widths, activation) for widths, activation in (CROSS_CHECK if args.cross_check else [])]
+    write(args.out, rows, suite, args.quick, complete=True, cross=cross)
 
 
-def write(out: Path, rows: list[dict[str, Any]], suite: list[dict[str, Any]], quick: bool, complete: bool) -> None:
+def cross_check(session: Macaulay2Session, widths: str, activation: str) -> dict[str, Any]:
+    """The slice count (:mod:`neurom2.training.slice_count`) and the modular Lagrange count of the suite's data."""
+    arch = Architecture.create(widths, activation)
+    _, metric = data_for(arch)
+    modular = neurom2_count(session, arch, metric, SUITE_SECONDS * 5, exact=False)
+    started = time.perf_counter()
+    try:
+        counted = slice_count.slice_count(session, arch, implicitize(arch, session=session).dim, metric.gram,
+                                          metric.center, timeout=CROSS_CHECK_SECONDS)
+    except Macaulay2Timeout:
+        session.restart()
+        print(f"cross-check ({widths}) {activation}: slice count not within {CROSS_CHECK_SECONDS:g} s", flush=True)
+        return {"widths": widths, "activation": activation, "modular": modular,
+                "slice": {"degree": None, "fiber": None, "seconds": None}}
+    row = {"widths": widths, "activation": activation, "modular": modular,
+           "slice": {**counted.to_json(), "seconds": time.perf_counter() - started}}
+    print(f"cross-check ({widths}) {activation}: modular {modular['count']}, slice {counted.count} "
+          f"(fiber {counted.fiber})", flush=True)
+    return row
+
+
+def write(out: Path, rows: list[dict[str, Any]], suite: list[dict[str, Any]], quick: bool, complete: bool,
+          cross: list[dict[str, Any]] | None = None) -> None:
     """The results so far (written after every case, so an interrupted run leaves them, marked partial)."""
     finished = [r for r in rows if r["ratio_count"] is not None]
     mean_count = geometric_mean([r["ratio_count"] for r in finished])
@@ -200,12 +230,14 @@ def write(out: Path, rows: list[dict[str, Any]], suite: list[dict[str, Any]], qu
     commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
     facts = {"date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
              "python": platform.python_version(), "commit": commit, "quick": quick, "complete": complete,
+             "load_average": os.getloadavg(),
              "geometric_mean_count": mean_count, "geometric_mean_exact": mean_exact}
     out.mkdir(parents=True, exist_ok=True)
-    (out / "landscape.json").write_text(json.dumps({"facts": facts, "cases": rows, "suite": suite, "targets": targets},
-                                                   indent=2) + "\n")
+    (out / "landscape.json").write_text(json.dumps({"facts": facts, "cases": rows, "suite": suite, "targets": targets,
+                                                    "cross_check": cross or []}, indent=2) + "\n")
     lines = ["# Learning degree: neurom2 against the plain Macaulay2 formulation", "",
-             f"{facts['date']}, commit {commit[:12]}{' (quick)' if quick else ''}"
+             f"{facts['date']}, commit {commit[:12]}{' (quick)' if quick else ''}, load average "
+             f"{' '.join(f'{x:.2f}' for x in facts['load_average'])} (2 cores)"
              f"{'' if complete else ' (PARTIAL: the run was interrupted or is still going)'}. Plain: elimination without "
              "chart + ED correspondence by minors, saturated, over QQ. neurom2 count: Lagrange ideal modulo two primes "
              "(F4), one call; exact: over QQ (Hermite rank).", "",
@@ -219,10 +251,17 @@ def write(out: Path, rows: list[dict[str, Any]], suite: list[dict[str, Any]], qu
                      f"{seconds_text(r['exact']['seconds'])} | {degree}{'' if r['same'] else ' (counts differ!)'} | "
                      f"{ratios[0]} | {ratios[1]} |")
     if suite:
-        lines += ["", f"## Classical-ideal suite (learning degree modulo two primes, {SUITE_SECONDS:g} s each)", "",
-                  "| case | seconds | learning degree |", "|---|---|---|"]
+        lines += ["", f"## Classical-ideal suite (learning degree, {SUITE_SECONDS:g} s each)", "",
+                  "| case | seconds | learning degree | method |", "|---|---|---|---|"]
         lines += [f"| ({s['widths']}) {s['activation']} | {seconds_text(s['seconds']) if s['finished'] else 'not in time'} | "
-                  f"{s['count']} |" for s in suite]
+                  f"{s['count']} | {s.get('how', '—')} |" for s in suite]
+    if cross:
+        lines += ["", "## Slice count (monodromy, probable) against the modular Lagrange count", "",
+                  "| case | modular count | slice count | fiber | slice seconds | agree |", "|---|---|---|---|---|---|"]
+        lines += [f"| ({c['widths']}) {c['activation']} | {c['modular']['count']} | {c['slice']['degree']} | "
+                  f"{c['slice']['fiber']} | {seconds_text(c['slice']['seconds'])} | "
+                  f"{'—' if c['slice']['degree'] is None else 'yes' if c['modular']['count'] == c['slice']['degree'] else 'NO'} |"
+                  for c in cross]
     lines += ["", "## Targets", ""] + [f"- **{t['result']}** {t['target']}: {t['measured']}" for t in targets]
     (out / "landscape.md").write_text("\n".join(lines) + "\n")
     if complete:

@@ -28,7 +28,9 @@ export {
     -- linear sections modulo primes (completeness certificates of interpolated ideals)
     "LinearSection", "linearSection", "linearSectionLength", "linearSectionEliminant",
     -- identifiability (fibers)
-    "fiberCountModular", "fiberCountMonodromy", "Repeats", "ModuloFirstLayer"
+    "fiberCountModular", "fiberCountMonodromy", "Repeats", "ModuloFirstLayer",
+    -- critical points of the loss in a slice of weight space (monodromy)
+    "sliceCriticalCount"
     }
 
 -- Conventions (shared with the Python package neurom2, which checks them against its own construction):
@@ -809,6 +811,162 @@ fiberCountMonodromy(NeuralNetwork, List) := String => o -> (N, chart) -> (
         v := imageAt (nag "coordinates") s;
         max apply(m, k -> abs(v#k - c1#k)) < 1e-6 * scale));
     toString {#solutions, #regular, #fiber})
+
+-- Critical points of a quadratic loss in a slice of weight space, counted by monodromy (Python:
+-- neurom2.training.slice_count, which states what the count proves).
+
+sliceChart := (N, k, p) -> (
+    -- symmetryChart N, then free weights fixed (from the first) to random integers in 1..9 while the Jacobian
+    -- of the parametrization in the free weights keeps rank >= k at a random point modulo p; {chart, rank}
+    R := N#WeightRing;
+    fixed := hashTable symmetryChart N;
+    chart := new MutableList from apply(numgens R, i -> if fixed#?i then fixed#i else null);
+    kk := ZZ/p;
+    jac := jacobian matrix N#Parametrization;
+    rankAt := () -> (
+        free := select(numgens R, i -> chart#i === null);
+        at := apply(numgens R, i -> if chart#i === null then random kk else promote(chart#i, kk));
+        rank sub(jac^free, matrix{at}));
+    scan(numgens R, i -> (
+        if chart#i === null and #select(toList chart, v -> v === null) > k then (
+            chart#i = random(1, 9);
+            if rankAt() < k then chart#i = null)));
+    (toList chart, rankAt()))
+
+pointStore := (n, tolerance) -> (
+    -- points of C^n up to relative distance tolerance: cells of a random projection, neighbouring cells searched
+    new MutableHashTable from {"projection" => apply(n, i -> random CC), "tolerance" => tolerance,
+        "cells" => new MutableHashTable, "points" => new MutableList})
+
+storeIndex := (store, z) -> (
+    -- the index of the point of store equal to z (up to its tolerance), z added when new
+    -- (the projection's coefficients have modulus < 2, so equal points lie in neighbouring cells of width 2 n scale)
+    scale := store#"tolerance" * (1 + max apply(z, abs));
+    v := sum(#z, i -> store#"projection"#i * z#i);
+    (a, b) := (floor(realPart v / (2 * #z * scale)), floor(imaginaryPart v / (2 * #z * scale)));
+    for key in flatten table({-1, 0, 1}, {-1, 0, 1}, (da, db) -> (a + da, b + db)) do
+        if store#"cells"#?key then for j in store#"cells"#key do (
+            w := store#"points"#j;
+            if max apply(#z, q -> abs(z#q - w#q)) < scale then return j);
+    j := #(store#"points");
+    store#"points"#j = z;
+    store#"cells"#(a, b) = (if store#"cells"#?(a, b) then store#"cells"#(a, b) else {}) | {j};
+    j)
+
+arcFamily := (nag, system) -> (
+    -- the homotopies from parameters pa to pb along the arcs (1 - tau) pa + tau pb, tau = gamma t / (1 + gamma t - t)
+    -- (Sommese-Wampler 7.1.3), with pa, pb and gamma as parameters (built once); the arc back is that of 1/gamma
+    m := (nag "numParameters") system;
+    segment := (nag "parametricSegmentHomotopy") system;
+    parametersKey := getGlobalSymbol "Parameters";
+    t := segment#(getGlobalSymbol "GateHomotopy")#"T";
+    gamma := (nag "inputGate") (symbol gamma);
+    tau := gamma * t / (1 + gamma * t - t);
+    ends := transpose segment#parametersKey;
+    H := sub((nag "gateMatrix") system, transpose (nag "parameters") system, (1 - tau) * ends^{0..m-1} + tau * ends^{m..2*m-1});
+    (nag "gateHomotopy")(H, (nag "vars") system, t, parametersKey => segment#parametersKey | (nag "gateMatrix"){{gamma}}))
+
+arcHomotopy := (nag, family, gamma, pa, pb) -> (nag "specialize")(family, pa || pb || matrix{{gamma}})
+
+monodromyEdge := (nag, family, a, b, nodes) -> (
+    -- an arc between the parameter nodes a and b (random gamma) and its correspondences, both directions
+    gamma := exp(2 * pi * ii * random RR);
+    {{a, b, arcHomotopy(nag, family, gamma, nodes#a#"parameters", nodes#b#"parameters"), new MutableHashTable},
+     {b, a, arcHomotopy(nag, family, 1 / gamma, nodes#b#"parameters", nodes#a#"parameters"), new MutableHashTable}})
+
+closeGraph := (nag, edges, nodes) -> (
+    -- track every known solution of every node along every arc (in batches, both directions) until the
+    -- correspondences are complete; a failed path (not regular, or ending where another path ends) is recorded
+    -- as tracked.  {paths, failed}
+    (paths, failed, progress) := (0, 0, true);
+    while progress do (
+        progress = false;
+        scan(edges, edge -> scan({0, 1}, dir -> (
+            (a, b, arc, forward) := toSequence edge#dir;
+            backward := edge#(1 - dir)#3;
+            source := nodes#a#"store";
+            untracked := select(#(source#"points"), i -> not forward#?i);
+            if #untracked > 0 then (
+                progress = true;
+                paths = paths + #untracked;
+                ends := (nag "trackHomotopy")(arc, apply(untracked, i -> (nag "point"){source#"points"#i}));
+                scan(untracked, ends, (i, s) -> (
+                    j := if (nag "status") s === nag "Regular" then storeIndex(nodes#b#"store", (nag "coordinates") s);
+                    if j === null or backward#?j then (forward#i = null; failed = failed + 1)
+                    else (forward#i = j; backward#j = i))))))));
+    {paths, failed})
+
+graphMonodromy := (nag, family, p0, theta0, repeats) -> (
+    -- monodromy: nodes p0 and a random p1 joined by three arcs (two loops), closed (closeGraph); then new random
+    -- nodes, each joined to p0 by three arcs (two more loops), until repeats of them in a row bring no new solution
+    -- at p0.  {solutions at p0, paths, failed paths}
+    node := p -> new HashTable from {"parameters" => p, "store" => pointStore(#theta0, 1e-6)};
+    nodes := new MutableList from {node p0, node random(CC^(numrows p0), CC^1)};
+    storeIndex(nodes#0#"store", theta0);
+    edges := apply(3, e -> monodromyEdge(nag, family, 0, 1, nodes));
+    counts := closeGraph(nag, edges, nodes);
+    stale := 0;
+    while stale < repeats do (
+        known := #(nodes#0#"store"#"points");
+        nodes#(#nodes) = node random(CC^(numrows p0), CC^1);
+        edges = edges | apply(3, e -> monodromyEdge(nag, family, 0, #nodes - 1, nodes));
+        counts = counts + closeGraph(nag, edges, nodes);
+        stale = if #(nodes#0#"store"#"points") > known then 0 else stale + 1);
+    (toList nodes#0#"store"#"points", counts#0, counts#1))
+
+sliceCriticalCount = method(Options => {Repeats => 3})
+sliceCriticalCount(NeuralNetwork, ZZ, Matrix, Matrix) := String => o -> (N, k, Qm, um) -> (
+    -- The critical points of L = (c - u)^T Q (c - u) on the image of a slice of weight space (sliceChart, k free
+    -- weights, k = dim of the neurovariety): the gradient equations J^T Q (phi - a) = 0 in the free weights with
+    -- parameters a, column j of J divided by the gcd of its entries (e.g. an output weight a_i in the derivatives by
+    -- neuron i's input weights: the degenerate solutions a_i = 0 are dropped), as a circuit.  Seeded at
+    -- a0 = phi(t0) + Q^-1 n (t0 random complex, J(t0)^T n = 0); solved by graphMonodromy (stopped after Repeats
+    -- new loops without a new solution); the solutions are tracked to a = u (failed paths, and paths ending where
+    -- another ended, again along new arcs, twice) and the regular endpoints grouped by their images phi (relative 1e-6).  {chart as {index, value}
+    -- pairs, rank of the slice's Jacobian modulo 32003, solutions at a0, paths, failed paths, regular endpoints at
+    -- u, images, sorted class sizes}.  Floating point, not certified.
+    needsPackage "MonodromySolver";
+    nag := name -> value getGlobalSymbol name;
+    (chart, rank0) := sliceChart(N, k, 32003);
+    R := N#WeightRing;
+    free := select(numgens R, i -> chart#i === null);
+    F := QQ(monoid[apply(free, i -> R_i)]);
+    slot := hashTable apply(#free, j -> (free#j, F_j));
+    phi := map(F, R, apply(numgens R, i -> if slot#?i then slot#i else promote(chart#i, F)));
+    images := apply(flatten entries matrix N#Parametrization, f -> phi f);
+    m := #images;
+    Q := sub((1 / max apply(flatten entries Qm, abs)) * Qm, CC);
+    columns := apply(gens F, y -> (column := apply(images, f -> diff(y, f)); g := gcd column; apply(column, f -> f // g)));
+    gatePoly := nag "gatePolynomial";
+    a := local a;
+    A := apply(m, i -> (nag "inputGate") a_i);
+    G := apply(images, gatePoly);
+    residual := apply(m, i -> (nag "sumGate") apply(m, l -> Q_(i, l) * (G#l - A#l)));
+    gradient := apply(columns, column -> (nag "sumGate") apply(m, i -> gatePoly(column#i) * residual#i));
+    gateMatrix := nag "gateMatrix";
+    system := (nag "gateSystem")(gateMatrix{A}, gateMatrix{(nag "getVarGates") F}, transpose gateMatrix{gradient});
+    family := arcFamily(nag, system);
+    imageAt := w -> apply(images, f -> sub(f, matrix{w}));
+    theta0 := apply(#free, i -> random CC);
+    J0 := matrix apply(images, f -> apply(gens F, y -> sub(diff(y, f), matrix{theta0})));
+    z := random(CC^m, CC^1);
+    p0 := transpose matrix{imageAt theta0} + solve(Q, z - J0 * solve(transpose J0 * J0, transpose J0 * z));
+    (solutions, paths, failed) := graphMonodromy(nag, family, p0, theta0, o.Repeats);
+    -- X is a cone (the last layer's weights scale f), so the critical points for u / max|u_i| are those for u scaled
+    -- down: tracked there, the weights stay below the tracker's infinity threshold
+    target := sub((1 / max(1, max apply(flatten entries um, abs))) * um, CC);
+    (pending, endpoints) := (solutions, pointStore(#free, 1e-6));
+    scan(3, attempt -> if #pending > 0 then (
+        arc := arcHomotopy(nag, family, exp(2 * pi * ii * random RR), p0, target);
+        ends := (nag "trackHomotopy")(arc, apply(pending, s -> (nag "point"){s}));
+        pending = pending_(select(#ends, i -> (nag "status") ends#i =!= nag "Regular" or (
+            known := #(endpoints#"points");
+            storeIndex(endpoints, (nag "coordinates") ends#i) < known)))));
+    regular := toList endpoints#"points";
+    classes := pointStore(m, 1e-6);
+    sizes := tally apply(regular, w -> storeIndex(classes, imageAt w));
+    toString {apply(select(#chart, i -> chart#i =!= null), i -> {i, chart#i}), rank0, #solutions, paths, failed,
+        #regular, #(classes#"points"), sort values sizes})
 
 beginDocumentation()
 
@@ -1624,6 +1782,59 @@ TEST ///
   assert(value fiberCountModular(N, {1, 2, 1, -3, 1, 5, 2, -1, 3}, chart, 32003) == {0, 6, 6})
   setRandomSeed 1
   assert(last value fiberCountMonodromy(N, chart) == 6)
+///
+
+doc ///
+  Key
+    sliceCriticalCount
+    (sliceCriticalCount, NeuralNetwork, ZZ, Matrix, Matrix)
+    [sliceCriticalCount, Repeats]
+  Headline
+    count the critical points of a quadratic loss on a neurovariety in a slice of weight space (monodromy)
+  Usage
+    sliceCriticalCount(N, k, Q, u)
+  Inputs
+    N:NeuralNetwork
+    k:ZZ
+      the dimension of the neurovariety X: the number of free weights of the slice
+    Q:Matrix
+      the metric, over QQ (invertible)
+    u:Matrix
+      the center, a column over QQ
+    Repeats=>ZZ
+      monodromy stops after this many new loops in a row without a new solution
+  Outputs
+    :String
+      {the slice's fixed weights as {index, value} pairs, rank of its Jacobian modulo 32003, solutions at a generic
+      center, paths, failed paths, regular endpoints at u, their distinct images in X, sorted numbers of endpoints over
+      each image}
+  Description
+    Text
+      The slice: symmetryChart N, then further weights fixed to random integers while the Jacobian keeps rank k
+      modulo 32003 (then the slice maps dominantly onto X).  The gradient equations of (c - a)^T Q (c - a) at the
+      network's coordinates, in the free weights, with the center a as parameters, solved by monodromy (a graph of
+      parameter nodes, all paths of an arc tracked in one batch) and tracked to a = u.  Floating point and
+      uncertified: the number of images is the number of critical points on X with high probability, for generic
+      data, when the solutions are the images times the largest number of endpoints over one image (the fiber).
+    Example
+      setRandomSeed 1; N = neuralNetwork({2,2,1}, {0,0,0,0,1});
+      sliceCriticalCount(N, 4, id_(QQ^5), matrix{{1},{2},{3},{4},{5}})
+  SeeAlso
+    criticalCounts
+    numericalCriticalCount
+///
+
+TEST ///
+  -- binary quartics of rank <= 2 (the catalecticant hypersurface): the critical points of a loss counted in the
+  -- slice w_(1,i,1) = 1 (fiber 2: the swap) equal the degree of the Lagrange ideal modulo a prime
+  N = neuralNetwork({2,2,1}, {0,0,0,0,1});
+  Q = matrix{{3,1,0,0,0},{1,4,1,0,0},{0,1,5,1,0},{0,0,1,6,1},{0,0,0,1,7}};
+  u = matrix{{1},{-2},{3},{5},{-1}};
+  P = neuromanifoldIdeal N;
+  lagrange = value criticalCounts(apply(flatten entries gens P, listForm), Q, u, {32003});
+  setRandomSeed 1;
+  counted = value sliceCriticalCount(N, 4, Q, u, Repeats => 3);
+  assert(counted#1 == 4 and counted#6 == lagrange#0#3 and counted#2 == 2 * counted#6)
 ///
 
 end--

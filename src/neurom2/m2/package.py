@@ -444,6 +444,43 @@ def numerical_critical_count(session: Macaulay2Session, net: Network, generators
     return NumericalCount(_int(generic, "solutions"), _int(regular, "regular"), _int(on_variety, "on X"), _int(paths, "paths"))
 
 
+@dataclass(frozen=True)
+class SliceCriticalCount:
+    """``sliceCriticalCount``: the critical points of a quadratic loss in a slice of weight space, by monodromy."""
+
+    fixed: tuple[tuple[int, Fraction], ...]
+    """The slice: (weight index, value) of each fixed weight; the other ``dim`` weights are its coordinates."""
+    rank: int
+    """Rank of the Jacobian of the parametrization in the slice's coordinates at a random point modulo 32003."""
+    solutions: int
+    """Solutions of the gradient equations found by monodromy at the generic start center."""
+    paths: int
+    failed: int
+    """Paths that ended singular or where another path of the same arc ended."""
+    regular: int
+    """Regular endpoints after tracking the solutions to the data's center."""
+    images: int
+    """Distinct images φ(θ) of those endpoints (relative 1e-6): critical points in function space."""
+    class_sizes: tuple[int, ...]
+    """The number of endpoints over each image, sorted (the fiber of the slice over each critical point)."""
+
+
+def slice_critical_count(session: Macaulay2Session, net: Network, dim: int, gram: Sequence[Sequence[Fraction]],
+                         center: Sequence[Fraction], repeats: int, seed: int,
+                         timeout: float | None = None) -> SliceCriticalCount:
+    """``sliceCriticalCount`` with ``dim`` free weights, monodromy stopped after ``repeats`` new loops without a new
+    solution (``seed`` seeds Macaulay2's random numbers)."""
+    code = (f"(setRandomSeed {int(seed)}; sliceCriticalCount({network(net)}, {int(dim)}, {_matrix_literal(gram)}, "
+            f"{_column_literal(center)}, Repeats => {int(repeats)}))")
+    fixed, rank, solutions, paths, failed, regular, images, sizes = _list(
+        _value(session, code, timeout), 8, "{chart, rank, solutions, paths, failed, regular, images, class sizes}")
+    pairs = tuple((_int(i, "weight index"), Fraction(v)) for i, v in (_list(pair, 2, "{index, value}") for pair in fixed))
+    return SliceCriticalCount(pairs, _int(rank, "rank"), _int(solutions, "solutions"), _int(paths, "paths"),
+                              _int(failed, "failed"), _int(regular, "regular"), _int(images, "images"),
+                              tuple(_int(k, "class size") for k in _list(sizes, len(sizes) if isinstance(sizes, list) else -1,
+                                                                          "class sizes")))
+
+
 # --- linear sections modulo small primes (completeness certificates) ----------------------------------------
 
 IntegerTerms = Mapping[tuple[int, ...], int]
