@@ -21,6 +21,12 @@ def test_waring_count_applies_to_sums_of_two_powers_only():
     assert not waring.applies(Architecture.create("3,2,1", "x^3+x"))
 
 
+def test_waring_count_replaces_only_large_lagrange_systems():
+    # (3,2,1) x^5: dim V = 21, dim X = 6: 36 Lagrange variables; (3,2,1) x^3: 10 + 4 = 14
+    assert waring.preferred(Architecture.create("3,2,1", "x^5"), 6)
+    assert not waring.preferred(Architecture.create("3,2,1", "x^3"), 6)
+
+
 @pytest.mark.macaulay2
 @pytest.mark.parametrize("widths, activation", [("2,2,1", "x^4"), ("2,2,1", "x^5")])
 def test_waring_count_equals_lagrange_count(session, widths, activation):

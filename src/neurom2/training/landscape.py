@@ -48,7 +48,7 @@ from neurom2.m2.session import Macaulay2Session, default_session
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
 from neurom2.progress import stage
-from neurom2.training import linear, slice_count
+from neurom2.training import linear, slice_count, waring
 from neurom2.training.critical import (
     BITS,
     PRIMES,
@@ -599,13 +599,18 @@ class _Computation:
         unit = [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
         center = [Fraction(rng.randint(-GENERIC_HEIGHT, GENERIC_HEIGHT)) for _ in range(n)]
         metrics = {"moment": (moment.gram, moment.center), "generic_symmetric": (symmetric, center), "unit": (unit, center)}
-        by_slice = slice_count.preferred(self.arch, variety.dim)
-        result = {name: [m.to_json() for m in (
-                      (slice_count.slice_count(self.session, self.arch, variety.dim, g, c, self.seed,
-                                               timeout=self.deadline.remaining()),)
-                      if by_slice else
-                      modular_counts(self.session, generators, g, c, PRIMES, timeout=self.deadline.remaining()))]
-                  for name, (g, c) in metrics.items()}
+        by_waring = waring.preferred(self.arch, variety.dim)
+        by_slice = not by_waring and slice_count.preferred(self.arch, variety.dim)
+
+        def counts(g: Sequence[Sequence[Fraction]], c: Sequence[Fraction]) -> tuple[Any, ...]:
+            remaining = self.deadline.remaining()
+            if by_waring:
+                return waring.waring_counts(self.session, self.arch, g, c, PRIMES, timeout=remaining)
+            if by_slice:
+                return (slice_count.slice_count(self.session, self.arch, variety.dim, g, c, self.seed, timeout=remaining),)
+            return modular_counts(self.session, generators, g, c, PRIMES, timeout=remaining)
+
+        result = {name: [m.to_json() for m in counts(g, c)] for name, (g, c) in metrics.items()}
         degrees = {name: {r["degree"] for r in rows} | ({"dim>0"} if any(r["dim"] for r in rows) else set())
                    for name, rows in result.items()}
         learning = degrees["moment"]
@@ -616,7 +621,8 @@ class _Computation:
         if self.arch.monomial_degree == 1 and not self.arch.bias:
             r, m = min(self.arch.widths), min(self.arch.input_dim, self.arch.output_dim)
             result["eckart_young"] = comb(m, r) if r < m else 1
-        counted = slice_count.METHOD if by_slice else "Lagrange ideals modulo the primes " + ", ".join(map(str, PRIMES)) + " (F4)"
+        counted = (waring.METHOD if by_waring else slice_count.METHOD if by_slice else
+                   "Lagrange ideals modulo the primes " + ", ".join(map(str, PRIMES)) + " (F4)")
         result["method"] = (f"probabilistic: random integer data (|S| = {2 * size} points, entries up to 2^20) and random "
                             f"metrics, {counted}; a count "
                             "differs from the generic one only for data on a proper subvariety (a discriminant), or "

@@ -38,6 +38,8 @@ FIBER = 2
 METHOD = ("tangent equations of the Waring parametrization a_1 l_1^d + a_2 l_2^d (l_i = x_1 + …, 2n unknowns) modulo "
           "primes (F4), saturated by s_12 ≠ s_22, degree divided by the fiber 2 (the swap); probable: exact for data "
           "off a discriminant and good primes")
+LAGRANGE_VARIABLES = 30
+"""Above this many Lagrange variables (dim V + codim X) the Waring count replaces the Lagrange count."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,13 @@ def applies(arch: Architecture) -> bool:
     d = arch.monomial_degree
     return (not arch.bias and len(arch.widths) == 3 and arch.widths[1] == 2 and arch.widths[2] == 1
             and arch.widths[0] >= 2 and d is not None and d >= 3 and arch.activation.is_monomial)
+
+
+def preferred(arch: Architecture, dim: int) -> bool:
+    """Whether the Waring count is used instead of the Lagrange count: it applies and the Lagrange system has more
+    than :data:`LAGRANGE_VARIABLES` variables (2 dim V − dim X)."""
+    ambient = AmbientSpace.of(arch).dim
+    return applies(arch) and 2 * ambient - dim > LAGRANGE_VARIABLES
 
 
 def waring_counts(session: Macaulay2Session, arch: Architecture, gram: Sequence[Sequence[Fraction]],
