@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
 from math import comb
 from pathlib import Path
 
@@ -37,6 +38,22 @@ def test_corners_cover_exactly_the_points_not_above_a_generator(points):
         above = any(all(x >= y for x, y in zip(a, p)) for p in points)
         in_corner_box = any(all(x <= y for x, y in zip(a, c)) for c in staircase.corners)
         assert above != in_corner_box, a
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_corners_are_exactly_the_maximal_points_not_above_a_generator(seed):
+    """Random generators added one by one; after each, the corners are recomputed by enumerating the box: the points
+    not above a generator whose one-larger neighbours in the box all are (no corner is missing or redundant)."""
+    rng = random.Random(seed)
+    box = tuple(rng.randint(1, 5) for _ in range(4))
+    staircase, generators = Staircase(box), []
+    for _ in range(12):
+        generators.append(tuple(rng.randint(1, c) for c in box))
+        staircase.add(generators[-1])
+        free = {a for a in itertools.product(*(range(1, c + 1) for c in box))
+                if not any(all(x >= y for x, y in zip(a, g)) for g in generators)}
+        tops = sorted(a for a in free if all(a[:j] + (a[j] + 1,) + a[j + 1:] not in free for j in range(len(a))))
+        assert staircase.corners == tops
 
 
 def test_unimodal_means_up_then_down():

@@ -20,12 +20,6 @@ def below(a: Widths, b: Widths) -> bool:
     return all(x <= y for x, y in zip(a, b))
 
 
-def maximal(points: Iterable[Widths]) -> list[Widths]:
-    """The points not below another one, sorted."""
-    unique = sorted(set(points))
-    return [p for p in unique if not any(q != p and below(p, q) for q in unique)]
-
-
 def minimal(points: Iterable[Widths]) -> list[Widths]:
     """The points not above another one, sorted."""
     unique = sorted(set(points))
@@ -75,4 +69,4 @@ class Staircase:
         return any(below(p, point) for p in self.points)
 
 
-__all__ = ["Staircase", "Widths", "below", "is_unimodal", "maximal", "minimal"]
+__all__ = ["Staircase", "Widths", "below", "is_unimodal", "minimal"]
