@@ -285,42 +285,27 @@ class MonomialBounds:
         return arithmetic.named(self.value(widths), "D", widths)
 
     def _compute(self, w: tuple[int, ...]) -> tuple[int, _Choice]:
-        """The least (value, choice) over the rules; ties go to the smallest choice.  The span rules come last and
-        are abandoned as soon as they cannot beat the best so far (:meth:`_widest`), which leaves the answer as it is."""
         m = len(w) - 1
-        if m == 1 or self.capped(w) != w:
-            only: _Choice = ("affine map", 0, 0) if m == 1 else ("width cap", 0, 0)
-            return self._rule_value(w, only), only
-        choices: list[_Choice] = [("ambient", 0, 0), ("parameters", 0, 0)] + [("composition", k, 0) for k in range(1, m)]
-        if m == 2 and proved_dimension(self.r, w) is not None:
-            choices.append(("proved defect", 0, 0))
-        best = min((self._rule_value(w, choice), choice) for choice in choices)
-        for k in range(1, m):
-            for rule in ("span after activation", "span before activation"):
-                best = min(best, self._widest(w, rule, k, best))
-        return best
+        if m == 1:
+            choices: list[_Choice] = [("affine map", 0, 0)]
+        elif self.capped(w) != w:
+            choices = [("width cap", 0, 0)]
+        else:
+            choices = [("ambient", 0, 0), ("parameters", 0, 0)]
+            if m == 2 and proved_dimension(self.r, w) is not None:
+                choices.append(("proved defect", 0, 0))
+            for k in range(1, m):
+                choices += [("composition", k, 0), self._widest(w, "span after activation", k),
+                            self._widest(w, "span before activation", k)]
+        return min((self._rule_value(w, choice), choice) for choice in choices if choice[2] >= 0)
 
     def _rule_value(self, w: tuple[int, ...], choice: _Choice) -> int:
         return evaluate(self._rule_bound(w, choice, INTEGERS))
 
-    def _widest(self, w: tuple[int, ...], rule: str, k: int, best: tuple[int, _Choice]) -> tuple[int, _Choice]:
-        """The span rule at layer k: (its value, its choice with the s that gives the maximum over s, the largest such
-        s); or ``best`` when the rule does not apply or cannot come before ``best``.
-
-        The values of s are taken from the largest down.  A term at s is at most its *ceiling*
-        (:meth:`_span_term` with ``ceiling``), which needs no new sub-network; an s whose ceiling does not exceed the
-        maximum so far cannot change the maximum or its s, and is skipped.  Once the maximum so far comes after
-        ``best`` (value, then rule and layer), so does the rule's value, and the rule is abandoned."""
-        found: tuple[int, int] | None = None
-        for s in reversed(self._span_range(w, rule, k)):
-            if found is not None and evaluate(self._span_term(w, (rule, k, s), INTEGERS, ceiling=True) or 0) <= found[0]:
-                continue
-            term = self._span_term(w, (rule, k, s), INTEGERS)
-            if term is not None and (found is None or evaluate(term) > found[0]):
-                found = evaluate(term), s
-                if (found[0], (rule, k)) > (best[0], best[1][:2]):
-                    return best
-        return best if found is None else (found[0], (rule, k, found[1]))
+    def _widest(self, w: tuple[int, ...], rule: str, k: int) -> _Choice:
+        """The span rule at layer k: the s that gives the maximum over s (s = −1: the rule does not apply)."""
+        terms = ((self._span_term(w, (rule, k, s), INTEGERS), s) for s in self._span_range(w, rule, k))
+        return rule, k, max(((evaluate(term), s) for term, s in terms if term is not None), default=(0, -1))[1]
 
     def _span_range(self, w: tuple[int, ...], rule: str, k: int) -> range:
         return range(1, w[k] + 1) if rule == "span after activation" else self._span_before_range(w, k)
@@ -380,11 +365,9 @@ class MonomialBounds:
     def _hilbert(n: int, s: int, e: int, E: int, arithmetic: Arithmetic) -> Value:
         return arithmetic.named(hilbert_bound(n, s, e, E), "H", (s, e, E))
 
-    def _span_term(self, w: tuple[int, ...], choice: _Choice, arithmetic: Arithmetic, ceiling: bool = False) -> Value | None:
+    def _span_term(self, w: tuple[int, ...], choice: _Choice, arithmetic: Arithmetic) -> Value | None:
         """The term at s of *span after activation* or *span before activation* at layer k (``choice``);
-        None when no span of the pre-activations leaves room for s independent activations.  With ``ceiling``, an
-        upper bound for it that computes no new sub-network: D(s, ...) of the smaller network is replaced by its
-        bound if already known, else by its weights minus rescalings (which that bound never exceeds)."""
+        None when no span of the pre-activations leaves room for s independent activations."""
         rule, k, s = choice
         m, r = len(w) - 1, self.r
         if rule == "span after activation":
@@ -399,19 +382,7 @@ class MonomialBounds:
             spans = arithmetic.minimum(s * (_monomials(w[0], e, arithmetic) - s),
                                        self._sub(block, arithmetic) - arithmetic.quantity(w[k]) * s)
         hilbert = arithmetic.quantity(w[-1]) * self._hilbert(w[0], s, e, E, arithmetic)
-        return arithmetic.nonnegative(spans) + arithmetic.minimum(self._rest(rest, arithmetic, ceiling), hilbert)
-
-    def _rest(self, rest: tuple[int, ...], arithmetic: Arithmetic, ceiling: bool) -> Value:
-        """D(rest) as in :meth:`_span_term`: its bound, or with ``ceiling`` a cheap upper bound for that bound: its
-        weights minus rescalings, and when ``rest`` is not narrowed by a width cap and the bound of ``rest[1:]`` is
-        known, *composition* through its first hidden layer (both are among the rules whose minimum is the bound)."""
-        if not ceiling or rest in self._best:
-            return self._sub(rest, arithmetic)
-        parameters = evaluate(_parameters(rest, False, True, INTEGERS))
-        tail = self._best.get(rest[1:])
-        if tail is None or len(rest) == 2 or self.capped(rest) != rest:
-            return parameters
-        return min(parameters, rest[0] * rest[1] + tail[0] - rest[1])
+        return arithmetic.nonnegative(spans) + arithmetic.minimum(self._sub(rest, arithmetic), hilbert)
 
     def _span_before_range(self, w: tuple[int, ...], k: int) -> range:
         if k == 1:
