@@ -104,7 +104,10 @@ F·C[y]_{E−c} and H ≤ N(s, E) − N(s, E − c) ≤ N(s, E) − N(s, E − e
 plane curve of degree ≤ e traced by three binary forms (its nodes impose conditions); for n = 3, s = 4, the
 quartic (Steiner) surface of four quadrics.
 
-All bounds are computed recursively with memoization; :func:`upper_bound` returns the smallest.
+All bounds are computed recursively with memoization; :func:`upper_bound` returns the smallest.  The search
+skips only what cannot change its result: a term of a span rule whose ceiling (the term with D(rest) left out of
+its minimum) is at most the maximum already found, and the rest of a span rule once its maximum so far loses to a
+bound already found (``scripts/compare_bounds.py`` compares every bound and derivation with another revision).
 
 **The texts.**  Every :class:`Bound` states its reason as prose ending in an equation ``formula = numbers = value``
 (:meth:`neurom2.variety.terms.Term.equation`): the formula names the quantities N(n, e), H(s, e, E) (n = w_0) and
@@ -213,6 +216,8 @@ _AMBIENT = "dim V (outputs × monomials)"
 _Choice = tuple[str, int, int]
 """(rule, layer k or hidden index j, s): how a value was obtained."""
 
+_SPAN_RULES = ("span after activation", "span before activation")
+
 
 def _monomials(n: int, degree: int, arithmetic: Arithmetic) -> Value:
     """N(n, e) as a quantity of ``arithmetic``."""
@@ -285,27 +290,50 @@ class MonomialBounds:
         return arithmetic.named(self.value(widths), "D", widths)
 
     def _compute(self, w: tuple[int, ...]) -> tuple[int, _Choice]:
+        """The least (value, choice) over the rules that apply to w, ties broken by the choice (rule, k, s).
+
+        The span rules come last, each with an early exit (:meth:`_widest`): the result is the minimum over every
+        rule, with the maximizing s of each span rule, as if every term had been computed."""
         m = len(w) - 1
         if m == 1:
-            choices: list[_Choice] = [("affine map", 0, 0)]
-        elif self.capped(w) != w:
-            choices = [("width cap", 0, 0)]
-        else:
-            choices = [("ambient", 0, 0), ("parameters", 0, 0)]
-            if m == 2 and proved_dimension(self.r, w) is not None:
-                choices.append(("proved defect", 0, 0))
-            for k in range(1, m):
-                choices += [("composition", k, 0), self._widest(w, "span after activation", k),
-                            self._widest(w, "span before activation", k)]
-        return min((self._rule_value(w, choice), choice) for choice in choices if choice[2] >= 0)
+            return self._valued(w, ("affine map", 0, 0))
+        if self.capped(w) != w:
+            return self._valued(w, ("width cap", 0, 0))
+        choices: list[_Choice] = [("ambient", 0, 0), ("parameters", 0, 0)]
+        if m == 2 and proved_dimension(self.r, w) is not None:
+            choices.append(("proved defect", 0, 0))
+        choices += [("composition", k, 0) for k in range(1, m)]
+        best = min(self._valued(w, choice) for choice in choices)
+        for k in range(1, m):
+            for rule in _SPAN_RULES:
+                best = self._widest(w, rule, k, best)
+        return best
 
-    def _rule_value(self, w: tuple[int, ...], choice: _Choice) -> int:
-        return evaluate(self._rule_bound(w, choice, INTEGERS))
+    def _valued(self, w: tuple[int, ...], choice: _Choice) -> tuple[int, _Choice]:
+        return evaluate(self._rule_bound(w, choice, INTEGERS)), choice
 
-    def _widest(self, w: tuple[int, ...], rule: str, k: int) -> _Choice:
-        """The span rule at layer k: the s that gives the maximum over s (s = −1: the rule does not apply)."""
-        terms = ((self._span_term(w, (rule, k, s), INTEGERS), s) for s in self._span_range(w, rule, k))
-        return rule, k, max(((evaluate(term), s) for term, s in terms if term is not None), default=(0, -1))[1]
+    def _widest(self, w: tuple[int, ...], rule: str, k: int, best: tuple[int, _Choice]) -> tuple[int, _Choice]:
+        """The lesser of ``best`` and the span rule at layer k with the s that gives its maximum over s (the largest
+        such s); ``best`` when the rule does not apply.
+
+        The values of s are tried from the largest down.  A term is skipped when its ceiling
+        nonnegative(spans) + w_m·H, which it cannot exceed, is at most the maximum found so far (it cannot become
+        the maximizing s), and the search stops once the maximum found so far already loses to ``best`` (the
+        maximum only grows)."""
+        widest: tuple[int, int] | None = None
+        for s in reversed(self._span_range(w, rule, k)):
+            parts = self._span_parts(w, (rule, k, s), INTEGERS)
+            if parts is None:
+                continue
+            spans, hilbert, rest = parts
+            if widest is not None and evaluate(INTEGERS.nonnegative(spans)) + evaluate(hilbert) <= widest[0]:
+                continue
+            value = evaluate(self._span_total(parts, INTEGERS))
+            if widest is None or value > widest[0]:
+                widest = value, s
+                if (value, (rule, k)) > (best[0], best[1][:2]):
+                    return best
+        return best if widest is None else min(best, (widest[0], (rule, k, widest[1])))
 
     def _span_range(self, w: tuple[int, ...], rule: str, k: int) -> range:
         return range(1, w[k] + 1) if rule == "span after activation" else self._span_before_range(w, k)
@@ -368,6 +396,18 @@ class MonomialBounds:
     def _span_term(self, w: tuple[int, ...], choice: _Choice, arithmetic: Arithmetic) -> Value | None:
         """The term at s of *span after activation* or *span before activation* at layer k (``choice``);
         None when no span of the pre-activations leaves room for s independent activations."""
+        parts = self._span_parts(w, choice, arithmetic)
+        return None if parts is None else self._span_total(parts, arithmetic)
+
+    def _span_total(self, parts: tuple[Value, Value, tuple[int, ...]], arithmetic: Arithmetic) -> Value:
+        """nonnegative(spans) + min(D(rest), w_m·H) from the parts of :meth:`_span_parts`."""
+        spans, hilbert, rest = parts
+        return arithmetic.nonnegative(spans) + arithmetic.minimum(self._sub(rest, arithmetic), hilbert)
+
+    def _span_parts(self, w: tuple[int, ...], choice: _Choice,
+                    arithmetic: Arithmetic) -> tuple[Value, Value, tuple[int, ...]] | None:
+        """(the bound for dim{span}, w_m·H(s, e, E), the widths of the network on a basis of the span) of the term
+        at s (``choice``); None as in :meth:`_span_term`."""
         rule, k, s = choice
         m, r = len(w) - 1, self.r
         if rule == "span after activation":
@@ -381,8 +421,7 @@ class MonomialBounds:
             e, E, block, rest = r ** (k - 1), r ** (m - k), w[:k + 1], (s, *w[k:])
             spans = arithmetic.minimum(s * (_monomials(w[0], e, arithmetic) - s),
                                        self._sub(block, arithmetic) - arithmetic.quantity(w[k]) * s)
-        hilbert = arithmetic.quantity(w[-1]) * self._hilbert(w[0], s, e, E, arithmetic)
-        return arithmetic.nonnegative(spans) + arithmetic.minimum(self._sub(rest, arithmetic), hilbert)
+        return spans, arithmetic.quantity(w[-1]) * self._hilbert(w[0], s, e, E, arithmetic), rest
 
     def _span_before_range(self, w: tuple[int, ...], k: int) -> range:
         if k == 1:
