@@ -112,17 +112,28 @@ def test_the_alexander_hirschowitz_exception_is_closed_by_its_proved_defect(tmp_
     assert (region.corner, region.bound.value, region.bound.rule) == ((7,), 34, "proved defect")
 
 
-def test_a_defective_secant_without_a_proved_defect_is_reported_open(tmp_path):
-    """σ = x², (6, a, 3): eight squares do not give three general senary quadrics (a defective Segre–Veronese secant:
-    rank 62 < 63), nine do.  No bound of neurom2 proves the defect, so the region a1 ≤ 8 is open, with its rank 62."""
-    result = search(tmp_path, input=6, output=3, depth=2, activation="x^2")
-    assert [m.widths for m in result.minimal] == [(6, 9, 3)]
+def test_a_defect_without_a_proved_bound_is_reported_open(tmp_path):
+    """σ = x⁴, (4, a, 1): nine fourth powers do not give a general quaternary quartic (an Alexander–Hirschowitz
+    exception: rank 34 < 35), ten do.  No bound of neurom2 proves the defect, so the region a1 ≤ 9 is open, with its
+    rank 34."""
+    result = search(tmp_path, input=4, output=1, depth=2, activation="x^4")
+    assert [m.widths for m in result.minimal] == [(4, 10, 1)]
     assert not result.complete and not result.minimal[0].minimal_proved
     (region,) = result.open_regions
-    assert (region.corner, region.bound.value, region.rank.rank) == ((8,), 63, 62)
+    assert (region.corner, region.bound.value, region.rank.rank) == ((9,), 35, 34)
     assert 0 < region.rank.error_bound < 1e-9
     data = result.to_json()
-    assert data["complete"] is False and data["open_regions"][0]["rank_at_corner"]["rank"] == 62
+    assert data["complete"] is False and data["open_regions"][0]["rank_at_corner"]["rank"] == 34
+
+
+def test_three_senary_quadrics_need_nine_squares_by_the_koszul_flattening(tmp_path):
+    """σ = x², (6, a, 3): eight squares do not give three general senary quadrics (a defective Segre–Veronese secant,
+    rank 62 < 63), nine do; the three-output flattening proves D(6, 8, 3) ≤ 62, so the list is complete."""
+    result = search(tmp_path, input=6, output=3, depth=2, activation="x^2")
+    assert [m.widths for m in result.minimal] == [(6, 9, 3)] and result.complete
+    (region,) = result.regions
+    assert (region.corner, region.bound.value, region.bound.rule) == ((8,), 62, "three-output flattening")
+    assert dimension(Architecture.create("6,8,3", "x^2"), seed=0).dim == 62  # the rank meets the bound
 
 
 class ParametersOnly(MonomialBounds):
