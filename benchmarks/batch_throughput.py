@@ -2,6 +2,7 @@
 workers and a Dask ``LocalCluster``, against the rates committed before issue 16.
 
     python benchmarks/batch_throughput.py [--every 10] [--scaling-every 40] [--no-dask] [--out benchmarks/results]
+    python benchmarks/batch_throughput.py --only scaling [--scaling-every 40]   # 1 vs 2 workers only
 
 Sweeps:
 
@@ -23,7 +24,9 @@ from the store's timestamps, the mean seconds of a job inside its worker, and th
 configuration committed before issue 16 with the ratio.  The machine's load average is recorded at the
 start and the end: on a shared machine the second worker only helps when a second core is free.
 
-Results go to ``OUT/batch_throughput.json`` and ``OUT/batch_throughput.md``.
+Results go to ``OUT/batch_throughput.json`` and ``OUT/batch_throughput.md``.  ``--only scaling`` runs only the
+compute-bound sample of the published sweep on 1 and on 2 workers (meaningful on an otherwise idle machine) and
+writes ``OUT/batch_scaling.json`` and ``OUT/batch_scaling.md``.
 """
 
 from __future__ import annotations
@@ -75,9 +78,12 @@ BASELINE = {
     ("sweep", "local pool, 1 worker"): 54.7, ("sweep", "local pool, 2 workers"): 73.2,
     ("sweep", "Dask LocalCluster, 2 workers"): 38.1,
     ("small", "local pool, 1 worker"): 226.0, ("small", "local pool, 2 workers"): 228.0,
+    ("published, scaling", "local pool, 1 worker"): 9.8, ("published, scaling", "local pool, 2 workers"): 10.4,
+    ("published", "local pool, 2 workers"): 8.1,
 }
 """Jobs per second before issue 16: the ``sweep`` rates committed in benchmarks/results/batch_throughput.json
-(2026-11-27), the ``small`` rates as measured in issue 16 (1,000 jobs of one or two hidden layers, d0 ≤ 5)."""
+(2026-11-27), the ``small`` rates as measured in issue 16 (1,000 jobs of one or two hidden layers, d0 ≤ 5), the
+``published`` rates committed on 2026-12-07 (load average 2.4 to 3.3; the scaling sample was every 80th row)."""
 PUBLISHED_BASELINE = 37.0
 """Issue 16: the published (2,…,1) sweep (12,907 deeper networks) ran at 37 jobs/s on 2 local workers."""
 
@@ -204,6 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--scaling-every", type=int, default=40, help="rows of the published sweep for 1 vs 2 workers")
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask LocalCluster runs")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results")
+    parser.add_argument("--only", choices=["scaling"], help="run only the 1 vs 2 workers sample of the published sweep")
     args = parser.parse_args(argv)
     # benchmarks/run.py imports sympy and the Macaulay2 drivers; imported here, not at the top, since every local
     # worker imports this script again as its __main__ (forkserver), which would add its import to each start-up.
@@ -215,6 +222,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     published_jobs, published_dims = published(rows, args.every)
     machine = machine_facts()
     measure("warm-up", sweeps["small"][:20], "warm-up", workers=2)  # starts the forkserver, excluded
+    if args.only == "scaling":
+        return scaling_only(args, machine, scaling_jobs, scaling_dims)
     runs = []
     for sweep, jobs, dims in [*((sweep, jobs, None) for sweep, jobs in sweeps.items()),
                               ("published, scaling", scaling_jobs, scaling_dims)]:
@@ -240,6 +249,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     (args.out / "batch_throughput.json").write_text(json.dumps(report, indent=2) + "\n")
     (args.out / "batch_throughput.md").write_text(markdown(report))
     print(markdown(report))
+    return 0
+
+
+def scaling_only(args: argparse.Namespace, machine: dict[str, Any], jobs: list[Job], dims: dict[str, int]) -> int:
+    """``--only scaling``: the published sample on 1 and on 2 workers, written to OUT/batch_scaling.*."""
+    from run import load_average
+
+    runs = [measure("published, scaling", jobs, f"local pool, {w} worker{'s' if w > 1 else ''}", dims, workers=w)
+            for w in (1, 2)]
+    machine["load_average_at_end"] = load_average()
+    ratio = round(runs[1]["jobs_per_second"] / runs[0]["jobs_per_second"], 2)
+    report = {"machine": machine, "scaling_every": args.scaling_every, "runs": runs, "scaling": ratio}
+    differ = [width for run in runs for width in run["dimensions_differing"]]
+    lines = ["# neurom2 batch scaling: 2 local workers over 1", ""]
+    lines += [f"- {key.replace('_', ' ')}: {value}" for key, value in machine.items()]
+    lines += ["", f"Every {args.scaling_every}-th row of the published (2,…,2) sweep ({len(jobs)} `dim` jobs, σ = x²), "
+              "each run into a fresh store by `run_batch`. Meaningful only on an otherwise idle machine.", "",
+              "| backend | jobs | wall s | jobs/s | steady jobs/s | mean job s | load before |", "|---|---|---|---|---|---|---|"]
+    lines += [f"| {run['backend']} | {run['jobs']} | {run['seconds']} | {run['jobs_per_second']} | "
+              f"{run['steady_jobs_per_second']} | {run['mean_job_seconds']} | {run['load_average_before']} |" for run in runs]
+    lines += ["", f"2 workers over 1: **{ratio}**; "
+              + ("every dimension equal to the published one." if not differ else f"dimensions differing: {differ}."), ""]
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "batch_scaling.json").write_text(json.dumps(report, indent=2) + "\n")
+    (args.out / "batch_scaling.md").write_text("\n".join(lines))
+    print("\n".join(lines))
     return 0
 
 

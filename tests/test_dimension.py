@@ -102,3 +102,60 @@ def test_dim_command_text_states_the_defect(capsys):
     assert main(["dim", "--widths", "3,2,1", "--activation", "x^2", "--seed", "0"]) == 0
     out = capsys.readouterr().out
     assert "dimension          5  (expected 6, defect 1" in out
+
+
+def _published_jacobians(count):
+    """Evaluation Jacobians modulo the first prime of ``count`` published (2,…,2) architectures (σ = x²), as
+    dimension() builds them, with their proved upper bounds."""
+    import csv
+    import gzip
+    import itertools
+    from pathlib import Path
+
+    import numpy as np
+
+    from neurom2.model.jacobian import ModularArithmetic, evaluation_jacobian
+    from neurom2.variety.bounds import upper_bound
+
+    path = Path(__file__).parents[1] / "benchmarks" / "data" / "published-sweep-2-2.csv.gz"
+    rng, p = np.random.default_rng(3), PRIMES[0]
+    with gzip.open(path, "rt") as rows:
+        for row in itertools.islice(csv.DictReader(rows), 7, None, 21135 // count):
+            arch = Architecture(tuple(json.loads(row["architecture"])), "x^2")
+            bound = upper_bound(arch).value
+            points = rng.integers(0, p, size=(bound // 2 + 2, 2))
+            yield evaluation_jacobian(arch, rng.integers(0, p, size=arch.n_params).tolist(), points,
+                                      ModularArithmetic(p)), bound
+
+
+def test_the_rank_through_a_sketch_equals_the_rank_of_the_whole_jacobian():
+    """On 40 published (2,…,2) Jacobians (up to 514 × 1,500), the rank with the sketch of the columns equals the
+    rank of the whole matrix computed by FLINT directly, and at least one of them is reached through the sketch."""
+    import numpy as np
+
+    from neurom2.model.jacobian import modular_rank, modular_rank_at_most
+
+    rng, sketched = np.random.default_rng(4), 0
+    for jacobian, bound in _published_jacobians(40):
+        rank = modular_rank(jacobian, PRIMES[0])
+        assert modular_rank_at_most(jacobian, PRIMES[0], bound, rng) == rank <= bound
+        sketched += jacobian.shape[1] > bound + 8 and rank == bound
+    assert sketched >= 20
+
+
+def test_a_sketch_below_the_ceiling_falls_back_to_the_whole_matrix():
+    """A 60 × 400 matrix of rank 30 (a product of random 60 × 30 and 30 × 400 matrices modulo p, rank checked by
+    FLINT): with ceiling 50 the sketch cannot reach it, and the rank of the whole matrix, 30, is returned; with the
+    true rank as ceiling the sketch gives 30 as well."""
+    import flint
+    import numpy as np
+
+    from neurom2.model.jacobian import modular_rank_at_most
+
+    p, rng = PRIMES[1], np.random.default_rng(5)
+    left = flint.nmod_mat(flint.fmpz_mat(rng.integers(0, p, size=(60, 30)).tolist()), p)
+    right = flint.nmod_mat(flint.fmpz_mat(rng.integers(0, p, size=(30, 400)).tolist()), p)
+    product = left * right
+    assert product.rank() == 30
+    matrix = np.array([[int(x) for x in row] for row in product.tolist()], dtype=np.int64)
+    assert modular_rank_at_most(matrix, p, 50, rng) == 30 == modular_rank_at_most(matrix, p, 30, rng)

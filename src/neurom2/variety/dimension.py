@@ -8,6 +8,9 @@ What is proved and what is probable:
 
 * **Lower bound, always proved.**  The rank modulo p at one point is at most the rank over QQ of the
   same integer matrix, which is at most the generic rank: every computed rank is a lower bound for dim M.
+  The rank is first computed for a sparse random combination of the columns with U + 8 columns, U the proved
+  upper bound below (its rank is at most that of the Jacobian, which is at most U): when it reaches U, that is the
+  rank; otherwise the rank of the whole Jacobian modulo p is computed.
 * **Upper bound, proved.**  dim M ≤ :func:`~neurom2.variety.bounds.upper_bound`, the smallest of the
   proved bounds of :mod:`neurom2.variety.bounds`, each with its derivation: dim V; parameters minus the
   dimension of the symmetry group (which acts with finite stabilizers at generic weights; for linear networks
@@ -37,7 +40,7 @@ from neurom2.cost import Estimate, guard
 from neurom2.deadline import Deadline
 from neurom2.errors import Neurom2Error
 from neurom2.model.architecture import Architecture
-from neurom2.model.jacobian import FloatArithmetic, ModularArithmetic, evaluation_jacobian, modular_rank
+from neurom2.model.jacobian import FloatArithmetic, ModularArithmetic, evaluation_jacobian, modular_rank_at_most
 from neurom2.model.space import AmbientSpace
 from neurom2.typeset import Typeset
 from neurom2.variety.bounds import Bound, upper_bound
@@ -144,11 +147,12 @@ class Dimension(DimensionFacts, Typeset):
         }
 
 
-def rank_modulo(arch: Architecture, p: int, rng: np.random.Generator, n_points: int) -> int:
-    """Rank modulo p of the evaluation Jacobian at a random θ and ``n_points`` random inputs."""
+def rank_modulo(arch: Architecture, p: int, rng: np.random.Generator, n_points: int, ceiling: int) -> int:
+    """Rank modulo p of the evaluation Jacobian at a random θ and ``n_points`` random inputs, given a proved upper
+    bound ``ceiling`` for dim M (hence for that rank; :func:`~neurom2.model.jacobian.modular_rank_at_most`)."""
     points = rng.integers(0, p, size=(n_points, arch.input_dim), dtype=np.int64)
     theta = rng.integers(0, p, size=arch.n_params).tolist()
-    return modular_rank(evaluation_jacobian(arch, theta, points, ModularArithmetic(p)), p)
+    return modular_rank_at_most(evaluation_jacobian(arch, theta, points, ModularArithmetic(p)), p, ceiling, rng)
 
 
 def float_rank(arch: Architecture, rng: np.random.Generator, n_points: int) -> int:
@@ -217,7 +221,7 @@ def dimension(
             deadline.check()
             progress.step(k, len(primes), f"rank of a {count * arch.output_dim} × {arch.n_params} Jacobian modulo prime",
                           estimate.seconds / len(primes) * (len(primes) - k + 1))
-            found.append(rank_modulo(arch, p, rng, count))
+            found.append(rank_modulo(arch, p, rng, count, bound.value))
             if found[-1] == bound.value:
                 break
         return tuple(found)
