@@ -23,7 +23,9 @@ Sections:
    fills, proved by its exact rank (= dim V modulo two primes at one point, a lower bound for dim M).
 
 ``--update D0,DL,r,L`` (repeatable) recomputes only those cases of section 3 and section 5, and replaces them in
-``OUT/filling.{json,md}`` and ``PROVED``, keeping every other case: for a new bound that changes a few lists.
+``OUT/filling.{json,md}`` and ``PROVED``, keeping every other case: for a new bound that changes a few lists, or a
+new depth.  With ``--store DIR`` each case keeps its ranks in a results store in DIR, and a case stopped by
+``--beyond-limit`` resumes from it when run again.
 
 Writes ``OUT/filling.{md,json}`` (timings, machine) and ``PROVED`` (the proved lists with their regions,
 independent of the machine; committed in docs/).
@@ -74,11 +76,13 @@ def _progress(message: str) -> None:
     print(f"  … {message}", file=sys.stderr, flush=True)
 
 
-def run_case(d0: int, dL: int, activation: str, depth: int, workers: int, **options: Any) -> FillingResult:
-    """One search from a fresh store (nothing reused)."""
+def run_case(d0: int, dL: int, activation: str, depth: int, workers: int, store: Path | None = None,
+             **options: Any) -> FillingResult:
+    """One search from a fresh store (nothing reused), or from the results store ``store`` (its ranks reused: a
+    search stopped by its time limit resumes there)."""
     with tempfile.TemporaryDirectory() as directory:
         return minimal_filling(input=d0, output=dL, activation=activation, depth=depth, workers=workers,
-                               db=str(Path(directory) / "filling.sqlite"), **options)
+                               db=str(store or Path(directory) / "filling.sqlite"), **options)
 
 
 def summary(result: FillingResult) -> dict[str, Any]:
@@ -352,7 +356,9 @@ def update(args: argparse.Namespace) -> int:
     """``--update``: recompute the named cases and the errata, replace them in the committed results."""
     new = []
     for d0, dL, activation, depth in map(parse_case, args.update):
-        new.append(summary(run_case(d0, dL, activation, depth, args.workers, timeout=args.beyond_limit)))
+        store = args.store / f"filling-{d0}-{dL}-{activation.removeprefix('x^')}-{depth}.sqlite" if args.store else None
+        new.append(summary(run_case(d0, dL, activation, depth, args.workers, store, timeout=args.beyond_limit,
+                                    force=True)))
         _progress(f"({d0},·,{dL}) {activation} L={depth}: {len(new[-1]['minimal'])} minimal, complete "
                   f"{new[-1]['complete']}, {new[-1]['seconds']} s")
     errata = errata_section()
@@ -411,6 +417,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="where to write the proved lists (machine-independent)")
     parser.add_argument("--update", action="append", metavar="D0,DL,r,L",
                         help="recompute only this case of section 3 (and section 5), replace it in the committed results")
+    parser.add_argument("--store", type=Path, metavar="DIR",
+                        help="with --update: keep each case's ranks in a results store in DIR (outside the repository), "
+                             "so that a case stopped by --beyond-limit resumes from it; its seconds are then this run's")
     args = parser.parse_args(argv)
     if args.update:
         return update(args)

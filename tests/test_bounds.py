@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -22,7 +23,15 @@ from neurom2 import Architecture
 from neurom2.cli import main
 from neurom2.model.jacobian import ModularArithmetic, evaluation_jacobian, modular_rank
 from neurom2.model.space import AmbientSpace
-from neurom2.variety.bounds import MonomialBounds, hilbert_bound, monomial_bounds, monomials, upper_bound
+from neurom2.variety.bounds import (
+    MonomialBounds,
+    hilbert_bound,
+    koszul_matrix,
+    koszul_rank,
+    monomial_bounds,
+    monomials,
+    upper_bound,
+)
 from neurom2.variety.defects import certify, proved_dimension
 from neurom2.variety.dimension import dimension
 from neurom2.variety.terms import INTEGERS, TERMS, Term
@@ -145,12 +154,40 @@ def test_dim_reports_a_proved_defective_dimension_with_the_derivation_of_its_bou
 
 
 def test_dim_says_probable_when_no_bound_meets_the_rank(capsys):
-    """(6,8,3), σ = x²: a defective Segre–Veronese secant (rank 62) not in the table of proved defects (its normal form
-    has 21 parameters); the proved bound is 63."""
-    assert main(["dim", "--widths", "6,8,3", "--json"]) == 0
+    """(4,9,1), σ = x⁴: quaternary quartics as sums of nine fourth powers, an Alexander–Hirschowitz exception (rank 34)
+    not in the table of proved defects; the proved bound is 35."""
+    assert main(["dim", "--widths", "4,9,1", "--activation", "x^4", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert (data["dim"], data["upper_bound"], data["proved"]) == (62, 63, False)
+    assert (data["dim"], data["upper_bound"], data["proved"]) == (34, 35, False)
     assert 0 < data["error_bound"] < 1e-9
+
+
+def _cross_flattening(quadrics) -> np.ndarray:
+    """Σ_i [e_i]_× ⊗ A_i by numpy Kronecker products, [e]_× the matrix of u ↦ e × u (independent of koszul_matrix)."""
+    units = np.eye(3, dtype=np.int64)
+    return sum(np.kron(np.array([np.cross(units[i], units[b]) for b in range(3)]).T, np.array(a, dtype=np.int64))
+               for i, a in enumerate(quadrics))
+
+
+@pytest.mark.parametrize("n, h", [(4, 5), (6, 8), (8, 11)])
+def test_three_quadrics_from_few_squares_lie_in_the_hypersurface_of_their_koszul_flattening(n, h):
+    """(n, h, 3), σ = x²: at random integer weights the flattening of the three output quadrics A_i = Σ_j W2_ij ℓ_j ℓ_jᵀ
+    has rank 2h (numpy, modulo a prime), while at the rule's integer point it has full rank 3n (exact, sympy); so
+    D(n, h, 3) ≤ dim V − 1, and the Jacobian rank meets that bound: (6,8,3) and (8,11,3) are proved defective."""
+    rng = np.random.default_rng(n)
+    first, second = rng.integers(-9, 10, (h, n)), rng.integers(-9, 10, (3, h))
+    quadrics = [sum(second[i, j] * np.outer(first[j], first[j]) for j in range(h)) for i in range(3)]
+    flattening = _cross_flattening(quadrics)
+    assert (flattening == np.array(koszul_matrix(tuple(q.tolist() for q in quadrics)))).all()
+    assert (flattening == -flattening.T).all() and modular_rank(flattening % P, P) == 2 * h
+    path = np.eye(n, k=1, dtype=np.int64) + np.eye(n, k=-1, dtype=np.int64)
+    point = (np.eye(n, dtype=np.int64), np.diag(np.arange(1, n + 1)), path)
+    assert sympy.Matrix(_cross_flattening(point).tolist()).rank() == koszul_rank(n) == 3 * n
+    bound = monomial_bounds(2).derive((n, h, 3))
+    assert bound.value == 3 * comb(n + 1, 2) - 1
+    assert bound.rule == ("proved defect" if (n, h) == (4, 5) else "three-output flattening")
+    result = dimension(Architecture.create(f"{n},{h},3", "x^2"), seed=0)
+    assert result.proved and result.dim == bound.value
 
 
 def test_cubes_of_combinations_of_three_cubes_satisfy_the_cubic_relation_of_their_generators():
@@ -305,7 +342,8 @@ class EverySpanTerm(MonomialBounds):
         if m == 1 or self.capped(w) != w:
             return super()._compute(w)
         choices = [("ambient", 0, 0), ("parameters", 0, 0)] + [("proved defect", 0, 0)] * (
-            m == 2 and proved_dimension(self.r, w) is not None)
+            m == 2 and proved_dimension(self.r, w) is not None) + [("three-output flattening", 0, 0)] * (
+            m == 2 and self.r == 2 and w[2] == 3 and 2 * w[1] + 1 <= koszul_rank(w[0]))
         for k in range(1, m):
             choices.append(("composition", k, 0))
             for rule in ("span after activation", "span before activation"):

@@ -43,14 +43,14 @@ def test_published_sweep_sizes_fill_their_space_and_this_is_proved(widths, bias,
 
 
 def test_a_dimension_not_proved_has_the_ranks_of_both_primes_and_their_error_bound():
-    """(6,8,3) x^2: the rank stays below the best proved bound (three quadrics in the span of eight squares), so
+    """(4,9,1) x^4: the rank stays below the best proved bound (quaternary quartics as sums of nine fourth powers), so
     both primes are computed, agree, and the error bound is the product of rank · (deg_θ f − 1 + D) / p over them."""
-    arch = Architecture.create("6,8,3", "x^2")
+    arch = Architecture.create("4,9,1", "x^4")
     result = dimension(arch, seed=0)
     assert not result.proved and result.dim < result.bound.value
     assert result.dim == float_rank(arch)  # an independent, floating-point rank of ∂c/∂θ
     assert result.ranks == (result.dim, result.dim) and result.primes == PRIMES
-    degree_in_weights, top_degree = 3, 2  # e·(a·x)^2: weights of degree 1 + 2; outputs of degree 2
+    degree_in_weights, top_degree = 5, 4  # e·(a·x)^4: weights of degree 1 + 4; outputs of degree 4
     assert result.error_bound == pytest.approx((result.dim * (degree_in_weights - 1 + top_degree)) ** 2 / (PRIMES[0] * PRIMES[1]))
 
 
@@ -64,10 +64,10 @@ def test_quadratic_network_with_biases_has_the_orthogonal_group_of_its_last_hidd
 
 
 def test_unproved_dimension_reports_a_small_failure_probability():
-    """(6,8,3), σ = x²: three quadrics in the span of eight squares in six variables, a defective Segre–Veronese
-    secant that no proved bound of neurom2 reaches (63), so the rank 62 is only probable."""
-    result = dimension(Architecture.create("6,8,3", "x^2"), seed=0)
-    assert (result.dim, result.bound.value, result.expected_dim, result.proved) == (62, 63, 63, False)
+    """(4,9,1), σ = x⁴: quaternary quartics as sums of nine fourth powers, an Alexander–Hirschowitz exception that no
+    proved bound of neurom2 reaches (35), so the rank 34 is only probable."""
+    result = dimension(Architecture.create("4,9,1", "x^4"), seed=0)
+    assert (result.dim, result.bound.value, result.expected_dim, result.proved) == (34, 35, 35, False)
     assert 0 < result.error_bound < 1e-12
 
 

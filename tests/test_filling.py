@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
 from math import comb
 from pathlib import Path
 
@@ -37,6 +38,22 @@ def test_corners_cover_exactly_the_points_not_above_a_generator(points):
         above = any(all(x >= y for x, y in zip(a, p)) for p in points)
         in_corner_box = any(all(x <= y for x, y in zip(a, c)) for c in staircase.corners)
         assert above != in_corner_box, a
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_corners_are_exactly_the_maximal_points_not_above_a_generator(seed):
+    """Random generators added one by one; after each, the corners are recomputed by enumerating the box: the points
+    not above a generator whose one-larger neighbours in the box all are (no corner is missing or redundant)."""
+    rng = random.Random(seed)
+    box = tuple(rng.randint(1, 5) for _ in range(4))
+    staircase, generators = Staircase(box), []
+    for _ in range(12):
+        generators.append(tuple(rng.randint(1, c) for c in box))
+        staircase.add(generators[-1])
+        free = {a for a in itertools.product(*(range(1, c + 1) for c in box))
+                if not any(all(x >= y for x, y in zip(a, g)) for g in generators)}
+        tops = sorted(a for a in free if all(a[:j] + (a[j] + 1,) + a[j + 1:] not in free for j in range(len(a))))
+        assert staircase.corners == tops
 
 
 def test_unimodal_means_up_then_down():
@@ -95,17 +112,28 @@ def test_the_alexander_hirschowitz_exception_is_closed_by_its_proved_defect(tmp_
     assert (region.corner, region.bound.value, region.bound.rule) == ((7,), 34, "proved defect")
 
 
-def test_a_defective_secant_without_a_proved_defect_is_reported_open(tmp_path):
-    """σ = x², (6, a, 3): eight squares do not give three general senary quadrics (a defective Segre–Veronese secant:
-    rank 62 < 63), nine do.  No bound of neurom2 proves the defect, so the region a1 ≤ 8 is open, with its rank 62."""
-    result = search(tmp_path, input=6, output=3, depth=2, activation="x^2")
-    assert [m.widths for m in result.minimal] == [(6, 9, 3)]
+def test_a_defect_without_a_proved_bound_is_reported_open(tmp_path):
+    """σ = x⁴, (4, a, 1): nine fourth powers do not give a general quaternary quartic (an Alexander–Hirschowitz
+    exception: rank 34 < 35), ten do.  No bound of neurom2 proves the defect, so the region a1 ≤ 9 is open, with its
+    rank 34."""
+    result = search(tmp_path, input=4, output=1, depth=2, activation="x^4")
+    assert [m.widths for m in result.minimal] == [(4, 10, 1)]
     assert not result.complete and not result.minimal[0].minimal_proved
     (region,) = result.open_regions
-    assert (region.corner, region.bound.value, region.rank.rank) == ((8,), 63, 62)
+    assert (region.corner, region.bound.value, region.rank.rank) == ((9,), 35, 34)
     assert 0 < region.rank.error_bound < 1e-9
     data = result.to_json()
-    assert data["complete"] is False and data["open_regions"][0]["rank_at_corner"]["rank"] == 62
+    assert data["complete"] is False and data["open_regions"][0]["rank_at_corner"]["rank"] == 34
+
+
+def test_three_senary_quadrics_need_nine_squares_by_the_koszul_flattening(tmp_path):
+    """σ = x², (6, a, 3): eight squares do not give three general senary quadrics (a defective Segre–Veronese secant,
+    rank 62 < 63), nine do; the three-output flattening proves D(6, 8, 3) ≤ 62, so the list is complete."""
+    result = search(tmp_path, input=6, output=3, depth=2, activation="x^2")
+    assert [m.widths for m in result.minimal] == [(6, 9, 3)] and result.complete
+    (region,) = result.regions
+    assert (region.corner, region.bound.value, region.bound.rule) == ((8,), 62, "three-output flattening")
+    assert dimension(Architecture.create("6,8,3", "x^2"), seed=0).dim == 62  # the rank meets the bound
 
 
 class ParametersOnly(MonomialBounds):

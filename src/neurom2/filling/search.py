@@ -59,7 +59,8 @@ UNBOUNDED = 10 ** 18
 SEARCH_OPERATIONS = 100
 """Operations charged per hidden width tuple of the search box, for the size guard: the search settles every tuple,
 by bounds or by ranks.  Measured on (2,·,1), σ = x², one worker: L = 7, 4.9e6 tuples, 1.9 s; L = 8, 6.3e8 tuples,
-60 s; L = 9, 1.6e11 tuples, not finished in 90 s."""
+60 s; on 2 workers, L = 9, 1.6e11 tuples, 8.5 minutes (2,344 ranks): the estimate overstates the deepest searches,
+which need ``force``."""
 
 
 def width_caps(input_dim: int, r: int, depth: int) -> Widths:

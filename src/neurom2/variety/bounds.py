@@ -38,6 +38,17 @@ field of rational functions on a normal form of the weights whose orbits under G
 − δ(n, h, o), where δ is the dimension of the generic fiber beyond the rescalings; for σ = x²,
 D(4, 6, 5) = 24 + 30 − 6 − 1 = 47.
 
+**three-output flattening** (σ = x², no biases, one hidden layer, three outputs).  D(n, h, 3) ≤ dim V − 1 when
+2h + 1 ≤ κ(n), the rank of the Koszul flattening below at one integer point.  Proof: the outputs are three quadrics
+x^T A_i x, and the 3n × 3n matrix K(A) = Σ_i [e_i]_× ⊗ A_i ([e]_× the 3 × 3 matrix of u ↦ e × u) is linear in
+(A_1, A_2, A_3), a linear function of the point of V.  One neuron gives A_i = a_i ℓℓ^T, so K = [a]_× ⊗ ℓℓ^T, of
+rank 2·1 = 2; a sum of h neurons has rank ≤ 2h.  So every (2h + 1)-minor of K vanishes on the image of the weights,
+hence on M, while one of them is nonzero at the point A = (I, diag(1, …, n), the 0/1 matrix of the path
+1 − 2 − ⋯ − n), where K has rank κ(n) ≥ 2h + 1 (exact integer rank; κ(n) = 3n for even n, 3n − 1 for odd n, K
+being skew-symmetric).  M lies in that minor's hypersurface of the irreducible V.  The blocks (2k + 2, 3k + 2, 3)
+are the case where this is below parameters − rescalings: D(6, 8, 3) = 62 and D(8, 11, 3) = 107 (Ottaviani's
+defective secant varieties of P² × P^(2k+1) embedded by O(1, 2); the flattening is his).
+
 **width cap** (σ = x^r, no biases).  Let c_0 = w_0 and c_j = min(N(w_0, r^j), N(min(w_{j−1}, c_{j−1}), r))
 for 0 < j < m.  Then M(w) = M(w'), where w' lowers every w_j to min(w_j, c_j).  Proof: for every θ, the span
 U of u^(j−1) has dimension ≤ min(w_{j−1}, c_{j−1}) (induction), and u^(j) = σ(z^(j)) with z^(j) ∈ U lies in
@@ -125,6 +136,8 @@ from functools import lru_cache
 from math import comb
 from typing import Any
 
+import flint
+
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
 from neurom2.variety.defects import proved_dimension
@@ -137,6 +150,8 @@ RULES: dict[str, str] = {
     "parameters": "weights minus the rescaling of each hidden neuron (a torus acting with finite stabilizers)",
     "proved defect": "one hidden layer: the exact dimension, below parameters − rescalings, from the Jacobian rank over "
                      "rational functions on a normal form of the weights (neurom2.variety.defects)",
+    "three-output flattening": "one hidden layer, three quadric outputs: the Koszul flattening of the outputs has rank "
+                               "≤ 2 per neuron and more at one point, so M lies in a hypersurface: D ≤ dim V − 1",
     "width cap": "a hidden layer wider than the space its activations span adds nothing: M is unchanged when it is "
                  "narrowed to that dimension",
     "composition": "f = g ∘ σ ∘ h through one hidden layer: D ≤ D(before) + D(after) − width (the rescalings of that "
@@ -163,6 +178,24 @@ def hilbert_bound(n_inputs: int, s: int, e: int, E: int) -> int:
         relation = e ** (n_inputs - 1)
         bound = min(bound, monomials(s, E) - (monomials(s, E - relation) if E >= relation else 0))
     return bound
+
+
+def koszul_matrix(quadrics: tuple[list[list[int]], ...]) -> list[list[int]]:
+    """K(A) = Σ_i [e_i]_× ⊗ A_i for three symmetric n × n matrices A_i (module docstring, *three-output flattening*):
+    block (a, b) is Σ_i ε_{a i b} A_i, with ε the sign of the permutation (a, i, b) of (0, 1, 2), 0 if two agree."""
+    n = len(quadrics[0])
+    sign = {(0, 1, 2): 1, (1, 2, 0): 1, (2, 0, 1): 1, (0, 2, 1): -1, (2, 1, 0): -1, (1, 0, 2): -1}
+    return [[sum(sign.get((a, i, b), 0) * quadrics[i][x][y] for i in range(3)) for b in range(3) for y in range(n)]
+            for a in range(3) for x in range(n)]
+
+
+@lru_cache(maxsize=64)
+def koszul_rank(n: int) -> int:
+    """κ(n): the exact rank of :func:`koszul_matrix` at (I, diag(1, …, n), the path 1 − 2 − ⋯ − n), n variables."""
+    identity = [[int(x == y) for y in range(n)] for x in range(n)]
+    diagonal = [[(x + 1) * (x == y) for y in range(n)] for x in range(n)]
+    path = [[int(abs(x - y) == 1) for y in range(n)] for x in range(n)]
+    return int(flint.fmpz_mat(koszul_matrix((identity, diagonal, path))).rank())
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -302,6 +335,8 @@ class MonomialBounds:
         choices: list[_Choice] = [("ambient", 0, 0), ("parameters", 0, 0)]
         if m == 2 and proved_dimension(self.r, w) is not None:
             choices.append(("proved defect", 0, 0))
+        if m == 2 and self.r == 2 and w[2] == 3 and 2 * w[1] + 1 <= koszul_rank(w[0]):
+            choices.append(("three-output flattening", 0, 0))
         choices += [("composition", k, 0) for k in range(1, m)]
         best = min(self._valued(w, choice) for choice in choices)
         for k in range(1, m):
@@ -353,6 +388,8 @@ class MonomialBounds:
             return _parameters(w, False, True, arithmetic) - arithmetic.named(self._defect(w), "δ", w)
         if rule == "composition":
             return self._sub(w[:k + 1], arithmetic) + self._sub(w[k:], arithmetic) - w[k]
+        if rule == "three-output flattening":
+            return self.ambient(w, arithmetic) - 1
         term = self._span_term(w, choice, arithmetic)
         assert term is not None, choice  # _widest chose an s for which the rule applies
         return term
@@ -454,6 +491,11 @@ class MonomialBounds:
         if rule == "composition":
             return Bound.of(term, rule=rule, widths=w, prose=f"through layer {k} (width {w[k]})",
                             parts=(self.derive(w[:k + 1]), self.derive(w[k:])))
+        if rule == "three-output flattening":
+            return Bound.of(term, rule=rule, widths=w,
+                            prose=f"the {3 * w[0]} × {3 * w[0]} Koszul flattening of the 3 output quadrics has rank ≤ "
+                                  f"2·{w[1]} = {2 * w[1]} on M and {koszul_rank(w[0])} at an integer point, so M lies in a "
+                                  f"hypersurface of V")
         r = self.r
         after = rule == "span after activation"
         e, what, rest = (r ** k, "activations", (s, *w[k + 1:])) if after else (r ** (k - 1), "pre-activations", (s, *w[k:]))

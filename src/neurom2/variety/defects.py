@@ -59,7 +59,8 @@ PROVED_DEFECTS: dict[int, dict[tuple[int, int, int], int]] = {
 """σ = x^r → {(n, h, o): dim M}: the blocks proved below parameters − rescalings by :func:`certify`, found by
 comparing the Jacobian rank with the other proved bounds (σ = x²: n ≤ 6, o ≤ 8; σ = x³: n ≤ 4, o ≤ 6; σ = x⁴:
 n ≤ 3, o ≤ 6), and the Alexander–Hirschowitz exception (5, 7, 1) for σ = x³.  (6, 8, 3) for σ = x² (rank 62) is
-defective too, but its normal form has 20 parameters and the elimination over Q(t) did not finish."""
+defective too, but its normal form has 20 parameters and the elimination over Q(t) did not finish; its bound 62
+comes from the rule *three-output flattening* of :mod:`neurom2.variety.bounds` instead."""
 
 
 def proved_dimension(r: int, widths: tuple[int, ...]) -> int | None:
