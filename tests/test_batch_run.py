@@ -500,7 +500,7 @@ def test_a_job_timing_out_inside_a_chunk_costs_only_itself_and_its_chunk_mates_r
 
     monkeypatch.setattr(local._Worker, "give", recording_give)
     fast = load_jobs(write(tmp_path / "jobs.toml", SMALL_DIMS))[:200]
-    stuck = Job.create("dim", [2, 9, 20, 27, 31, 25, 20, 13, 9, 2], "x^3", wall_timeout=0.1)  # about 2 s (x^2: width-capped, fast)
+    stuck = Job.create("dim", [2, 9, 20, 27, 31, 25, 20, 13, 9, 2], "x^3", wall_timeout=0.1)  # about 2 s (x^2: capped, fast)
     jobs = fast[:100] + [stuck] + fast[100:]
     outcomes = [pair for finished in local.LocalPool(1).run(jobs) for pair in finished]
     keys = [job.key for job, _ in outcomes]
