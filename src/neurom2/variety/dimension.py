@@ -188,6 +188,11 @@ width-capped network many times); cleared when it holds :data:`RANKS_KEPT` entri
 RANKS_KEPT = 100_000
 
 
+def forget_ranks() -> None:
+    """Empty the ranks kept by :func:`jacobian_ranks` (for benchmarks that time the same computation repeatedly)."""
+    _RANKS.clear()
+
+
 def jacobian_ranks(network: Architecture, bound: int, seed: int | None, primes: tuple[int, ...],
                    deadline: Deadline) -> tuple[tuple[int, ...], tuple[str, ...]]:
     """The ranks of the evaluation Jacobian of ``network`` modulo ``primes`` in turn, up to the first that reaches
