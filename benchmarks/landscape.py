@@ -52,6 +52,7 @@ from neurom2.model.space import AmbientSpace
 from neurom2.training import slice_count, waring
 from neurom2.training.critical import PRIMES, Metric, critical_set, modular_counts
 from neurom2.training.dataset import Dataset
+from neurom2.training.landscape import generic_count
 
 REPO = Path(__file__).resolve().parents[1]
 CASES: list[tuple[str, str]] = [
@@ -124,11 +125,11 @@ def neurom2_count(session: Macaulay2Session, arch: Architecture, metric: Metric,
             if exact:
                 found = critical_set(session, generators, metric, timeout=left, describe_points=False)
                 count, how = found.count, "Hermite rank over QQ"
-            elif waring.preferred(arch, variety.dim):
+            elif generic_count(arch, variety.dim) == "waring":
                 counts = {m.count for m in waring.waring_counts(session, arch, metric.gram, metric.center, PRIMES,
                                                                 timeout=left)}
                 count, how = (counts.pop() if len(counts) == 1 else None), "Waring parametrization modulo two primes"
-            elif slice_count.preferred(arch, variety.dim):
+            elif generic_count(arch, variety.dim) == "slice":
                 count, how = slice_count.slice_count(session, arch, variety.dim, metric.gram, metric.center,
                                                      timeout=left).count, "slice of weight space by monodromy (probable)"
             else:

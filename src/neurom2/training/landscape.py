@@ -266,6 +266,15 @@ def generic_learning_degree(architecture: Architecture, *, variety: Neurovariety
         return computation.generic()
 
 
+def generic_count(arch: Architecture, dim: int) -> str:
+    """How the learning degree for generic data is counted: ``"waring"`` (:mod:`~neurom2.training.waring`, modular,
+    for (n,2,1) x^d with a large Lagrange system), else ``"slice"`` (:mod:`~neurom2.training.slice_count`, numerical,
+    above its size threshold), else ``"lagrange"`` (the Lagrange ideals modulo primes)."""
+    if waring.preferred(arch, dim):
+        return "waring"
+    return "slice" if slice_count.preferred(arch, dim) else "lagrange"
+
+
 class _Computation:
     def __init__(self, arch: Architecture, dataset: Dataset, session: Macaulay2Session | None, deadline: Deadline,
                  seed: int, force: bool, *, numerical: bool = True, check: bool = False) -> None:
@@ -599,14 +608,13 @@ class _Computation:
         unit = [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
         center = [Fraction(rng.randint(-GENERIC_HEIGHT, GENERIC_HEIGHT)) for _ in range(n)]
         metrics = {"moment": (moment.gram, moment.center), "generic_symmetric": (symmetric, center), "unit": (unit, center)}
-        by_waring = waring.preferred(self.arch, variety.dim)
-        by_slice = not by_waring and slice_count.preferred(self.arch, variety.dim)
+        method = generic_count(self.arch, variety.dim)
 
         def counts(g: Sequence[Sequence[Fraction]], c: Sequence[Fraction]) -> tuple[Any, ...]:
             remaining = self.deadline.remaining()
-            if by_waring:
+            if method == "waring":
                 return waring.waring_counts(self.session, self.arch, g, c, PRIMES, timeout=remaining)
-            if by_slice:
+            if method == "slice":
                 return (slice_count.slice_count(self.session, self.arch, variety.dim, g, c, self.seed, timeout=remaining),)
             return modular_counts(self.session, generators, g, c, PRIMES, timeout=remaining)
 
@@ -621,7 +629,7 @@ class _Computation:
         if self.arch.monomial_degree == 1 and not self.arch.bias:
             r, m = min(self.arch.widths), min(self.arch.input_dim, self.arch.output_dim)
             result["eckart_young"] = comb(m, r) if r < m else 1
-        counted = (waring.METHOD if by_waring else slice_count.METHOD if by_slice else
+        counted = (waring.METHOD if method == "waring" else slice_count.METHOD if method == "slice" else
                    "Lagrange ideals modulo the primes " + ", ".join(map(str, PRIMES)) + " (F4)")
         result["method"] = (f"probabilistic: random integer data (|S| = {2 * size} points, entries up to 2^20) and random "
                             f"metrics, {counted}; a count "
@@ -712,5 +720,5 @@ def _monomial(exponents: Sequence[int], point: Sequence[int]) -> int:
     return value
 
 
-__all__ = ["Counts", "Landscape", "LandscapePoint", "generic_learning_degree", "interval_text", "landscape", "read_data",
-           "resolve_dataset"]
+__all__ = ["Counts", "Landscape", "LandscapePoint", "generic_count", "generic_learning_degree", "interval_text",
+           "landscape", "read_data", "resolve_dataset"]
