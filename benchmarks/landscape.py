@@ -13,7 +13,9 @@ multipliers, no prime field.
 
 * ``count``: the Lagrange ideal P + (G(c − u) − Σ l_i ∇g_i) modulo two primes below 2¹⁶ (F4), both in one
   Macaulay2 call (``criticalCounts``, as ``landscape`` checks its count) — the count is probabilistic (unlucky
-  primes; None unless both ideals are zero-dimensional of the same degree); for (n,2,1) x^d with a Lagrange
+  primes; None unless both ideals are zero-dimensional of the same degree); when X is every ternary form in two
+  linear forms, the distance to the planes' forms as a function of the plane (:mod:`neurom2.training.subspace`); for
+  (n,2,1) x^d with a Lagrange
   system of more than 30 variables, the tangent equations of the Waring parametrization
   (:mod:`neurom2.training.waring`); for any other Lagrange system of more than 22 variables, the gradient
   equations in a slice of weight space solved by monodromy (probable: :mod:`neurom2.training.slice_count`), as
@@ -49,7 +51,7 @@ from neurom2.m2 import codegen, package
 from neurom2.m2.parse import parse_value
 from neurom2.m2.session import Macaulay2Session
 from neurom2.model.space import AmbientSpace
-from neurom2.training import slice_count, waring
+from neurom2.training import slice_count, subspace, waring
 from neurom2.training.critical import PRIMES, Metric, critical_set, modular_counts
 from neurom2.training.dataset import Dataset
 from neurom2.training.landscape import generic_count
@@ -125,6 +127,10 @@ def neurom2_count(session: Macaulay2Session, arch: Architecture, metric: Metric,
             if exact:
                 found = critical_set(session, generators, metric, timeout=left, describe_points=False)
                 count, how = found.count, "Hermite rank over QQ"
+            elif generic_count(arch, variety.dim) == "subspace":
+                counts = {m.count for m in subspace.subspace_counts(session, arch, variety.dim, metric.gram, metric.center,
+                                                                    PRIMES, timeout=left)}
+                count, how = (counts.pop() if len(counts) == 1 else None), "distance to the planes' forms modulo two primes"
             elif generic_count(arch, variety.dim) == "waring":
                 counts = {m.count for m in waring.waring_counts(session, arch, metric.gram, metric.center, PRIMES,
                                                                 timeout=left)}

@@ -24,7 +24,7 @@ export {
     -- serialisations read by the Python package
     "neurom2Report", "parametrizationReport", "equationsReport",
     -- critical points of the loss on a variety (the loss landscape)
-    "criticalIdeal", "Combinations", "Saturate", "criticalReport", "criticalCounts", "waringCounts", "singularPrimes", "pullbackReport", "imageAvoidsSmoothPart", "numericalCriticalCount", "SolutionCount",
+    "criticalIdeal", "Combinations", "Saturate", "criticalReport", "criticalCounts", "waringCounts", "subspaceCounts", "singularPrimes", "pullbackReport", "imageAvoidsSmoothPart", "numericalCriticalCount", "SolutionCount",
     -- linear sections modulo primes (completeness certificates of interpolated ideals)
     "LinearSection", "linearSection", "linearSectionLength", "linearSectionEliminant",
     -- identifiability (fibers)
@@ -415,6 +415,32 @@ waringCounts(List, Matrix, Matrix, List) := String => (exponents, Q, u, primes) 
             apply(n, j -> (w * transpose coords(lower * S_j))_(0,0))));
         J := ideal(equations | {R_(2*n) * (R_0 - R_(n-1)) - 1});
         J = ideal groebnerBasis(J, Strategy => "F4");
+        {p, dim J, degree J})))
+
+subspaceCounts = method()
+subspaceCounts(List, Matrix, Matrix, List) := String => (exponents, Q, u, primes) -> (
+    -- {{p, dim, degree} for each prime p}: the critical points of r(v) = (M u)^T (M Q^-1 M^T)^-1 (M u), the squared
+    -- distance (in Q) from u to the forms of degree d in the plane of linear forms vanishing at v = (v_1, v_2, 1),
+    -- where M = the matrix of the derivation D_v from the ternary forms of degree d (coordinates: the coefficients
+    -- of the monomials x^e, e in exponents) to those of degree d - 1.  r = N/D with D = det(M Q^-1 M^T) and
+    -- N = -det of D's matrix bordered by M u; the ideal of the numerators of dr/dv_1, dr/dv_2 (F4), saturated by D,
+    -- modulo p.
+    if #(exponents#0) != 3 then error "subspaceCounts: ternary forms only";
+    d := sum(exponents#0);
+    toString apply(primes, p -> (
+        kk := ZZ/p;
+        v := local v; x := local x;
+        R := kk[v_1, v_2];
+        S := R[x_1..x_3];
+        lower := rsort apply(compositions(3, d - 1), toList);
+        derivation := h -> R_0 * diff(S_0, h) + R_1 * diff(S_1, h) + diff(S_2, h);
+        M := matrix apply(lower, e -> apply(exponents, f -> lift(coefficient(S_e, derivation S_f), R)));
+        H := M * sub(inverse sub(Q, kk), R) * transpose M;
+        m := M * sub(u, R);
+        D := det H;
+        N := - det((H | m) || (transpose m | matrix{{0_R}}));
+        gradient := apply(2, i -> diff(R_i, N) * D - N * diff(R_i, D));
+        J := saturate(ideal groebnerBasis(ideal gradient, Strategy => "F4"), D);
         {p, dim J, degree J})))
 
 singularPrimes = method()
@@ -1838,3 +1864,45 @@ TEST ///
 ///
 
 end--
+
+doc ///
+  Key
+    subspaceCounts
+    (subspaceCounts, List, Matrix, Matrix, List)
+  Headline
+    critical points of a quadratic loss on the ternary forms in two linear forms, modulo primes
+  Usage
+    subspaceCounts(exponents, Q, u, primes)
+  Inputs
+    exponents:List
+      the exponent vectors of the monomial coordinates, all of degree d in three variables
+    Q:Matrix
+      the Gram matrix of the loss (c - u)^T Q (c - u), invertible modulo the primes
+    u:Matrix
+      the center, a column
+    primes:List
+  Outputs
+    :String
+      the list of {p, dim, degree} of the ideal of critical points of r(v) modulo each prime p
+  Description
+    Text
+      A ternary form lies in the variety of forms in two linear forms exactly when a derivation D_v kills it.
+      r(v) is the squared distance from u to the kernel of D_v, v = (v_1, v_2, 1); its critical points, off the
+      zeros of D = det(M Q^(-1) M^T), are counted.  For d >= 3 and generic data they are the critical points
+      of the loss on the smooth part of the variety (the Python module neurom2.training.subspace proves it).
+    Example
+      exps = {{3,0,0},{2,1,0},{2,0,1},{1,2,0},{1,1,1},{1,0,2},{0,3,0},{0,2,1},{0,1,2},{0,0,3}};
+      subspaceCounts(exps, id_(QQ^10), transpose matrix{{1,2,0,-1,3,1,0,2,-2,1}}, {32003})
+///
+
+TEST ///
+  -- cubics in two linear forms are the sums of two cubes (a hypersurface of degree 4: the Aronhold invariant);
+  -- with the unit metric both counts of critical points, by r(v) and by the Lagrange ideal, agree.
+  exps = {{3,0,0},{2,1,0},{2,0,1},{1,2,0},{1,1,1},{1,0,2},{0,3,0},{0,2,1},{0,1,2},{0,0,3}};
+  Q = id_(QQ^10); u = transpose matrix{{1,2,0,-1,3,1,0,2,-2,1}};
+  subspace = value subspaceCounts(exps, Q, u, {32003});
+  N = neuralNetwork({3,2,1}, {0,0,0,1});
+  lagrange = value criticalCounts(apply(flatten entries gens neuromanifoldIdeal N, g -> listForm g), Q, u, {32003});
+  assert(subspace#0#1 == 0 and lagrange#0#2 == 0 and subspace#0#2 == lagrange#0#3)
+///
+

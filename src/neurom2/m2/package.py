@@ -360,17 +360,26 @@ def critical_counts(session: Macaulay2Session, generators: Sequence[Terms], gram
     return result
 
 
-def waring_counts(session: Macaulay2Session, exponents: Sequence[Sequence[int]], gram: Sequence[Sequence[Fraction]],
-                  center: Sequence[Fraction], primes: Sequence[int], timeout: float | None = None) -> list[tuple[int, int, int]]:
-    """``waringCounts``: (prime, dim, degree) of the tangent equations of a quadratic loss on the sums of two d-th
-    powers a_1 l_1^d + a_2 l_2^d (coordinates: the coefficients of the monomials ``exponents``, all of degree d)
-    modulo each of ``primes``, in one Macaulay2 call."""
-    code = (f"waringCounts({{{', '.join(integer_list(e) for e in exponents)}}}, {_matrix_literal(gram)}, "
+PARAMETRIC_COUNTS = ("waringCounts", "subspaceCounts")
+"""The entry points that count critical points of a quadratic loss in a parametrization, modulo primes."""
+
+
+def parametric_counts(session: Macaulay2Session, entry: str, exponents: Sequence[Sequence[int]],
+                      gram: Sequence[Sequence[Fraction]], center: Sequence[Fraction], primes: Sequence[int],
+                      timeout: float | None = None) -> list[tuple[int, int, int]]:
+    """(prime, dim, degree) of the critical equations of the loss (c − u)ᵀ gram (c − u) in a parametrization, modulo
+    each of ``primes``, in one Macaulay2 call; coordinates: the coefficients of the monomials ``exponents`` (all of one
+    degree d).  ``entry`` is one of :data:`PARAMETRIC_COUNTS`: ``waringCounts`` (tangent equations on the sums of two
+    d-th powers a_1 l_1^d + a_2 l_2^d) or ``subspaceCounts`` (the distance to the ternary forms in two linear forms
+    killed by a derivation D_v, as a function of v)."""
+    if entry not in PARAMETRIC_COUNTS:
+        raise ValueError(f"unknown parametric count {entry!r}; expected one of {PARAMETRIC_COUNTS}")
+    code = (f"{entry}({{{', '.join(integer_list(e) for e in exponents)}}}, {_matrix_literal(gram)}, "
             f"{_column_literal(center)}, {{{', '.join(str(int(p)) for p in primes)}}})")
     rows = _list(_value(session, code, timeout), len(primes), "one {p, dim, degree} per prime")
     result = []
     for row in rows:
-        prime, dim, degree = (_int(v, "waringCounts entry") for v in _list(row, 3, "{p, dim, degree}"))
+        prime, dim, degree = (_int(v, f"{entry} entry") for v in _list(row, 3, "{p, dim, degree}"))
         result.append((prime, dim, degree))
     return result
 

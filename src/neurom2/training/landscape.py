@@ -48,7 +48,7 @@ from neurom2.m2.session import Macaulay2Session, default_session
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
 from neurom2.progress import stage
-from neurom2.training import linear, slice_count, waring
+from neurom2.training import linear, slice_count, subspace, waring
 from neurom2.training.critical import (
     BITS,
     PRIMES,
@@ -267,9 +267,12 @@ def generic_learning_degree(architecture: Architecture, *, variety: Neurovariety
 
 
 def generic_count(arch: Architecture, dim: int) -> str:
-    """How the learning degree for generic data is counted: ``"waring"`` (:mod:`~neurom2.training.waring`, modular,
-    for (n,2,1) x^d with a large Lagrange system), else ``"slice"`` (:mod:`~neurom2.training.slice_count`, numerical,
-    above its size threshold), else ``"lagrange"`` (the Lagrange ideals modulo primes)."""
+    """How the learning degree for generic data is counted: ``"subspace"`` (:mod:`~neurom2.training.subspace`,
+    modular, when X is every ternary form in two linear forms), else ``"waring"`` (:mod:`~neurom2.training.waring`,
+    modular, for (n,2,1) x^d with a large Lagrange system), else ``"slice"`` (:mod:`~neurom2.training.slice_count`,
+    numerical, above its size threshold), else ``"lagrange"`` (the Lagrange ideals modulo primes)."""
+    if subspace.applies(arch, dim):
+        return "subspace"
     if waring.preferred(arch, dim):
         return "waring"
     return "slice" if slice_count.preferred(arch, dim) else "lagrange"
@@ -612,6 +615,8 @@ class _Computation:
 
         def counts(g: Sequence[Sequence[Fraction]], c: Sequence[Fraction]) -> tuple[Any, ...]:
             remaining = self.deadline.remaining()
+            if method == "subspace":
+                return subspace.subspace_counts(self.session, self.arch, variety.dim, g, c, PRIMES, timeout=remaining)
             if method == "waring":
                 return waring.waring_counts(self.session, self.arch, g, c, PRIMES, timeout=remaining)
             if method == "slice":
@@ -629,7 +634,8 @@ class _Computation:
         if self.arch.monomial_degree == 1 and not self.arch.bias:
             r, m = min(self.arch.widths), min(self.arch.input_dim, self.arch.output_dim)
             result["eckart_young"] = comb(m, r) if r < m else 1
-        counted = (waring.METHOD if method == "waring" else slice_count.METHOD if method == "slice" else
+        counted = (subspace.METHOD if method == "subspace" else waring.METHOD if method == "waring" else
+                   slice_count.METHOD if method == "slice" else
                    "Lagrange ideals modulo the primes " + ", ".join(map(str, PRIMES)) + " (F4)")
         result["method"] = (f"probabilistic: random integer data (|S| = {2 * size} points, entries up to 2^20) and random "
                             f"metrics, {counted}; a count "

@@ -24,14 +24,12 @@ Lagrange count modulo primes is; the counts modulo two primes must agree.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
-from neurom2.m2 import package
 from neurom2.m2.session import Macaulay2Session
 from neurom2.model.architecture import Architecture
 from neurom2.model.space import AmbientSpace
+from neurom2.training.parametric import ParametricCount, parametric_counts
 
 FIBER = 2
 """Preimages of a general point of X: the swap of the two terms."""
@@ -40,25 +38,6 @@ METHOD = ("tangent equations of the Waring parametrization a_1 l_1^d + a_2 l_2^d
           "off a discriminant and good primes")
 LAGRANGE_VARIABLES = 30
 """Above this many Lagrange variables (dim V + codim X) the Waring count replaces the Lagrange count."""
-
-
-@dataclass(frozen=True)
-class WaringCount:
-    """The tangent equations modulo ``prime``: their dimension, degree and the count degree / 2."""
-
-    prime: int
-    dim: int
-    degree: int
-
-    @property
-    def count(self) -> int | None:
-        """Critical points of L on X (degree / 2), when the system is zero-dimensional."""
-        return self.degree // FIBER if self.dim == 0 and self.degree % FIBER == 0 else None
-
-    def to_json(self) -> dict[str, Any]:
-        """The count as JSON (same keys as a Lagrange ModularCount, plus the method)."""
-        return {"prime": self.prime, "dim": self.dim, "degree": self.count, "parametrization_degree": self.degree,
-                "saturated": True, "method": "waring"}
 
 
 def applies(arch: Architecture) -> bool:
@@ -76,10 +55,8 @@ def preferred(arch: Architecture, dim: int) -> bool:
 
 
 def waring_counts(session: Macaulay2Session, arch: Architecture, gram: Sequence[Sequence[Fraction]],
-                  center: Sequence[Fraction], primes: Sequence[int], timeout: float | None = None) -> tuple[WaringCount, ...]:
+                  center: Sequence[Fraction], primes: Sequence[int], timeout: float | None = None) -> tuple[ParametricCount, ...]:
     """The tangent equations (module docstring) of the loss (c − u)ᵀ gram (c − u) modulo each of ``primes``."""
     if not applies(arch):
         raise ValueError(f"the Waring count needs (n, 2, 1), x^d with d ≥ 3, no biases; got {arch}")
-    exponents = AmbientSpace.of(arch).monomials
-    return tuple(WaringCount(p, dim, degree)
-                 for p, dim, degree in package.waring_counts(session, exponents, gram, center, primes, timeout=timeout))
+    return parametric_counts(session, "waringCounts", arch, gram, center, primes, FIBER, "waring", timeout=timeout)
