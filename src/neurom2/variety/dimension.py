@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -198,6 +198,13 @@ RANKS_KEPT = 100_000
 def forget_ranks() -> None:
     """Empty the ranks kept by :func:`jacobian_ranks` (for benchmarks that time the same computation repeatedly)."""
     _RANKS.clear()
+
+
+def shared_work(architecture: Architecture, options: Mapping[str, Any]) -> Hashable | None:
+    """What :func:`dimension` keeps in the process for ``architecture`` with these options (the ``dim`` task's
+    :attr:`~neurom2.tasks.Task.shares`): the ranks of its width-capped network at the seed; None without a seed."""
+    seed = options.get("seed", 0)
+    return None if seed is None else (width_capped(architecture), seed)
 
 
 def jacobian_ranks(network: Architecture, bound: int, seed: int | None, primes: tuple[int, ...],
