@@ -18,8 +18,8 @@ What is proved and what is probable:
   through a hidden layer and the span bounds, applied recursively to blocks of layers.  It is at most
   :func:`expected_dimension`.
 * When the rank reaches the upper bound, the dimension is **proved**, by that rank alone, whatever the prime and
-  the random point.  So the first rank is computed modulo :data:`PROOF_PRIME`, below 2^30, where FLINT's elimination
-  is faster; when it reaches the bound, that is the answer (``ranks`` and ``primes``: that rank and that prime).
+  the random point.  So the first rank is computed modulo :data:`PROOF_PRIME`, below 2^23, where the elimination is
+  faster; when it reaches the bound, that is the answer (``ranks`` and ``primes``: that rank and that prime).
   Otherwise (a note says so) the ranks modulo ``primes`` follow, as if that first rank had not been computed; the
   primes after the first that reaches the bound are not computed (``ranks`` and ``primes`` list those computed).
   Otherwise the rank is the dimension unless the random point (θ, a) is a zero of the nonzero maximal
@@ -54,10 +54,10 @@ from neurom2.variety.bounds import Bound, upper_bound, width_capped
 
 PRIMES: tuple[int, ...] = (2_147_483_647, 2_147_483_629)
 """Two primes below 2^31, so that products of two residues fit in int64."""
-PROOF_PRIME = 1_073_741_783
-"""The second largest prime below 2^30 (the largest is :data:`~neurom2.variety.verification.VERIFICATION_PRIME`, which
-no computation uses), for the first rank, which proves the dimension when it reaches the proved bound: FLINT's
-``nmod_mat_rank`` on a 514 × 522 matrix takes about 20 ms modulo a prime below 2^30 against 29 ms modulo PRIMES[0]."""
+PROOF_PRIME = 8_388_593
+"""The largest prime below 2^23, for the first rank, which proves the dimension when it reaches the proved bound,
+whatever the prime: modulo it the rank of a large matrix is computed by panels in float64
+(:func:`~neurom2.exact.residues.rank_by_panels`; a 514 × 522 matrix in about 14 ms against 29 ms modulo PRIMES[0])."""
 
 METHOD = "rank of the evaluation Jacobian (backpropagation at random inputs) modulo primes"
 
