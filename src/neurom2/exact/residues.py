@@ -84,19 +84,11 @@ def _reduced(values: np.ndarray, p: int) -> np.ndarray:
 def _echelon(library: ctypes.CDLL, rows: np.ndarray, p: int) -> np.ndarray:
     """The nonzero rows of the reduced row echelon form over Z/p of ``rows`` (residues), as float64, by FLINT's
     ``nmod_mat_rref``."""
-    count, cols = rows.shape
-    residues = np.ascontiguousarray(rows, dtype=np.uint64)
-    struct = ctypes.create_string_buffer(_STRUCT_BYTES)
-    library.nmod_mat_init(struct, count, cols, p)
-    try:
-        entries = ctypes.cast(struct, ctypes.POINTER(ctypes.c_void_p))[0]
-        ctypes.memmove(entries, residues.ctypes.data, residues.nbytes)
+    with _flint_matrix(library, rows, p) as (struct, entries):
         rank = int(library.nmod_mat_rref(struct))
-        echelon = np.empty((rank, cols), dtype=np.uint64)
+        echelon = np.empty((rank, rows.shape[1]), dtype=np.uint64)
         ctypes.memmove(echelon.ctypes.data, entries, echelon.nbytes)
-        return echelon.astype(np.float64)
-    finally:
-        library.nmod_mat_clear(struct)
+    return echelon.astype(np.float64)
 
 
 @contextlib.contextmanager
@@ -133,6 +125,14 @@ def _converted_rank(matrix: np.ndarray, p: int) -> int:
 
 def _direct_rank(library: ctypes.CDLL, matrix: np.ndarray, p: int) -> int:
     """The rank by FLINT's ``nmod_mat_rank`` on a matrix whose entries are copied from the numpy buffer."""
+    with _flint_matrix(library, matrix, p) as (struct, _entries):
+        return int(library.nmod_mat_rank(struct))
+
+
+@contextlib.contextmanager
+def _flint_matrix(library: ctypes.CDLL, matrix: np.ndarray, p: int) -> Iterator[tuple[ctypes.Array, int]]:
+    """An ``nmod_mat_struct`` over Z/p holding the residues ``matrix`` (copied from the numpy buffer into its
+    contiguous row-major entries), and the address of those entries; cleared afterwards."""
     rows, cols = matrix.shape
     residues = np.ascontiguousarray(matrix, dtype=np.uint64)
     struct = ctypes.create_string_buffer(_STRUCT_BYTES)
@@ -140,7 +140,7 @@ def _direct_rank(library: ctypes.CDLL, matrix: np.ndarray, p: int) -> int:
     try:
         entries = ctypes.cast(struct, ctypes.POINTER(ctypes.c_void_p))[0]
         ctypes.memmove(entries, residues.ctypes.data, residues.nbytes)
-        return int(library.nmod_mat_rank(struct))
+        yield struct, entries
     finally:
         library.nmod_mat_clear(struct)
 
