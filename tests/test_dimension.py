@@ -227,3 +227,19 @@ def test_published_dimensions_through_the_first_prime_equal_full_ranks_modulo_an
         points = rng.integers(0, p, size=(AmbientSpace.of(arch).monomial_count, 2), dtype=np.int64)
         jacobian = evaluation_jacobian(arch, rng.integers(0, p, size=arch.n_params).tolist(), points, ModularArithmetic(p))
         assert modular_rank(jacobian, p) == result.dim
+
+
+def test_the_first_prime_takes_all_monomials_when_too_few_inputs_fall_short():
+    """(2,13,8,7,1,2) σ = x² (capped (2,3,5,7,1,2)): through the width-1 layer the outputs are (a·z², b·z²) for a
+    binary octic z, whose tangent vectors at m inputs, (z²α + 2a z w, z²β + 2b z w)(a_j), span at most m + 1
+    dimensions; so 7 inputs give at most 8 < 10 whatever the prime, and with all 17 monomials the rank modulo
+    PROOF_PRIME reaches the bound 10, a proof without the primes near 2^31.  The rank of the uncapped network's whole
+    Jacobian at all monomials modulo another prime agrees."""
+    arch = Architecture.create("2,13,8,7,1,2", "x^2")
+    result = dimension(arch, seed=0)
+    assert (result.dim, result.bound.value, result.proved, result.primes) == (10, 10, True, (PROOF_PRIME,))
+    assert not any("below the proved bound" in note for note in result.notes)
+    p, rng = 1_000_000_007, np.random.default_rng(2)
+    points = rng.integers(0, p, size=(AmbientSpace.of(arch).monomial_count, 2), dtype=np.int64)
+    jacobian = evaluation_jacobian(arch, rng.integers(0, p, size=arch.n_params).tolist(), points, ModularArithmetic(p))
+    assert modular_rank(jacobian, p) == 10

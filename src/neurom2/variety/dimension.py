@@ -211,10 +211,11 @@ def jacobian_ranks(network: Architecture, bound: int, seed: int | None, primes: 
                    deadline: Deadline) -> tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...]]:
     """The ranks of the evaluation Jacobian of ``network`` at points drawn from ``seed``, the primes they are modulo,
     and notes: the rank modulo :data:`PROOF_PRIME` when it reaches the proved ``bound`` (a proof); otherwise the ranks
-    modulo ``primes`` in turn, up to the first that reaches the bound.
+    modulo ``primes`` in turn, up to the first that reaches the bound.  Each time, enough sample inputs for rank
+    ``bound`` are taken first, all monomials if that rank falls short.
 
-    Enough sample inputs for rank ``bound`` are taken first, all monomials if that rank falls short.  The ranks are
-    a function of the arguments (the points come from ``seed``), so with a seed they are kept for the process."""
+    The ranks are a function of the arguments (the points come from ``seed``), so with a seed they are kept for the
+    process."""
     key = (network, bound, seed, primes)
     if seed is not None and key in _RANKS:
         return _RANKS[key]
@@ -236,12 +237,15 @@ def jacobian_ranks(network: Architecture, bound: int, seed: int | None, primes: 
                 break
         return tuple(found)
 
-    first = ranks_at(few, (PROOF_PRIME,))
+    count = few
+    first = ranks_at(count, (PROOF_PRIME,))
+    if first != (bound,) and few < monomials:
+        count, first = monomials, ranks_at(monomials, (PROOF_PRIME,))
     if first == (bound,):
         answer: tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...]] = first, (PROOF_PRIME,), ()
     else:
-        answer = _probable_ranks(lambda count: ranks_at(count, primes), few, monomials, bound, primes)
-        answer = answer[0], answer[1], (f"the rank modulo {PROOF_PRIME} at {few} inputs, {first[0]}, is below the "
+        answer = _probable_ranks(lambda inputs: ranks_at(inputs, primes), few, monomials, bound, primes)
+        answer = answer[0], answer[1], (f"the rank modulo {PROOF_PRIME} at {count} inputs, {first[0]}, is below the "
                                         f"proved bound {bound}: computed again modulo {', '.join(map(str, primes))}",
                                         *answer[2])
     if len(_RANKS) >= RANKS_KEPT:
