@@ -19,7 +19,8 @@ def product_of_rank(rng: np.random.Generator, rows: int, cols: int, rank: int, p
 
 
 def test_the_flint_library_is_found_and_passes_its_self_test():
-    assert residues._checked_library() is not None
+    library = residues._checked_library()
+    assert library is not None and residues._panels_pass(library)
 
 
 @pytest.mark.parametrize(("rows", "cols", "rank", "p"), [(12, 9, 4, P), (200, 230, 170, P), (230, 200, 200, 65_521),
@@ -98,3 +99,13 @@ def test_panel_products_run_on_one_blas_thread_and_restore_the_setting():
         assert setter(3) == 3
     finally:
         setter(before)
+
+
+def test_without_the_panels_self_test_large_ranks_modulo_a_small_prime_go_to_flint_directly(monkeypatch):
+    """A 300 × 320 matrix of rank 250 modulo a prime below 2^23: with the panels' self-test failing, the rank comes
+    from FLINT's own elimination (rank_by_panels not called), and equals the construction's."""
+    calls = []
+    monkeypatch.setattr(residues, "_panels_pass", lambda library: False)
+    monkeypatch.setattr(residues, "rank_by_panels", lambda *args: calls.append(args) or -1)
+    matrix = product_of_rank(np.random.default_rng(4), 300, 320, 250, SMALL_P)
+    assert rank_modulo_prime(matrix, SMALL_P) == 250 and not calls
