@@ -469,7 +469,7 @@ def test_fast_outcomes_are_committed_in_groups_and_slow_ones_one_by_one(tmp_path
     from neurom2.batch import run as run_module
 
     fast = load_jobs(write(tmp_path / "jobs.toml", SMALL_DIMS))
-    slow = [Job.create("dim", [2, 3, 4, 5, 8, 12, 16, 30, w, 4], "x^2") for w in (24, 30)]  # 0.7-0.8 s each, >> GROUP_SECONDS
+    slow = [Job.create("dim", [2, 3, 4, 5, 8, 12, 16, 30, w, 8], "x^2") for w in (24, 30)]  # 0.4-0.8 s each, >> GROUP_SECONDS
     groups: list[int] = []
 
     class CountingStore(ResultStore):
