@@ -469,7 +469,7 @@ def test_fast_outcomes_are_committed_in_groups_and_slow_ones_one_by_one(tmp_path
     from neurom2.batch import run as run_module
 
     fast = load_jobs(write(tmp_path / "jobs.toml", SMALL_DIMS))
-    slow = [Job.create("dim", [2, 3, 4, 5, 8, 12, 16, 30, w, 4], "x^2") for w in (24, 30)]  # 0.7-0.8 s each, >> GROUP_SECONDS
+    slow = [Job.create("dim", [2, 3, 4, 5, 8, 12, 16, 30, w, 8], "x^2") for w in (24, 30)]  # 0.4-0.8 s each, >> GROUP_SECONDS
     groups: list[int] = []
 
     class CountingStore(ResultStore):
@@ -526,3 +526,38 @@ def test_workers_take_the_environment_of_the_batch_not_that_of_the_forkserver(tm
     assert summary.ran == {"done": 0, "failed": 1, "timeout": 0}
     with ResultStore(tmp_path / "results.sqlite", write=False) as store:
         assert store.get(job.key).error.startswith(f"Macaulay2NotFound: Macaulay2 executable '{missing}' not found")
+
+
+def test_dim_jobs_sharing_a_width_capped_network_are_handed_to_one_worker_in_one_chunk(tmp_path, monkeypatch):
+    """(2,7,3,1) and (2,8,3,1) σ = x² have the same width-capped network (2,3,3,1) (computed here by width_capped),
+    so with the same seed they share their ranks: the local pool moves the second next to the first and hands both
+    out in one chunk (never split), while (2,2,2,1), another seed and another task share nothing.  Both dimensions
+    equal the rank of their own uncapped Jacobians modulo a prime, computed directly."""
+    import numpy as np
+
+    from neurom2.batch import local
+    from neurom2.model.jacobian import ModularArithmetic, evaluation_jacobian, modular_rank
+    from neurom2.model.space import AmbientSpace
+    from neurom2.variety.bounds import width_capped
+
+    first, other, second = (Job.create("dim", w, "x^2") for w in ([2, 7, 3, 1], [2, 2, 2, 1], [2, 8, 3, 1]))
+    reseeded, member = Job.create("dim", [2, 8, 3, 1], "x^2", seed=1), Job.create("member", [2, 2, 1], "x^2", target="x^2 - x*y")
+    assert width_capped(first.architecture) == width_capped(second.architecture) != width_capped(other.architecture)
+    assert first.shared_work() == second.shared_work() != reseeded.shared_work() and member.shared_work() is None
+    ordered, group_of = local._work_groups([first, other, reseeded, member, second])
+    assert ordered == [first, second, other, reseeded, member]
+    assert group_of[first.key] == group_of[second.key] and len(set(group_of.values())) == 4
+    queue = local.deque(ordered)
+    assert [local._to_group_end(queue, size, group_of) for size in (1, 2, 3, 5)] == [2, 2, 3, 5]
+
+    chunks: list[list[Job]] = []
+    give = local._Worker.give
+    monkeypatch.setattr(local._Worker, "give", lambda worker, chunk: chunks.append(chunk) or give(worker, chunk))
+    outcomes = {job.key: outcome for finished in local.LocalPool(2).run([first, other, second]) for job, outcome in finished}
+    assert [first, second] in chunks
+    p, rng = 1_000_000_007, np.random.default_rng(3)
+    for job in (first, second):
+        arch = job.architecture
+        points = rng.integers(0, p, size=(AmbientSpace.of(arch).monomial_count, arch.input_dim), dtype=np.int64)
+        jacobian = evaluation_jacobian(arch, rng.integers(0, p, size=arch.n_params).tolist(), points, ModularArithmetic(p))
+        assert outcomes[job.key].result["dim"] == modular_rank(jacobian, p)

@@ -12,7 +12,7 @@ from neurom2.model.jacobian import ModularArithmetic, evaluation_jacobian, modul
 from neurom2.model.space import AmbientSpace
 from neurom2.variety import dimension as dimension_module
 from neurom2.variety.bounds import width_capped
-from neurom2.variety.dimension import PRIMES, dimension, expected_dimension, weight_degree
+from neurom2.variety.dimension import PRIMES, PROOF_PRIME, dimension, expected_dimension, weight_degree
 
 SMALL = [
     ("2,2,1", "x^2", False), ("3,2,1", "x^2", False), ("2,2,1", "x^4", False), ("3,2,3", "x", False),
@@ -39,7 +39,7 @@ def test_published_sweep_sizes_fill_their_space_and_this_is_proved(widths, bias,
     result = dimension(Architecture.create(widths, "x^2", bias), seed=0)
     assert result.space.dim == ambient
     assert result.fills and result.proved and result.error_bound == 0
-    assert result.ranks == (ambient,) and result.primes == PRIMES[:1]  # one rank reaching the bound is the proof
+    assert result.ranks == (ambient,) and result.primes == (PROOF_PRIME,)  # one rank reaching the bound is the proof
 
 
 def test_a_dimension_not_proved_has_the_ranks_of_both_primes_and_their_error_bound():
@@ -50,6 +50,7 @@ def test_a_dimension_not_proved_has_the_ranks_of_both_primes_and_their_error_bou
     assert not result.proved and result.dim < result.bound.value
     assert result.dim == float_rank(arch)  # an independent, floating-point rank of ∂c/∂θ
     assert result.ranks == (result.dim, result.dim) and result.primes == PRIMES
+    assert any(f"modulo {PROOF_PRIME}" in note and "below the proved bound" in note for note in result.notes)
     degree_in_weights, top_degree = 5, 4  # e·(a·x)^4: weights of degree 1 + 4; outputs of degree 4
     assert result.error_bound == pytest.approx((result.dim * (degree_in_weights - 1 + top_degree)) ** 2 / (PRIMES[0] * PRIMES[1]))
 
@@ -88,7 +89,7 @@ def test_expected_dimension_of_linear_networks_is_that_of_the_determinantal_vari
 
 
 def test_disagreeing_primes_are_retried_and_then_an_error(monkeypatch):
-    calls = iter([4, 3] * 3)  # both below the proved bound 5 (a rank reaching it would be a proof at once)
+    calls = iter([4] + [4, 3] * 3)  # the first try, then pairs: below the proved bound 5 (reaching it is a proof)
     monkeypatch.setattr(dimension_module, "rank_modulo", lambda *args: next(calls))
     monkeypatch.setattr(dimension_module, "_RANKS", {})  # nothing kept from earlier tests
     with pytest.raises(Neurom2Error, match="disagree"):
@@ -138,14 +139,14 @@ def test_the_rank_through_a_sketch_equals_the_rank_of_the_whole_jacobian():
     rank of the whole matrix computed by FLINT directly, and at least one of them is reached through the sketch."""
     import numpy as np
 
-    from neurom2.model.jacobian import modular_rank, modular_rank_at_most
+    from neurom2.model.jacobian import SKETCH_WIDTH, modular_rank, modular_rank_at_most
 
     rng, sketched = np.random.default_rng(4), 0
     for jacobian, bound in _published_jacobians(40):
         rank = modular_rank(jacobian, PRIMES[0])
         assert modular_rank_at_most(jacobian, PRIMES[0], bound, rng) == rank <= bound
-        sketched += jacobian.shape[1] > bound + 8 and rank == bound
-    assert sketched >= 20
+        sketched += jacobian.shape[1] >= SKETCH_WIDTH * (bound + 8) and rank == bound
+    assert sketched >= 10
 
 
 def test_a_sketch_below_the_ceiling_falls_back_to_the_whole_matrix():
@@ -192,3 +193,53 @@ def test_ranks_are_kept_per_process_by_network_seed_and_primes(monkeypatch):
     assert (first.dim, first.ranks) == (again.dim, again.ranks) and len(calls) == 1
     dimension("2,7,3,1", "x^2", seed=12)  # another seed: other points, computed again
     assert len(calls) == 2
+
+
+def test_a_first_rank_short_of_the_bound_is_computed_again_modulo_the_primes(monkeypatch):
+    """When the rank modulo PROOF_PRIME misses the proved bound (forced here: one less), the ranks modulo PRIMES
+    decide, as before the first try existed: (3,5,6,4,1) σ = x² still fills, proved by the rank modulo PRIMES[0]."""
+    original = dimension_module.rank_modulo
+    monkeypatch.setattr(dimension_module, "rank_modulo", lambda arch, p, *rest: original(arch, p, *rest) - (p == PROOF_PRIME))
+    monkeypatch.setattr(dimension_module, "_RANKS", {})
+    result = dimension("3,5,6,4,1", "x^2", seed=0)
+    assert (result.dim, result.proved, result.ranks, result.primes) == (45, True, (45,), PRIMES[:1])
+    assert any(f"modulo {PROOF_PRIME} at 45 inputs, 44, is below the proved bound 45" in note for note in result.notes)
+
+
+def test_published_dimensions_through_the_first_prime_equal_full_ranks_modulo_another_prime():
+    """30 published (2,…,2) rows, σ = x²: the dimension (proved through the rank modulo PROOF_PRIME of the width-capped
+    network) equals Dao and Rodriguez's, and the rank of the *uncapped* network's whole Jacobian at all monomials
+    modulo PRIMES[1], at another random point and without a sketch, is the same."""
+    import csv
+    import gzip
+    import itertools
+    from pathlib import Path
+
+    path = Path(__file__).parents[1] / "benchmarks" / "data" / "published-sweep-2-2.csv.gz"
+    rng, p = np.random.default_rng(17), PRIMES[1]
+    with gzip.open(path, "rt") as rows:
+        sample = list(itertools.islice(csv.DictReader(rows), 11, None, 21135 // 30))
+    for row in sample:
+        arch = Architecture(tuple(json.loads(row["architecture"])), "x^2")
+        result = dimension(arch, seed=5)
+        assert result.dim == int(row["dimension_computed"])
+        assert result.primes == ((PROOF_PRIME,) if result.proved else PRIMES)
+        points = rng.integers(0, p, size=(AmbientSpace.of(arch).monomial_count, 2), dtype=np.int64)
+        jacobian = evaluation_jacobian(arch, rng.integers(0, p, size=arch.n_params).tolist(), points, ModularArithmetic(p))
+        assert modular_rank(jacobian, p) == result.dim
+
+
+def test_the_first_prime_takes_all_monomials_when_too_few_inputs_fall_short():
+    """(2,13,8,7,1,2) σ = x² (capped (2,3,5,7,1,2)): through the width-1 layer the outputs are (a·z², b·z²) for a
+    binary octic z, whose tangent vectors at m inputs, (z²α + 2a z w, z²β + 2b z w)(a_j), span at most m + 1
+    dimensions; so 7 inputs give at most 8 < 10 whatever the prime, and with all 17 monomials the rank modulo
+    PROOF_PRIME reaches the bound 10, a proof without the primes near 2^31.  The rank of the uncapped network's whole
+    Jacobian at all monomials modulo another prime agrees."""
+    arch = Architecture.create("2,13,8,7,1,2", "x^2")
+    result = dimension(arch, seed=0)
+    assert (result.dim, result.bound.value, result.proved, result.primes) == (10, 10, True, (PROOF_PRIME,))
+    assert not any("below the proved bound" in note for note in result.notes)
+    p, rng = 1_000_000_007, np.random.default_rng(2)
+    points = rng.integers(0, p, size=(AmbientSpace.of(arch).monomial_count, 2), dtype=np.int64)
+    jacobian = evaluation_jacobian(arch, rng.integers(0, p, size=arch.n_params).tolist(), points, ModularArithmetic(p))
+    assert modular_rank(jacobian, p) == 10

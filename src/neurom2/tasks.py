@@ -38,7 +38,7 @@ import importlib
 import json
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -336,6 +336,9 @@ class Task:
     formats: tuple[tuple[str, str], ...] = ()
     """Output formats besides ``text`` (:attr:`report`) and ``json`` (``to_json()``), as (name,
     ``"module:function"`` value → text); a task with formats declares :func:`output_format` among its options."""
+    shares: str | None = None
+    """``"module:function"`` (architecture, options) → a hashable value or None: jobs with equal values do work that a
+    worker process keeps for the next, so the local pool hands them to one worker, one after the other."""
 
     def option(self, name: str) -> Option:
         """The option called ``name``."""
@@ -365,6 +368,10 @@ class Task:
     def identity(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """The options that determine the result (for a job's key)."""
         return {o.name: values[o.name] for o in self.options if o.identity}
+
+    def shared_work(self, architecture: Any, values: Mapping[str, Any]) -> Hashable | None:
+        """What a job with these resolved options shares with other jobs (:attr:`shares`); None: nothing."""
+        return _load(self.shares)(architecture, values) if self.shares else None
 
     def run(self, architecture: Any, values: Mapping[str, Any]) -> Any:
         """Compute with resolved options (:meth:`resolve`); ``architecture`` is None for tasks without one."""
@@ -456,6 +463,7 @@ TASKS: dict[str, Task] = {task.name: task for task in (
         ),
         macaulay2=False,
         formats=LATEX_FORMAT,
+        shares="neurom2.variety.dimension:shared_work",
     ),
     Task(
         "implicit", "implicit equations, dimension and degree of a neuromanifold",

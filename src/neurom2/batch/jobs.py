@@ -49,7 +49,7 @@ import json
 import math
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -145,7 +145,13 @@ class Job:
     @property
     def architecture(self) -> Architecture:
         """The job's network, built from its widths, activation and bias."""
-        return Architecture.create(self.widths, self.activation, self.bias)
+        return Architecture.create(self.widths, _parse_activation(self.activation), self.bias)
+
+    def shared_work(self) -> Hashable | None:
+        """What this job's computation shares with other jobs' in one process (:meth:`Task.shared_work
+        <neurom2.tasks.Task.shared_work>`), None for nothing."""
+        spec = TASKS[self.task]
+        return spec.shared_work(self.architecture, dict(self.options)) if spec.shares else None
 
     @property
     def identity(self) -> dict[str, Any]:

@@ -14,7 +14,9 @@ process of its own, driven through its own pipe, so the scheduler knows which jo
 Jobs are handed out in chunks of about :data:`~neurom2.batch.execute.CHUNK_SECONDS` of work
 (:func:`~neurom2.batch.execute.chunk_size`): a worker runs
 the jobs of its chunk one after the other and answers each as soon as it is done, so that the scheduler's
-cost per job (a wake-up, a message each way) does not set the pace of a sweep of millisecond jobs.  A
+cost per job (a wake-up, a message each way) does not set the pace of a sweep of millisecond jobs.  Jobs that share
+work (:meth:`~neurom2.batch.jobs.Job.shared_work`: ``dim`` jobs with the same width-capped network and seed) are
+moved next to the first of them and handed out in one chunk, so that one worker computes their ranks once.  A
 job's clock starts when the answer to the job before it arrives; a worker that dies or times out costs
 only the job it was running, and the rest of its chunk is handed out again.
 
@@ -34,7 +36,7 @@ import signal
 import socket
 import time
 from collections import deque
-from collections.abc import Generator, Iterable
+from collections.abc import Generator, Hashable, Iterable
 from multiprocessing.connection import Connection, wait
 
 from neurom2.batch.execute import Outcome, chunk_size, now, run_job
@@ -168,6 +170,25 @@ def _context() -> _Context:
     return context
 
 
+def _work_groups(jobs: Iterable[Job]) -> tuple[list[Job], dict[str, int]]:
+    """The jobs, in order except that those sharing work (equal :meth:`~neurom2.batch.jobs.Job.shared_work`) follow
+    the first of them; and the number of each job's group, by job key (a job that shares nothing is a group alone)."""
+    groups: dict[Hashable, list[Job]] = {}
+    for job in jobs:
+        shared = job.shared_work()
+        groups.setdefault(("job", job.key) if shared is None else ("shared", shared), []).append(job)
+    ordered = [job for group in groups.values() for job in group]
+    return ordered, {job.key: number for number, group in enumerate(groups.values()) for job in group}
+
+
+def _to_group_end(queue: deque[Job], size: int, group_of: dict[str, int]) -> int:
+    """``size`` (at least 1) raised until the first ``size`` jobs of ``queue`` end with a whole group of jobs
+    sharing work (:func:`_work_groups`)."""
+    while size < len(queue) and group_of[queue[size].key] == group_of[queue[size - 1].key]:
+        size += 1
+    return size
+
+
 class LocalPool:
     """Run jobs on ``workers`` local processes; :meth:`run` yields the outcomes as jobs finish."""
 
@@ -179,7 +200,8 @@ class LocalPool:
         return f"{self.workers} local worker{'s' if self.workers != 1 else ''}"
 
     def run(self, jobs: Iterable[Job]) -> Generator[list[tuple[Job, Outcome]], None, None]:
-        """Hand out ``jobs`` in order, in chunks (:func:`chunk_size`); yield the ``(job, outcome)`` pairs
+        """Hand out ``jobs`` in order (those that share work next to the first of them), in chunks (:func:`chunk_size`,
+        extended to the end of a group that shares work); yield the ``(job, outcome)`` pairs
         finished since the last yield, at least every :data:`POLL_SECONDS` (an empty list when none).  Every
         job gets exactly one outcome unless the run is stopped.
 
@@ -187,7 +209,8 @@ class LocalPool:
         again.  Closing the iterator (or an exception in the consumer, e.g. KeyboardInterrupt) kills the
         workers; the jobs handed to them and not answered are lost, nothing else.
         """
-        queue = deque(jobs)
+        ordered, group_of = _work_groups(jobs)
+        queue = deque(ordered)
         context = _context()
         idle: list[_Worker] = []
         busy: list[_Worker] = []
@@ -197,6 +220,7 @@ class LocalPool:
             while queue and (idle or len(busy) < self.workers):
                 worker = idle.pop() if idle else _Worker(context)
                 size = chunk_size(answered_seconds / answered if answered else None, len(queue), self.workers)
+                size = _to_group_end(queue, min(size, len(queue)), group_of)
                 chunk = [queue[i] for i in range(min(size, len(queue)))]
                 try:
                     worker.give(chunk)

@@ -17,8 +17,11 @@ What is proved and what is probable:
   the exact dimension of the determinantal variety); and, for σ = x^r, the width cap, the composition bound
   through a hidden layer and the span bounds, applied recursively to blocks of layers.  It is at most
   :func:`expected_dimension`.
-* When the rank reaches the upper bound, the dimension is **proved**, by that rank alone: the primes after
-  the first that reaches the bound are not computed (``ranks`` and ``primes`` list those computed).
+* When the rank reaches the upper bound, the dimension is **proved**, by that rank alone, whatever the prime and
+  the random point.  So the first rank is computed modulo :data:`PROOF_PRIME`, below 2^23, where the elimination is
+  faster; when it reaches the bound, that is the answer (``ranks`` and ``primes``: that rank and that prime).
+  Otherwise (a note says so) the ranks modulo ``primes`` follow, as if that first rank had not been computed; the
+  primes after the first that reaches the bound are not computed (``ranks`` and ``primes`` list those computed).
   Otherwise the rank is the dimension unless the random point (θ, a) is a zero of the nonzero maximal
   minors, which by the Schwartz–Zippel lemma has probability at most ``rank · (deg_θ f − 1 + D) / p`` for
   each prime; the primes use independent points, so both fail with at most the product (reported as
@@ -33,7 +36,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +54,10 @@ from neurom2.variety.bounds import Bound, upper_bound, width_capped
 
 PRIMES: tuple[int, ...] = (2_147_483_647, 2_147_483_629)
 """Two primes below 2^31, so that products of two residues fit in int64."""
+PROOF_PRIME = 8_388_593
+"""The largest prime below 2^23, for the first rank, which proves the dimension when it reaches the proved bound,
+whatever the prime: modulo it the rank of a large matrix is computed by panels in float64
+(:func:`~neurom2.exact.residues.rank_by_panels`; a 514 × 522 matrix in about 14 ms against 29 ms modulo PRIMES[0])."""
 
 METHOD = "rank of the evaluation Jacobian (backpropagation at random inputs) modulo primes"
 
@@ -182,7 +189,7 @@ def rank_estimate(arch: Architecture, space: AmbientSpace | None = None) -> Esti
     return Estimate(f"a {rows} × {cols} Jacobian modulo {len(PRIMES)} primes", memory, operations)
 
 
-_RANKS: dict[tuple[Any, ...], tuple[tuple[int, ...], tuple[str, ...]]] = {}
+_RANKS: dict[tuple[Any, ...], tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...]]] = {}
 """Ranks already computed in this process, by network, bound, seed and primes (a batch worker meets the same
 width-capped network many times); cleared when it holds :data:`RANKS_KEPT` entries."""
 RANKS_KEPT = 100_000
@@ -193,13 +200,22 @@ def forget_ranks() -> None:
     _RANKS.clear()
 
 
-def jacobian_ranks(network: Architecture, bound: int, seed: int | None, primes: tuple[int, ...],
-                   deadline: Deadline) -> tuple[tuple[int, ...], tuple[str, ...]]:
-    """The ranks of the evaluation Jacobian of ``network`` modulo ``primes`` in turn, up to the first that reaches
-    the proved ``bound`` (a proof), at points drawn from ``seed``; and notes on retries.
+def shared_work(architecture: Architecture, options: Mapping[str, Any]) -> Hashable | None:
+    """What :func:`dimension` keeps in the process for ``architecture`` with these options (the ``dim`` task's
+    :attr:`~neurom2.tasks.Task.shares`): the ranks of its width-capped network at the seed; None without a seed."""
+    seed = options.get("seed", 0)
+    return None if seed is None else (width_capped(architecture), seed)
 
-    Enough sample inputs for rank ``bound`` are taken first, all monomials if that rank falls short.  The ranks are
-    a function of the arguments (the points come from ``seed``), so with a seed they are kept for the process."""
+
+def jacobian_ranks(network: Architecture, bound: int, seed: int | None, primes: tuple[int, ...],
+                   deadline: Deadline) -> tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...]]:
+    """The ranks of the evaluation Jacobian of ``network`` at points drawn from ``seed``, the primes they are modulo,
+    and notes: the rank modulo :data:`PROOF_PRIME` when it reaches the proved ``bound`` (a proof); otherwise the ranks
+    modulo ``primes`` in turn, up to the first that reaches the bound.  Each time, enough sample inputs for rank
+    ``bound`` are taken first, all monomials if that rank falls short.
+
+    The ranks are a function of the arguments (the points come from ``seed``), so with a seed they are kept for the
+    process."""
     key = (network, bound, seed, primes)
     if seed is not None and key in _RANKS:
         return _RANKS[key]
@@ -209,33 +225,49 @@ def jacobian_ranks(network: Architecture, bound: int, seed: int | None, primes: 
     # Fewer sample inputs suffice when the rank is bounded well below dim V; all monomials if not.
     few = min(monomials, math.ceil(bound / network.output_dim) + 2)
     estimate = rank_estimate(network, space)
-    notes: list[str] = []
 
-    def ranks_at(count: int) -> tuple[int, ...]:
+    def ranks_at(count: int, moduli: tuple[int, ...]) -> tuple[int, ...]:
         found: list[int] = []
-        for k, p in enumerate(primes, start=1):
+        for k, p in enumerate(moduli, start=1):
             deadline.check()
-            progress.step(k, len(primes), f"rank of a {count * network.output_dim} × {network.n_params} Jacobian "
-                          "modulo prime", estimate.seconds / len(primes) * (len(primes) - k + 1))
+            progress.step(k, len(moduli), f"rank of a {count * network.output_dim} × {network.n_params} Jacobian "
+                          "modulo prime", estimate.seconds / len(PRIMES) * (len(moduli) - k + 1))
             found.append(rank_modulo(network, p, rng, count, bound))
             if found[-1] == bound:
                 break
         return tuple(found)
 
+    count = few
+    first = ranks_at(count, (PROOF_PRIME,))
+    if first != (bound,) and few < monomials:
+        count, first = monomials, ranks_at(monomials, (PROOF_PRIME,))
+    if first == (bound,):
+        answer: tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...]] = first, (PROOF_PRIME,), ()
+    else:
+        answer = _probable_ranks(lambda inputs: ranks_at(inputs, primes), few, monomials, bound, primes)
+        answer = answer[0], answer[1], (f"the rank modulo {PROOF_PRIME} at {count} inputs, {first[0]}, is below the "
+                                        f"proved bound {bound}: computed again modulo {', '.join(map(str, primes))}",
+                                        *answer[2])
+    if len(_RANKS) >= RANKS_KEPT:
+        _RANKS.clear()
+    _RANKS[key] = answer
+    return answer
+
+
+def _probable_ranks(ranks_at: Callable[[int], tuple[int, ...]], few: int, monomials: int, bound: int,
+                    primes: tuple[int, ...]) -> tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...]]:
+    """The ranks ``ranks_at(count)`` modulo ``primes`` at ``few`` sample inputs, then at all ``monomials`` if they fall
+    short of ``bound``; retried with new points while they disagree (three times, then an error)."""
+    notes: list[str] = []
     for _attempt in range(3):
         ranks = ranks_at(few)
         if few < monomials and min(ranks) < bound:
             few = monomials
             ranks = ranks_at(few)
         if len(set(ranks)) == 1:
-            break
+            return ranks, primes[:len(ranks)], tuple(notes)
         notes.append(f"ranks {ranks} modulo {primes} disagreed; retried with new random points")
-    else:
-        raise Neurom2Error(f"Jacobian ranks modulo {primes} disagree three times: {ranks}; please report this")
-    if len(_RANKS) >= RANKS_KEPT:
-        _RANKS.clear()
-    _RANKS[key] = ranks, tuple(notes)
-    return _RANKS[key]
+    raise Neurom2Error(f"Jacobian ranks modulo {primes} disagree three times: {ranks}; please report this")
 
 
 def dimension(
@@ -249,7 +281,8 @@ def dimension(
     force: bool = False,
     primes: Sequence[int] = PRIMES,
 ) -> Dimension:
-    """dim M by exact ranks modulo ``primes`` (see the module docstring for what is proved).
+    """dim M by exact ranks modulo :data:`PROOF_PRIME`, then if needed modulo ``primes`` (see the module docstring for
+    what is proved).
 
     A single affine map (L = 1) is answered at once: its outputs are every point of V.  Otherwise the cost
     is estimated first (:func:`rank_estimate`, refused beyond the size guard unless ``force``), and
@@ -266,10 +299,10 @@ def dimension(
                          method="a single affine map: its outputs W x (+ b) are every point of V, so M = V")
     network = width_capped(arch)
     guard(rank_estimate(network, space), force)
-    ranks, notes = jacobian_ranks(network, bound.value, seed, tuple(primes), Deadline.coerce(timeout))
+    ranks, used, notes = jacobian_ranks(network, bound.value, seed, tuple(primes), Deadline.coerce(timeout))
     if network != arch:
         notes = (f"ranks computed for the widths {network.widths}: the width cap leaves M unchanged", *notes)
-    dim, used = ranks[0], tuple(primes[:len(ranks)])
+    dim = ranks[0]
     proved = dim == bound.value
     per_prime = [min(1.0, dim * (weight_degree(arch) - 1 + space.top_degree) / p) for p in used]
     error_bound = 0.0 if proved else math.prod(per_prime)

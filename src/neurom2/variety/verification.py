@@ -4,8 +4,9 @@ They repeat nothing the computation itself proved, and use other random points a
 did.  Each check runs only where it can say something; the result lists exactly what was checked.
 
 1. **Equations modulo a prime.**  Every equation is evaluated at the coefficient vectors of
-   :data:`SAMPLES` random networks modulo :data:`VERIFICATION_PRIME` (below 2^30: neurom2's dimension and
-   interpolation use primes just below 2^31, its certificates primes below 2^15).  The vectors come from
+   :data:`SAMPLES` random networks modulo :data:`VERIFICATION_PRIME` (the largest prime below 2^30:
+   neurom2's dimension uses a prime below 2^23 and primes just below 2^31, its interpolation primes just below 2^31,
+   its certificates primes below 2^15).  The vectors come from
    running the network at sample inputs and inverting a Veronese matrix, not from the parametrization
    polynomials, Macaulay2 or the interpolation.  An equation F that does not vanish on M gives a nonzero
    polynomial F(c(θ)) of degree D ≤ deg F · deg_θ c; if it stays nonzero modulo p, all samples vanish with
