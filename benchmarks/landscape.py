@@ -167,12 +167,14 @@ def main() -> None:
     parser.add_argument("--cross-check", action="store_true",
                         help="also count the CROSS_CHECK cases in a slice of weight space and compare with the modular count")
     parser.add_argument("--suite-only", action="store_true",
-                        help="only the classical-ideal suite (the comparison rows are kept from OUT/landscape.json)")
+                        help="only the classical-ideal suite (the comparison rows, and the cross-check unless "
+                             "--cross-check, are kept from OUT/landscape.json)")
     args = parser.parse_args()
     timeout = 60.0 if args.quick else args.timeout
     session, plain_session = Macaulay2Session(), Macaulay2Session()
     session.load_package(codegen.package_file())
-    rows = json.loads((args.out / "landscape.json").read_text())["cases"] if args.suite_only else []
+    kept = json.loads((args.out / "landscape.json").read_text()) if args.suite_only else {}
+    rows = kept.get("cases", [])
     for widths, activation in ([] if args.suite_only else QUICK if args.quick else CASES):
         arch = Architecture.create(widths, activation)
         _, metric = data_for(arch)
@@ -198,7 +200,8 @@ def main() -> None:
         suite.append({"widths": widths, "activation": activation, **result})
         write(args.out, rows, suite, args.quick, complete=False)
         print(f"suite ({widths}) {activation}: {seconds_text(result['seconds'])} -> {result['count']}", flush=True)
-    cross = [cross_check(session, widths, activation) for widths, activation in (CROSS_CHECK if args.cross_check else [])]
+    cross = ([cross_check(session, widths, activation) for widths, activation in CROSS_CHECK] if args.cross_check
+             else kept.get("cross_check", []))
     write(args.out, rows, suite, args.quick, complete=True, cross=cross)
 
 
