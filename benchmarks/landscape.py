@@ -51,10 +51,10 @@ from neurom2.m2 import codegen, package
 from neurom2.m2.parse import parse_value
 from neurom2.m2.session import Macaulay2Session
 from neurom2.model.space import AmbientSpace
-from neurom2.training import slice_count, subspace, waring
-from neurom2.training.critical import PRIMES, Metric, critical_set, modular_counts
+from neurom2.training import slice_count
+from neurom2.training.critical import Metric, critical_set
 from neurom2.training.dataset import Dataset
-from neurom2.training.landscape import generic_count
+from neurom2.training.landscape import generic_count, generic_counts
 
 REPO = Path(__file__).resolve().parents[1]
 CASES: list[tuple[str, str]] = [
@@ -67,6 +67,9 @@ QUICK = [("2,1,1", "x^2"), ("2,1,2", "x"), ("3,2,3", "x"), ("2,2,1", "x^3"), ("2
 CROSS_CHECK = [("2,2,1", "x^4"), ("3,2,1", "x^3"), ("3,2,2", "x^2"), ("3,3,1", "x^3"), ("2,3,1", "x^8")]
 """Cases where both the slice count and the modular Lagrange count finish: they must agree (``--cross-check``)."""
 CROSS_CHECK_SECONDS = 300.0
+HOW = {"subspace": "distance to the planes' forms modulo two primes", "waring": "Waring parametrization modulo two primes",
+       "slice": "slice of weight space by monodromy (probable)", "lagrange": "degree modulo two primes"}
+"""The suite table's name of each method of :func:`~neurom2.training.landscape.generic_count`."""
 SPEEDUP_TARGET = 10.0
 SUITE_SECONDS = 60.0
 
@@ -127,21 +130,11 @@ def neurom2_count(session: Macaulay2Session, arch: Architecture, metric: Metric,
             if exact:
                 found = critical_set(session, generators, metric, timeout=left, describe_points=False)
                 count, how = found.count, "Hermite rank over QQ"
-            elif generic_count(arch, variety.dim) == "subspace":
-                counts = {m.count for m in subspace.subspace_counts(session, arch, variety.dim, metric.gram, metric.center,
-                                                                    PRIMES, timeout=left)}
-                count, how = (counts.pop() if len(counts) == 1 else None), "distance to the planes' forms modulo two primes"
-            elif generic_count(arch, variety.dim) == "waring":
-                counts = {m.count for m in waring.waring_counts(session, arch, metric.gram, metric.center, PRIMES,
-                                                                timeout=left)}
-                count, how = (counts.pop() if len(counts) == 1 else None), "Waring parametrization modulo two primes"
-            elif generic_count(arch, variety.dim) == "slice":
-                count, how = slice_count.slice_count(session, arch, variety.dim, metric.gram, metric.center,
-                                                     timeout=left).count, "slice of weight space by monodromy (probable)"
             else:
-                degrees = {m.degree if m.dim == 0 else None
-                           for m in modular_counts(session, generators, metric.gram, metric.center, PRIMES, timeout=left)}
-                count, how = (degrees.pop() if len(degrees) == 1 else None), "degree modulo two primes"
+                rows = [m.to_json() for m in generic_counts(session, arch, variety.dim, generators, metric.gram,
+                                                            metric.center, timeout=left)]
+                counts = {r["degree"] if r["dim"] == 0 else None for r in rows}
+                count, how = (counts.pop() if len(counts) == 1 else None), HOW[generic_count(arch, variety.dim)]
     except Macaulay2Timeout:
         session.restart()
         return {"finished": False, "seconds": None, "count": None}

@@ -119,9 +119,17 @@ def _blas_thread_setter() -> Callable[[int], int] | None:
     return None
 
 
+def nmod_matrix(matrix: np.ndarray, p: int) -> flint.nmod_mat:
+    """A numpy array of residues as a python-flint matrix over Z/p (through an integer matrix built from nested
+    lists: python-flint converts those to ``fmpz_mat`` faster than a flat list, or any list to ``nmod_mat``)."""
+    if 0 in matrix.shape:
+        return flint.nmod_mat(matrix.shape[0], matrix.shape[1], p)
+    return flint.nmod_mat(flint.fmpz_mat(matrix.tolist()), p)
+
+
 def _converted_rank(matrix: np.ndarray, p: int) -> int:
-    """The rank through python-flint's own conversion (an ``fmpz_mat`` from nested lists, then ``nmod_mat``)."""
-    return int(flint.nmod_mat(flint.fmpz_mat(matrix.tolist()), p).rank())
+    """The rank through python-flint's own conversion (:func:`nmod_matrix`)."""
+    return int(nmod_matrix(matrix, p).rank())
 
 
 def _direct_rank(library: ctypes.CDLL, matrix: np.ndarray, p: int) -> int:

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-import flint
 import numpy as np
 
 from neurom2.exact.residues import rank_modulo_prime
@@ -219,14 +218,6 @@ class CoefficientReader:
 def coefficient_jacobian(arch: Architecture, weights: Weights, rng: np.random.Generator) -> np.ndarray:
     """∂c/∂θ in floating point, read at 2·dim(V) Gaussian points (:class:`CoefficientReader`)."""
     return CoefficientReader.at_random_points(arch, rng).jacobian(weights)
-
-
-def modular_matrix(matrix: np.ndarray, p: int) -> flint.nmod_mat:
-    """A numpy array of residues as a python-flint matrix over Z/p (through an integer matrix built from nested
-    lists: python-flint converts those to ``fmpz_mat`` faster than a flat list, or any list to ``nmod_mat``)."""
-    if 0 in matrix.shape:
-        return flint.nmod_mat(matrix.shape[0], matrix.shape[1], p)
-    return flint.nmod_mat(flint.fmpz_mat(matrix.tolist()), p)
 
 
 def modular_rank(matrix: np.ndarray, p: int) -> int:

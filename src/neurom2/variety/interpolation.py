@@ -37,8 +37,9 @@ import numpy as np
 from neurom2 import progress
 from neurom2.cost import Estimate
 from neurom2.errors import InterpolationFailed
+from neurom2.exact.residues import nmod_matrix
 from neurom2.model.architecture import Architecture
-from neurom2.model.jacobian import ModularArithmetic, modular_matrix
+from neurom2.model.jacobian import ModularArithmetic
 from neurom2.model.space import AmbientSpace, Exponents, monomials_of_degree
 
 EXTRA_SAMPLES = 10
@@ -86,7 +87,7 @@ class Sampler:
                 for i, power in enumerate(exponents):
                     for _ in range(power):
                         veronese[:, col] = arith.mul(veronese[:, col], inputs[:, i])
-            matrix = modular_matrix(veronese, p)
+            matrix = nmod_matrix(veronese, p)
             if matrix.det() != 0:
                 break
         inverse = np.array(matrix.inv().tolist(), dtype=object).astype(np.int64)
@@ -148,7 +149,7 @@ def monomial_matrix(points: np.ndarray, exponents: Sequence[Exponents], p: int) 
 
 def kernel_modulo(matrix: np.ndarray, p: int) -> tuple[np.ndarray, tuple[int, ...]]:
     """The kernel of ``matrix`` modulo p as the rows of its reduced row echelon basis, and their pivots."""
-    basis, nullity = modular_matrix(matrix, p).nullspace()
+    basis, nullity = nmod_matrix(matrix, p).nullspace()
     if nullity == 0:
         return np.zeros((0, matrix.shape[1]), dtype=np.int64), ()
     rows = basis.transpose().tolist()[:nullity]
