@@ -14,12 +14,12 @@ multipliers, no prime field.
 * ``count``: the Lagrange ideal P + (G(c − u) − Σ l_i ∇g_i) modulo two primes below 2¹⁶ (F4), both in one
   Macaulay2 call (``criticalCounts``, as ``landscape`` checks its count) — the count is probabilistic (unlucky
   primes; None unless both ideals are zero-dimensional of the same degree); when X is every ternary form in two
-  linear forms, the distance to the planes' forms as a function of the plane (:mod:`neurom2.training.subspace`); for
-  (n,2,1) x^d with a Lagrange
-  system of more than 30 variables, the tangent equations of the Waring parametrization
-  (:mod:`neurom2.training.waring`); for any other Lagrange system of more than 22 variables, the gradient
-  equations in a slice of weight space solved by monodromy (probable: :mod:`neurom2.training.slice_count`), as
-  ``landscape --generic`` chooses;
+  linear forms, the distance to the planes' forms as a function of the plane (:mod:`neurom2.training.subspace`);
+  when X is σ₂ of the Veronese surface ((3,2,1) x^d), the secant chart by monodromy with a trace test (probable, both
+  cores: :mod:`neurom2.training.secant`); for other (n,2,1) x^d with a Lagrange system of more than 30 variables,
+  the tangent equations of the Waring parametrization (:mod:`neurom2.training.waring`); for any other Lagrange
+  system of more than 22 variables, the gradient equations in a slice of weight space solved by monodromy
+  (probable: :mod:`neurom2.training.slice_count`), as ``landscape --generic`` chooses;
 * ``exact``: the same ideal over QQ and the rank of Hermite's trace form — the proved count.
 
 Both see the same data: :meth:`Dataset.random` with 2N + 2 points (small integers, seed 0).  When both finish,
@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from neurom2 import Architecture, implicitize
-from neurom2.errors import Macaulay2Timeout, Neurom2Error
+from neurom2.errors import Macaulay2Timeout, Neurom2Error, TimeLimitExceeded
 from neurom2.exact.terms import terms_from_polynomial
 from neurom2.m2 import codegen, package
 from neurom2.m2.parse import parse_value
@@ -67,7 +67,9 @@ QUICK = [("2,1,1", "x^2"), ("2,1,2", "x"), ("3,2,3", "x"), ("2,2,1", "x^3"), ("2
 CROSS_CHECK = [("2,2,1", "x^4"), ("3,2,1", "x^3"), ("3,2,2", "x^2"), ("3,3,1", "x^3"), ("2,3,1", "x^8")]
 """Cases where both the slice count and the modular Lagrange count finish: they must agree (``--cross-check``)."""
 CROSS_CHECK_SECONDS = 300.0
-HOW = {"subspace": "distance to the planes' forms modulo two primes", "waring": "Waring parametrization modulo two primes",
+HOW = {"subspace": "distance to the planes' forms modulo two primes",
+       "secant": "secant chart by monodromy, trace test (probable)",
+       "waring": "Waring parametrization modulo two primes",
        "slice": "slice of weight space by monodromy (probable)", "lagrange": "degree modulo two primes"}
 """The suite table's name of each method of :func:`~neurom2.training.landscape.generic_count`."""
 SPEEDUP_TARGET = 10.0
@@ -135,7 +137,7 @@ def neurom2_count(session: Macaulay2Session, arch: Architecture, metric: Metric,
                                                             metric.center, timeout=left)]
                 counts = {r["degree"] if r["dim"] == 0 else None for r in rows}
                 count, how = (counts.pop() if len(counts) == 1 else None), HOW[generic_count(arch, variety.dim)]
-    except Macaulay2Timeout:
+    except TimeLimitExceeded:
         session.restart()
         return {"finished": False, "seconds": None, "count": None}
     except Neurom2Error as error:  # e.g. Macaulay2 crashed: recorded, the run goes on

@@ -68,7 +68,7 @@ def rank_by_panels(library: ctypes.CDLL, matrix: np.ndarray, p: int) -> int:
         others = np.ones(rest.shape[1], dtype=bool)
         others[pivots] = False
         below = rest[PANEL:]
-        with _one_blas_thread():
+        with one_blas_thread():
             rest = _reduced(below[:, pivots] @ (p - echelon[:, others]) + below[:, others], p)
         rank += len(pivots)
     return rank + (_direct_rank(library, rest.astype(np.int64), p) if rest.size else 0)
@@ -93,7 +93,7 @@ def _echelon(library: ctypes.CDLL, rows: np.ndarray, p: int) -> np.ndarray:
 
 
 @contextlib.contextmanager
-def _one_blas_thread() -> Iterator[None]:
+def one_blas_thread() -> Iterator[None]:
     """numpy's OpenBLAS on one thread in this thread (``openblas_set_num_threads_local``), then as before: the panel
     products are too small to gain from threads, which only cost the other workers' cores; nothing where numpy's
     BLAS is not that OpenBLAS."""
