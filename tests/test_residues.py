@@ -94,7 +94,7 @@ def test_panel_products_run_on_one_blas_thread_and_restore_the_setting():
     assert setter is not None
     before = setter(3)
     try:
-        with residues._one_blas_thread():
+        with residues.one_blas_thread():
             assert setter(1) == 1
         assert setter(3) == 3
     finally:
