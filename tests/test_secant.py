@@ -143,3 +143,21 @@ def test_secant_count_stops_at_its_time_limit():
 def test_secant_count_refuses_other_networks():
     with pytest.raises(InvalidInput, match="secant count needs"):
         secant.secant_count(Architecture.create("4,2,1", "x^4"), 8, [], [])
+
+
+def test_the_trace_test_sees_one_missing_solution():
+    """The solutions monodromy found over z₀ for (3,2,1) x³ pass the trace test; without any one of them it fails."""
+    arch = Architecture.create("3,2,1", "x^3")
+    family, rng = _family(arch, seed=0)
+    tracker = secant._Tracker(family)
+    solutions, frames, z0, _, defect = secant._monodromy(family, tracker, rng, None)
+    scale = np.linalg.norm(z0) / np.sqrt(z0.size)
+
+    def directions() -> np.ndarray:
+        return (rng.normal(size=z0.shape) + 1j * rng.normal(size=z0.shape)) * scale
+
+    assert len(solutions) == 219 and defect < secant.TRACE_TOLERANCE
+    assert secant._trace_defect(tracker, solutions, frames, z0, directions) < secant.TRACE_TOLERANCE
+    for dropped in (0, 100):
+        keep = np.arange(len(solutions)) != dropped
+        assert secant._trace_defect(tracker, solutions[keep], frames[keep], z0, directions) > 1e-6

@@ -305,6 +305,24 @@ class _SecantFamily:
         return theta, frame, self.values(theta, frame)[0] @ self.metric - normal
 
 
+def _trace_defect(tracker: _Tracker, solutions: np.ndarray, frames: np.ndarray, z0: np.ndarray,
+                  directions: Callable[[], np.ndarray]) -> float:
+    """The trace test: |S(1) + S(−1) − 2 S(0)| / Σ|f|, S(τ) the sum of the values of the solutions tracked from z₀ to
+    z₀ + τd, d from ``directions`` (0 up to rounding exactly when they are all the solutions over z₀); after a failed
+    path once more along another line, then ∞."""
+    values = tracker.family.values(solutions, frames)
+    for _attempt in range(2):
+        direction, sums = directions(), [values.sum(axis=0)]
+        for end in (z0 + direction, z0 - direction):
+            points, charts, arrived = tracker.track(solutions, frames, z0, end)
+            if not arrived.all():
+                break
+            sums.append(tracker.family.values(points, charts).sum(axis=0))
+        else:
+            return float(np.linalg.norm(sums[1] + sums[2] - 2 * sums[0]) / np.abs(values).sum())
+    return float("inf")
+
+
 def _drifted(theta: np.ndarray) -> np.ndarray:
     """The points whose chart should be renewed: v away from 0 or a root of z² − e₁z + e₂ outside the unit disk
     (after :meth:`_SecantFamily.rechart`, v = 0 and |r_i| ≤ 1)."""
@@ -518,19 +536,6 @@ def _monodromy(family: _SecantFamily, tracker: _Tracker, rng: np.random.Generato
     def random_parameters() -> np.ndarray:
         return (rng.normal(size=z0.shape) + 1j * rng.normal(size=z0.shape)) * scale
 
-    def trace_defect() -> float:
-        """|S(1) + S(−1) − 2 S(0)| / Σ|f|, S(τ) the sum of the values of the solutions over z₀ + τd (0 when they
-        are all the solutions; ∞ when a path failed)."""
-        direction = random_parameters()
-        values = family.values(solutions, frames)
-        sums = [values.sum(axis=0)]
-        for end in (z0 + direction, z0 - direction):
-            points, charts, arrived = tracker.track(solutions, frames, z0, end)
-            if not arrived.all():
-                return float("inf")
-            sums.append(family.values(points, charts).sum(axis=0))
-        return float(np.linalg.norm(sums[1] + sums[2] - 2 * sums[0]) / np.abs(values).sum())
-
     known = _Pool(z0.size, SOLUTION_TOLERANCE)
     known.locate(family.values(solutions, frames))
     loops, defect = 0, float("inf")
@@ -549,7 +554,7 @@ def _monodromy(family: _SecantFamily, tracker: _Tracker, rng: np.random.Generato
         frames = np.concatenate([frames, charts[alive][new]])
         loops += 1
         if len(new) == 0:
-            defect = trace_defect()
+            defect = _trace_defect(tracker, solutions, frames, z0, random_parameters)
         if progress is not None:
             progress(loops, len(solutions), tracker.paths, defect)
     return solutions, frames, z0, loops, defect
