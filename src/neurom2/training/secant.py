@@ -82,8 +82,6 @@ Progress = Callable[[int, int, int, float], None]
 """Called after each monodromy loop with (loops, solutions, paths tracked, trace defect)."""
 PARALLEL_PATHS = 200
 """A batch of at least twice this many paths is split between this process and the helper process."""
-RECHART_DRIFT = 0.5
-"""A path is recharted after a step that took v or its roots this far from the recharted chart (v = 0, |r_i| ≤ 1)."""
 PREDICTOR_ERROR = 1e-4
 """The relative size of the first Newton correction that the step size aims at (a step is rejected above 1e-3)."""
 START_TRIALS = 16
@@ -323,13 +321,6 @@ def _trace_defect(tracker: _Tracker, solutions: np.ndarray, frames: np.ndarray, 
     return float("inf")
 
 
-def _drifted(theta: np.ndarray) -> np.ndarray:
-    """The points whose chart should be renewed: v away from 0 or a root of z² − e₁z + e₂ outside the unit disk
-    (after :meth:`_SecantFamily.rechart`, v = 0 and |r_i| ≤ 1)."""
-    return ((np.abs(theta[:, :2]).max(axis=1) > RECHART_DRIFT) | (np.abs(theta[:, 2]) > 2 + RECHART_DRIFT)
-            | (np.abs(theta[:, 3]) > 1 + RECHART_DRIFT))
-
-
 def _solve(jacobian: np.ndarray, rhs: np.ndarray) -> np.ndarray:
     """Batched solve; a singular system gives a NaN row instead of an exception."""
     try:
@@ -407,9 +398,7 @@ class _Tracker:
             ok = (np.isfinite(sizes[1]) & (sizes[0] < 1e-3) & (sizes[1] < 1e-7)
                   & (sizes[1] < np.maximum(1e-2 * sizes[0], 1e-10)))
             accept, reject = idx[ok], idx[~ok]
-            z[accept], charts[accept] = corrected[ok], ci[ok]
-            drifted = accept[_drifted(corrected[ok])]
-            z[drifted], charts[drifted] = family.rechart(z[drifted], charts[drifted])
+            z[accept], charts[accept] = family.rechart(corrected[ok], ci[ok])
             s[accept] = si[ok] + hi[ok]
             error = np.where(np.isfinite(sizes[0]), sizes[0], np.inf)
             factor = np.clip(0.8 * (PREDICTOR_ERROR / np.maximum(error, 1e-300)) ** 0.2, 0.25, 2.0)
