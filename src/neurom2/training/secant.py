@@ -168,17 +168,23 @@ class _SecantFamily:
             out[..., j] = out[..., j - 1] * x
         return out
 
-    def _binary(self, y1: np.ndarray, sp: np.ndarray, tp: np.ndarray, degree: int) -> tuple[np.ndarray, np.ndarray]:
+    @staticmethod
+    def _binary(sp: np.ndarray, tp: np.ndarray, degree: int) -> np.ndarray:
         """W (P, n, m+1): C(m, k) s^(m−k) t^k at the points for m = ``degree`` (``sp``, ``tp`` the powers of s and t
-        from :meth:`_powers`), and ∂W/∂v_i (P, 2, n, m+1) (∂s/∂v₁ = ∂t/∂v₂ = −y₁, ∂s/∂v₂ = ∂t/∂v₁ = 0)."""
+        from :meth:`_powers`)."""
+        binomials = np.array([comb(degree, k) for k in range(degree + 1)], dtype=float)
+        return binomials * sp[..., degree::-1] * tp[..., : degree + 1]
+
+    @staticmethod
+    def _binary_slopes(y1: np.ndarray, sp: np.ndarray, tp: np.ndarray, degree: int) -> np.ndarray:
+        """∂W/∂v_i (P, 2, n, m+1) for W of :meth:`_binary` (∂s/∂v₁ = ∂t/∂v₂ = −y₁, ∂s/∂v₂ = ∂t/∂v₁ = 0)."""
         k = np.arange(degree + 1)
         binomials = np.array([comb(degree, j) for j in k], dtype=float)
-        s_high, t_high = sp[..., degree::-1], tp[..., : degree + 1]          # s^(m−k), t^k
         first = np.zeros(y1.shape[:1] + (2,) + y1.shape[1:] + (degree + 1,), complex)
-        first[:, 0, :, :-1] = binomials[:-1] * (degree - k[:-1]) * sp[..., degree - 1::-1] * t_high[..., :-1]
-        first[:, 1, :, 1:] = binomials[1:] * k[1:] * s_high[..., 1:] * tp[..., :degree]
+        first[:, 0, :, :-1] = binomials[:-1] * (degree - k[:-1]) * sp[..., degree - 1::-1] * tp[..., :degree]
+        first[:, 1, :, 1:] = binomials[1:] * k[1:] * sp[..., degree - 1::-1] * tp[..., :degree]
         first *= -y1[:, None, :, None]
-        return binomials * s_high * t_high, first
+        return first
 
     def _sequences(self, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """B (P, D+1, 2): the sequences p, h, and ∂B/∂e_i (P, 2, D+1, 2)."""
@@ -196,12 +202,15 @@ class _SecantFamily:
             first[:, 1, k] = e1 * first[:, 1, k - 1] - value[:, k - 2] - e2 * first[:, 1, k - 2]
         return value, first
 
+    def _basis(self, theta: np.ndarray, frames: np.ndarray) -> np.ndarray:
+        """W B (P, n, 2): the values of the two binary forms with coefficients p_k and h_k, so that f = W B c."""
+        _, s, t = self._linear(theta[:, :2], frames)
+        w = self._binary(self._powers(s, self.degree), self._powers(t, self.degree), self.degree)
+        return w @ self._sequences(theta[:, 2:4])[0]
+
     def values(self, theta: np.ndarray, frames: np.ndarray) -> np.ndarray:
         """f at the points (P, n)."""
-        y1, s, t = self._linear(theta[:, :2], frames)
-        w, _ = self._binary(y1, self._powers(s, self.degree), self._powers(t, self.degree), self.degree)
-        b, _ = self._sequences(theta[:, 2:4])
-        return (w @ (b @ theta[:, 4:, None]))[..., 0]
+        return (self._basis(theta, frames) @ theta[:, 4:, None])[..., 0]
 
     def _pieces(self, theta: np.ndarray, frames: np.ndarray) -> tuple[Any, ...]:
         """At the points: J = ∂f/∂(v, e, c) and the tangent vectors A that span T_f X, m·P′ and m·H′ for
@@ -210,8 +219,9 @@ class _SecantFamily:
         weights x (P, n)."""
         y1, s, t = self._linear(theta[:, :2], frames)
         sp, tp = self._powers(s, self.degree), self._powers(t, self.degree)
-        w, dw = self._binary(y1, sp, tp, self.degree)
-        lower, dlower = self._binary(y1, sp, tp, self.degree - 1)
+        w, dw = self._binary(sp, tp, self.degree), self._binary_slopes(y1, sp, tp, self.degree)
+        lower = self._binary(sp, tp, self.degree - 1)
+        dlower = self._binary_slopes(y1, sp, tp, self.degree - 1)
         b, db = self._sequences(theta[:, 2:4])
         g = b @ theta[:, 4:, None]                                          # (P, D+1, 1)
         dg = db @ theta[:, None, 4:, None]                                  # (P, 2, D+1, 1)
@@ -226,13 +236,12 @@ class _SecantFamily:
 
         def weighted(x: np.ndarray) -> np.ndarray:
             h = np.zeros((len(x), UNKNOWNS, UNKNOWNS), complex)
-            xy = x * y1
             for block, m in enumerate((y1, s, t)):
                 rows = slice(2 * block, 2 * block + 2)
                 xm = (x * m)[:, None, None, :]
                 h[:, rows, :2] = (xm @ dforms_v)[:, :, 0].transpose(0, 2, 1)
                 h[:, rows, 2:4] = (xm @ dforms_e)[:, :, 0].transpose(0, 2, 1)
-            xyf = (xy[:, None, :] @ forms)[:, 0]                            # ∂s/∂v₁ = ∂t/∂v₂ = −y₁
+            xyf = ((x * y1)[:, None, :] @ forms)[:, 0]                            # ∂s/∂v₁ = ∂t/∂v₂ = −y₁
             h[:, 2:4, 0] -= xyf
             h[:, 4:6, 1] -= xyf
             return h
@@ -279,9 +288,7 @@ class _SecantFamily:
         new = np.zeros_like(theta)
         new[:, 2] = slopes.sum(axis=1)
         new[:, 3] = slopes.prod(axis=1)
-        y1, s, t = self._linear(new[:, :2], new_frames)
-        w = self._binary(y1, self._powers(s, self.degree), self._powers(t, self.degree), self.degree)[0]
-        basis = w @ self._sequences(new[:, 2:4])[0]
+        basis = self._basis(new, new_frames)
         target = self.values(theta, frames)
         normal = np.einsum("pni,pnj->pij", basis.conj(), basis)
         new[:, 4:] = np.linalg.solve(normal, np.einsum("pni,pn->pi", basis.conj(), target)[..., None])[..., 0]
@@ -502,7 +509,7 @@ def secant_count(arch: Architecture, dim: int, gram: Sequence[Sequence[Fraction]
         images = _Pool(z0.size, IMAGE_TOLERANCE)
         pending, pending_frames, reached = solutions, frames, 0
         for _retry in range(3):  # through a random middle point; lost paths again through another
-            middle = (rng.normal(size=z0.shape) + 1j * rng.normal(size=z0.shape)) * np.linalg.norm(z0) / np.sqrt(z0.size)
+            middle = _random_parameters(rng, z0)
             ends, charts, arrived = tracker.track(pending, pending_frames, z0, middle)
             more, more_charts, arrived_more = tracker.track(ends[arrived], charts[arrived], middle, target)
             reached += int(np.sum(arrived_more))
@@ -515,15 +522,19 @@ def secant_count(arch: Architecture, dim: int, gram: Sequence[Sequence[Fraction]
                        time.perf_counter() - began)
 
 
+def _random_parameters(rng: np.random.Generator, z0: np.ndarray) -> np.ndarray:
+    """Random complex parameters of the size of z₀ (complex normal entries, |z| ≈ |z₀| on average)."""
+    return (rng.normal(size=z0.shape) + 1j * rng.normal(size=z0.shape)) * np.linalg.norm(z0) / np.sqrt(z0.size)
+
+
 def _monodromy(family: _SecantFamily, tracker: _Tracker, rng: np.random.Generator, progress: Progress | None
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, float]:
     """Monodromy loops z₀ → z₁ → z₂ → z₀ until a loop brings no new solution and the trace test passes: the
     solutions over z₀ (θ and frames), z₀, the number of loops and the final trace defect."""
     solutions, frames, z0 = family.start(rng)
-    scale = np.linalg.norm(z0) / np.sqrt(z0.size)
 
     def random_parameters() -> np.ndarray:
-        return (rng.normal(size=z0.shape) + 1j * rng.normal(size=z0.shape)) * scale
+        return _random_parameters(rng, z0)
 
     known = _Pool(z0.size, SOLUTION_TOLERANCE)
     known.locate(family.values(solutions, frames))
