@@ -84,17 +84,23 @@ def test_the_tangent_vectors_span_the_tangent_space():
         assert np.linalg.matrix_rank(np.concatenate([vectors[p], direct[p]], axis=1), tol=1e-8) == 6
 
 
-def test_the_jacobian_of_the_equations_matches_finite_differences():
+def test_the_derivatives_of_the_equations_match_finite_differences():
+    """In θ, and in s along a segment of parameters that moves both the center and the metric."""
     family, rng = _family()
     theta, frames = _random_points(rng, 3)
-    parameters = rng.normal(size=(3, 15)) + 0j
-    _, jacobian, _ = family.system(theta, frames, parameters)
+    base = secant.Parameters(rng.normal(size=15) + 0j, family.metric)
+    segment = (base, secant._random_parameters(rng, base))
+    s = np.array([0.0, 0.3, 0.7])
+    _, jacobian, moved = family.system(theta, frames, segment, s)
     step = 1e-6
     for i in range(6):
         shift = step * np.eye(6)[i]
-        numeric = (family.system(theta + shift, frames, parameters)[0]
-                   - family.system(theta - shift, frames, parameters)[0]) / (2 * step)
+        numeric = (family.system(theta + shift, frames, segment, s)[0]
+                   - family.system(theta - shift, frames, segment, s)[0]) / (2 * step)
         assert np.abs(numeric - jacobian[:, :, i]).max() < 1e-7 * np.abs(jacobian).max()
+    numeric = (family.system(theta, frames, segment, s + step)[0]
+               - family.system(theta, frames, segment, s - step)[0]) / (2 * step)
+    assert np.abs(numeric - moved).max() < 1e-7 * np.abs(moved).max()
 
 
 def test_rechart_keeps_the_form_and_centres_the_chart():
@@ -106,10 +112,11 @@ def test_rechart_keeps_the_form_and_centres_the_chart():
     assert np.allclose(np.einsum("pij,pkj->pik", new_frames, new_frames.conj()), np.eye(3))  # unitary
     roots = np.stack([np.roots([1, -e1, e2]) for e1, e2 in new[:, 2:4]])
     assert np.abs(roots).max() <= 1 + 1e-9
-    start, start_frame, parameters = family.start(rng)
-    assert np.abs(family.system(start, start_frame, parameters[None])[0]).max() < 1e-12
+    start, start_frame, base = family.start(rng)
+    at_base = ((base, base), np.zeros(1))
+    assert np.abs(family.system(start, start_frame, *at_base)[0]).max() < 1e-12
     moved, moved_frame = family.rechart(start, start_frame)
-    assert np.abs(family.system(moved, moved_frame, parameters[None])[0]).max() < 1e-12  # still a solution
+    assert np.abs(family.system(moved, moved_frame, *at_base)[0]).max() < 1e-12  # still a solution
 
 
 @pytest.mark.macaulay2
@@ -150,14 +157,13 @@ def test_the_trace_test_sees_one_missing_solution():
     arch = Architecture.create("3,2,1", "x^3")
     family, rng = _family(arch, seed=0)
     tracker = secant._Tracker(family)
-    solutions, frames, z0, _, defect = secant._monodromy(family, tracker, rng, None)
-    scale = np.linalg.norm(z0) / np.sqrt(z0.size)
+    solutions, frames, base, _, defect = secant._monodromy(family, tracker, rng, None)
 
     def directions() -> np.ndarray:
-        return (rng.normal(size=z0.shape) + 1j * rng.normal(size=z0.shape)) * scale
+        return secant._random_center(rng, base)
 
     assert len(solutions) == 219 and defect < secant.TRACE_TOLERANCE
-    assert secant._trace_defect(tracker, solutions, frames, z0, directions) < secant.TRACE_TOLERANCE
+    assert secant._trace_defect(tracker, solutions, frames, base, directions) < secant.TRACE_TOLERANCE
     for dropped in (0, 100):
         keep = np.arange(len(solutions)) != dropped
-        assert secant._trace_defect(tracker, solutions[keep], frames[keep], z0, directions) > 1e-6
+        assert secant._trace_defect(tracker, solutions[keep], frames[keep], base, directions) > 1e-5

@@ -26,17 +26,21 @@ T_f X = l₁^(D−1)·V₁ + l₂^(D−1)·V₁ (V₁ the linear forms).  A basi
 P′, H′ the binary forms of degree D − 1 with coefficients p_k, h_k (the symmetric functions of l₁^(D−1), l₂^(D−1)).
 The six equations Aᵀ Q (f − u) = 0, A these six vectors, are the gradient equations divided by the weights a_i: they
 have no component along a_i = 0 (where the gradient equations vanish on a curve that paths crawl along).  Forms
-are represented by their values at dim V random real points; the equations are linear in the parameters z = M E u
-(E the Veronese matrix at the points, M = E⁻ᵀQE⁻¹).
+are represented by their values at dim V points of modulus-one coordinates picked so that their Veronese matrix E is
+well conditioned (3–6; random real points gave 10³–10⁵, and M below 10¹⁰ for D = 5); the equations Aᵀ(M f − z) = 0
+are linear in the parameters (z, M): the data's are z = M E u, M = E⁻ᵀQE⁻¹.
 
-**The count.**  Monodromy: a random θ₀ and z₀ made to order; loops z₀ → z₁ → z₂ → z₀ through random complex
-parameters, all known solutions tracked around each (batched numpy, complex128, Runge–Kutta predictor, Newton
-corrector, a step size per path; a batch split between two processes); after a loop with no new solution, the
-**trace test**: the sum of the solutions' values along z₀ + τd is affine in τ exactly when the solutions are all
-of them (the critical points form a variety cut by parallel linear spaces {z = z₀ + τd}), so the count stops when
-its second difference is below ``TRACE_TOLERANCE`` (relative); a missing solution leaves a defect of order its own
-size (3·10⁻³ for 218 of 219 on (3,2,1) x³; 10⁻¹⁵ when complete).  Then each solution is tracked to the data's
-parameters (scaled: X is a cone) and the endpoints are grouped by their values.
+**The count.**  Monodromy: a random θ₀ and p₀ = (z₀, M) made to order; two loops p₀ → p₁ → p₂ → p₀ through random
+centers *and metrics* (moving the center alone, a loop fixes a fifth of the solutions and two loops leave about a
+hundred of 1825 in small orbits; moving the metric too, two loops mix them all); every solution is tracked around
+every loop exactly once (the orbit, batched numpy, complex128, Runge–Kutta predictor, Newton corrector, a step size
+per path; a batch split between two processes).  When the orbit closes, the **trace test**: the sum of the
+solutions' values along (z₀ + τd, M) is affine in τ exactly when the solutions are all of them (the critical points
+form a variety cut by parallel linear spaces {z = z₀ + τd}), so the count stops when its second difference is below
+``TRACE_TOLERANCE`` (relative); a missing solution leaves a defect of order its own size (6·10⁻⁴ to 5·10⁻³ for
+218 of 219 on (3,2,1) x³, 1 to 3·10⁻⁴ for 1824 of 1825 on x⁴; 10⁻¹⁵ when complete).  Otherwise one more loop.
+Then each solution is tracked to the data's parameters (scaled: X is a cone) and the endpoints are grouped by their
+values.
 
 **What the count proves.**  Nothing: it is *probable*, without an error bound (floating point, not certified).  It
 equals the learning degree when the trace test's verdict is right (it cannot pass for a proper subset except by a
@@ -67,7 +71,7 @@ from neurom2.model.space import AmbientSpace
 
 METHOD = ("critical points of L on σ₂ of the Veronese surface in the secant chart (the point where the two linear "
           "forms vanish, the symmetric functions of their slopes, two linear coordinates; recharted along each path), "
-          "solved by monodromy in the data's parameters with batched path tracking and stopped by the trace test, "
+          "solved by monodromy in the centers and metrics with batched path tracking and stopped by the trace test, "
           "then tracked to the data; probable (floating point, not certified), no error bound: exact when the trace "
           "test is right, no path jumped and the data are generic")
 TRACE_TOLERANCE = 1e-8
@@ -79,11 +83,25 @@ SOLUTION_TOLERANCE = 1e-7
 UNKNOWNS = 6
 """The chart's coordinates θ = (v₁, v₂, e₁, e₂, c₁, c₂): dim X."""
 Progress = Callable[[int, int, int, float], None]
-"""Called after each monodromy loop with (loops, solutions, paths tracked, trace defect)."""
+"""Called after each round of the monodromy (the new solutions around every loop, or the trace test) with (loops,
+solutions, paths tracked, trace defect)."""
 PARALLEL_PATHS = 200
 """A batch of at least twice this many paths is split between this process and the helper process."""
 PREDICTOR_ERROR = 1e-4
 """The relative size of the first Newton correction that the step size aims at (a step is rejected above 1e-3)."""
+POINT_CANDIDATES = 1000
+"""Random unimodular points from which the evaluation points are picked."""
+START_LOOPS = 2
+"""Monodromy loops fixed at the start; one more is added whenever the orbit under them closes and the trace test
+fails."""
+METRIC_STEP = 0.3
+"""How far (relative to its norm) a loop's corners move the metric.  Loops that move only the center fix a fifth
+of the solutions each and two of them leave a hundred in small orbits; moving the metric too mixes them (two loops
+suffice for (3,2,1) x⁴), and 0.3 takes fewer steps per path than a random metric (38 against 44) where 0.1 needed a
+third loop."""
+TRACE_STEP = 0.25
+"""The trace test's lines z₀ ± τd have |d| about this times |z₀|: shorter paths than |d| ≈ |z₀| (13 steps per path
+against 18); the defect of a missing solution shrinks like the square of it."""
 START_TRIALS = 16
 """Random start points tried; the one whose Jacobian is best conditioned starts the monodromy."""
 
@@ -109,6 +127,7 @@ class SecantCount:
     """Solutions whose paths to the data failed three times."""
     paths: int
     loops: int
+    """Monodromy loops used (``START_LOOPS``, and one more after each failed trace test)."""
     trace_defect: float
     """The trace test's relative second difference at the end (below ``TRACE_TOLERANCE``)."""
     seconds: float
@@ -131,6 +150,30 @@ class SecantCount:
                 "seconds": round(self.seconds, 3)}
 
 
+def _unimodular_points(space: AmbientSpace, rng: np.random.Generator) -> np.ndarray:
+    """dim V points of C³ with coordinates of modulus 1 whose Veronese matrix is well conditioned (3–6 for D = 3, 4, 5;
+    real points in [−1, 1]³ give 10³–10⁵): picked greedily from ``POINT_CANDIDATES`` random ones, each time the one
+    farthest from the span of the rows picked (QR with column pivoting)."""
+    candidates = np.exp(2j * np.pi * rng.uniform(size=(POINT_CANDIDATES, 3)))
+    rows = space.veronese(candidates)
+    residual, picked = rows.copy(), []
+    for _ in range(space.monomial_count):
+        best = int(np.argmax(np.linalg.norm(residual, axis=1)))
+        picked.append(best)
+        unit = residual[best] / np.linalg.norm(residual[best])
+        residual -= np.outer(residual @ unit.conj(), unit)
+    return candidates[picked]
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """A point of the parameter space of the critical equations Aᵀ(M f − z) = 0: the center z (n,) and a complex
+    symmetric metric M (n, n), both in the values at the family's points."""
+
+    center: np.ndarray
+    metric: np.ndarray
+
+
 class _SecantFamily:
     """The critical equations in the secant chart for one metric, for a batch of P points θ (P, 6), each in its own
     unitary frame (P, 3, 3) of linear forms (rows y₁, y₂, y₃; s = y₂ − v₁y₁, t = y₃ − v₂y₁), with parameters z (P, n).
@@ -141,17 +184,17 @@ class _SecantFamily:
     be definite."""
 
     def __init__(self, space: AmbientSpace, gram: Sequence[Sequence[Fraction]], rng: np.random.Generator):
-        n = space.monomial_count
         self.degree = space.top_degree
-        self.points = rng.uniform(-1.0, 1.0, size=(n, 3))
+        self.points = _unimodular_points(space, rng)
         self.veronese = space.veronese(self.points)
         inverse = np.linalg.inv(self.veronese)
         metric = inverse.T @ np.array([[float(v) for v in row] for row in gram]) @ inverse
-        self.metric = metric / np.linalg.norm(metric, 2)
+        self.metric = (metric / np.linalg.norm(metric, 2)).astype(complex)
 
-    def parameters(self, center: Sequence[Fraction]) -> np.ndarray:
-        """The parameters z = M E u of the data's center u (coefficients in the monomial basis of V)."""
-        return (self.metric @ (self.veronese @ np.array([float(v) for v in center]))).astype(complex)
+    def parameters(self, center: Sequence[Fraction]) -> Parameters:
+        """The data's parameters: z = M E u for the data's center u (coefficients in the monomial basis of V), and M."""
+        return Parameters((self.metric @ (self.veronese @ np.array([float(v) for v in center]))).astype(complex),
+                          self.metric)
 
     # -- the parametrization's pieces ----------------------------------------------------------------------------
     def _linear(self, v: np.ndarray, frames: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -174,17 +217,6 @@ class _SecantFamily:
         from :meth:`_powers`)."""
         binomials = np.array([comb(degree, k) for k in range(degree + 1)], dtype=float)
         return binomials * sp[..., degree::-1] * tp[..., : degree + 1]
-
-    @staticmethod
-    def _binary_slopes(y1: np.ndarray, sp: np.ndarray, tp: np.ndarray, degree: int) -> np.ndarray:
-        """∂W/∂v_i (P, 2, n, m+1) for W of :meth:`_binary` (∂s/∂v₁ = ∂t/∂v₂ = −y₁, ∂s/∂v₂ = ∂t/∂v₁ = 0)."""
-        k = np.arange(degree + 1)
-        binomials = np.array([comb(degree, j) for j in k], dtype=float)
-        first = np.zeros(y1.shape[:1] + (2,) + y1.shape[1:] + (degree + 1,), complex)
-        first[:, 0, :, :-1] = binomials[:-1] * (degree - k[:-1]) * sp[..., degree - 1::-1] * tp[..., :degree]
-        first[:, 1, :, 1:] = binomials[1:] * k[1:] * sp[..., degree - 1::-1] * tp[..., :degree]
-        first *= -y1[:, None, :, None]
-        return first
 
     def _sequences(self, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """B (P, D+1, 2): the sequences p, h, and ∂B/∂e_i (P, 2, D+1, 2)."""
@@ -216,50 +248,54 @@ class _SecantFamily:
         """At the points: J = ∂f/∂(v, e, c) and the tangent vectors A that span T_f X, m·P′ and m·H′ for
         m = y₁, s, t (P′, H′ the binary forms of degree D − 1 with coefficients p_k, h_k, k < D: the symmetric
         functions of l₁^(D−1) and l₂^(D−1)), side by side (P, n, 12); f (P, n); and x ↦ xᵀ ∂A/∂θ (P, 6, 6) for
-        weights x (P, n)."""
+        weights x (P, n).
+
+        Derivatives in v go through W_m = (C(m, k) s^(m−k) t^k)_k: ∂W_m/∂s = m (W_(m−1), 0) and ∂W_m/∂t = m (0, W_(m−1))
+        (as columns), and ∂s/∂v₁ = ∂t/∂v₂ = −y₁, so that every piece is one of three batched products W_m · (…)."""
+        d, count = self.degree, len(theta)
         y1, s, t = self._linear(theta[:, :2], frames)
-        sp, tp = self._powers(s, self.degree), self._powers(t, self.degree)
-        w, dw = self._binary(sp, tp, self.degree), self._binary_slopes(y1, sp, tp, self.degree)
-        lower = self._binary(sp, tp, self.degree - 1)
-        dlower = self._binary_slopes(y1, sp, tp, self.degree - 1)
-        b, db = self._sequences(theta[:, 2:4])
-        g = b @ theta[:, 4:, None]                                          # (P, D+1, 1)
-        dg = db @ theta[:, None, 4:, None]                                  # (P, 2, D+1, 1)
-        f = (w @ g)[..., 0]
-        head = b[:, :-1]
-        forms = lower @ head                                                # P′, H′ (P, n, 2)
-        dforms_v = dlower @ head[:, None]                                   # ∂/∂v_i (P, 2, n, 2)
-        dforms_e = lower[:, None] @ db[:, :, :-1]                           # ∂/∂e_i (P, 2, n, 2)
-        columns = np.concatenate([(dw @ g[:, None])[..., 0].transpose(0, 2, 1),
-                                  (w[:, None] @ dg)[..., 0].transpose(0, 2, 1), w @ b,
-                                  y1[..., None] * forms, s[..., None] * forms, t[..., None] * forms], axis=2)
+        sp, tp = self._powers(s, d), self._powers(t, d)
+        b, db = self._sequences(theta[:, 2:4])                              # (P, D+1, 2), (P, 2, D+1, 2)
+        c = theta[:, 4:, None]
+        g = b @ c                                                           # (P, D+1, 1)
+        dg = (db @ c[:, None])[..., 0].transpose(0, 2, 1)                   # ∂g/∂e_i (P, D+1, 2)
+        top = self._binary(sp, tp, d) @ np.concatenate([g, dg, b], axis=2)  # f, ∂f/∂e, ∂f/∂c (P, n, 5)
+        head, dhead = b[:, :-1], db[:, :, :-1].transpose(0, 2, 1, 3).reshape(count, d, 4)   # ∂P′, ∂H′/∂e_i
+        middle = self._binary(sp, tp, d - 1) @ np.concatenate([g[:, :-1], g[:, 1:], head, dhead], axis=2)
+        low = self._binary(sp, tp, d - 2) @ np.concatenate([head[:, :-1], head[:, 1:]], axis=2)
+        slope = -y1[..., None]                                              # ∂s/∂v₁ = ∂t/∂v₂
+        forms = middle[..., 2:4]                                            # P′, H′ (P, n, 2)
+        dforms = np.concatenate([(d - 1) * slope * low, middle[..., 4:]], axis=2)  # ∂/∂v₁, ∂/∂v₂, ∂/∂e₁, ∂/∂e₂
+        columns = np.concatenate([d * slope * middle[..., :2], top[..., 1:], y1[..., None] * forms,
+                                  s[..., None] * forms, t[..., None] * forms], axis=2)
 
         def weighted(x: np.ndarray) -> np.ndarray:
             h = np.zeros((len(x), UNKNOWNS, UNKNOWNS), complex)
-            for block, m in enumerate((y1, s, t)):
-                rows = slice(2 * block, 2 * block + 2)
-                xm = (x * m)[:, None, None, :]
-                h[:, rows, :2] = (xm @ dforms_v)[:, :, 0].transpose(0, 2, 1)
-                h[:, rows, 2:4] = (xm @ dforms_e)[:, :, 0].transpose(0, 2, 1)
-            xyf = ((x * y1)[:, None, :] @ forms)[:, 0]                            # ∂s/∂v₁ = ∂t/∂v₂ = −y₁
+            moments = np.stack([x * y1, x * s, x * t], axis=1) @ dforms     # (P, 3 m, 4 θ × 2 forms)
+            h[:, :, :4] = moments.reshape(-1, 3, 4, 2).transpose(0, 1, 3, 2).reshape(-1, UNKNOWNS, 4)
+            xyf = ((x * y1)[:, None, :] @ forms)[:, 0]                       # ∂s/∂v₁ = ∂t/∂v₂ = −y₁ in m
             h[:, 2:4, 0] -= xyf
             h[:, 4:6, 1] -= xyf
             return h
 
-        return columns, f, weighted
+        return columns, top[..., 0], weighted
 
     # -- the critical equations ------------------------------------------------------------------------------------
-    def system(self, theta: np.ndarray, frames: np.ndarray, center: np.ndarray, direction: np.ndarray | None = None
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-        """The equations Aᵀ(M f − z) (P, 6), their Jacobian in θ (P, 6, 6) and, given a direction of the parameters,
-        ∂E/∂z·direction."""
+    def system(self, theta: np.ndarray, frames: np.ndarray, segment: tuple[Parameters, Parameters], s: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The equations Aᵀ(M f − z) (P, 6) at the parameters (1 − s)·a + s·b of ``segment`` (a, b) (``s`` (P,)),
+        their Jacobian in θ (P, 6, 6), and their derivative in s (P, 6)."""
+        start, end = segment
         columns, f, weighted = self._pieces(theta, frames)
-        jac_t = np.tensordot(columns[..., :UNKNOWNS], self.metric, axes=([1], [0]))   # (M J)ᵀ (P, 6, n)
-        vectors = columns[..., UNKNOWNS:]                                           # A (P, n, 6)
-        weights = f @ self.metric - center
+        jacobian_columns, vectors = columns[..., :UNKNOWNS], columns[..., UNKNOWNS:]         # J, A (P, n, 6)
+        slope = f @ end.metric - f @ start.metric if end.metric is not start.metric else np.zeros_like(f)
+        weights = f @ start.metric - start.center + s[:, None] * (slope - end.center + start.center)
+        jac_t = np.tensordot(jacobian_columns, start.metric, axes=([1], [0]))                # (M J)ᵀ (P, 6, n)
+        if end.metric is not start.metric:
+            jac_t += s[:, None, None] * np.tensordot(jacobian_columns, end.metric - start.metric, axes=([1], [0]))
         equations = (weights[:, None, :] @ vectors)[:, 0]
         jacobian = (jac_t @ vectors).transpose(0, 2, 1) + weighted(weights)
-        moved = None if direction is None else -(direction[:, None, :] @ vectors)[:, 0]
+        moved = ((slope - end.center + start.center)[:, None, :] @ vectors)[:, 0]
         return equations, jacobian, moved
 
     def rechart(self, theta: np.ndarray, frames: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -294,10 +330,10 @@ class _SecantFamily:
         new[:, 4:] = np.linalg.solve(normal, np.einsum("pni,pn->pi", basis.conj(), target)[..., None])[..., 0]
         return new, new_frames
 
-    def start(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """A random solution θ₀ (1, 6) in a random unitary frame (1, 3, 3) and parameters z₀ (n,) it solves: of
-        ``START_TRIALS`` random points the one whose tangent vectors are best conditioned, and z₀ = M f(θ₀) − m with
-        Aᵀm = 0."""
+    def start(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, Parameters]:
+        """A random solution θ₀ (1, 6) in a random unitary frame (1, 3, 3) and parameters (z₀, M) it solves, M the
+        family's metric: of ``START_TRIALS`` random points the one whose tangent vectors are best conditioned, and
+        z₀ = M f(θ₀) − m with Aᵀm = 0."""
         trials = (rng.normal(size=(START_TRIALS, UNKNOWNS)) + 1j * rng.normal(size=(START_TRIALS, UNKNOWNS))) / np.sqrt(2)
         frames, _ = np.linalg.qr(rng.normal(size=(START_TRIALS, 3, 3)) + 1j * rng.normal(size=(START_TRIALS, 3, 3)))
         trials, frames = self.rechart(trials, frames)
@@ -307,19 +343,20 @@ class _SecantFamily:
         null = vh[UNKNOWNS:].conj().T
         normal = null @ (rng.normal(size=null.shape[1]) + 1j * rng.normal(size=null.shape[1]))
         theta, frame = trials[best:best + 1], frames[best:best + 1]
-        return theta, frame, self.values(theta, frame)[0] @ self.metric - normal
+        return theta, frame, Parameters(self.values(theta, frame)[0] @ self.metric - normal, self.metric)
 
 
-def _trace_defect(tracker: _Tracker, solutions: np.ndarray, frames: np.ndarray, z0: np.ndarray,
+def _trace_defect(tracker: _Tracker, solutions: np.ndarray, frames: np.ndarray, base: Parameters,
                   directions: Callable[[], np.ndarray]) -> float:
-    """The trace test: |S(1) + S(−1) − 2 S(0)| / Σ|f|, S(τ) the sum of the values of the solutions tracked from z₀ to
-    z₀ + τd, d from ``directions`` (0 up to rounding exactly when they are all the solutions over z₀); after a failed
-    path once more along another line, then ∞."""
+    """The trace test: |S(1) + S(−1) − 2 S(0)| / Σ|f|, S(τ) the sum of the values of the solutions tracked from
+    (z₀, M) to (z₀ + τd, M), d from ``directions`` (0 up to rounding exactly when they are all the solutions over
+    (z₀, M)); after a failed path once more along another line, then ∞."""
     values = tracker.family.values(solutions, frames)
     for _attempt in range(2):
         direction, sums = directions(), [values.sum(axis=0)]
-        for end in (z0 + direction, z0 - direction):
-            points, charts, arrived = tracker.track(solutions, frames, z0, end)
+        for sign in (1, -1):
+            end = Parameters(base.center + sign * direction, base.metric)
+            points, charts, arrived = tracker.track(solutions, frames, base, end)
             if not arrived.all():
                 break
             sums.append(tracker.family.values(points, charts).sum(axis=0))
@@ -348,7 +385,7 @@ class _Tracker:
         self.family, self.helper, self.deadline, self.max_steps = family, helper, deadline, max_steps
         self.paths = 0
 
-    def track(self, theta: np.ndarray, frames: np.ndarray, start: np.ndarray, end: np.ndarray
+    def track(self, theta: np.ndarray, frames: np.ndarray, start: Parameters, end: Parameters
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """:meth:`track_batch`, the second half of a large batch in the helper process (a one-process
         ``multiprocessing`` pool whose initializer received the family) while this process tracks the first."""
@@ -361,21 +398,16 @@ class _Tracker:
         other = remote.get()
         return tuple(np.concatenate([a, b]) for a, b in zip(local, other))  # type: ignore[return-value]
 
-    def track_batch(self, theta: np.ndarray, frames: np.ndarray, start: np.ndarray, end: np.ndarray
+    def track_batch(self, theta: np.ndarray, frames: np.ndarray, start: Parameters, end: Parameters
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Track row i of ``theta`` (P, 6) in ``frames`` (P, 3, 3) from the parameters ``start`` to ``end`` (each
-        (n,)) along z(s) = (1 − s)·start + s·end; returns the endpoints, their frames and a mask of the paths that
+        """Track row i of ``theta`` (P, 6) in ``frames`` (P, 3, 3) from the parameters ``start`` to ``end`` along
+        (1 − s)·start + s·end (centers and metrics); returns the endpoints, their frames and a mask of the paths that
         arrived (Runge–Kutta predictor, two Newton steps that must contract, a step size per path aiming at a first
         Newton correction of ``PREDICTOR_ERROR``, a rechart after every accepted step)."""
-        family = self.family
-        slope = end - start
-
-        def center(s: np.ndarray) -> np.ndarray:
-            return start + s[:, None] * slope
+        family, segment = self.family, (start, end)
 
         def velocity(points: np.ndarray, charts: np.ndarray, s: np.ndarray) -> np.ndarray:
-            _, jacobian, moved = family.system(points, charts, center(s), np.broadcast_to(slope, (len(s), len(slope))))
-            assert moved is not None
+            _, jacobian, moved = family.system(points, charts, segment, s)
             return _solve(jacobian, -moved)
 
         z, charts = theta.copy(), frames.copy()
@@ -395,10 +427,9 @@ class _Tracker:
             k4 = velocity(zi + hi[:, None] * k3, ci, si + hi)
             corrected = zi + hi[:, None] / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
             corrected[~np.all(np.isfinite(corrected), axis=1)] = 0
-            target = center(si + hi)
             sizes = []
             for _newton in range(2):
-                equations, jacobian, _ = family.system(corrected, ci, target)
+                equations, jacobian, _ = family.system(corrected, ci, segment, si + hi)
                 step = _solve(jacobian, equations)
                 corrected = corrected - step
                 sizes.append(np.linalg.norm(step, axis=1) / (1 + np.linalg.norm(corrected, axis=1)))
@@ -418,7 +449,7 @@ class _Tracker:
             active[~np.all(np.isfinite(z), axis=1) | (np.linalg.norm(z, axis=1) > 1e8)] = False
         ends = np.flatnonzero(arrived)
         for _newton in range(2):
-            equations, jacobian, _ = family.system(z[ends], charts[ends], np.broadcast_to(end, (len(ends), len(end))))
+            equations, jacobian, _ = family.system(z[ends], charts[ends], segment, np.ones(len(ends)))
             z[ends] -= _solve(jacobian, equations)
         arrived[ends] = np.all(np.isfinite(z[ends]), axis=1)
         return z, charts, arrived
@@ -503,58 +534,84 @@ def secant_count(arch: Architecture, dim: int, gram: Sequence[Sequence[Fraction]
     deadline = None if timeout is None else began + timeout
     with _helper(family, parallel) as helper, one_blas_thread():
         tracker = _Tracker(family, helper, deadline)
-        solutions, frames, z0, loops, defect = _monodromy(family, tracker, rng, progress)
-        target = family.parameters(center)
-        target *= np.linalg.norm(z0) / np.linalg.norm(target)  # the equations are homogeneous in (c, z): X is a cone
-        images = _Pool(z0.size, IMAGE_TOLERANCE)
-        pending, pending_frames, reached = solutions, frames, 0
-        for _retry in range(3):  # through a random middle point; lost paths again through another
-            middle = _random_parameters(rng, z0)
-            ends, charts, arrived = tracker.track(pending, pending_frames, z0, middle)
-            more, more_charts, arrived_more = tracker.track(ends[arrived], charts[arrived], middle, target)
-            reached += int(np.sum(arrived_more))
-            images.locate(family.values(more[arrived_more], more_charts[arrived_more]))
-            lost = np.concatenate([np.flatnonzero(~arrived), np.flatnonzero(arrived)[~arrived_more]])
-            pending, pending_frames = pending[lost], pending_frames[lost]
+        solutions, frames, base, loops, defect = _monodromy(family, tracker, rng, progress)
+        data = family.parameters(center)
+        # the equations are homogeneous in (c, z): X is a cone
+        target = Parameters(data.center * np.linalg.norm(base.center) / np.linalg.norm(data.center), base.metric)
+        images = _Pool(base.center.size, IMAGE_TOLERANCE)
+        pending, pending_frames, reached, route = solutions, frames, 0, [base, target]
+        for _retry in range(3):  # straight, then the lost paths through a random middle point
+            ends, charts, arrived = _track_through(tracker, pending, pending_frames, route)
+            reached += int(np.sum(arrived))
+            images.locate(family.values(ends[arrived], charts[arrived]))
+            pending, pending_frames = pending[~arrived], pending_frames[~arrived]
             if len(pending) == 0:
                 break
+            route = [base, Parameters(_random_center(rng, base), base.metric), target]
     return SecantCount(len(solutions), reached, len(images.points), len(pending), tracker.paths, loops, defect,
                        time.perf_counter() - began)
 
 
-def _random_parameters(rng: np.random.Generator, z0: np.ndarray) -> np.ndarray:
-    """Random complex parameters of the size of z₀ (complex normal entries, |z| ≈ |z₀| on average)."""
-    return (rng.normal(size=z0.shape) + 1j * rng.normal(size=z0.shape)) * np.linalg.norm(z0) / np.sqrt(z0.size)
+def _track_through(tracker: _Tracker, theta: np.ndarray, frames: np.ndarray, route: Sequence[Parameters]
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:meth:`_Tracker.track` along the segments of ``route`` one after the other: the endpoints, their frames and
+    a mask of the paths that arrived through all of them."""
+    alive = np.ones(len(theta), bool)
+    for start, end in zip(route, route[1:]):
+        theta, frames, arrived = tracker.track(theta, frames, start, end)
+        alive &= arrived
+    return theta, frames, alive
+
+
+def _random_center(rng: np.random.Generator, base: Parameters) -> np.ndarray:
+    """A random complex center of the size of the base's (complex normal entries, |z| ≈ |z₀| on average)."""
+    size = base.center.shape
+    return (rng.normal(size=size) + 1j * rng.normal(size=size)) * np.linalg.norm(base.center) / np.sqrt(size[0])
+
+
+def _random_parameters(rng: np.random.Generator, base: Parameters) -> Parameters:
+    """A random center (:func:`_random_center`) and the base's metric moved by a random complex symmetric matrix of
+    ``METRIC_STEP`` times its norm (then scaled to norm 1 like the base's)."""
+    size = base.metric.shape
+    metric = rng.normal(size=size) + 1j * rng.normal(size=size)
+    metric = metric + metric.T
+    metric = base.metric + METRIC_STEP * np.linalg.norm(base.metric, 2) / np.linalg.norm(metric, 2) * metric
+    return Parameters(_random_center(rng, base), metric / np.linalg.norm(metric, 2))
 
 
 def _monodromy(family: _SecantFamily, tracker: _Tracker, rng: np.random.Generator, progress: Progress | None
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, float]:
-    """Monodromy loops z₀ → z₁ → z₂ → z₀ until a loop brings no new solution and the trace test passes: the
-    solutions over z₀ (θ and frames), z₀, the number of loops and the final trace defect."""
-    solutions, frames, z0 = family.start(rng)
-
-    def random_parameters() -> np.ndarray:
-        return _random_parameters(rng, z0)
-
-    known = _Pool(z0.size, SOLUTION_TOLERANCE)
+               ) -> tuple[np.ndarray, np.ndarray, Parameters, int, float]:
+    """The orbit of a random solution over the base parameters p₀ = (z₀, M) under monodromy loops p₀ → p₁ → p₂ → p₀
+    through random centers and random complex symmetric metrics (``START_LOOPS`` of them, one more each time the
+    trace test fails): every solution is tracked around every loop exactly once, a newly found one around all of
+    them, until no loop has an untracked solution and the trace test passes.  Returns the solutions over p₀ (θ and
+    frames), p₀, the number of loops and the final trace defect."""
+    solutions, frames, base = family.start(rng)
+    known = _Pool(base.center.size, SOLUTION_TOLERANCE)
     known.locate(family.values(solutions, frames))
-    loops, defect = 0, float("inf")
+    loops: list[tuple[Parameters, Parameters]] = []
+    tracked: list[int] = []  # loop i has moved solutions[:tracked[i]]
+    defect = float("inf")
     while defect > TRACE_TOLERANCE:
-        points, charts, alive = solutions, frames, np.ones(len(solutions), bool)
-        first, second = random_parameters(), random_parameters()
-        for start, end in ((z0, first), (first, second), (second, z0)):
-            points, charts, arrived = tracker.track(points, charts, start, end)
-            alive &= arrived
-        before = len(known.points)
-        found = known.locate(family.values(points[alive], charts[alive]))
-        fresh = found >= before
-        _, first_hit = np.unique(found[fresh], return_index=True)
-        new = np.flatnonzero(fresh)[first_hit]
-        solutions = np.concatenate([solutions, points[alive][new]])
-        frames = np.concatenate([frames, charts[alive][new]])
-        loops += 1
-        if len(new) == 0:
-            defect = _trace_defect(tracker, solutions, frames, z0, random_parameters)
+        if len(loops) < START_LOOPS or min(tracked) == len(solutions):
+            loops.append((_random_parameters(rng, base), _random_parameters(rng, base)))
+            tracked.append(0)
+        for i, (first, second) in enumerate(loops):
+            begin = tracked[i]
+            tracked[i] = len(solutions)
+            if begin == len(solutions):
+                continue
+            points, charts, alive = _track_through(tracker, solutions[begin:], frames[begin:],
+                                                   [base, first, second, base])
+            before = len(known.points)
+            found = known.locate(family.values(points[alive], charts[alive]))
+            fresh = found >= before
+            _, first_hit = np.unique(found[fresh], return_index=True)
+            new = np.flatnonzero(fresh)[first_hit]
+            solutions = np.concatenate([solutions, points[alive][new]])
+            frames = np.concatenate([frames, charts[alive][new]])
+        if min(tracked) == len(solutions):
+            defect = _trace_defect(tracker, solutions, frames, base, lambda: TRACE_STEP * _random_center(rng, base))
         if progress is not None:
-            progress(loops, len(solutions), tracker.paths, defect)
-    return solutions, frames, z0, loops, defect
+            progress(len(loops), len(solutions), tracker.paths, defect)
+    return solutions, frames, base, len(loops), defect
