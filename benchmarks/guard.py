@@ -2,6 +2,8 @@
 
     python benchmarks/guard.py [--case NAME ...] [--update]
 
+(``--update`` with ``--case`` measures only those references, scaled to the stored calibration.)
+
 Each case (:data:`CASES`) is one computation of a task (``implicit``, ``dim``, ``member``, ``landscape``,
 ``filling``, ``batch``, and the interpolation's independence test on its own), run as the command line runs
 it (the task registry, :mod:`neurom2.tasks`), set-up excluded.  Its time t is the wall-clock median of
@@ -37,6 +39,7 @@ from typing import Any
 
 import flint
 import numpy as np
+from landscape import data_for
 from run import load_average, machine_facts, markdown_table
 
 from neurom2 import Architecture
@@ -44,6 +47,7 @@ from neurom2.batch import parse_jobs, run_batch
 from neurom2.m2.session import default_session
 from neurom2.model.space import AmbientSpace
 from neurom2.tasks import task
+from neurom2.training import secant
 from neurom2.variety import interpolation
 from neurom2.variety.dimension import forget_ranks
 
@@ -131,6 +135,14 @@ def independence_run() -> Computation:
     return lambda: interpolation.minimal_generators(space, pieces)
 
 
+def secant_run() -> Computation:
+    """The secant count of (3,2,1) x³ (219 critical points by monodromy in centers and metrics, stopped by the trace
+    test, both cores) for the landscape benchmark's data: the path tracker that (3,2,1) x⁴ and x⁵ depend on."""
+    arch = Architecture.create("3,2,1", "x^3")
+    _, metric = data_for(arch)
+    return lambda: secant.secant_count(arch, 6, metric.gram, metric.center)
+
+
 CASES: tuple[Case, ...] = (
     Case("implicit (3,2,1) x^4", "implicit", "σ₂ of the quartic Veronese surface: 148 cubics, certificate (issue 17)",
          task_run("implicit", "3,2,1", "x^4")),
@@ -144,6 +156,7 @@ CASES: tuple[Case, ...] = (
          task_run("member", "2,2,1", "x^3", target="x^3 - x*y^2")),
     Case("landscape (2,1,1) x^2", "landscape", "10 random data points: critical points, learning degree",
          task_run("landscape", "2,1,1", "x^2", random_data=10)),
+    Case("secant count (3,2,1) x^3", "landscape", "219 critical points by monodromy with the trace test", secant_run),
     Case("filling 2→1 depth 5 x^2", "filling", "minimal filling widths, one worker, fresh store",
          filling_run(input=2, output=1, depth=5, workers=1)),
     Case("batch 38 jobs", "batch", "36 dim jobs, an implicit and a member job on one local worker", batch_run),
@@ -296,8 +309,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     verdicts, calibration = run_guard(cases, references)
     print(table(verdicts, calibration, references))
     if args.update:
-        data = {"machine": machine_facts(), "calibration_seconds": calibration,
-                "cases": {v.case.name: {"seconds": v.timing.seconds, "runs": v.timing.runs} for v in verdicts}}
+        measured = {v.case.name: {"seconds": v.timing.seconds, "runs": v.timing.runs} for v in verdicts}
+        data = {"machine": machine_facts(), "calibration_seconds": calibration, "cases": measured}
+        if args.case and REFERENCES.exists():  # the other cases' references stay, these join in their units
+            data = json.loads(REFERENCES.read_text())
+            scale = data["calibration_seconds"] / calibration
+            data["cases"].update({name: {**row, "seconds": row["seconds"] * scale} for name, row in measured.items()})
         REFERENCES.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
         print(f"written: {REFERENCES}")
         return 0

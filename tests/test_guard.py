@@ -89,3 +89,17 @@ def test_a_computation_that_hangs_is_stopped_and_fails(guard, session, monkeypat
     [verdict], _ = guard.run_guard([hang], quick)
     assert not verdict.passed and verdict.timing.seconds is None and verdict.timing.stopped_at is not None
     assert time.perf_counter() - started < 30
+
+
+def test_updating_one_case_keeps_the_others_in_the_stored_units(guard, session, monkeypatch, tmp_path):
+    stored = references(guard)
+    copy = tmp_path / "guard.json"
+    copy.write_text(guard.json.dumps(stored))
+    monkeypatch.setattr(guard, "REFERENCES", copy)
+    name = "member (2,2,1) x^3"
+    assert guard.main(["--case", name, "--update"]) == 0
+    updated = guard.json.loads(copy.read_text())
+    assert updated["calibration_seconds"] == stored["calibration_seconds"]
+    assert {k: v for k, v in updated["cases"].items() if k != name} == {
+        k: v for k, v in stored["cases"].items() if k != name}
+    assert updated["cases"][name]["seconds"] > 0 and updated["cases"][name]["runs"] == guard.REPEATS
