@@ -3,13 +3,15 @@
 import pytest
 
 from neurom2 import Architecture, implicitize
+from neurom2.cost import guard
+from neurom2.errors import TooExpensive
 from neurom2.exact.terms import terms_from_polynomial
 from neurom2.m2 import package
 from neurom2.model.space import AmbientSpace
 from neurom2.training import subspace
 from neurom2.training.critical import PRIMES, Metric, modular_counts
 from neurom2.training.dataset import Dataset
-from neurom2.training.landscape import generic_count
+from neurom2.training.landscape import critical_estimate, generic_count, generic_learning_degree
 
 
 def test_subspace_count_applies_when_x_is_every_form_in_two_linear_forms():
@@ -58,3 +60,16 @@ def test_for_quadrics_the_distance_has_spurious_critical_points(session):
 def test_subspace_count_refuses_other_networks():
     with pytest.raises(ValueError, match="subspace count needs"):
         subspace.subspace_counts(None, Architecture.create("3,2,1", "x^4"), 6, [], [], PRIMES)  # type: ignore[arg-type]
+
+
+@pytest.mark.macaulay2
+def test_the_generic_learning_degree_is_not_refused_for_a_lagrange_ideal_it_does_not_build(session):
+    """(3,2,2,1) x²: the size guard refuses its Lagrange ideal (23 variables, about 18 h), which the subspace count
+    does not build; the counts for the moment metric and for a random symmetric metric agree (both generic)."""
+    arch = Architecture.create("3,2,2,1", "x^2")
+    variety = implicitize(arch, session=session)
+    with pytest.raises(TooExpensive):
+        guard(critical_estimate(variety.equation_degrees, variety.dim, AmbientSpace.of(arch).dim), False)
+    counts = generic_learning_degree(arch, variety=variety, session=session, timeout=300)
+    assert counts["learning_degree"] == counts["ed_degree_generic_metric"] > 1
+    assert counts["moment_equals_generic"] and subspace.METHOD in counts["method"]

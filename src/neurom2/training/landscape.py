@@ -251,7 +251,9 @@ def generic_learning_degree(architecture: Architecture, *, variety: Neurovariety
     """What ``landscape(..., generic=True)`` reports under ``generic`` (the learning degree for random data modulo two
     primes, with the ED degrees of the other metrics), without data of one's own: those counts do not depend on them.
     ``variety`` is the neurovariety when already computed; its ideal must be complete (InvalidOption otherwise, as
-    in :func:`landscape`), and the Lagrange ideal passes the size guard of :func:`critical_estimate`."""
+    in :func:`landscape`), and, when the count is the Lagrange count or the Waring one (:func:`generic_count`), the
+    Lagrange ideal passes the size guard of :func:`critical_estimate` (the subspace, secant and slice counts do not
+    build it: their cost is bounded by ``timeout``)."""
     deadline = Deadline.coerce(timeout)
     computation = _Computation(architecture, Dataset.random(architecture, 1, seed), session, deadline, seed, force)
     if variety is not None:
@@ -261,7 +263,8 @@ def generic_learning_degree(architecture: Architecture, *, variety: Neurovariety
         if not found.complete:
             raise InvalidOption(f"the ideal of this neuromanifold is not proved complete ({found.proof}); the learning "
                                 "degree needs it", "timeout")
-        guard(critical_estimate(found.equation_degrees, found.dim, computation.space.dim), force)
+        if generic_count(architecture, found.dim) in ("lagrange", "waring"):
+            guard(critical_estimate(found.equation_degrees, found.dim, computation.space.dim), force)
     with deadline.enforced():
         return computation.generic()
 
