@@ -264,8 +264,8 @@ def _degree_entry(variety: Neurovariety | Undecided) -> Entry:
 
 def _learning_entry(arch: Architecture, variety: Neurovariety | Undecided, session: Macaulay2Session | None,
                     deadline: Deadline, seed: int, force: bool, uncapped: bool) -> Entry:
-    name, command = "learning degree", (f"neurom2 landscape --widths {','.join(map(str, arch.widths))} --activation "
-                                        f"'{arch.activation}'{' --bias' if arch.bias else ''} --random-data 1 --generic")
+    name, command = "learning degree", (f"neurom2 geometry --widths {','.join(map(str, arch.widths))} --activation "
+                                        f"'{arch.activation}'{' --bias' if arch.bias else ''} --only dictionary")
     if isinstance(variety, Undecided):
         return _not_computed(name, f"the neurovariety is undecided; {command} computes it")
     if not variety.fills and not variety.complete:
