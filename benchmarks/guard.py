@@ -310,11 +310,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(table(verdicts, calibration, references))
     if args.update:
         measured = {v.case.name: {"seconds": v.timing.seconds, "runs": v.timing.runs} for v in verdicts}
-        data = {"machine": machine_facts(), "calibration_seconds": calibration, "cases": measured}
         if args.case and REFERENCES.exists():  # the other cases' references stay, these join in their units
             data = json.loads(REFERENCES.read_text())
             scale = data["calibration_seconds"] / calibration
             data["cases"].update({name: {**row, "seconds": row["seconds"] * scale} for name, row in measured.items()})
+        else:
+            data = {"machine": machine_facts(), "calibration_seconds": calibration, "cases": measured}
         REFERENCES.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
         print(f"written: {REFERENCES}")
         return 0

@@ -263,10 +263,19 @@ def generic_learning_degree(architecture: Architecture, *, variety: Neurovariety
         if not found.complete:
             raise InvalidOption(f"the ideal of this neuromanifold is not proved complete ({found.proof}); the learning "
                                 "degree needs it", "timeout")
-        if generic_count(architecture, found.dim) in ("lagrange", "waring"):
+        if generic_count(architecture, found.dim) in SIZE_GUARDED_COUNTS:
             guard(critical_estimate(found.equation_degrees, found.dim, computation.space.dim), force)
     with deadline.enforced():
         return computation.generic()
+
+
+COUNT_METHODS = {"subspace": subspace.METHOD, "secant": secant.METHOD, "waring": waring.METHOD,
+                 "slice": slice_count.METHOD,
+                 "lagrange": "Lagrange ideals modulo the primes " + ", ".join(map(str, PRIMES)) + " (F4)"}
+"""How each method of :func:`generic_count` counts, as the landscape reports it."""
+SIZE_GUARDED_COUNTS = frozenset({"lagrange", "waring"})
+"""The methods of :func:`generic_count` whose cost the Lagrange ideal's size guard (:func:`critical_estimate`)
+stands for; the others have none of that size and are bounded by their time limit."""
 
 
 def generic_count(arch: Architecture, dim: int) -> str:
@@ -650,10 +659,7 @@ class _Computation:
         if self.arch.monomial_degree == 1 and not self.arch.bias:
             r, m = min(self.arch.widths), min(self.arch.input_dim, self.arch.output_dim)
             result["eckart_young"] = comb(m, r) if r < m else 1
-        counted = (subspace.METHOD if method == "subspace" else secant.METHOD if method == "secant" else
-                   waring.METHOD if method == "waring" else
-                   slice_count.METHOD if method == "slice" else
-                   "Lagrange ideals modulo the primes " + ", ".join(map(str, PRIMES)) + " (F4)")
+        counted = COUNT_METHODS[method]
         result["method"] = (f"probabilistic: random integer data (|S| = {2 * size} points, entries up to 2^20) and random "
                             f"metrics, {counted}; a count "
                             "differs from the generic one only for data on a proper subvariety (a discriminant), or "

@@ -155,8 +155,7 @@ def _unimodular_points(space: AmbientSpace, rng: np.random.Generator) -> np.ndar
     real points in [−1, 1]³ give 10³–10⁵): picked greedily from ``POINT_CANDIDATES`` random ones, each time the one
     farthest from the span of the rows picked (QR with column pivoting)."""
     candidates = np.exp(2j * np.pi * rng.uniform(size=(POINT_CANDIDATES, 3)))
-    rows = space.veronese(candidates)
-    residual, picked = rows.copy(), []
+    residual, picked = space.veronese(candidates), []
     for _ in range(space.monomial_count):
         best = int(np.argmax(np.linalg.norm(residual, axis=1)))
         picked.append(best)
@@ -175,13 +174,13 @@ class Parameters:
 
 
 class _SecantFamily:
-    """The critical equations in the secant chart for one metric, for a batch of P points θ (P, 6), each in its own
-    unitary frame (P, 3, 3) of linear forms (rows y₁, y₂, y₃; s = y₂ − v₁y₁, t = y₃ − v₂y₁), with parameters z (P, n).
+    """The critical equations in the secant chart for a batch of P points θ (P, 6), each in its own unitary frame
+    (P, 3, 3) of linear forms (rows y₁, y₂, y₃; s = y₂ − v₁y₁, t = y₃ − v₂y₁), along segments of parameters (z, M).
 
-    Forms are represented by their values f at n = dim V random real points (E the Veronese matrix there), so the
-    loss (c − u)ᵀQ(c − u) is (f − Eu)ᵀM(f − Eu) with M = E⁻ᵀQE⁻¹ (scaled to norm 1); the equations are
-    Aᵀ(M f − z), and the data's parameters are z = M E u.  Only bilinear forms occur (no conjugation), so Q need not
-    be definite."""
+    Forms are represented by their values f at n = dim V unimodular points (:func:`_unimodular_points`, E the
+    Veronese matrix there), so the loss (c − u)ᵀQ(c − u) is (f − Eu)ᵀM(f − Eu) with M = E⁻ᵀQE⁻¹ (scaled to norm 1,
+    the family's metric); the equations are Aᵀ(M f − z), and the data's parameters are z = M E u with that M.  Only
+    bilinear forms occur (no conjugation), so Q need not be definite and M may be any complex symmetric matrix."""
 
     def __init__(self, space: AmbientSpace, gram: Sequence[Sequence[Fraction]], rng: np.random.Generator):
         self.degree = space.top_degree
@@ -288,14 +287,16 @@ class _SecantFamily:
         start, end = segment
         columns, f, weighted = self._pieces(theta, frames)
         jacobian_columns, vectors = columns[..., :UNKNOWNS], columns[..., UNKNOWNS:]         # J, A (P, n, 6)
-        slope = f @ end.metric - f @ start.metric if end.metric is not start.metric else np.zeros_like(f)
-        weights = f @ start.metric - start.center + s[:, None] * (slope - end.center + start.center)
         jac_t = np.tensordot(jacobian_columns, start.metric, axes=([1], [0]))                # (M J)ᵀ (P, 6, n)
+        rate = np.broadcast_to(start.center - end.center, f.shape)                           # ∂(M f − z)/∂s
         if end.metric is not start.metric:
-            jac_t += s[:, None, None] * np.tensordot(jacobian_columns, end.metric - start.metric, axes=([1], [0]))
+            change = end.metric - start.metric
+            rate = rate + f @ change
+            jac_t += s[:, None, None] * np.tensordot(jacobian_columns, change, axes=([1], [0]))
+        weights = f @ start.metric - start.center + s[:, None] * rate
         equations = (weights[:, None, :] @ vectors)[:, 0]
         jacobian = (jac_t @ vectors).transpose(0, 2, 1) + weighted(weights)
-        moved = ((slope - end.center + start.center)[:, None, :] @ vectors)[:, 0]
+        moved = (rate[:, None, :] @ vectors)[:, 0]
         return equations, jacobian, moved
 
     def rechart(self, theta: np.ndarray, frames: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -378,7 +379,7 @@ def _solve(jacobian: np.ndarray, rhs: np.ndarray) -> np.ndarray:
 
 
 class _Tracker:
-    """Batched predictor–corrector path tracking of the critical equations along segments of centers, each path
+    """Batched predictor–corrector path tracking of the critical equations along segments of parameters, each path
     recharted (:meth:`_SecantFamily.rechart`) after every accepted step."""
 
     def __init__(self, family: _SecantFamily, helper: Any = None, deadline: float | None = None, max_steps: int = 400):
@@ -589,13 +590,10 @@ def _monodromy(family: _SecantFamily, tracker: _Tracker, rng: np.random.Generato
     solutions, frames, base = family.start(rng)
     known = _Pool(base.center.size, SOLUTION_TOLERANCE)
     known.locate(family.values(solutions, frames))
-    loops: list[tuple[Parameters, Parameters]] = []
-    tracked: list[int] = []  # loop i has moved solutions[:tracked[i]]
+    loops = [(_random_parameters(rng, base), _random_parameters(rng, base)) for _ in range(START_LOOPS)]
+    tracked = [0] * len(loops)  # loop i has moved solutions[:tracked[i]]
     defect = float("inf")
-    while defect > TRACE_TOLERANCE:
-        if len(loops) < START_LOOPS or min(tracked) == len(solutions):
-            loops.append((_random_parameters(rng, base), _random_parameters(rng, base)))
-            tracked.append(0)
+    while True:
         for i, (first, second) in enumerate(loops):
             begin = tracked[i]
             tracked[i] = len(solutions)
@@ -610,8 +608,13 @@ def _monodromy(family: _SecantFamily, tracker: _Tracker, rng: np.random.Generato
             new = np.flatnonzero(fresh)[first_hit]
             solutions = np.concatenate([solutions, points[alive][new]])
             frames = np.concatenate([frames, charts[alive][new]])
-        if min(tracked) == len(solutions):
+        closed = min(tracked) == len(solutions)
+        if closed:
             defect = _trace_defect(tracker, solutions, frames, base, lambda: TRACE_STEP * _random_center(rng, base))
         if progress is not None:
             progress(len(loops), len(solutions), tracker.paths, defect)
-    return solutions, frames, base, len(loops), defect
+        if defect <= TRACE_TOLERANCE:
+            return solutions, frames, base, len(loops), defect
+        if closed:
+            loops.append((_random_parameters(rng, base), _random_parameters(rng, base)))
+            tracked.append(0)
