@@ -141,6 +141,7 @@ def secant_run() -> Computation:
 
     arch = Architecture.create("3,2,1", "x^3")
     _, metric = data_for(arch)
+    secant.compile_kernels()  # about 20 s on a fresh install, not part of the case
     return lambda: secant.secant_count(arch, 6, metric.gram, metric.center)
 
 

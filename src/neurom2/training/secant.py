@@ -88,8 +88,9 @@ UNKNOWNS = 6
 Progress = Callable[[int, int, int, float], None]
 """Called after each round of the monodromy (the new solutions around every loop, or the trace test) with (loops,
 solutions, paths tracked, trace defect)."""
-CHUNK_PATHS = 32
-"""Paths tracked by one call of the compiled tracker (the deadline is checked between calls)."""
+CHUNK_PATHS = 8
+"""Paths tracked by one call of the compiled tracker: the deadline is checked between calls, and the two threads end a
+batch within a few paths of each other."""
 PREDICTOR_ERROR = 1e-4
 """The relative size of the first Newton correction that the step size aims at (a step is rejected above 1e-3)."""
 POINT_CANDIDATES = 1000
@@ -104,9 +105,10 @@ METRIC_STEP = 0.3
 of the solutions each and two of them leave a hundred in small orbits; moving the metric too mixes them (two loops
 suffice for (3,2,1) x⁴), and 0.3 takes fewer steps per path than a random metric (38 against 44) where 0.1 needed a
 third loop."""
-TRACE_STEP = 0.25
-"""The trace test's lines z₀ ± τd have |d| about this times |z₀|: shorter paths than |d| ≈ |z₀| (13 steps per path
-against 18); the defect of a missing solution shrinks like the square of it."""
+TRACE_STEP = 0.1
+"""The trace test's lines z₀ ± τd have |d| about this times |z₀|: short paths (8 steps per path on (3,2,1) x⁴, against
+12 at 0.25 and 18 at 1); the defect of a missing solution shrinks like the square of it (3·10⁻⁴ to 1.4·10⁻³ for 218
+of 219 on x³, far above the 10⁻⁸ of ``TRACE_TOLERANCE`` and the 10⁻¹⁵ of a complete set)."""
 START_TRIALS = 16
 """Random start points tried; the one whose Jacobian is best conditioned starts the monodromy."""
 
@@ -379,6 +381,21 @@ def secant_count(arch: Architecture, dim: int, gram: Sequence[Sequence[Fraction]
             route = [base, Parameters(_random_center(rng, base), base.metric), target]
     return SecantCount(len(solutions), reached, len(images), len(pending), tracker.paths, loops, defect,
                        time.perf_counter() - began)
+
+
+def compile_kernels() -> float:
+    """Compile the kernels that a secant count calls, or load them from numba's cache: about 20 s once after an install
+    (or an edit of :mod:`neurom2.training.secant_kernel`), under a second later.  For a container image's build or
+    before a timed run (compiling cannot be interrupted, so it counts against a count's time limit).  Returns the
+    seconds it took."""
+    began = time.perf_counter()
+    space = AmbientSpace.of(Architecture.create("3,2,1", "x^3"))
+    identity = [[Fraction(int(i == j)) for j in range(space.monomial_count)] for i in range(space.monomial_count)]
+    rng = np.random.default_rng(0)
+    family = _SecantFamily(space, identity, rng)
+    solution, frame, base = family.start(rng)
+    _Tracker(family).track(solution, frame, base, base)
+    return time.perf_counter() - began
 
 
 def _track_through(tracker: _Tracker, theta: np.ndarray, frames: np.ndarray, route: Sequence[Parameters]

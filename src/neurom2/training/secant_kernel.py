@@ -7,11 +7,12 @@ g = c₁p + c₂h; forms are their values at the family's n points; the paramete
 (1 − s)(z_a, M_a) + s(z_b, M_b) and the equations are Aᵀ(M f − z) with A the six tangent vectors m·P′, m·H′
 (m = y₁, s, t).  All arithmetic is complex128.
 
-Compiled by numba with ``cache=True``: the first call after an install compiles (about 10 s) and stores the machine
-code beside this file (or in the user's numba cache when that is not writable); later processes load it.  Fast math
-is on except the "no NaN, no infinity" assumptions: the tracker tests for both.  One row is one loop iteration, so
-a batch costs no temporary arrays; the numpy version of the same system (batched products) took 15–22 µs per row
-and this one 4–6 µs (D = 4, 5).
+Compiled by numba with ``cache=True``: the first call after an install compiles (about 20 s for all of them; see
+:func:`neurom2.training.secant.compile_kernels`) and stores the machine code in ``NUMBA_CACHE_DIR`` when that is
+set, else beside this file, else (not writable) in the user's numba cache; later processes load it in under a second.
+Fast math is on except the "no NaN, no infinity" assumptions: the tracker tests for both.  One path is one loop
+iteration, its scratch arrays allocated once per call.  Measured on (3,2,1) x⁵ (n = 21): the system 5.7 µs (the numpy
+version with batched products took 22 µs per row), a predictor–corrector step 40 µs.
 """
 
 from __future__ import annotations
@@ -408,11 +409,11 @@ def _newton(theta: np.ndarray, frame: np.ndarray, points: np.ndarray, table: np.
 def track(theta: np.ndarray, frames: np.ndarray, points: np.ndarray, table: np.ndarray, parameters: tuple,
           moving: bool, max_steps: int, predictor_error: float, arrived: np.ndarray) -> int:
     """Track each row of ``theta`` (P, 6) in its frame (P, 3, 3) from s = 0 to s = 1 of the segment ``parameters``
-    (:func:`segment`; ``moving``: whether its metric changes) in place, setting
-    ``arrived``; returns the accepted and rejected steps taken.  Runge–Kutta predictor (four solves of J·θ′ = −∂E/∂s),
-    two Newton steps that must contract (the first below 10⁻³ and the second below 10⁻⁷ and 10⁻² times the first,
-    relative to 1 + |θ|), a step size that aims at a first Newton correction of ``predictor_error``, a rechart after
-    each accepted step; a path fails at a step below 10⁻⁹, at |θ| > 10⁸, a non-finite θ or ``max_steps``."""
+    (:func:`segment`; ``moving``: whether its metric changes) in place, setting ``arrived``; returns the accepted and
+    rejected steps taken.  Runge–Kutta predictor (four solves of J·θ′ = −∂E/∂s), two Newton steps that must contract
+    (:func:`_newton`; the first below 10⁻³ and the second below 10⁻⁶ and 10⁻² times the first, relative to 1 + |θ|:
+    10⁻⁷ took 9% more steps), a step size that aims at a first Newton correction of ``predictor_error``, a rechart
+    after each accepted step; a path fails at a step below 10⁻⁹, at |θ| > 10⁸, a non-finite θ or ``max_steps``."""
     work = workspace(points.shape[0], table.shape[0] - 1)
     equations = np.zeros(UNKNOWNS, np.complex128)
     moved = np.zeros(UNKNOWNS, np.complex128)
@@ -448,7 +449,7 @@ def track(theta: np.ndarray, frames: np.ndarray, points: np.ndarray, table: np.n
             first, second = sizes
             error = first if math.isfinite(first) else np.inf
             growth = min(max(0.8 * (predictor_error / max(error, 1e-300)) ** 0.2, 0.25), 2.0)
-            if math.isfinite(second) and first < 1e-3 and second < 1e-7 and second < max(1e-2 * first, 1e-10):
+            if math.isfinite(second) and first < 1e-3 and second < 1e-6 and second < max(1e-2 * first, 1e-10):
                 rechart(corrected, frame, points, table, work, z, frame)
                 s += hi
                 h = min(hi * growth, 0.25)
