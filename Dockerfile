@@ -22,9 +22,14 @@ ARG EXTRAS=dask
 COPY pyproject.toml README.md /tmp/neurom2/
 COPY m2scripts /tmp/neurom2/m2scripts
 COPY src /tmp/neurom2/src
+# NUMBA_CACHE_DIR: the secant count's compiled kernels (numba), compiled here once (about 20 s) and writable by any
+# uid, so that no container compiles them again.
+ENV NUMBA_CACHE_DIR=/opt/neurom2/numba-cache
 RUN python3 -m venv /opt/neurom2 \
     && /opt/neurom2/bin/pip install --no-cache-dir --disable-pip-version-check "/tmp/neurom2${EXTRAS:+[$EXTRAS]}" \
     && rm -rf /tmp/neurom2 \
+    && /opt/neurom2/bin/python -c "from neurom2.training.secant import compile_kernels; compile_kernels()" \
+    && chmod -R a+rwX "$NUMBA_CACHE_DIR" \
     && useradd --create-home --uid 1000 --user-group --shell /bin/bash neurom2 \
     && install -d -o neurom2 -g neurom2 /data
 

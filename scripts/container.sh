@@ -18,7 +18,7 @@
 #
 # `test` prints progress on stderr and, on stdout, lines for tests/test_container.py:
 #   timing STEP SECONDS         for tools, engine, base, build, run, cleanup, total
-#   result NAME JSON            image (size, user, entrypoint), doctor, dim, implicit, batch, doctor_store
+#   result NAME JSON            image (size, user, entrypoint), doctor, dim, implicit, kernels, batch, doctor_store
 #   container: ok               last line, when every check passed (exit status 0)
 # `result batch` is printed only when the image has `neurom2 batch`; otherwise `skipped batch: REASON`.
 #
@@ -213,6 +213,9 @@ run_checks() {
     # As the image's user (uid 1000), and as a uid the image does not know (what --user "$(id -u)" gives).
     result dim docker run --rm --network none "$image" dim --widths 3,2,1 --activation x^2 --json
     result implicit docker run --rm --network none --user 4242:4242 "$image" implicit --widths 3,2,3 --activation x --json
+    # The secant count's kernels, compiled when the image was built: loaded from its numba cache, whatever the uid.
+    result kernels docker run --rm --network none --user 4242:4242 --entrypoint python3 "$image" \
+        -c 'import json; from neurom2.training.secant import compile_kernels; print(json.dumps({"seconds": compile_kernels()}))'
 
     if ! docker run --rm --network none "$image" batch --help >/dev/null 2>&1; then
         echo "skipped batch: this checkout's neurom2 has no batch command"
