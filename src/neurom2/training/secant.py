@@ -16,10 +16,11 @@ p and h the solutions of r_{k+2} = e₁ r_{k+1} − e₂ r_k with (p₀, p₁) =
 sums r₁^k + r₂^k and the divided differences (r₁^k − r₂^k)/(r₁ − r₂)).  The map θ ↦ f is polynomial, its image is
 dense in X, it is generically one-to-one for D ≥ 3 (v is unique, and so is the decomposition of a binary form of
 degree D ≥ 3 and rank 2 below its generic rank), and at r₁ = r₂ it gives the tangential forms at finite θ.  The
-chart's own boundary (v on the line y₁ = 0, or a root r_i at infinity) is avoided by **recharting** every path
-after every step: the frame is changed to y₁ ∝ the conjugate of v and s ∝ l̂₁ + l̂₂ (unit forms in phase), so that
-v = 0 and |r_i| ≤ 1; f is unchanged (c from least squares on its values).  Without this a fifth of the paths stalled
-where one term's coefficient tends to 0 as its root tends to infinity.
+chart's own boundary (v on the line y₁ = 0, or a root r_i at infinity) is avoided by **recharting** a path whenever
+a step takes it out of the chart's good part (|v| < 0.5, |r_i| < 2): the frame is changed to y₁ ∝ the conjugate of v
+and s ∝ l̂₁ + l̂₂ (unit forms in phase), so that v = 0 and |r_i| ≤ 1; f is unchanged (c from least squares on its
+values).  Without this a fifth of the paths stalled where one term's coefficient tends to 0 as its root tends to
+infinity.
 
 **The equations.**  f is a critical point of L(c) = (c − u)ᵀQ(c − u) on X_reg iff Q(f − u) is orthogonal to
 T_f X = l₁^(D−1)·V₁ + l₂^(D−1)·V₁ (V₁ the linear forms).  A basis polynomial in θ: m·P′ and m·H′ for m = y₁, s, t, with
@@ -272,8 +273,8 @@ def _trace_defect(tracker: _Tracker, solutions: np.ndarray, frames: np.ndarray, 
 class _Tracker:
     """Predictor–corrector path tracking of the critical equations along segments of parameters, compiled one path at
     a time (:func:`neurom2.training.secant_kernel.track`: Runge–Kutta predictor, two Newton steps that must contract,
-    a step size per path aiming at a first Newton correction of ``PREDICTOR_ERROR``, a rechart after every accepted
-    step), in chunks of ``CHUNK_PATHS`` between which the deadline is checked, shared with a helper thread (the
+    a step size per path aiming at a first Newton correction of ``PREDICTOR_ERROR``, a rechart when a step leaves the
+    chart's good part), in chunks of ``CHUNK_PATHS`` between which the deadline is checked, shared with a helper thread (the
     kernel releases the GIL)."""
 
     def __init__(self, family: _SecantFamily, helper: ThreadPoolExecutor | None = None, deadline: float | None = None,

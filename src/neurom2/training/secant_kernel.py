@@ -27,6 +27,10 @@ FAST_MATH = {"nsz", "arcp", "contract", "reassoc", "afn"}
 """LLVM fast-math flags: reassociation (vectorized sums), contraction (fused multiply–add), no signed zeros,
 reciprocals and fast functions; not ``nnan``/``ninf``, under which the finiteness tests would be compiled away."""
 UNKNOWNS = 6
+CHART_POINT = 0.5
+"""A path is recharted when its point v leaves this radius (or a slope leaves ``CHART_SLOPE``); recharting after every
+step took 17% longer (a rechart, and a new first velocity for the next step)."""
+CHART_SLOPE = 2.0
 jit = numba.njit(cache=True, fastmath=FAST_MATH, nogil=True)
 
 
@@ -406,14 +410,25 @@ def _newton(theta: np.ndarray, frame: np.ndarray, points: np.ndarray, table: np.
 
 
 @jit
+def _inside_chart(theta: np.ndarray) -> bool:
+    """Whether θ is well inside its chart: the point v within ``CHART_POINT`` of the frame's origin and both slopes r_i
+    below ``CHART_SLOPE`` (a rechart puts v at 0 and |r_i| ≤ 1)."""
+    root = cmath.sqrt(theta[2] * theta[2] / 4 - theta[3])
+    return (abs(theta[0]) ** 2 + abs(theta[1]) ** 2 < CHART_POINT ** 2 and abs(theta[2] / 2 + root) < CHART_SLOPE
+            and abs(theta[2] / 2 - root) < CHART_SLOPE)
+
+
+@jit
 def track(theta: np.ndarray, frames: np.ndarray, points: np.ndarray, table: np.ndarray, parameters: tuple,
           moving: bool, max_steps: int, predictor_error: float, arrived: np.ndarray) -> int:
     """Track each row of ``theta`` (P, 6) in its frame (P, 3, 3) from s = 0 to s = 1 of the segment ``parameters``
     (:func:`segment`; ``moving``: whether its metric changes) in place, setting ``arrived``; returns the accepted and
-    rejected steps taken.  Runge–Kutta predictor (four solves of J·θ′ = −∂E/∂s), two Newton steps that must contract
+    rejected steps taken.  Runge–Kutta predictor (four solves of J·θ′ = −∂E/∂s; the first velocity kept after a
+    rejected step, and taken from the corrector's Jacobian after an accepted one), two Newton steps that must contract
     (:func:`_newton`; the first below 10⁻³ and the second below 10⁻⁶ and 10⁻² times the first, relative to 1 + |θ|:
     10⁻⁷ took 9% more steps), a step size that aims at a first Newton correction of ``predictor_error``, a rechart
-    after each accepted step; a path fails at a step below 10⁻⁹, at |θ| > 10⁸, a non-finite θ or ``max_steps``."""
+    when a step leaves the chart's good part (:func:`_inside_chart`); a path fails at a step below 10⁻⁹, at
+    |θ| > 10⁸, a non-finite θ or ``max_steps``."""
     work = workspace(points.shape[0], table.shape[0] - 1)
     equations = np.zeros(UNKNOWNS, np.complex128)
     moved = np.zeros(UNKNOWNS, np.complex128)
@@ -428,14 +443,19 @@ def track(theta: np.ndarray, frames: np.ndarray, points: np.ndarray, table: np.n
         z, frame = theta[path], frames[path]
         s, h = 0.0, 0.05
         arrived[path] = False
+        known = False  # whether rates[0] is the velocity at (z, s): after a rejected step it still is
         for _ in range(max_steps):
             steps += 1
             hi = min(h, 1 - s)
-            predicted = True
-            for k in range(4):
-                offset = 0.0 if k == 0 else (hi if k == 3 else hi / 2)
+            if not known:
+                system(z, frame, points, table, parameters, s, moving, work, equations, jacobian, moved)
+                moved *= -1
+                known = solve(jacobian, moved, rates[0], pivots)
+            predicted = known
+            for k in range(1, 4):
+                offset = hi if k == 3 else hi / 2
                 for i in range(UNKNOWNS):
-                    stage[i] = z[i] + (offset * rates[k - 1, i] if k > 0 else 0)
+                    stage[i] = z[i] + offset * rates[k - 1, i]
                 system(stage, frame, points, table, parameters, s + offset, moving, work,
                        equations, jacobian, moved)
                 moved *= -1
@@ -450,7 +470,13 @@ def track(theta: np.ndarray, frames: np.ndarray, points: np.ndarray, table: np.n
             error = first if math.isfinite(first) else np.inf
             growth = min(max(0.8 * (predictor_error / max(error, 1e-300)) ** 0.2, 0.25), 2.0)
             if math.isfinite(second) and first < 1e-3 and second < 1e-6 and second < max(1e-2 * first, 1e-10):
-                rechart(corrected, frame, points, table, work, z, frame)
+                if _inside_chart(corrected):  # the next velocity from the corrector's Jacobian, 10⁻⁴ away
+                    z[:] = corrected
+                    moved *= -1
+                    substitute(jacobian, pivots, moved, rates[0])
+                else:
+                    rechart(corrected, frame, points, table, work, z, frame)
+                    known = False
                 s += hi
                 h = min(hi * growth, 0.25)
                 if s >= 1 - 1e-14:
