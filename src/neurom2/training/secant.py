@@ -75,7 +75,7 @@ from neurom2.model.space import AmbientSpace
 
 METHOD = ("critical points of L on σ₂ of the Veronese surface in the secant chart (the point where the two linear "
           "forms vanish, the symmetric functions of their slopes, two linear coordinates; recharted along each path), "
-          "solved by monodromy in the centers and metrics with batched path tracking and stopped by the trace test, "
+          "solved by monodromy in the centers and metrics with compiled path tracking and stopped by the trace test, "
           "then tracked to the data; probable (floating point, not certified), no error bound: exact when the trace "
           "test is right, no path jumped and the data are generic")
 TRACE_TOLERANCE = 1e-8
