@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 
 from neurom2 import Architecture
-from neurom2.errors import InvalidInput, TimeLimitExceeded
+from neurom2.errors import InvalidInput, TimeLimitExceeded, TooExpensive
 from neurom2.model.space import AmbientSpace
 from neurom2.training import secant, subspace
 from neurom2.training.critical import PRIMES, Metric
 from neurom2.training.dataset import Dataset
-from neurom2.training.landscape import generic_count
+from neurom2.training.landscape import generic_count, landscape, learning_degree_command
 
 QUARTICS = Architecture.create("3,2,1", "x^4")
 
@@ -181,3 +181,16 @@ def test_the_trace_test_sees_one_missing_solution():
     for dropped in (0, 100):
         keep = np.arange(len(solutions)) != dropped
         assert secant._trace_defect(tracker, solutions[keep], frames[keep], base, directions) > 1e-5
+
+
+@pytest.mark.macaulay2
+def test_a_refused_landscape_names_the_command_that_counts_the_learning_degree(session):
+    """The data's Lagrange ideal of (3,2,1) x⁴ is refused (about 42 h); the refusal names the geometry command, whose
+    secant count does not build it."""
+    with pytest.raises(TooExpensive, match="refused: Lagrange ideal") as refused:
+        landscape(QUARTICS, random_data=1, session=session)
+    assert learning_degree_command(QUARTICS) in str(refused.value)
+    assert learning_degree_command(QUARTICS) == "neurom2 geometry --widths 3,2,1 --activation 'x^4' --only dictionary"
+    with pytest.raises(TooExpensive) as lagrange:  # a count that builds the Lagrange ideal: no such hint
+        landscape(Architecture.create("4,2,1", "x^3"), random_data=1, session=session)
+    assert "geometry" not in str(lagrange.value)

@@ -42,7 +42,7 @@ from neurom2.properties.fibers import Fibers, fibers
 from neurom2.properties.singular import SingularLocus, singular_locus
 from neurom2.properties.sparsity import SparsityBias, sparsity_bias
 from neurom2.properties.symmetry import SymmetryGroup, symmetry_group
-from neurom2.training.landscape import generic_learning_degree
+from neurom2.training.landscape import generic_learning_degree, learning_degree_command
 from neurom2.typeset import Typeset
 from neurom2.variety.dimension import Dimension, dimension
 from neurom2.variety.implicitization import implicitize
@@ -264,8 +264,7 @@ def _degree_entry(variety: Neurovariety | Undecided) -> Entry:
 
 def _learning_entry(arch: Architecture, variety: Neurovariety | Undecided, session: Macaulay2Session | None,
                     deadline: Deadline, seed: int, force: bool, uncapped: bool) -> Entry:
-    name, command = "learning degree", (f"neurom2 geometry --widths {','.join(map(str, arch.widths))} --activation "
-                                        f"'{arch.activation}'{' --bias' if arch.bias else ''} --only dictionary")
+    name, command = "learning degree", learning_degree_command(arch)
     if isinstance(variety, Undecided):
         return _not_computed(name, f"the neurovariety is undecided; {command} computes it")
     if not variety.fills and not variety.complete:

@@ -40,7 +40,7 @@ import flint
 
 from neurom2.cost import Estimate, guard
 from neurom2.deadline import Deadline
-from neurom2.errors import InvalidOption, Macaulay2Timeout, Neurom2Error, TimeLimitExceeded
+from neurom2.errors import InvalidOption, Macaulay2Timeout, Neurom2Error, TimeLimitExceeded, TooExpensive
 from neurom2.exact.rationals import fmpq as as_fmpq
 from neurom2.exact.terms import Terms, terms_from_polynomial
 from neurom2.m2 import package
@@ -293,6 +293,13 @@ def generic_count(arch: Architecture, dim: int) -> str:
     return "slice" if slice_count.preferred(arch, dim) else "lagrange"
 
 
+def learning_degree_command(arch: Architecture) -> str:
+    """The command that counts the learning degree of ``arch`` for generic data (:func:`generic_learning_degree`, in
+    the geometry report's dictionary)."""
+    return (f"neurom2 geometry --widths {','.join(map(str, arch.widths))} --activation '{arch.activation}'"
+            f"{' --bias' if arch.bias else ''} --only dictionary")
+
+
 def generic_counts(session: Macaulay2Session, arch: Architecture, dim: int, generators: Sequence[Terms],
                    gram: Sequence[Sequence[Fraction]], center: Sequence[Fraction], seed: int = 0,
                    timeout: float | None = None) -> tuple[Any, ...]:
@@ -357,7 +364,13 @@ class _Computation:
                 raise InvalidOption(f"the ideal of this neuromanifold is not proved complete ({variety.proof}); the "
                                     "critical points need it: try a larger --timeout for the ideal", "timeout")
             else:
-                guard(critical_estimate(variety.equation_degrees, variety.dim, self.space.dim), self.force)
+                try:
+                    guard(critical_estimate(variety.equation_degrees, variety.dim, self.space.dim), self.force)
+                except TooExpensive as refused:
+                    if generic_count(self.arch, variety.dim) in SIZE_GUARDED_COUNTS:
+                        raise
+                    raise TooExpensive(f"{refused}. The learning degree for generic data needs no such ideal: "
+                                       f"{learning_degree_command(self.arch)} counts it") from None
                 counts, points, infimum = self.variety(generators, variety.dim, metric)
         generic_counts = self.generic() if generic else None
         runs, summary = self.training(train, max_steps, dim, points, infimum) if train else ((), None)
