@@ -225,9 +225,11 @@ class _SecantFamily:
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The equations Aᵀ(M f − z) (P, 6) at the parameters (1 − s)·a + s·b of ``segment`` (a, b) (``s`` (P,)),
         their Jacobian in θ (P, 6, 6), and their derivative in s (P, 6)."""
-        start, end = segment
-        parameters = self.kernel.segment(start.metric, end.metric - start.metric, start.center, end.center - start.center)
-        return self.kernel.systems(theta, frames, self.points, self.table, parameters, np.asarray(s, float))
+        return self.kernel.systems(theta, frames, self.points, self.table, self.segment(*segment), np.asarray(s, float))
+
+    def segment(self, start: Parameters, end: Parameters) -> tuple[np.ndarray, ...]:
+        """The parameters (1 − s)·start + s·end as the kernels take them (:func:`~neurom2.training.secant_kernel.segment`)."""
+        return self.kernel.segment(start.metric, end.metric - start.metric, start.center, end.center - start.center)
 
     def rechart(self, theta: np.ndarray, frames: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The same points of X in new unitary frames where they are well conditioned: the point v at the origin
@@ -281,8 +283,6 @@ class _Tracker:
                  max_steps: int = 400):
         self.family, self.helper, self.deadline, self.max_steps = family, helper, deadline, max_steps
         self.paths = 0
-        self.steps = 0
-        """Predictor–corrector steps taken (accepted or rejected)."""
 
     def track(self, theta: np.ndarray, frames: np.ndarray, start: Parameters, end: Parameters
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -292,25 +292,22 @@ class _Tracker:
         self.paths += theta.shape[0]
         theta, frames, arrived = theta.copy(), frames.copy(), np.zeros(len(theta), bool)
         chunks = itertools.count(0, CHUNK_PATHS)  # shared by both threads: next() on it is atomic
-        parameters = self.family.kernel.segment(start.metric, end.metric - start.metric, start.center,
-                                                end.center - start.center)
+        family, parameters, moving = self.family, self.family.segment(start, end), end.metric is not start.metric
 
-        def work() -> int:
-            family, moving, steps = self.family, end.metric is not start.metric, 0
+        def work() -> None:
             while (begin := next(chunks)) < len(theta):
                 if self.deadline is not None and time.perf_counter() > self.deadline:
                     raise TimeLimitExceeded(None, "the secant count's path tracking")
                 rows = slice(begin, begin + CHUNK_PATHS)
-                steps += family.kernel.track(theta[rows], frames[rows], family.points, family.table, parameters,
-                                             moving, self.max_steps, PREDICTOR_ERROR, arrived[rows])
-            return steps
+                family.kernel.track(theta[rows], frames[rows], family.points, family.table, parameters, moving,
+                                    self.max_steps, PREDICTOR_ERROR, arrived[rows])
 
         remote = None if self.helper is None or len(theta) <= CHUNK_PATHS else self.helper.submit(work)
         try:
-            self.steps += work()
+            work()
         finally:
             if remote is not None:
-                self.steps += remote.result()
+                remote.result()
         return theta, frames, arrived
 
 

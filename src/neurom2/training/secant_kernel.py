@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import cmath
 import math
+from typing import NamedTuple
 
 import numba
 import numpy as np
@@ -45,17 +46,59 @@ def binomials(degree: int) -> np.ndarray:
     return table
 
 
+class Workspace(NamedTuple):
+    """The scratch arrays of :func:`pieces`, :func:`system` and :func:`rechart` (one per batch: :func:`workspace`).
+    Values at the n points are rows of length n."""
+
+    sequences: np.ndarray
+    """p_k and h_k (D+1, 2)."""
+    sequence_derivatives: np.ndarray
+    """Their derivatives in e₁ and e₂ (2, D+1, 2)."""
+    g: np.ndarray
+    """g_k = c₁p_k + c₂h_k (D+1)."""
+    dg: np.ndarray
+    """∂g/∂e₁, ∂g/∂e₂ (2, D+1)."""
+    s_powers: np.ndarray
+    """s^k at the points (D+1, n)."""
+    t_powers: np.ndarray
+    f: np.ndarray
+    jac: np.ndarray
+    """J = ∂f/∂θ (6, n)."""
+    tangents: np.ndarray
+    """The tangent vectors A (6, n): m·P′, m·H′ for m = y₁, s, t."""
+    dforms: np.ndarray
+    """∂P′, ∂H′ in v₁, v₂, e₁, e₂ (8, n, alternating P′, H′)."""
+    forms: np.ndarray
+    """P′, H′ (2, n)."""
+    linear: np.ndarray
+    """y₁, s, t (3, n)."""
+    weights: np.ndarray
+    """x = M(s) f − z(s) (n)."""
+    rate: np.ndarray
+    """∂(M f − z)/∂s (n)."""
+    left_re: np.ndarray
+    """(f, A₁, …, A₆), real parts (7, n), and imaginary parts below."""
+    left_im: np.ndarray
+    metric_re: np.ndarray
+    """M(s) (n, n)."""
+    metric_im: np.ndarray
+    product_re: np.ndarray
+    """(f, A₁, …, A₆)ᵀ M(s) (7, n)."""
+    product_im: np.ndarray
+    basis: np.ndarray
+    """The binary forms of degree D with coefficients C(D, k) p_k, C(D, k) h_k (2, n): :func:`binary_forms`."""
+
+
 @jit
-def workspace(n: int, degree: int) -> tuple[np.ndarray, ...]:
-    """The scratch arrays of :func:`pieces`, :func:`system` and :func:`rechart` for n points and degree D (allocated
-    once per batch)."""
+def workspace(n: int, degree: int) -> Workspace:
+    """The scratch arrays for n points and degree D."""
     c = np.complex128
-    return (np.zeros((degree + 1, 2), c), np.zeros((2, degree + 1, 2), c), np.zeros(degree + 1, c),
-            np.zeros((2, degree + 1), c), np.zeros((degree + 1, n), c), np.zeros((degree + 1, n), c),
-            np.zeros(n, c), np.zeros((UNKNOWNS, n), c), np.zeros((UNKNOWNS, n), c), np.zeros((8, n), c),
-            np.zeros((2, n), c), np.zeros((3, n), c), np.zeros(n, c), np.zeros(n, c),
-            np.zeros((UNKNOWNS + 1, n)), np.zeros((UNKNOWNS + 1, n)), np.zeros((n, n)), np.zeros((n, n)),
-            np.zeros((UNKNOWNS + 1, n)), np.zeros((UNKNOWNS + 1, n)))
+    return Workspace(np.zeros((degree + 1, 2), c), np.zeros((2, degree + 1, 2), c), np.zeros(degree + 1, c),
+                     np.zeros((2, degree + 1), c), np.zeros((degree + 1, n), c), np.zeros((degree + 1, n), c),
+                     np.zeros(n, c), np.zeros((UNKNOWNS, n), c), np.zeros((UNKNOWNS, n), c), np.zeros((8, n), c),
+                     np.zeros((2, n), c), np.zeros((3, n), c), np.zeros(n, c), np.zeros(n, c),
+                     np.zeros((UNKNOWNS + 1, n)), np.zeros((UNKNOWNS + 1, n)), np.zeros((n, n)), np.zeros((n, n)),
+                     np.zeros((UNKNOWNS + 1, n)), np.zeros((UNKNOWNS + 1, n)), np.zeros((2, n), c))
 
 
 def segment(metric: np.ndarray, change: np.ndarray, center: np.ndarray, shift: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -92,11 +135,11 @@ def _linear(theta: np.ndarray, frame: np.ndarray, point: np.ndarray) -> tuple[co
 
 
 @jit
-def binary_forms(theta: np.ndarray, frame: np.ndarray, points: np.ndarray, table: np.ndarray, work: tuple,
-                 out: np.ndarray) -> None:
-    """out (2, n): the binary forms of degree D with coefficients C(D, k) p_k and C(D, k) h_k at the points, so that
-    f = out · (c₁, c₂)."""
-    b, db = work[0], work[1]
+def binary_forms(theta: np.ndarray, frame: np.ndarray, points: np.ndarray, table: np.ndarray, work: Workspace
+                 ) -> None:
+    """``work.basis`` (2, n): the binary forms of degree D with coefficients C(D, k) p_k and C(D, k) h_k at the points,
+    so that f = basis · (c₁, c₂)."""
+    b, db, out = work.sequences, work.sequence_derivatives, work.basis
     degree = table.shape[0] - 1
     _sequences(theta[2], theta[3], b, db)
     for j in range(points.shape[0]):
@@ -117,12 +160,22 @@ def binary_forms(theta: np.ndarray, frame: np.ndarray, points: np.ndarray, table
 
 
 @jit
-def pieces(theta: np.ndarray, frame: np.ndarray, points: np.ndarray, table: np.ndarray, work: tuple) -> None:
+def form_values(theta: np.ndarray, frame: np.ndarray, points: np.ndarray, table: np.ndarray, work: Workspace,
+                out: np.ndarray) -> None:
+    """out (n,): f at the points, from :func:`binary_forms`."""
+    binary_forms(theta, frame, points, table, work)
+    for j in range(points.shape[0]):
+        out[j] = work.basis[0, j] * theta[4] + work.basis[1, j] * theta[5]
+
+
+@jit
+def pieces(theta: np.ndarray, frame: np.ndarray, points: np.ndarray, table: np.ndarray, work: Workspace) -> None:
     """Fill ``work`` at θ: f (n,), J = ∂f/∂θ (6, n), the tangent vectors A (6, n), the derivatives of P′ and H′ in
     v₁, v₂, e₁, e₂ (8, n, alternating P′, H′), P′ and H′ (2, n) and y₁, s, t (3, n) at the points.  ∂s/∂v₁ = ∂t/∂v₂
     = −y₁ and ∂W_m/∂s, ∂W_m/∂t are m·W_(m−1) shifted (W_m = (C(m, k) s^(m−k) t^k)_k).  Every sum runs over the
     points in its inner loop (contiguous rows), so that it vectorizes."""
-    b, db, g, dg, sp, tp, f, jac, tangents, dforms, forms, linear = work[:12]
+    b, db, g, dg, sp, tp = work.sequences, work.sequence_derivatives, work.g, work.dg, work.s_powers, work.t_powers
+    f, jac, tangents, dforms, forms, linear = work.f, work.jac, work.tangents, work.dforms, work.forms, work.linear
     degree, n = table.shape[0] - 1, points.shape[0]
     c1, c2 = theta[4], theta[5]
     _sequences(theta[2], theta[3], b, db)
@@ -185,12 +238,13 @@ def pieces(theta: np.ndarray, frame: np.ndarray, points: np.ndarray, table: np.n
 
 @jit
 def _weights(theta: np.ndarray, frame: np.ndarray, points: np.ndarray, table: np.ndarray, parameters: tuple,
-             s: float, rows: int, work: tuple) -> None:
+             s: float, rows: int, work: Workspace) -> None:
     """:func:`pieces` at θ, then in ``work`` the products (f, A₁, …, A₆)ᵀ M(s) of the first ``rows`` of those
     vectors (real arithmetic, the inner loop over M's contiguous rows) and the weights x = M(s) f − z(s)."""
     pieces(theta, frame, points, table, work)
-    f, tangents, weights = work[6], work[8], work[12]
-    left_re, left_im, metric_re, metric_im, product_re, product_im = work[14:]
+    f, tangents, weights = work.f, work.tangents, work.weights
+    left_re, left_im, metric_re, metric_im = work.left_re, work.left_im, work.metric_re, work.metric_im
+    product_re, product_im = work.product_re, work.product_im
     start_re, start_im, change_re, change_im, center, shift = parameters
     n = points.shape[0]
     for j in range(n):
@@ -216,10 +270,10 @@ def _weights(theta: np.ndarray, frame: np.ndarray, points: np.ndarray, table: np
 
 @jit
 def equations_at(theta: np.ndarray, frame: np.ndarray, points: np.ndarray, table: np.ndarray, parameters: tuple,
-                 s: float, work: tuple, equations: np.ndarray) -> None:
+                 s: float, work: Workspace, equations: np.ndarray) -> None:
     """The equations Aᵀ(M f − z) (6,) alone at θ and s (:func:`system`'s conventions)."""
     _weights(theta, frame, points, table, parameters, s, 1, work)
-    tangents, weights = work[8], work[12]
+    tangents, weights = work.tangents, work.weights
     for r in range(UNKNOWNS):
         value = 0j
         for m in range(points.shape[0]):
@@ -229,13 +283,14 @@ def equations_at(theta: np.ndarray, frame: np.ndarray, points: np.ndarray, table
 
 @jit
 def system(theta: np.ndarray, frame: np.ndarray, points: np.ndarray, table: np.ndarray, parameters: tuple, s: float,
-           moving: bool, work: tuple, equations: np.ndarray, jacobian: np.ndarray, moved: np.ndarray) -> None:
+           moving: bool, work: Workspace, equations: np.ndarray, jacobian: np.ndarray, moved: np.ndarray) -> None:
     """At θ and the parameters (z, M) = (center + s·shift, metric + s·change) (``parameters`` from :func:`segment`):
     the equations Aᵀ(M f − z) (6,), their Jacobian in θ (6, 6) and their derivative in s (6,).  ``moving``: whether
     the metric changes (a center segment skips f·change)."""
     _weights(theta, frame, points, table, parameters, s, UNKNOWNS + 1, work)
-    jac, tangents, dforms, forms, linear, weights, rate = work[7:14]
-    left_re, left_im, product_re, product_im = work[14], work[15], work[18], work[19]
+    jac, tangents, dforms, forms, linear = work.jac, work.tangents, work.dforms, work.forms, work.linear
+    weights, rate, left_re, left_im = work.weights, work.rate, work.left_re, work.left_im
+    product_re, product_im = work.product_re, work.product_im
     _, _, change_re, change_im, _, shift = parameters
     n = points.shape[0]
     for m in range(n):
@@ -324,21 +379,24 @@ def solve(matrix: np.ndarray, rhs: np.ndarray, out: np.ndarray, pivots: np.ndarr
 
 
 @jit
-def _unit(vector: np.ndarray) -> None:
-    vector /= math.sqrt((np.abs(vector) ** 2).sum())
+def _norm(vector: np.ndarray) -> float:
+    return math.sqrt((np.abs(vector) ** 2).sum())
 
 
 @jit
-def rechart(theta: np.ndarray, frame: np.ndarray, points: np.ndarray, table: np.ndarray, work: tuple,
+def _unit(vector: np.ndarray) -> None:
+    vector /= _norm(vector)
+
+
+@jit
+def rechart(theta: np.ndarray, frame: np.ndarray, points: np.ndarray, table: np.ndarray, work: Workspace,
             new_theta: np.ndarray, new_frame: np.ndarray) -> None:
     """The same point of X in a unitary frame where it is well conditioned: y₁ ∝ the conjugate of the point v where
     l₁ and l₂ vanish (so v = 0), s ∝ l̂₁ + l̂₂ (the two forms normalized and in phase), t the third orthonormal form
     (then |r_i| ≤ 1); c by least squares on f's values."""
-    f, basis = work[6], work[10]
+    f, basis = work.f, work.basis
     v1, v2, e1, e2 = theta[0], theta[1], theta[2], theta[3]
-    binary_forms(theta, frame, points, table, work, basis)
-    for j in range(points.shape[0]):
-        f[j] = basis[0, j] * theta[4] + basis[1, j] * theta[5]
+    form_values(theta, frame, points, table, work, f)
     # the frame is unitary: the point with y = (1, v₁, v₂) is its conjugate transpose applied to that
     point = np.conj(frame[0]) + v1 * np.conj(frame[1]) + v2 * np.conj(frame[2])
     root = cmath.sqrt(e1 * e1 / 4 - e2)
@@ -364,7 +422,7 @@ def rechart(theta: np.ndarray, frame: np.ndarray, points: np.ndarray, table: np.
     new_theta[:] = 0
     new_theta[2] = slope1 + slope2
     new_theta[3] = slope1 * slope2
-    binary_forms(new_theta, new_frame, points, table, work, basis)
+    binary_forms(new_theta, new_frame, points, table, work)
     g00 = g01 = g11 = r0 = r1 = 0j
     for j in range(points.shape[0]):
         p, h = basis[0, j], basis[1, j]
@@ -387,13 +445,8 @@ def _finite(vector: np.ndarray) -> bool:
 
 
 @jit
-def _norm(vector: np.ndarray) -> float:
-    return math.sqrt((np.abs(vector) ** 2).sum())
-
-
-@jit
 def _newton(theta: np.ndarray, frame: np.ndarray, points: np.ndarray, table: np.ndarray, parameters: tuple,
-            s: float, moving: bool, work: tuple, equations: np.ndarray, jacobian: np.ndarray, moved: np.ndarray,
+            s: float, moving: bool, work: Workspace, equations: np.ndarray, jacobian: np.ndarray, moved: np.ndarray,
             step: np.ndarray, pivots: np.ndarray) -> tuple[float, float]:
     """Two Newton steps on θ in place, the second with the first's Jacobian (a chord step: the equations alone, half
     the cost, and still quadratic: J(θ₁) − J(θ₀) = O(|θ₁ − θ₀|)); their sizes relative to 1 + |θ| (∞ when the
@@ -420,15 +473,14 @@ def _inside_chart(theta: np.ndarray) -> bool:
 
 @jit
 def track(theta: np.ndarray, frames: np.ndarray, points: np.ndarray, table: np.ndarray, parameters: tuple,
-          moving: bool, max_steps: int, predictor_error: float, arrived: np.ndarray) -> int:
+          moving: bool, max_steps: int, predictor_error: float, arrived: np.ndarray) -> None:
     """Track each row of ``theta`` (P, 6) in its frame (P, 3, 3) from s = 0 to s = 1 of the segment ``parameters``
-    (:func:`segment`; ``moving``: whether its metric changes) in place, setting ``arrived``; returns the accepted and
-    rejected steps taken.  Runge–Kutta predictor (four solves of J·θ′ = −∂E/∂s; the first velocity kept after a
-    rejected step, and taken from the corrector's Jacobian after an accepted one), two Newton steps that must contract
-    (:func:`_newton`; the first below 10⁻³ and the second below 10⁻⁶ and 10⁻² times the first, relative to 1 + |θ|:
-    10⁻⁷ took 9% more steps), a step size that aims at a first Newton correction of ``predictor_error``, a rechart
-    when a step leaves the chart's good part (:func:`_inside_chart`); a path fails at a step below 10⁻⁹, at
-    |θ| > 10⁸, a non-finite θ or ``max_steps``."""
+    (:func:`segment`; ``moving``: whether its metric changes) in place, setting ``arrived``.  Runge–Kutta predictor
+    (four solves of J·θ′ = −∂E/∂s; the first velocity kept after a rejected step, and taken from the corrector's
+    Jacobian after an accepted one), two Newton steps that must contract (:func:`_newton`; the first below 10⁻³ and
+    the second below 10⁻⁶ and 10⁻² times the first, relative to 1 + |θ|: 10⁻⁷ took 9% more steps), a step size that
+    aims at a first Newton correction of ``predictor_error``, a rechart when a step leaves the chart's good part
+    (:func:`_inside_chart`); a path fails at a step below 10⁻⁹, at |θ| > 10⁸, a non-finite θ or ``max_steps``."""
     work = workspace(points.shape[0], table.shape[0] - 1)
     equations = np.zeros(UNKNOWNS, np.complex128)
     moved = np.zeros(UNKNOWNS, np.complex128)
@@ -438,14 +490,12 @@ def track(theta: np.ndarray, frames: np.ndarray, points: np.ndarray, table: np.n
     step = np.zeros(UNKNOWNS, np.complex128)
     corrected = np.zeros(UNKNOWNS, np.complex128)
     pivots = np.zeros(UNKNOWNS, np.int64)
-    steps = 0
     for path in range(theta.shape[0]):
         z, frame = theta[path], frames[path]
         s, h = 0.0, 0.05
         arrived[path] = False
         known = False  # whether rates[0] is the velocity at (z, s): after a rejected step it still is
         for _ in range(max_steps):
-            steps += 1
             hi = min(h, 1 - s)
             if not known:
                 system(z, frame, points, table, parameters, s, moving, work, equations, jacobian, moved)
@@ -460,13 +510,12 @@ def track(theta: np.ndarray, frames: np.ndarray, points: np.ndarray, table: np.n
                        equations, jacobian, moved)
                 moved *= -1
                 predicted = solve(jacobian, moved, rates[k], pivots) and predicted
-            sizes = (np.inf, np.inf)
+            first = second = np.inf
             if predicted:
                 for i in range(UNKNOWNS):
                     corrected[i] = z[i] + hi / 6 * (rates[0, i] + 2 * rates[1, i] + 2 * rates[2, i] + rates[3, i])
-                sizes = _newton(corrected, frame, points, table, parameters, s + hi, moving, work, equations,
-                                jacobian, moved, step, pivots)
-            first, second = sizes
+                first, second = _newton(corrected, frame, points, table, parameters, s + hi, moving, work, equations,
+                                        jacobian, moved, step, pivots)
             error = first if math.isfinite(first) else np.inf
             growth = min(max(0.8 * (predictor_error / max(error, 1e-300)) ** 0.2, 0.25), 2.0)
             if math.isfinite(second) and first < 1e-3 and second < 1e-6 and second < max(1e-2 * first, 1e-10):
@@ -491,7 +540,6 @@ def track(theta: np.ndarray, frames: np.ndarray, points: np.ndarray, table: np.n
         if arrived[path]:
             arrived[path] = math.isfinite(_newton(z, frame, points, table, parameters, 1.0, moving, work, equations,
                                                   jacobian, moved, step, pivots)[1]) and _finite(z)
-    return steps
 
 
 @jit
@@ -499,11 +547,8 @@ def values(theta: np.ndarray, frames: np.ndarray, points: np.ndarray, table: np.
     """f at the points for each row (P, n)."""
     work = workspace(points.shape[0], table.shape[0] - 1)
     out = np.zeros((theta.shape[0], points.shape[0]), np.complex128)
-    basis = work[10]
     for row in range(theta.shape[0]):
-        binary_forms(theta[row], frames[row], points, table, work, basis)
-        for j in range(points.shape[0]):
-            out[row, j] = basis[0, j] * theta[row, 4] + basis[1, j] * theta[row, 5]
+        form_values(theta[row], frames[row], points, table, work, out[row])
     return out
 
 
@@ -525,7 +570,7 @@ def tangents(theta: np.ndarray, frames: np.ndarray, points: np.ndarray, table: n
     out = np.zeros((theta.shape[0], points.shape[0], UNKNOWNS), np.complex128)
     for row in range(theta.shape[0]):
         pieces(theta[row], frames[row], points, table, work)
-        out[row] = work[8].T
+        out[row] = work.tangents.T
     return out
 
 
